@@ -1,0 +1,16 @@
+"""The NumPy engine: networks, activations, losses, the phase-by-phase trainer, tables and files.
+
+Pure NumPy; nothing here imports Qt, so scripts and the CLI use it alone.
+"""
+from .activations import ACTIVATIONS
+from .losses import LOSSES
+from .network import INITS, Network, Trace
+from .table import INPUT, TARGET, TableError, TrainingTable
+from .trainer import PHASES, DivergenceError, PhaseResult, Snapshot, Trainer
+from .weights_io import WeightsFile, WeightsFileError, load_weights, save_weights
+
+__all__ = [
+    "ACTIVATIONS", "LOSSES", "INITS", "PHASES", "INPUT", "TARGET",
+    "Network", "Trace", "Trainer", "PhaseResult", "Snapshot", "DivergenceError",
+    "TrainingTable", "TableError", "WeightsFile", "WeightsFileError", "load_weights", "save_weights",
+]

@@ -1,0 +1,236 @@
+"""A fully connected network: the tutorial's two-layer class grown to any depth.
+
+Weights are ``(n_in, n_out)`` as in the tutorial, so a layer reads ``z = a·W + b``. The maths lives
+in two functions, :func:`forward_into` and :func:`backward_into`, that write into a :class:`Trace`
+of preallocated buffers: the trainer reuses one trace for every iteration, and
+:meth:`Network.forward` / :meth:`Network.gradients` make a fresh one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .activations import get_activation
+
+INITS = ("uniform", "xavier", "he")
+
+
+def _as_2d_float(name: str, data, n_cols: int | None = None) -> np.ndarray:
+    arr = np.asarray(data, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1) if n_cols == 1 else arr.reshape(1, -1)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D table of numbers, got {arr.ndim} dimensions")
+    if n_cols is not None and arr.shape[1] != n_cols:
+        raise ValueError(f"{name} has {arr.shape[1]} columns; the network expects {n_cols}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} has no rows")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinity")
+    return arr
+
+
+def _views(flat: np.ndarray, shapes: Sequence[tuple[int, ...]]) -> list[np.ndarray]:
+    """Split one flat buffer into arrays of the given shapes that share its memory."""
+    views, offset = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        views.append(flat[offset : offset + size].reshape(shape))
+        offset += size
+    return views
+
+
+def parameter_shapes(layer_sizes: Sequence[int]) -> list[tuple[int, ...]]:
+    """Every W, then every b: the order of the flat parameter and gradient buffers."""
+    sizes = list(layer_sizes)
+    return [(i, o) for i, o in zip(sizes[:-1], sizes[1:])] + [(o,) for o in sizes[1:]]
+
+
+@dataclass
+class Trace:
+    """Every intermediate of one feedforward and backprop pass, one entry per layer.
+
+    ``a[0]`` is the input X and ``a[-1]`` the prediction ŷ; ``z[l]``, ``delta[l]``, ``dW[l]`` and
+    ``db[l]`` belong to layer ``l`` (0 = first hidden layer). ``delta[l]`` is ∂L/∂z of that layer.
+    ``dW`` and ``db`` are views into one flat ``gradient`` buffer laid out like the network's
+    ``parameters``, so one operation updates every layer.
+    """
+
+    z: list[np.ndarray]
+    a: list[np.ndarray]
+    delta: list[np.ndarray]
+    gradient: np.ndarray
+    dW: list[np.ndarray]
+    db: list[np.ndarray]
+    scratch: list[np.ndarray]  # f'(a) for each layer
+
+    @classmethod
+    def empty(cls, layer_sizes: Sequence[int], n_rows: int) -> "Trace":
+        sizes = list(layer_sizes)
+        outs = sizes[1:]
+        shapes = parameter_shapes(sizes)
+        gradient = np.zeros(sum(int(np.prod(s)) for s in shapes))
+        grads = _views(gradient, shapes)
+        return cls(
+            z=[np.zeros((n_rows, n)) for n in outs],
+            a=[np.zeros((n_rows, sizes[0]))] + [np.zeros((n_rows, n)) for n in outs],
+            delta=[np.zeros((n_rows, n)) for n in outs],
+            gradient=gradient,
+            dW=grads[: len(outs)],
+            db=grads[len(outs) :],
+            scratch=[np.zeros((n_rows, n)) for n in outs],
+        )
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.a[-1]
+
+
+def forward_into(net: "Network", trace: Trace) -> np.ndarray:
+    """Feedforward: z = a·W + b, a = f(z), layer by layer. ``trace.a[0]`` must hold X.
+
+    Call it inside ``np.errstate(over="ignore")``: sigmoid's exp(−z) may overflow, harmlessly.
+    """
+    a = trace.a[0]
+    for W, b, act, z, a_next in zip(net.weights, net.biases, net._acts, trace.z, trace.a[1:]):
+        np.dot(a, W, z)
+        if net.use_bias:
+            np.add(z, b, z)
+        a = act.function(z, a_next)
+    return a
+
+
+def backward_into(net: "Network", trace: Trace) -> None:
+    """Backprop by the chain rule, from the output back, after :func:`forward_into`.
+
+    ``trace.delta[-1]`` must hold ∂L/∂ŷ on entry; on return every δ, ∂L/∂W and ∂L/∂b is filled:
+    δ_L = ∂L/∂ŷ ⊙ f'(a_L);  ∂L/∂W_l = a_{l-1}ᵀ·δ_l;  ∂L/∂b_l = Σ_rows δ_l;
+    δ_{l-1} = (δ_l·W_lᵀ) ⊙ f'(a_{l-1}).
+    """
+    a, delta, acts = trace.a, trace.delta, net._acts
+    for l in range(len(delta) - 1, -1, -1):
+        np.multiply(delta[l], acts[l].derivative(a[l + 1], trace.scratch[l]), delta[l])
+        np.dot(a[l].T, delta[l], trace.dW[l])
+        if net.use_bias:
+            np.sum(delta[l], axis=0, out=trace.db[l])
+        if l:
+            np.dot(delta[l], net.weights[l].T, delta[l - 1])
+
+
+class Network:
+    """Layers of weights ``(n_in, n_out)`` and biases ``(n_out,)`` with one activation each."""
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activations: str | Sequence[str] = "sigmoid",
+        use_bias: bool = True,
+        seed: int | None = None,
+        init: str = "uniform",
+    ):
+        sizes = [int(n) for n in layer_sizes]
+        if len(sizes) < 2:
+            raise ValueError("layer_sizes needs at least an input and an output size")
+        if any(n < 1 for n in sizes) or any(n != s for n, s in zip(sizes, layer_sizes)):
+            raise ValueError(f"layer sizes must be positive whole numbers, got {list(layer_sizes)}")
+        n_layers = len(sizes) - 1
+        names = [activations] * n_layers if isinstance(activations, str) else list(activations)
+        if len(names) != n_layers:
+            raise ValueError(f"{n_layers} layers need {n_layers} activations, got {len(names)}")
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
+        self._acts = [get_activation(n) for n in names]
+        self.layer_sizes = tuple(sizes)
+        self.activations = tuple(names)
+        self.use_bias = bool(use_bias)
+        self.init = init
+        self.seed = seed
+        shapes = parameter_shapes(sizes)
+        # All parameters live in one flat buffer; weights and biases are views into it.
+        self.parameters = np.zeros(sum(int(np.prod(s)) for s in shapes))
+        views = _views(self.parameters, shapes)
+        # Tuples: replace values in place (W[...] = …, set_parameters), never the arrays themselves.
+        self.weights, self.biases = tuple(views[:n_layers]), tuple(views[n_layers:])
+        rng = np.random.default_rng(seed)
+        for W in self.weights:
+            W[...] = _initial_weights(rng, init, *W.shape)
+
+    def __repr__(self) -> str:
+        acts = self.activations[0] if len(set(self.activations)) == 1 else list(self.activations)
+        return f"Network({list(self.layer_sizes)}, activations={acts!r}, use_bias={self.use_bias})"
+
+    @property
+    def n_inputs(self) -> int:
+        return self.layer_sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layer_sizes[-1]
+
+    def forward(self, X) -> Trace:
+        X = _as_2d_float("X", X, self.n_inputs)
+        trace = Trace.empty(self.layer_sizes, X.shape[0])
+        trace.a[0][...] = X
+        with np.errstate(over="ignore"):
+            forward_into(self, trace)
+        return trace
+
+    def predict(self, X) -> np.ndarray:
+        return self.forward(X).output.copy()
+
+    def gradients(self, X, y, loss: str = "sse") -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The true gradients ∂L/∂W and ∂L/∂b (the tutorial's ``d_weights`` is their negative)."""
+        from .losses import get_loss
+
+        lossfn = get_loss(loss)
+        X = _as_2d_float("X", X, self.n_inputs)
+        y = _as_2d_float("y", y, self.n_outputs)
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
+        trace = Trace.empty(self.layer_sizes, X.shape[0])
+        trace.a[0][...] = X
+        with np.errstate(over="ignore"):
+            y_hat = forward_into(self, trace)
+        lossfn.gradient(y_hat, y, y_hat - y, trace.delta[-1])
+        backward_into(self, trace)
+        return trace.dW, trace.db
+
+    def set_parameters(self, weights: Sequence, biases: Sequence | None = None) -> None:
+        """Replace the parameters in place, all or nothing: a shape that doesn't fit changes none."""
+        weights = [np.asarray(w, dtype=np.float64) for w in weights]
+        biases = None if biases is None else [np.asarray(b, dtype=np.float64) for b in biases]
+        if len(weights) != len(self.weights):
+            raise ValueError(f"expected {len(self.weights)} weight matrices, got {len(weights)}")
+        for l, (new, old) in enumerate(zip(weights, self.weights)):
+            if new.shape != old.shape:
+                raise ValueError(f"layer {l + 1} weights are {new.shape}; the network needs {old.shape}")
+            if not np.isfinite(new).all():
+                raise ValueError(f"layer {l + 1} weights contain NaN or infinity")
+        if biases is not None:
+            if len(biases) != len(self.biases):
+                raise ValueError(f"expected {len(self.biases)} bias vectors, got {len(biases)}")
+            for l, (new, old) in enumerate(zip(biases, self.biases)):
+                if new.shape != old.shape:
+                    raise ValueError(f"layer {l + 1} biases are {new.shape}; the network needs {old.shape}")
+                if not np.isfinite(new).all():
+                    raise ValueError(f"layer {l + 1} biases contain NaN or infinity")
+        for dst, src in zip(self.weights, weights):
+            dst[...] = src
+        for dst, src in zip(self.biases, biases or ()):
+            dst[...] = src
+
+    def copy(self) -> "Network":
+        twin = Network(self.layer_sizes, self.activations, self.use_bias, self.seed, self.init)
+        twin.set_parameters(self.weights, self.biases)
+        return twin
+
+
+def _initial_weights(rng: np.random.Generator, init: str, n_in: int, n_out: int) -> np.ndarray:
+    if init == "uniform":  # the tutorial's np.random.rand: uniform in [0, 1)
+        return rng.random((n_in, n_out))
+    if init == "xavier":  # Glorot uniform
+        limit = np.sqrt(6.0 / (n_in + n_out))
+        return rng.uniform(-limit, limit, (n_in, n_out))
+    return rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)  # He normal

@@ -1,0 +1,212 @@
+"""The training table: named columns, each an input or a target, every cell a finite number.
+
+Validation happens here, once, as the table enters the core: a bad cell raises :class:`TableError`
+naming its row and column, and nothing is dropped or coerced. :func:`cell_problem` is the same
+check for one cell, for an editor that wants to mark bad cells while keeping what was typed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+INPUT, TARGET = "input", "target"
+DELIMITERS = ",;\t"
+MAX_CSV_BYTES = 50 * 1024 * 1024
+MAX_CELLS = 5_000_000
+
+
+class TableError(ValueError):
+    """A training table that cannot be used; ``row`` and ``column`` locate it when one cell is to blame.
+
+    ``row`` is 1-based over data rows (the header is not counted); ``column`` is the column's name.
+    """
+
+    def __init__(self, message: str, row: int | None = None, column: str | None = None):
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+
+def cell_problem(text: str) -> str | None:
+    """Why ``text`` is not a usable number, or None if it is one."""
+    stripped = text.strip()
+    if not stripped:
+        return "empty cell"
+    try:
+        value = float(stripped)
+    except ValueError:
+        return f"{stripped!r} is not a number"
+    if not math.isfinite(value):
+        return f"{stripped!r} is not a finite number"
+    return None
+
+
+def format_number(value: float) -> str:
+    """The shortest text that reads back as the same float, with no trailing '.0'."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingTable:
+    columns: tuple[str, ...]
+    roles: tuple[str, ...]
+    data: np.ndarray  # (n_rows, n_columns), float64, read-only
+
+    def __post_init__(self):
+        columns, roles = tuple(self.columns), tuple(self.roles)
+        if len(columns) != len(roles):
+            raise TableError(f"{len(columns)} columns but {len(roles)} roles")
+        bad_role = [r for r in roles if r not in (INPUT, TARGET)]
+        if bad_role:
+            raise TableError(f"a column's role must be 'input' or 'target', got {bad_role[0]!r}")
+        names = [c.strip() for c in columns]
+        for i, name in enumerate(names):
+            if not name:
+                raise TableError(f"column {i + 1} has no name")
+            if name in names[:i]:
+                raise TableError(f"two columns are named {name!r}", column=name)
+        data = np.array(self.data, dtype=np.float64)
+        if data.ndim != 2 or data.shape[0] == 0:
+            raise TableError("the table is empty: it needs at least one row")
+        if data.shape[1] != len(columns):
+            raise TableError(f"{data.shape[1]} data columns but {len(columns)} column names")
+        if INPUT not in roles:
+            raise TableError("the table has no input column")
+        if TARGET not in roles:
+            raise TableError("the table has no target column")
+        bad = ~np.isfinite(data)
+        if bad.any():
+            r, c = map(int, np.argwhere(bad)[0])
+            raise TableError(
+                f"row {r + 1}, column {names[c]!r}: {data[r, c]} is not a finite number",
+                row=r + 1,
+                column=names[c],
+            )
+        data.flags.writeable = False
+        object.__setattr__(self, "columns", tuple(names))
+        object.__setattr__(self, "roles", roles)
+        object.__setattr__(self, "data", data)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, TrainingTable):
+            return NotImplemented
+        return (self.columns, self.roles) == (other.columns, other.roles) and np.array_equal(self.data, other.data)
+
+    __hash__ = None  # mutable-looking contents: equal tables need not hash alike
+
+    # -- views ------------------------------------------------------------------------------------
+    @property
+    def n_rows(self) -> int:
+        return self.data.shape[0]
+
+    @property
+    def input_columns(self) -> tuple[str, ...]:
+        return tuple(c for c, r in zip(self.columns, self.roles) if r == INPUT)
+
+    @property
+    def target_columns(self) -> tuple[str, ...]:
+        return tuple(c for c, r in zip(self.columns, self.roles) if r == TARGET)
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.data[:, [r == INPUT for r in self.roles]]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.data[:, [r == TARGET for r in self.roles]]
+
+    # -- building -------------------------------------------------------------------------------
+    @classmethod
+    def from_cells(
+        cls,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        roles: Sequence[str] | None = None,
+    ) -> "TrainingTable":
+        """Parse text cells; by default the last column is the target and the rest are inputs."""
+        header = [h.strip() for h in header]
+        if not header or not any(header):
+            raise TableError("the table has no header row")
+        if roles is None:
+            roles = [INPUT] * (len(header) - 1) + [TARGET]
+        if not rows:
+            raise TableError("the table is empty: it has a header but no data rows")
+        if len(rows) * len(header) > MAX_CELLS:
+            raise TableError(
+                f"the table has {len(rows) * len(header):,} cells; the limit is {MAX_CELLS:,}"
+            )
+        data = np.empty((len(rows), len(header)))
+        for r, row in enumerate(rows):
+            if len(row) != len(header):
+                raise TableError(
+                    f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
+                    row=r + 1,
+                )
+            for c, text in enumerate(row):
+                problem = cell_problem(text)
+                if problem:
+                    name = header[c] or f"#{c + 1}"
+                    raise TableError(f"row {r + 1}, column {name!r}: {problem}", row=r + 1, column=name)
+                data[r, c] = float(text)
+        return cls(tuple(header), tuple(roles), data)
+
+    @classmethod
+    def from_csv_text(cls, text: str, targets: Sequence[str] | None = None) -> "TrainingTable":
+        """Read CSV text: a header row, then numbers; comma, semicolon or tab separated."""
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            raise TableError("the file is empty: expected a header row and at least one data row")
+        delimiter = max(DELIMITERS, key=lines[0].count)
+        try:
+            records = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            raise TableError(f"not a readable CSV file: {exc}") from None
+        header, rows = records[0], records[1:]
+        roles = None
+        if targets is not None:
+            names = [h.strip() for h in header]
+            missing = [t for t in targets if t not in names]
+            if missing:
+                raise TableError(f"no column named {missing[0]!r}; the columns are {', '.join(names)}")
+            roles = [TARGET if n in targets else INPUT for n in names]
+        return cls.from_cells(header, rows, roles)
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike, targets: Sequence[str] | None = None) -> "TrainingTable":
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_CSV_BYTES:
+                raise TableError(
+                    f"{path.name} is {size / 2**20:.0f} MB; tables up to {MAX_CSV_BYTES // 2**20} MB can be opened"
+                )
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise TableError(f"cannot read {path}: {exc.strerror or exc}") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise TableError(f"{path.name} is not a UTF-8 text file") from None
+        if "\x00" in text:
+            raise TableError(f"{path.name} is not a text file")
+        return cls.from_csv_text(text, targets)
+
+    # -- writing --------------------------------------------------------------------------------
+    def to_csv_text(self, delimiter: str = ",") -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.data:
+            writer.writerow([format_number(v) for v in row])
+        return out.getvalue()
+
+    def to_csv(self, path: str | os.PathLike, delimiter: str = ",") -> None:
+        Path(path).write_text(self.to_csv_text(delimiter), encoding="utf-8")

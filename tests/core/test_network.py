@@ -1,0 +1,115 @@
+import warnings
+
+import numpy as np
+import pytest
+
+from nnplayground.core import Network
+
+
+def half_network():
+    net = Network([3, 4, 1], use_bias=False)
+    for W in net.weights:
+        W[...] = 0.5
+    return net
+
+
+def test_forward_matches_hand_computed_values_on_the_tutorials_table(article):
+    X, _ = article
+    trace = half_network().forward(X)
+    # σ(0.5·Σx) for each hidden unit, then σ(4·0.5·a1): worked out by hand with math.exp.
+    np.testing.assert_allclose(
+        trace.a[1][:, 0], [0.6224593312018546, 0.7310585786300049, 0.7310585786300049, 0.8175744761936437], rtol=1e-15
+    )
+    np.testing.assert_allclose(
+        trace.output.ravel(), [0.7764190180520172, 0.8118562749129378, 0.8118562749129378, 0.8368737732729581],
+        rtol=1e-15,
+    )
+    np.testing.assert_array_equal(trace.z[0][:, 0], [0.5, 1.0, 1.0, 1.5])
+
+
+def test_gradients_match_hand_computed_values(article):
+    X, y = article
+    dW, db = half_network().gradients(X, y, loss="sse")
+    np.testing.assert_allclose(dW[1].ravel(), [0.27056414822915786] * 4, rtol=1e-14)
+    np.testing.assert_allclose(dW[0][:, 0], [0.011389230698739608, 0.011389230698739608, 0.037412896776012464], rtol=1e-14)
+    assert all((b == 0).all() for b in db)  # no bias: no bias gradient
+
+
+def test_initialisation_follows_the_documented_recipe():
+    net = Network([3, 4, 2, 1], seed=7)
+    rng = np.random.default_rng(7)
+    for W, shape in zip(net.weights, [(3, 4), (4, 2), (2, 1)]):
+        np.testing.assert_array_equal(W, rng.random(shape))
+    assert all((b == 0).all() for b in net.biases)
+    assert [b.shape for b in net.biases] == [(4,), (2,), (1,)]
+
+
+def test_same_seed_same_weights_and_other_seed_differs():
+    a, b, c = Network([3, 8, 1], seed=1), Network([3, 8, 1], seed=1), Network([3, 8, 1], seed=2)
+    np.testing.assert_array_equal(a.parameters, b.parameters)
+    assert not np.array_equal(a.parameters, c.parameters)
+
+
+@pytest.mark.parametrize("init", ["xavier", "he"])
+def test_other_inits_are_centred_on_zero(init):
+    W = Network([200, 200, 1], seed=0, init=init).weights[0]
+    assert abs(W.mean()) < 0.01 and W.min() < 0 < W.max()
+
+
+def test_repr_says_the_shape():
+    assert repr(Network([3, 4, 1], use_bias=False)) == "Network([3, 4, 1], activations='sigmoid', use_bias=False)"
+    assert "['tanh', 'sigmoid']" in repr(Network([2, 3, 1], activations=["tanh", "sigmoid"]))
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(layer_sizes=[3]), "at least"),
+        (dict(layer_sizes=[3, 0, 1]), "positive"),
+        (dict(layer_sizes=[3, 2.5, 1]), "whole"),
+        (dict(layer_sizes=[3, 4, 1], activations="softmax"), "unknown activation"),
+        (dict(layer_sizes=[3, 4, 1], activations=["relu"]), "2 activations"),
+        (dict(layer_sizes=[3, 4, 1], init="zeros"), "unknown init"),
+    ],
+)
+def test_bad_construction_is_refused_with_a_reason(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        Network(**kwargs)
+
+
+def test_predict_checks_its_input():
+    net = Network([3, 4, 1], seed=0)
+    with pytest.raises(ValueError, match="3"):
+        net.predict(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="NaN"):
+        net.predict([[0, np.nan, 1]])
+    assert net.predict([0, 1, 1]).shape == (1, 1)
+
+
+def test_set_parameters_is_all_or_nothing():
+    net = Network([3, 4, 1], seed=0)
+    before = net.parameters.copy()
+    with pytest.raises(ValueError, match="layer 2"):
+        net.set_parameters([np.zeros((3, 4)), np.zeros((5, 1))])
+    with pytest.raises(ValueError, match="NaN"):
+        net.set_parameters([np.zeros((3, 4)), np.full((4, 1), np.nan)])
+    np.testing.assert_array_equal(net.parameters, before)
+    net.set_parameters([np.ones((3, 4)), np.ones((4, 1))], [np.ones(4), np.ones(1)])
+    assert (net.parameters == 1).all()
+
+
+def test_weights_cannot_be_swapped_out_from_under_the_flat_buffer():
+    net = Network([3, 4, 1])
+    with pytest.raises(TypeError):
+        net.weights[0] = np.zeros((3, 4))
+    net.weights[0][0, 0] = 42.0
+    assert 42.0 in net.parameters
+
+
+def test_large_negative_input_saturates_sigmoid_without_warnings():
+    net = Network([1, 1], use_bias=False)
+    net.weights[0][...] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning would fail the test
+        out = net.predict([[-1000.0], [1000.0]])
+    np.testing.assert_array_equal(out.ravel(), [0.0, 1.0])

@@ -1,0 +1,132 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
+from nnplayground.core.table import MAX_CSV_BYTES, cell_problem
+
+from ..conftest import EXAMPLES
+
+
+def test_reads_the_tutorials_table_with_the_last_column_as_target():
+    table = TrainingTable.from_csv(EXAMPLES / "article.csv")
+    assert table.columns == ("x1", "x2", "x3", "y")
+    assert table.input_columns == ("x1", "x2", "x3") and table.target_columns == ("y",)
+    np.testing.assert_array_equal(table.X, [[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    np.testing.assert_array_equal(table.y, [[0], [1], [1], [0]])
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_any_of_three_separators(sep):
+    table = TrainingTable.from_csv_text(sep.join(["a", "b", "t"]) + "\n" + sep.join(["1", "2.5", "-3e2"]) + "\n")
+    np.testing.assert_array_equal(table.data, [[1, 2.5, -300]])
+
+
+def test_named_targets_and_several_of_them():
+    table = TrainingTable.from_csv_text("t1,a,t2\n1,2,3\n", targets=["t1", "t2"])
+    assert table.roles == (TARGET, INPUT, TARGET)
+    np.testing.assert_array_equal(table.y, [[1, 3]])
+    with pytest.raises(TableError, match="no column named 'zz'"):
+        TrainingTable.from_csv_text("a,b\n1,2\n", targets=["zz"])
+
+
+@pytest.mark.parametrize(
+    "text, row, column, words",
+    [
+        ("a,b,y\n1,2,3\n4,x,6\n", 2, "b", "'x' is not a number"),
+        ("a,b,y\n1,nan,3\n", 1, "b", "not a finite number"),
+        ("a,b,y\n1,2,inf\n", 1, "y", "not a finite number"),
+        ("a,b,y\n1,,3\n", 1, "b", "empty cell"),
+        ("a,b,y\n1,2,3\n1,2\n", 2, None, "row 2 has 2 cells but the header has 3"),
+        ("a,b,y\n1,2,3,4\n", 1, None, "row 1 has 4 cells"),
+    ],
+)
+def test_bad_cells_name_their_row_and_column(text, row, column, words):
+    with pytest.raises(TableError, match=words) as info:
+        TrainingTable.from_csv_text(text)
+    assert info.value.row == row and info.value.column == column
+    assert f"row {row}" in str(info.value)
+    if column:
+        assert repr(column) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "empty"),
+        ("\n \n", "empty"),
+        ("a,b,y\n", "no data rows"),
+        ("a,a,y\n1,2,3\n", "two columns are named 'a'"),
+        ("a,,y\n1,2,3\n", "column 2 has no name"),
+        ("y\n1\n", "no input column"),
+    ],
+)
+def test_unusable_tables_are_refused_with_a_reason(text, words):
+    with pytest.raises(TableError, match=words):
+        TrainingTable.from_csv_text(text)
+
+
+def test_no_target_column_is_refused():
+    with pytest.raises(TableError, match="no target column"):
+        TrainingTable(("a", "b"), (INPUT, INPUT), np.ones((1, 2)))
+
+
+def test_huge_and_binary_files_are_refused(tmp_path):
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as fh:
+        fh.truncate(MAX_CSV_BYTES + 1)
+    with pytest.raises(TableError, match="MB"):
+        TrainingTable.from_csv(huge)
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"a,b\x00\n1,2\n")
+    with pytest.raises(TableError, match="not a text file"):
+        TrainingTable.from_csv(binary)
+    latin = tmp_path / "l.csv"
+    latin.write_bytes("é,y\n1,2\n".encode("latin-1"))
+    with pytest.raises(TableError, match="UTF-8"):
+        TrainingTable.from_csv(latin)
+    with pytest.raises(TableError, match="cannot read"):
+        TrainingTable.from_csv(tmp_path / "missing.csv")
+
+
+def test_data_cannot_be_changed_behind_its_back():
+    table = TrainingTable.from_csv_text("a,y\n1,2\n")
+    with pytest.raises(ValueError):
+        table.data[0, 0] = 5
+
+
+def test_cell_problem_matches_the_parser():
+    assert cell_problem(" 1.5 ") is None
+    assert cell_problem("1e400") == "'1e400' is not a finite number"
+    assert cell_problem("abc") == "'abc' is not a number"
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@given(
+    st.integers(1, 4).flatmap(
+        lambda cols: st.lists(st.lists(finite, min_size=cols + 1, max_size=cols + 1), min_size=1, max_size=8)
+    ),
+    st.sampled_from([",", ";", "\t"]),
+)
+def test_save_then_load_round_trips_every_float_exactly(rows, sep):
+    data = np.array(rows)
+    names = tuple(f"x{i}" for i in range(data.shape[1] - 1)) + ("y",)
+    table = TrainingTable(names, (INPUT,) * (len(names) - 1) + (TARGET,), data)
+    again = TrainingTable.from_csv_text(table.to_csv_text(sep))
+    assert again == table
+    assert again.data.tobytes() == table.data.tobytes()  # -0.0 and every last bit kept
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200) | st.from_regex(r"[a-z,;\t\n0-9.\-e\"]{0,80}"))
+def test_arbitrary_text_either_reads_or_raises_table_error(text):
+    try:
+        table = TrainingTable.from_csv_text(text)
+    except TableError as exc:
+        assert str(exc)
+        return
+    assert table.n_rows >= 1 and np.isfinite(table.data).all()
+    assert table.X.shape[1] >= 1 and table.y.shape[1] >= 1

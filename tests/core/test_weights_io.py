@@ -1,0 +1,110 @@
+import io
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+from nnplayground.core import Network, WeightsFileError, load_weights, save_weights
+
+
+def trained(use_bias=True):
+    net = Network([3, 5, 2, 1], ["tanh", "relu", "sigmoid"], use_bias=use_bias, seed=4)
+    net.parameters[:] += np.random.default_rng(0).normal(size=net.parameters.size) / 3
+    return net
+
+
+@pytest.mark.parametrize("ext", [".npz", ".json"])
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_save_load_round_trips_bit_exactly(tmp_path, ext, use_bias):
+    net = trained(use_bias)
+    save_weights(net, tmp_path / f"w{ext}", loss="bce")
+    loaded = load_weights(tmp_path / f"w{ext}")
+    assert loaded.layer_sizes == (3, 5, 2, 1) and loaded.activations == ("tanh", "relu", "sigmoid")
+    assert loaded.loss == "bce" and loaded.use_bias is use_bias
+    again = loaded.to_network()
+    assert again.parameters.tobytes() == net.parameters.tobytes()
+    other = Network([3, 5, 2, 1], ["tanh", "relu", "sigmoid"], use_bias=use_bias, seed=99)
+    loaded.apply_to(other)
+    assert other.parameters.tobytes() == net.parameters.tobytes()
+
+
+def test_json_is_readable(tmp_path):
+    save_weights(trained(), tmp_path / "w.json")
+    record = json.loads((tmp_path / "w.json").read_text())
+    assert record["format"] == "nnplayground-weights" and record["version"] == 1
+    assert len(record["weights"][0]) == 3 and len(record["weights"][0][0]) == 5
+
+
+def test_a_file_for_another_shape_leaves_the_network_untouched(tmp_path):
+    save_weights(trained(), tmp_path / "w.npz")
+    net = Network([3, 4, 1], seed=0)
+    before = net.parameters.copy()
+    with pytest.raises(WeightsFileError, match=r"layers \[3, 5, 2, 1\]"):
+        load_weights(tmp_path / "w.npz").apply_to(net)
+    np.testing.assert_array_equal(net.parameters, before)
+
+
+def test_wrong_shaped_arrays_inside_the_file_are_refused(tmp_path):
+    net = trained()
+    save_weights(net, tmp_path / "w.json")
+    record = json.loads((tmp_path / "w.json").read_text())
+    record["weights"][1] = [[1.0]]
+    (tmp_path / "bad.json").write_text(json.dumps(record))
+    with pytest.raises(WeightsFileError, match="layer 2"):
+        load_weights(tmp_path / "bad.json")
+
+
+def test_pickled_npz_is_refused_without_unpickling(tmp_path):
+    class Boom:
+        def __reduce__(self):
+            return (print, ("this must never run",))
+
+    path = tmp_path / "evil.npz"
+    np.savez(path, metadata=np.array(json.dumps({"format": "nnplayground-weights"})), W0=np.array([Boom()], dtype=object))
+    meta = {"format": "nnplayground-weights", "version": 1, "layer_sizes": [1, 1], "activations": ["linear"]}
+    np.savez(path, metadata=np.array(json.dumps(meta)), W0=np.array([Boom()], dtype=object), b0=np.zeros(1))
+    with pytest.raises(WeightsFileError, match="pickled"):
+        load_weights(path)
+
+
+def test_truncated_and_foreign_files_are_refused(tmp_path):
+    save_weights(trained(), tmp_path / "w.npz")
+    raw = (tmp_path / "w.npz").read_bytes()
+    (tmp_path / "cut.npz").write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(WeightsFileError, match="damaged|truncated"):
+        load_weights(tmp_path / "cut.npz")
+    (tmp_path / "text.npz").write_text("hello")
+    with pytest.raises(WeightsFileError):
+        load_weights(tmp_path / "text.npz")
+    np.savez(tmp_path / "plain.npz", a=np.zeros(3))
+    with pytest.raises(WeightsFileError, match="no metadata"):
+        load_weights(tmp_path / "plain.npz")
+    (tmp_path / "w.json").write_text("{not json")
+    with pytest.raises(WeightsFileError, match="not valid JSON"):
+        load_weights(tmp_path / "w.json")
+    (tmp_path / "list.json").write_text("[1, 2]")
+    with pytest.raises(WeightsFileError, match="not an nnplayground"):
+        load_weights(tmp_path / "list.json")
+    with pytest.raises(WeightsFileError, match="unknown weights format"):
+        load_weights(tmp_path / "w.h5")
+    with pytest.raises(WeightsFileError, match="cannot read"):
+        load_weights(tmp_path / "missing.npz")
+
+
+def test_nan_weights_are_not_saved(tmp_path):
+    net = trained()
+    net.weights[0][0, 0] = np.nan
+    with pytest.raises(WeightsFileError, match="NaN"):
+        save_weights(net, tmp_path / "w.npz")
+    assert not (tmp_path / "w.npz").exists()
+
+
+def test_newer_format_version_is_refused(tmp_path):
+    save_weights(trained(), tmp_path / "w.json")
+    record = json.loads((tmp_path / "w.json").read_text())
+    record["version"] = 2
+    (tmp_path / "w.json").write_text(json.dumps(record))
+    with pytest.raises(WeightsFileError, match="version 2"):
+        load_weights(tmp_path / "w.json")

@@ -1,0 +1,83 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nnplayground.cli import main
+from nnplayground.core import Network, Trainer, TrainingTable, load_weights
+
+from .conftest import EXAMPLES, ROOT
+
+ARTICLE = str(EXAMPLES / "article.csv")
+
+
+def test_train_prints_loss_and_predictions_and_exports(tmp_path, capsys):
+    out_file = tmp_path / "w.json"
+    assert main(["train", ARTICLE, "--no-bias", "--seed", "0", "--export", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    table = TrainingTable.from_csv(ARTICLE)
+    trainer = Trainer(Network([3, 4, 1], use_bias=False, seed=0), table.X, table.y)
+    trainer.run(1500)
+    assert f"loss after 1500 iterations: {trainer.history[-1]:.6g}" in out
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["row", "x1"])
+    predicted = [float(lines[header + 1 + r].split()[5]) for r in range(4)]
+    np.testing.assert_allclose(predicted, trainer.network.predict(table.X).ravel(), atol=5e-5)
+    np.testing.assert_array_equal(load_weights(out_file).to_network().parameters, trainer.network.parameters)
+
+
+def test_layers_activations_and_targets_are_passed_through(tmp_path, capsys):
+    csv = tmp_path / "t.csv"
+    csv.write_text("t,a,b\n0,0,0\n1,0,1\n1,1,0\n0,1,1\n")
+    assert main(["train", str(csv), "--target", "t", "--hidden", "5", "--hidden", "3",
+                 "--activation", "tanh,relu,sigmoid", "--iterations", "10", "--export", str(tmp_path / "w.npz")]) == 0
+    assert "Network([2, 5, 3, 1], activations=['tanh', 'relu', 'sigmoid'], use_bias=True)" in capsys.readouterr().out
+    assert load_weights(tmp_path / "w.npz").layer_sizes == (2, 5, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["train", "missing.csv"], "cannot read"),
+        (["train", ARTICLE, "--iterations", "0"], "at least 1"),
+        (["train", ARTICLE, "--lr", "nan"], "positive"),
+        (["train", ARTICLE, "--activation", "swish"], "unknown activation"),
+        (["train", ARTICLE, "--export", "w.pkl"], ".npz or .json"),
+        (["train", ARTICLE, "--target", "nope"], "no column named 'nope'"),
+        (["train"], "required"),
+        (["fly"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, words, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("nnplayground: error:") and words in err
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_a_bad_cell_names_row_and_column(tmp_path, capsys):
+    csv = tmp_path / "t.csv"
+    csv.write_text("a,b,y\n0,1,0\n1,oops,1\n")
+    assert main(["train", str(csv)]) == 2
+    assert "row 2, column 'b': 'oops' is not a number" in capsys.readouterr().err
+
+
+def test_divergence_is_reported_without_a_traceback(capsys, tmp_path):
+    code = main(["train", ARTICLE, "--activation", "linear", "--lr", "50", "--export", str(tmp_path / "w.npz")])
+    err = capsys.readouterr().err
+    assert code == 1 and "diverged" in err and "Traceback" not in err
+    assert not (tmp_path / "w.npz").exists()
+
+
+def test_python_dash_m_works_and_core_never_imports_qt():
+    code = (
+        "import sys, nnplayground.cli, nnplayground.core;"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'shiboken'))];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+    result = subprocess.run([sys.executable, "-m", "nnplayground", "train", ARTICLE, "--iterations", "3"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0 and "loss after 3 iterations" in result.stdout
