@@ -12,7 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .core import ACTIVATIONS, INITS, LOSSES, DivergenceError, Network, Trainer, TrainingTable
+from .core import ACTIVATIONS, INITS, LOSSES, DivergenceError, Trainer, TrainingTable
+from .core.config import TrainingConfig
 from .core.table import format_number
 from .core.weights_io import EXTENSIONS, save_weights
 
@@ -104,16 +105,12 @@ def _train(args) -> int:
     if args.export is not None and args.export.suffix.lower() not in EXTENSIONS:
         raise UsageError(f"--export must end in .npz or .json, got {args.export.name!r}")
     table = TrainingTable.from_csv(args.table, targets=args.target)
-    hidden = args.hidden or [4]
-    n_layers = len(hidden) + 1
-    activations = [a.strip() for a in args.activation.split(",")]
-    if len(activations) == 1:
-        activations *= n_layers
-    elif len(activations) != n_layers:
-        raise UsageError(f"--activation names {len(activations)} activations; the network has {n_layers} layers")
-    sizes = [table.X.shape[1], *hidden, table.y.shape[1]]
-    net = Network(sizes, activations, use_bias=not args.no_bias, seed=args.seed, init=args.init)
-    trainer = Trainer(net, table.X, table.y, loss=args.loss, learning_rate=args.lr)
+    config = TrainingConfig(
+        hidden=tuple(args.hidden or [4]), activation=args.activation, loss=args.loss, learning_rate=args.lr,
+        iterations=args.iterations, seed=args.seed, use_bias=not args.no_bias, init=args.init,
+    )
+    trainer = config.make_trainer(table)
+    net = trainer.network
     try:
         _run_with_progress(trainer, args.iterations)
     except DivergenceError as exc:

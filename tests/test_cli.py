@@ -43,6 +43,7 @@ def test_layers_activations_and_targets_are_passed_through(tmp_path, capsys):
         (["train", ARTICLE, "--iterations", "0"], "at least 1"),
         (["train", ARTICLE, "--lr", "nan"], "positive"),
         (["train", ARTICLE, "--activation", "swish"], "unknown activation"),
+        (["train", ARTICLE, "--activation", "tanh,relu,relu"], "3 activations named; the network has 2 layers"),
         (["train", ARTICLE, "--export", "w.pkl"], ".npz or .json"),
         (["train", ARTICLE, "--target", "nope"], "no column named 'nope'"),
         (["train"], "required"),

@@ -3,6 +3,7 @@
 Pure NumPy; nothing here imports Qt, so scripts and the CLI use it alone.
 """
 from .activations import ACTIVATIONS
+from .config import TrainingConfig
 from .losses import LOSSES
 from .network import INITS, Network, Trace
 from .table import INPUT, TARGET, TableError, TrainingTable
@@ -11,6 +12,6 @@ from .weights_io import WeightsFile, WeightsFileError, load_weights, save_weight
 
 __all__ = [
     "ACTIVATIONS", "LOSSES", "INITS", "PHASES", "INPUT", "TARGET",
-    "Network", "Trace", "Trainer", "PhaseResult", "Snapshot", "DivergenceError",
+    "Network", "Trace", "TrainingConfig", "Trainer", "PhaseResult", "Snapshot", "DivergenceError",
     "TrainingTable", "TableError", "WeightsFile", "WeightsFileError", "load_weights", "save_weights",
 ]

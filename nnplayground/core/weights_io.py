@@ -6,7 +6,6 @@ never unpickles and never touches a network until the whole file has been checke
 from __future__ import annotations
 
 import json
-import math
 import os
 import zipfile
 from dataclasses import dataclass

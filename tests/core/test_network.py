@@ -31,7 +31,9 @@ def test_gradients_match_hand_computed_values(article):
     X, y = article
     dW, db = half_network().gradients(X, y, loss="sse")
     np.testing.assert_allclose(dW[1].ravel(), [0.27056414822915786] * 4, rtol=1e-14)
-    np.testing.assert_allclose(dW[0][:, 0], [0.011389230698739608, 0.011389230698739608, 0.037412896776012464], rtol=1e-14)
+    np.testing.assert_allclose(
+        dW[0][:, 0], [0.011389230698739608, 0.011389230698739608, 0.037412896776012464], rtol=1e-14
+    )
     assert all((b == 0).all() for b in db)  # no bias: no bias gradient
 
 

@@ -42,7 +42,8 @@ def test_stepping_and_running_give_bit_identical_histories(article):
 
 
 def test_same_seed_gives_bit_identical_runs(article):
-    a, b = make(article, seed=5, use_bias=True, learning_rate=0.3), make(article, seed=5, use_bias=True, learning_rate=0.3)
+    a = make(article, seed=5, use_bias=True, learning_rate=0.3)
+    b = make(article, seed=5, use_bias=True, learning_rate=0.3)
     a.run(500)
     b.run(500)
     assert a.history.tobytes() == b.history.tobytes()
@@ -182,3 +183,20 @@ def test_snapshot_is_an_immutable_copy(article):
         snap.weights[0][0, 0] = 1.0
     trainer.run(1)
     assert not np.array_equal(snap.weights[0], trainer.network.weights[0])
+
+
+def test_config_builds_the_tutorials_trainer_and_knows_what_needs_a_reset(article):
+    from nnplayground.core import TrainingConfig, TrainingTable
+
+    table = TrainingTable.from_csv_text("x1,x2,x3,y\n0,0,1,0\n0,1,1,1\n1,0,1,1\n1,1,1,0\n")
+    config = TrainingConfig()
+    trainer = config.make_trainer(table)
+    assert trainer.network.layer_sizes == (3, 4, 1) and not trainer.network.use_bias
+    np.testing.assert_array_equal(trainer.network.parameters, Network([3, 4, 1], use_bias=False, seed=0).parameters)
+    assert config.same_network(TrainingConfig(learning_rate=0.1, iterations=10))
+    assert not config.same_network(TrainingConfig(seed=1))
+    assert not config.same_network(TrainingConfig(hidden=(4, 4)))
+    with pytest.raises(ValueError, match="unknown activation"):
+        TrainingConfig(activation="swish")
+    with pytest.raises(ValueError, match="at least one unit"):
+        TrainingConfig(hidden=(0,))

@@ -17,7 +17,7 @@ def tutorial_run(X, y, weights1, weights2, iterations):
         output = sigmoid(np.dot(layer1, weights2))
         losses.append(np.sum((y - output) ** 2))
         d_weights2 = np.dot(layer1.T, (2 * (y - output) * sigmoid_derivative(output)))
-        d_weights1 = np.dot(X.T, (np.dot(2 * (y - output) * sigmoid_derivative(output), weights2.T) * sigmoid_derivative(layer1)))
+        d_weights1 = np.dot(X.T, (np.dot(2 * (y - output) * sigmoid_derivative(output), weights2.T) * sigmoid_derivative(layer1)))  # noqa: E501
         weights1 += d_weights1
         weights2 += d_weights2
     return weights1, weights2, np.array(losses), sigmoid(np.dot(sigmoid(np.dot(X, weights1)), weights2))

@@ -1,7 +1,4 @@
-import io
 import json
-import pickle
-import zipfile
 
 import numpy as np
 import pytest
@@ -56,17 +53,25 @@ def test_wrong_shaped_arrays_inside_the_file_are_refused(tmp_path):
         load_weights(tmp_path / "bad.json")
 
 
-def test_pickled_npz_is_refused_without_unpickling(tmp_path):
-    class Boom:
-        def __reduce__(self):
-            return (print, ("this must never run",))
+class _Payload:
+    """Unpickling this creates a file: proof that code ran."""
 
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_pickled_npz_is_refused_without_unpickling(tmp_path):
+    marker = tmp_path / "pwned"
     path = tmp_path / "evil.npz"
-    np.savez(path, metadata=np.array(json.dumps({"format": "nnplayground-weights"})), W0=np.array([Boom()], dtype=object))
     meta = {"format": "nnplayground-weights", "version": 1, "layer_sizes": [1, 1], "activations": ["linear"]}
-    np.savez(path, metadata=np.array(json.dumps(meta)), W0=np.array([Boom()], dtype=object), b0=np.zeros(1))
+    np.savez(path, metadata=np.array(json.dumps(meta)), W0=np.array([_Payload(marker)], dtype=object),
+             b0=np.zeros(1))
     with pytest.raises(WeightsFileError, match="pickled"):
         load_weights(path)
+    assert not marker.exists()
 
 
 def test_truncated_and_foreign_files_are_refused(tmp_path):

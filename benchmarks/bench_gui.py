@@ -1,0 +1,130 @@
+"""Training through the window (live plots, heatmaps, predictions) against the headless Trainer.
+
+Prints iterations per second both ways and their ratio, and the longest stall of the UI event loop
+during the windowed run (a 5 ms timer that should tick on time; any lateness is a stall).
+Runs offscreen unless QT_QPA_PLATFORM says otherwise: `python benchmarks/bench_gui.py`.
+Under Xvfb for real painting: `xvfb-run -a env QT_QPA_PLATFORM=xcb python benchmarks/bench_gui.py`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from nnplayground.core import INPUT, TARGET, TrainingTable  # noqa: E402
+from nnplayground.paths import DEFAULT_TABLE  # noqa: E402
+from nnplayground.ui import MainWindow  # noqa: E402
+
+
+def tables(quick: bool):
+    yield "(a) tutorial 4x3, 4 hidden", TrainingTable.from_csv(DEFAULT_TABLE), "4", (30_000 if quick else 200_000)
+    rng = np.random.default_rng(1)
+    X = rng.random((1000, 16))
+    data = np.column_stack([X, (X.sum(1) > 8).astype(float)])
+    big = TrainingTable(tuple(f"x{i}" for i in range(16)) + ("y",), (INPUT,) * 16 + (TARGET,), data)
+    yield "(b) 1000x16, 32 hidden", big, "32", (300 if quick else 3000)
+
+
+def headless(config, table, iterations) -> float:
+    trainer = config.make_trainer(table)
+    start = time.perf_counter()
+    trainer.run(iterations)
+    return iterations / (time.perf_counter() - start)
+
+
+def windowed(app, window, table, hidden, iterations) -> tuple[float, float, int]:
+    window.settings.hidden.setText(hidden)
+    window.settings.learning_rate.setValue(0.01 if table.n_rows > 4 else 1.0)
+    window.settings.iterations.setValue(iterations)
+    window.load_table(table)
+    wait(app, lambda: window.last_update is not None and window.last_update.snapshot.iteration == 0
+         and window.last_update.table == table)
+    config = window.settings.config()
+    stalls, clock, last = [], QElapsedTimer(), [0.0]
+    tick = QTimer()
+    tick.setInterval(5)
+
+    def on_tick():
+        now = clock.nsecsElapsed() / 1e9
+        stalls.append(now - last[0] - 0.005)
+        last[0] = now
+
+    tick.timeout.connect(on_tick)
+    clock.start()
+    tick.start()
+    frames = [0]
+    shown = window._show
+
+    def counted(update):
+        frames[0] += 1
+        shown(update)
+
+    window._show = counted
+    start = time.perf_counter()
+    window.toggle_run()
+    wait(app, lambda: not window._running and window.last_update.snapshot.iteration >= iterations, 600)
+    elapsed = time.perf_counter() - start
+    tick.stop()
+    window._show = shown
+    assert window.last_update.snapshot.iteration == iterations
+    return config, iterations / elapsed, max(stalls[1:] or [0.0]), frames[0] / elapsed
+
+
+def wait(app, condition, timeout=30.0):
+    """Run the event loop until ``condition`` holds, checking it every 20 ms (no busy polling: a
+    loop that spins here would steal the interpreter lock from the worker and spoil the figures)."""
+    if condition():
+        return
+    loop, check = QEventLoop(), QTimer()
+    end = time.perf_counter() + timeout
+
+    def poll():
+        if condition() or time.perf_counter() > end:
+            loop.quit()
+
+    check.timeout.connect(poll)
+    check.start(20)
+    loop.exec()
+    check.stop()
+    if not condition():
+        raise TimeoutError("the window did not get there in time")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="shorter runs (a smoke run)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternate headless and windowed runs this many times; best of each is kept "
+                             "(this machine's speed drifts between runs, so one of each would compare noise)")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv)
+    window = MainWindow()
+    window.resize(1360, 860)
+    window.show()
+    wait(app, lambda: window.last_update is not None)
+    print(f"platform: {app.platformName()}")
+    print(f"{'case':30} {'headless it/s':>14} {'window it/s':>12} {'ratio':>6} {'longest stall':>14} {'frames/s':>9}")
+    for name, table, hidden, iterations in tables(args.quick):
+        base = gui_rate = 0.0
+        stall = ups = 0.0
+        for _ in range(args.rounds):
+            config, rate, round_stall, round_ups = windowed(app, window, table, hidden, iterations)
+            gui_rate, stall, ups = max(gui_rate, rate), max(stall, round_stall), max(ups, round_ups)
+            base = max(base, headless(config, table, iterations))
+        print(f"{name:30} {base:14,.0f} {gui_rate:12,.0f} {gui_rate / base:6.2f} {stall * 1000:11.1f} ms {ups:10.1f}")
+    window.close()
+    print("targets: ratio >= 0.80, longest stall < 50 ms. Stall: the most a 5 ms UI timer ran late;"
+          " frames/s: window repaints with new training state.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""The loss per iteration, drawn live.
+
+A million losses must not cost a million points per repaint. The plot keeps a min/max *envelope*:
+each block of ``block`` iterations contributes its lowest and highest loss (peaks are never lost),
+and when the envelope outgrows ``MAX_BLOCKS`` the block size doubles by merging neighbours. An
+update therefore costs O(new losses), and the curve never has more than 2·MAX_BLOCKS points.
+Zoomed in, the visible slice is drawn from the raw losses, or from its own envelope if still large.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGraphicsItem
+
+CURVE = "#2563eb"
+MAX_BLOCKS = 2048
+
+
+class LossEnvelope:
+    """Min and max of the losses in consecutive blocks of ``block`` iterations, kept incrementally."""
+
+    def __init__(self, max_blocks: int = MAX_BLOCKS):
+        self.max_blocks = max_blocks
+        self.block = 1
+        self.mins = np.empty(0)
+        self.maxs = np.empty(0)
+
+    def update(self, y: np.ndarray, start: int) -> None:
+        """``y`` is the whole history; entries from ``start`` on are new (or changed)."""
+        n = y.size
+        if n == 0:
+            self.block, self.mins, self.maxs = 1, np.empty(0), np.empty(0)
+            return
+        while -(-n // self.block) > self.max_blocks:
+            self._coarsen()
+        first = min(start // self.block, self.mins.size)
+        edges = np.arange(first * self.block, n, self.block)
+        self.mins = np.concatenate([self.mins[:first], np.minimum.reduceat(y, edges)])
+        self.maxs = np.concatenate([self.maxs[:first], np.maximum.reduceat(y, edges)])
+
+    def _coarsen(self) -> None:
+        m = self.mins.size - self.mins.size % 2
+        tail_min, tail_max = self.mins[m:], self.maxs[m:]
+        self.mins = np.concatenate([np.minimum(self.mins[:m:2], self.mins[1:m:2]), tail_min])
+        self.maxs = np.concatenate([np.maximum(self.maxs[:m:2], self.maxs[1:m:2]), tail_max])
+        self.block *= 2
+
+    def curve(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Points to draw: each block's min and max at its centre iteration (1-based)."""
+        centres = 1 + np.minimum(np.arange(self.mins.size) * self.block + (self.block - 1) / 2, n - 1)
+        return np.repeat(centres, 2), np.column_stack([self.mins, self.maxs]).ravel()
+
+
+def nice_ceiling(value: float) -> float:
+    """The next of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above ``value``."""
+    if value <= 0 or not math.isfinite(value):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(m * power for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= value * (1 - 1e-12))
+
+
+def cache_axes(plot_item: pg.PlotItem) -> None:
+    """Axes repaint from a cached pixmap until their range changes: text is the costly part of a frame."""
+    for name in ("left", "bottom", "top", "right"):
+        plot_item.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+
+
+def envelope_of(y: np.ndarray, offset: int, max_blocks: int = MAX_BLOCKS) -> tuple[np.ndarray, np.ndarray]:
+    """The points to draw for ``y`` (losses of iterations offset+1 …): raw if few, else min/max blocks."""
+    if y.size <= 2 * max_blocks:
+        return offset + 1 + np.arange(y.size, dtype=float), y
+    env = LossEnvelope(max_blocks)
+    env.update(y, 0)
+    x, v = env.curve(y.size)
+    return x + offset, v
+
+
+class LossPlot(pg.PlotWidget):
+    hovered = Signal(str)  # "iteration N: loss L", or "" when the pointer leaves
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background="w")
+        item = self.getPlotItem()
+        item.setLabel("bottom", "iteration")
+        item.setLabel("left", "loss")
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setMenuEnabled(False)
+        cache_axes(item)
+        self._curve = item.plot(pen=pg.mkPen(CURVE, width=2))
+        self._marker = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(CURVE), pen=pg.mkPen("w"))
+        self._readout = pg.TextItem(color="#111", anchor=(1, 1), fill=pg.mkBrush(255, 255, 255, 220))
+        self._readout.setZValue(10)
+        item.addItem(self._marker)
+        item.addItem(self._readout, ignoreBounds=True)
+        self._marker.hide()
+        self._readout.hide()
+        self._y = np.empty(1024)
+        self._n = 0
+        self._log = False
+        self._envelope = LossEnvelope()
+        self._low = math.inf  # lowest and highest loss so far (for the range)
+        self._high = -math.inf
+        # While following, the plot sets its own range, moving it only in steps (the run's length,
+        # nice round maxima, whole decades), so axes are rarely redrawn. A zoom or pan stops following;
+        # the "A" button (or a reset) starts it again.
+        self._following = True
+        self._extent = 1  # x reaches at least this far: the iteration a run is heading for
+        self._range: tuple | None = None
+        item.vb.disableAutoRange()
+        item.vb.sigRangeChangedManually.connect(self._stop_following)
+        item.vb.sigStateChanged.connect(self._on_state_changed)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        item.vb.sigXRangeChanged.connect(self._on_view_changed)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The losses received so far (a copy)."""
+        return self._y[: self._n].copy()
+
+    def drawn_points(self) -> int:
+        x, _ = self._curve.getData()
+        return 0 if x is None else len(x)
+
+    def clear_history(self) -> None:
+        self._n = 0
+        self._low, self._high = math.inf, -math.inf
+        self._envelope.update(self._y[:0], 0)
+        self._following = True
+        self.redraw()
+
+    def set_extent(self, iterations: int) -> None:
+        """Make room on the x axis for a run to ``iterations``, so the axis stays still while it runs."""
+        self._extent = max(int(iterations), 1)
+        self.redraw()
+
+    def add_history(self, start: int, losses: np.ndarray, redraw: bool = True) -> None:
+        """Losses of iterations ``start + 1 …``; a start of 0 replaces what was drawn."""
+        end = start + len(losses)
+        if start > self._n:
+            raise ValueError(f"loss history has a gap: drawn up to {self._n}, next chunk starts at {start}")
+        if end > self._y.size:
+            grown = np.empty(max(end, 2 * self._y.size))
+            grown[: self._n] = self._y[: self._n]
+            self._y = grown
+        self._y[start:end] = losses
+        self._n = end
+        if len(losses):
+            finite = np.asarray(losses)
+            self._low = min(self._low, float(finite.min()))
+            self._high = max(self._high, float(finite.max()))
+        self._envelope.update(self._y[: self._n], start)
+        if redraw:
+            self.redraw()
+
+    def set_log_scale(self, on: bool) -> None:
+        self._log = bool(on)
+        self.getPlotItem().setLogMode(y=self._log)
+        self._readout.hide()
+        self._marker.hide()
+        self._range = None
+        self._following = True
+        self.redraw()
+
+    @property
+    def following(self) -> bool:
+        return self._following
+
+    def redraw(self) -> None:
+        if self._following or self._n == 0:
+            x, y = self._envelope.curve(self._n) if self._envelope.block > 1 else (
+                np.arange(1, self._n + 1, dtype=float), self._y[: self._n])
+            self._curve.setData(x, y)
+            self._follow_range()
+        else:
+            self._curve.setData(*self._zoomed())
+
+    def _follow_range(self) -> None:
+        x_high = max(self._n, self._extent)
+        if self._n == 0:
+            y_range = (-2.0, 0.0) if self._log else (0.0, 1.0)
+        elif self._log:
+            low = self._low if self._low > 0 else 1e-12
+            # whole decades below, half decades above: steps, so the axis seldom moves
+            y_range = (math.floor(math.log10(low)), math.ceil(2 * math.log10(max(self._high, low))) / 2)
+            if y_range[0] == y_range[1]:
+                y_range = (y_range[0] - 1, y_range[1])
+        else:
+            y_range = (min(0.0, self._low), nice_ceiling(self._high))
+        wanted = ((0, x_high), y_range)
+        if wanted != self._range:
+            self._range = wanted
+            vb = self.getPlotItem().vb
+            vb.blockSignals(True)  # our own move is not the user's
+            try:
+                vb.setRange(xRange=wanted[0], yRange=wanted[1], padding=0.02)
+            finally:
+                vb.blockSignals(False)
+            vb.sigRangeChanged.emit(vb, vb.state["viewRange"], [True, True])  # axes follow
+
+    def _stop_following(self, *_):
+        self._following = False
+        self._range = None
+
+    def _on_state_changed(self, vb):
+        if any(vb.autoRangeEnabled()):  # the "A" button: follow the run again
+            vb.disableAutoRange()
+            self._following = True
+            self._range = None
+            self.redraw()
+
+    def _zoomed(self) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.getPlotItem().vb.viewRange()[0]
+        a = int(min(max(math.floor(lo) - 2, 0), self._n))
+        b = int(min(max(math.ceil(hi) + 1, 0), self._n))
+        return envelope_of(self._y[a:b], a)
+
+    def _on_view_changed(self, *_):
+        if not self._following and self._n:
+            self._curve.setData(*self._zoomed())
+
+    def _on_mouse_moved(self, pos) -> None:
+        vb = self.getPlotItem().vb
+        if self._n == 0 or not vb.sceneBoundingRect().contains(pos):
+            self._marker.hide()
+            self._readout.hide()
+            self.hovered.emit("")
+            return
+        x = vb.mapSceneToView(pos).x()
+        i = int(min(max(round(x), 1), self._n)) - 1
+        loss = float(self._y[i])
+        if self._log and loss <= 0:
+            return
+        y = math.log10(loss) if self._log else loss
+        self._marker.setData([i + 1], [y])
+        self._marker.show()
+        text = f"iteration {i + 1}: loss {loss:.6g}"
+        self._readout.setText(text)
+        self._readout.setPos(i + 1, y)
+        self._readout.show()
+        self.hovered.emit(text)

@@ -1,0 +1,575 @@
+"""The main window: table and settings on the left, loss, weights and predictions on the right.
+
+It shows the worker's updates and forwards what the user asks for; it never runs training maths.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
+    QStyle, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from ..core import PHASES, TableError, TrainingConfig, TrainingTable
+from ..paths import DEFAULT_TABLE, EXAMPLES, RESOURCES
+from .heatmaps import WeightHeatmaps, unit_names
+from .loss_plot import LossPlot
+from .predictions_model import PredictionsModel
+from .settings_panel import SettingsPanel
+from .table_editor import TableEditor
+from .table_model import TableModel
+from .worker import Update, WorkerThread
+
+APP_NAME = "nnplayground"
+# While training runs, this thread may spend at most this share of its time showing updates (paint
+# included): Python threads share one interpreter lock, so every millisecond here is one the worker
+# waits for. Updates arriving faster are merged; single steps always show at once.
+UI_BUDGET = 0.15
+FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
+
+
+class _AfterPaint(QObject):
+    """Calls back once the events queued now, repaints included, have been handled.
+
+    Qt posts repaints (UpdateRequest) at low priority, some only while handling other queued events,
+    so the callback travels two low-priority hops to land behind them.
+    """
+
+    _TYPE = QEvent.Type(QEvent.registerEventType())
+    _PRIORITY = int(Qt.LowEventPriority.value)
+
+    def __init__(self, callback, parent=None):
+        super().__init__(parent)
+        self._callback = callback
+        self._hops = 0
+
+    def post(self):
+        self._hops = 2
+        QCoreApplication.postEvent(self, QEvent(self._TYPE), self._PRIORITY)
+
+    def event(self, event):
+        if event.type() != self._TYPE:
+            return super().event(event)
+        self._hops -= 1
+        if self._hops > 0:
+            QCoreApplication.postEvent(self, QEvent(self._TYPE), self._PRIORITY)
+        else:
+            self._callback()
+        return True
+
+
+def _titled(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.setSpacing(2)
+    head = QHBoxLayout()
+    head.addWidget(QLabel(f"<b>{title}</b>"))
+    head.addStretch(1)
+    if extra is not None:
+        head.addWidget(extra)
+    layout.addLayout(head)
+    layout.addWidget(widget, 1)
+    return box
+
+
+class MainWindow(QMainWindow):
+    # Commands to the worker (queued: the worker lives on another thread).
+    _reset_requested = Signal(object, object, int)
+    _table_sent = Signal(object)
+    _config_sent = Signal(object)
+    _step_phase_requested = Signal()
+    _step_iteration_requested = Signal()
+    _run_requested = Signal(int)
+    _export_requested = Signal(str)
+
+    def __init__(self, table_path: str | Path | None = None):
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        icon = RESOURCES / "icons" / "nnplayground.svg"
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.resize(1360, 860)
+        self.last_update: Update | None = None
+        self._sent_config: TrainingConfig | None = None  # what the worker's network was (or will be) built from
+        self._running = False
+        self._pending: list[str] = []  # what waits for Reset
+        self._generation = 0  # bumped by every reset; older updates are dropped
+        self._run_request = 0  # numbers each Run; only an answer to the latest may end the run
+        self._queued: list[Update] = []  # updates not shown yet (merged into one frame)
+        self._frame_interval = FRAME_MIN
+        self._marks = (time.perf_counter(), time.thread_time())
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.timeout.connect(self._show_queued)
+
+        self.table_model = TableModel(self)
+        self.table_editor = TableEditor(self.table_model)
+        self.settings = SettingsPanel()
+        self.loss_plot = LossPlot()
+        self.heatmaps = WeightHeatmaps()
+        self.predictions_model = PredictionsModel(self)
+        self.predictions_view = QTableView()
+        self.predictions_view.setModel(self.predictions_model)
+        self.predictions_view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.predictions_view.verticalHeader().setDefaultSectionSize(22)
+        self.hover_label = QLabel(" ")
+        self.hover_label.setStyleSheet("color: #333; font-family: monospace;")
+        self.hover_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self._build_actions()
+        self._build_layout()
+        self._build_status_bar()
+
+        self._worker_thread = WorkerThread(self)
+        worker = self._worker_thread.worker
+        self._after_paint = _AfterPaint(worker.frame_shown, self)  # frame_shown is thread-safe
+        self._reset_requested.connect(worker.reset)
+        self._table_sent.connect(worker.set_table)
+        self._config_sent.connect(worker.set_config)
+        self._step_phase_requested.connect(worker.step_phase)
+        self._step_iteration_requested.connect(worker.step_iteration)
+        self._run_requested.connect(worker.run)
+        self._export_requested.connect(worker.export)
+        worker.updated.connect(self._on_update)
+        worker.failed.connect(self._on_failed)
+        # Receivers of worker signals are plain bound methods: a lambda has no thread, and in PySide6 6.10
+        # a @Slot method overridden in a subclass is called on the *emitting* thread, even when queued
+        # (tests/ui/test_threading.py). A plain method of this window always runs on the UI thread.
+        worker.exported.connect(self._on_exported)
+
+        self.table_model.tableChanged.connect(self._on_table_changed)
+        self.settings.configChanged.connect(self._on_config_changed)
+        self.settings.invalid.connect(lambda why: self.notify(f"Settings: {why}", error=True))
+        self.loss_plot.hovered.connect(self._show_hover)
+        self.heatmaps.hovered.connect(self._show_hover)
+
+        self.load_table(TrainingTable.from_csv(table_path or DEFAULT_TABLE), undoable=False)
+
+    # -- construction ---------------------------------------------------------------------------
+    def _build_actions(self):
+        style = self.style()
+
+        def action(name, text, shortcut, tip, slot, icon=None):
+            a = QAction(text, self)
+            a.setObjectName(name)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+            a.setToolTip(f"{tip} ({a.shortcut().toString(QKeySequence.NativeText)})" if shortcut else tip)
+            a.setStatusTip(tip)
+            if icon is not None:
+                a.setIcon(style.standardIcon(icon))
+            a.triggered.connect(slot)
+            return a
+
+        self.step_phase_action = action("stepPhaseAction", "Step phase", "F11",
+                                        "Run the next phase: feedforward, loss, backprop or update",
+                                        self.step_phase, QStyle.SP_MediaSeekForward)
+        self.step_iteration_action = action("stepIterationAction", "Step iteration", "F10",
+                                            "Finish the current iteration (all four phases)",
+                                            self.step_iteration, QStyle.SP_MediaSkipForward)
+        self.run_action = action("runAction", "Run", "F5", "Run to the chosen number of iterations, or pause",
+                                 self.toggle_run, QStyle.SP_MediaPlay)
+        self.reset_action = action("resetAction", "Reset", "Ctrl+R",
+                                   "Re-initialise the network from the settings and seed",
+                                   self.reset, QStyle.SP_BrowserReload)
+        self.export_weights_action = action("exportWeightsAction", "Export weights…", "Ctrl+E",
+                                            "Save the trained weights as .npz or .json", self.ask_export,
+                                            QStyle.SP_DialogSaveButton)
+        self.open_action = action("openTableAction", "Open table…", QKeySequence.Open, "Open a CSV training table",
+                                  self.ask_open, QStyle.SP_DialogOpenButton)
+        self.save_table_action = action("saveTableAction", "Save table as…", QKeySequence.Save,
+                                        "Save the training table as CSV", self.ask_save_table)
+        self.quit_action = action("quitAction", "Quit", QKeySequence.Quit, "Close nnplayground", self.close)
+        self.log_action = action("logScaleAction", "Log-scale loss", "Ctrl+L", "Show the loss on a log scale",
+                                 lambda: None)
+        self.log_action.setCheckable(True)
+        self.log_action.toggled.connect(lambda on: self.loss_plot.set_log_scale(on))
+        self.undo_action = self.table_model.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.table_model.undo_stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcut(QKeySequence.Redo)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        examples = file_menu.addMenu("Examples")
+        for path in sorted(EXAMPLES.glob("*.csv")):
+            examples.addAction(path.stem.replace("_", " ")).triggered.connect(
+                lambda _=False, p=path: self.open_table(p))
+        file_menu.addAction(self.save_table_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_weights_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        for a in (self.table_editor.copy_action, self.table_editor.paste_action, None,
+                  self.table_editor.add_row_action, self.table_editor.remove_rows_action,
+                  self.table_editor.add_column_action, self.table_editor.remove_column_action):
+            edit_menu.addSeparator() if a is None else edit_menu.addAction(a)
+        train_menu = menu.addMenu("&Train")
+        for a in (self.step_phase_action, self.step_iteration_action, self.run_action, None, self.reset_action):
+            train_menu.addSeparator() if a is None else train_menu.addAction(a)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.log_action)
+
+        bar = self.addToolBar("Training")
+        bar.setObjectName("trainingToolBar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(18, 18))
+        bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        for a in (self.step_phase_action, self.step_iteration_action, self.run_action, self.reset_action):
+            bar.addAction(a)
+        bar.addSeparator()
+        self.phase_strip = QLabel()
+        self.phase_strip.setObjectName("phaseStrip")
+        self.phase_strip.setContentsMargins(10, 0, 10, 0)
+        bar.addWidget(self.phase_strip)
+        bar.addSeparator()
+        bar.addAction(self.export_weights_action)
+
+    def _build_layout(self):
+        left = QSplitter(Qt.Vertical)
+        left.addWidget(_titled("Training table", self.table_editor))
+        left.addWidget(self.settings)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+
+        lower = QSplitter(Qt.Horizontal)
+        lower.addWidget(_titled("Weights", self.heatmaps))
+        lower.addWidget(_titled("Predictions", self.predictions_view))
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+        lower.setSizes([560, 340])
+        right = QSplitter(Qt.Vertical)
+        log_box = QCheckBox("log scale")
+        log_box.setToolTip(self.log_action.toolTip())
+        log_box.toggled.connect(self.log_action.setChecked)
+        self.log_action.toggled.connect(log_box.setChecked)
+        right.addWidget(_titled("Loss", self.loss_plot, log_box))
+        right.addWidget(lower)
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 1)
+        right_box = QWidget()
+        rl = QVBoxLayout(right_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(right, 1)
+        rl.addWidget(self.hover_label)
+
+        main = QSplitter(Qt.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right_box)
+        main.setStretchFactor(0, 2)
+        main.setStretchFactor(1, 5)
+        main.setSizes([420, 940])
+        self.setCentralWidget(main)
+
+    def _build_status_bar(self):
+        bar = self.statusBar()
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.iteration_label = QLabel()
+        self.loss_label = QLabel()
+        self.rate_label = QLabel()
+        self.pending_label = QLabel()
+        self.pending_label.setStyleSheet("color: #9a3412;")
+        digits = self.fontMetrics()
+        for label, widest in ((self.iteration_label, "iteration 100,000,000"), (self.loss_label, "loss 0.000000e-00"),
+                              (self.rate_label, "1,000,000 it/s")):
+            label.setMinimumWidth(digits.horizontalAdvance(widest) + 8)  # text changes never resize the bar
+            label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        bar.addWidget(self.notice, 1)
+        for w in (self.pending_label, self.iteration_label, self.loss_label, self.rate_label, self.progress):
+            bar.addPermanentWidget(w)
+
+    # -- what the user asks for -----------------------------------------------------------------
+    def notify(self, text: str, error: bool = False) -> None:
+        """A message in the status bar; errors stay until the next message."""
+        self.notice.setStyleSheet("color: #b42318; font-weight: bold;" if error else "")
+        self.notice.setText(text)
+
+    def _training_table(self) -> TrainingTable | None:
+        """The table as the core sees it, or None with the reason shown."""
+        problems = self.table_model.problems()
+        if problems:
+            r, c, why = problems[0]
+            more = f" (and {len(problems) - 1} more bad cells)" if len(problems) > 1 else ""
+            self.notify(f"Can't train: row {r + 1}, column {self.table_model.header[c]!r}: {why}{more}", error=True)
+            return None
+        try:
+            return self.table_model.to_training_table()
+        except TableError as exc:
+            self.notify(f"Can't train: {exc}", error=True)
+            return None
+
+    def _can_train(self) -> bool:
+        if self._training_table() is None:
+            return False
+        if "table" in self._pending:
+            self.notify("The table's columns no longer fit the network: press Reset (Ctrl+R) first.", error=True)
+            return False
+        return self.last_update is not None
+
+    def step_phase(self):
+        if not self._running and self._can_train():
+            self._step_phase_requested.emit()
+
+    def step_iteration(self):
+        if not self._running and self._can_train():
+            self._step_iteration_requested.emit()
+
+    def toggle_run(self):
+        if self._running:
+            self._worker_thread.worker.request_pause()
+            return
+        if not self._can_train():
+            return
+        target = self.settings.iterations.value()
+        if self.last_update.snapshot.iteration >= target:
+            self.notify(f"Already at {target:,} iterations: raise Iterations or press Reset.", error=True)
+            return
+        self._set_running(True)
+        self.loss_plot.set_extent(target)
+        self._frame_interval = FRAME_MIN
+        self._marks = (time.perf_counter(), time.thread_time())
+        self._run_request += 1
+        self._run_requested.emit(self._run_request)
+
+    def reset(self):
+        table = self._training_table()
+        if table is None:
+            return
+        try:
+            config = self.settings.config()
+        except ValueError as exc:
+            self.notify(f"Can't reset: {exc}", error=True)
+            return
+        self._pending = []
+        self._show_pending()
+        self.loss_plot.clear_history()
+        self._sent_config = config
+        self._generation += 1
+        self._queued.clear()
+        self._reset_requested.emit(config, table, self._generation)
+        self.notify(f"Network re-initialised: layers {config.layer_sizes(table)}, seed {config.seed}.")
+
+    def ask_open(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open training table", str(EXAMPLES),
+                                              "CSV tables (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.open_table(path)
+
+    def open_table(self, path) -> bool:
+        try:
+            table = TrainingTable.from_csv(path)
+        except TableError as exc:
+            self._warn("Can't open this table", str(exc))
+            return False
+        self.load_table(table)
+        self.notify(f"Opened {Path(path).name}: {table.n_rows} rows, inputs {', '.join(table.input_columns)}, "
+                    f"target {', '.join(table.target_columns)}. Network re-initialised.")
+        return True
+
+    def load_table(self, table: TrainingTable, undoable: bool = True):
+        """A new problem: the table replaces the old one (undoably) and the network starts afresh."""
+        self.table_model.tableChanged.disconnect(self._on_table_changed)
+        try:
+            self.table_model.load(table)
+            if not undoable:
+                self.table_model.undo_stack.clear()
+        finally:
+            self.table_model.tableChanged.connect(self._on_table_changed)
+        self.reset()
+
+    def ask_save_table(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save training table", "table.csv", "CSV tables (*.csv)")
+        if path:
+            self.save_table(path)
+
+    def save_table(self, path) -> bool:
+        try:
+            Path(path).write_text(self.table_model.to_csv_text(), encoding="utf-8")
+        except OSError as exc:
+            self._warn("Can't save the table", f"{path}: {exc.strerror or exc}")
+            return False
+        self.notify(f"Table saved to {path}")
+        return True
+
+    def ask_export(self):
+        path, chosen = QFileDialog.getSaveFileName(self, "Export weights", "weights.npz",
+                                                   "NumPy weights (*.npz);;JSON weights (*.json)")
+        if path:
+            if Path(path).suffix.lower() not in (".npz", ".json"):
+                path += ".json" if "json" in chosen else ".npz"
+            self.export_weights(path)
+
+    def export_weights(self, path) -> None:
+        self._export_requested.emit(str(path))
+
+    def _warn(self, title: str, text: str):
+        self.notify(f"{title}: {text}", error=True)
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()  # not exec(): the window (and the worker's updates) keep going
+
+    # -- what changes ---------------------------------------------------------------------------
+    def _on_table_changed(self):
+        table = self._training_table()
+        if table is None or self.last_update is None:
+            return
+        net_sizes = self.last_update.snapshot.weights
+        fits = (len(table.input_columns), len(table.target_columns)) == (net_sizes[0].shape[0], net_sizes[-1].shape[1])
+        if fits:
+            self._drop_pending("table")
+            self._table_sent.emit(table)  # applies between iterations, even mid-run
+            self.notify("Table updated: training continues on the edited rows.")
+        elif self._untouched():
+            self.reset()
+        else:
+            if self._running:
+                self._worker_thread.worker.request_pause()
+            self._add_pending("table")
+            self.notify(f"The table now has {len(table.input_columns)} inputs and {len(table.target_columns)} "
+                        "targets: press Reset (Ctrl+R) to build a network that fits.", error=True)
+
+    def _on_config_changed(self, config: TrainingConfig):
+        if self._sent_config is None:
+            return
+        if config.same_network(self._sent_config):
+            self._drop_pending("settings")
+            self._sent_config = config
+            self._config_sent.emit(config)  # learning rate: from the next iteration
+        elif self._untouched() and not self._running:
+            self.reset()
+        else:
+            self._add_pending("settings")
+            self.notify("Network settings changed: press Reset (Ctrl+R) to re-initialise with them.")
+
+    def _untouched(self) -> bool:
+        """Nothing has been trained yet, so a reset loses nothing."""
+        snap = self.last_update.snapshot if self.last_update else None
+        return snap is None or (snap.iteration == 0 and snap.phase == PHASES[0])
+
+    def _add_pending(self, what):
+        if what not in self._pending:
+            self._pending.append(what)
+        self._show_pending()
+
+    def _drop_pending(self, what):
+        if what in self._pending:
+            self._pending.remove(what)
+        self._show_pending()
+
+    def _show_pending(self):
+        self.pending_label.setText(f"Reset to apply: {', '.join(self._pending)}" if self._pending else "")
+
+    # -- what the worker reports ----------------------------------------------------------------
+    def _on_update(self, update: Update):
+        if update.generation != self._generation:
+            return  # from before the latest reset
+        self._queued.append(update)
+        if not update.running:
+            self._show_queued()  # a step, or the end of a run: show it now
+            return
+        if not self._frame_timer.isActive():
+            self._frame_timer.start(max(0, int(self._frame_interval * 1000)))
+        self._worker_thread.worker.frame_shown()  # nothing to paint yet: let training go on
+
+    def _show_queued(self):
+        self._frame_timer.stop()
+        queued, self._queued = self._queued, []
+        if not queued:
+            return
+        for update in queued:  # every chunk of loss history, in order; the rest from the newest
+            snap = update.snapshot
+            if snap.history_start == 0:
+                self.loss_plot.clear_history()
+            if len(snap.history):
+                self.loss_plot.add_history(snap.history_start, snap.history, redraw=False)
+        self.loss_plot.redraw()
+        self._show(queued[-1])
+        self._pace()
+        if queued[-1].running:
+            self._after_paint.post()  # training resumes once this frame is on screen
+
+    def _pace(self):
+        """Lengthen the time between frames while this thread is over its budget; shorten it when under."""
+        wall, cpu = time.perf_counter(), time.thread_time()
+        busy = (cpu - self._marks[1]) / max(wall - self._marks[0], 1e-6)
+        self._marks = (wall, cpu)
+        if busy > UI_BUDGET:
+            self._frame_interval = min(self._frame_interval * busy / UI_BUDGET, FRAME_MAX)
+        elif busy < UI_BUDGET / 2:
+            self._frame_interval = max(self._frame_interval * 0.8, FRAME_MIN)
+
+    def _show(self, update: Update):
+        snap = update.snapshot
+        self.last_update = update
+        table = update.table
+        names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
+                           table.input_columns, table.target_columns)
+        self.heatmaps.set_parameters(snap.weights, snap.biases, update.config.use_bias, names)
+        self.predictions_model.set_values(table.target_columns, table.y, snap.predictions)
+        self._show_phase(snap.phase, update.phase_result.phase if update.phase_result else None)
+        self.iteration_label.setText(f"iteration {snap.iteration:,}")
+        self.loss_label.setText("loss –" if snap.loss is None else f"loss {snap.loss:.6g}")
+        if update.iterations_per_second:
+            self.rate_label.setText(f"{update.iterations_per_second:,.0f} it/s")
+        if update.running:
+            self.progress.setMaximum(max(update.config.iterations, 1))
+            self.progress.setValue(min(snap.iteration, update.config.iterations))
+        if self._running and not update.running and update.run_request == self._run_request:
+            self._set_running(False)
+            if snap.iteration >= update.config.iterations:
+                self.notify(f"Done: {snap.iteration:,} iterations, loss {snap.loss:.6g}.")
+            else:
+                self.notify(f"Paused at iteration {snap.iteration:,}.")
+
+    def _on_exported(self, path: str):
+        self.notify(f"Weights saved to {path}")
+
+    def _on_failed(self, message: str):
+        self._set_running(False)
+        self.notify(message, error=True)
+
+    def _set_running(self, running: bool):
+        self._running = running
+        self.run_action.setText("Pause" if running else "Run")
+        self.run_action.setIcon(self.style().standardIcon(QStyle.SP_MediaPause if running else QStyle.SP_MediaPlay))
+        for a in (self.step_phase_action, self.step_iteration_action):
+            a.setEnabled(not running)
+        self.progress.setVisible(running)
+
+    def _show_phase(self, next_phase: str, done: str | None):
+        if (next_phase, done) == getattr(self, "_phase_shown", None):
+            return
+        self._phase_shown = (next_phase, done)
+        parts = []
+        for p in PHASES:
+            if p == next_phase:
+                parts.append(f"<span style='background:#fde68a; padding:2px;'><b>{p}</b></span>")
+            elif p == done:
+                parts.append(f"<u>{p}</u>")
+            else:
+                parts.append(f"<span style='color:#666'>{p}</span>")
+        self.phase_strip.setText("next: " + " → ".join(parts))
+
+    def _show_hover(self, text: str):
+        self.hover_label.setText(text or " ")
+
+    # -- closing --------------------------------------------------------------------------------
+    def closeEvent(self, event):
+        self._worker_thread.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,113 @@
+"""The training settings as form fields; emits a core TrainingConfig whenever they make a valid one."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox,
+)
+
+from ..core import ACTIVATIONS, INITS, LOSSES, TrainingConfig
+
+INVALID_STYLE = "QLineEdit { background: #f8c9c4; }"
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """'8, 4' → (8, 4): units per hidden layer, first to last."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    if not parts:
+        raise ValueError("give the units of at least one hidden layer, e.g. 4 or 8, 4")
+    units = []
+    for p in parts:
+        if not p.isdigit() or int(p) < 1:
+            raise ValueError(f"{p!r} is not a number of units (a whole number from 1)")
+        units.append(int(p))
+    if len(units) > 32 or max(units) > 4096:
+        raise ValueError("at most 32 hidden layers of at most 4096 units")
+    return tuple(units)
+
+
+class SettingsPanel(QGroupBox):
+    configChanged = Signal(object)  # TrainingConfig
+    invalid = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__("Network and training", parent)
+        d = TrainingConfig()
+        form = QFormLayout(self)
+        self.hidden = QLineEdit(", ".join(map(str, d.hidden)))
+        self.hidden.setPlaceholderText("units per hidden layer, e.g. 8, 4")
+        self.hidden.setToolTip("Units in each hidden layer, first to last, separated by commas. "
+                               "Applies on Reset.")
+        self.activation = QComboBox()
+        self.activation.addItems(list(ACTIVATIONS))
+        self.activation.setCurrentText(d.activation)
+        self.loss = QComboBox()
+        self.loss.addItems(list(LOSSES))
+        self.loss.setCurrentText(d.loss)
+        self.learning_rate = QDoubleSpinBox()
+        self.learning_rate.setDecimals(5)
+        self.learning_rate.setRange(0.00001, 1000.0)
+        self.learning_rate.setSingleStep(0.05)
+        self.learning_rate.setValue(d.learning_rate)
+        self.learning_rate.setToolTip("η in W ← W − η·∂L/∂W. Applies from the next iteration.")
+        self.iterations = QSpinBox()
+        self.iterations.setRange(1, 100_000_000)
+        self.iterations.setGroupSeparatorShown(True)
+        self.iterations.setValue(d.iterations)
+        self.iterations.setToolTip("Run trains until this many iterations are done.")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(d.seed)
+        self.seed.setToolTip("The same seed gives the same initial weights and the same run. Applies on Reset.")
+        self.use_bias = QCheckBox("add a bias to every layer")
+        self.use_bias.setChecked(d.use_bias)
+        self.init = QComboBox()
+        self.init.addItems(list(INITS))
+        self.init.setCurrentText(d.init)
+        self.init.setToolTip("uniform: [0, 1) as the tutorial; xavier: Glorot uniform; he: He normal")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b42318;")
+        self.message.hide()
+        form.addRow("Hidden layers", self.hidden)
+        form.addRow("Activation", self.activation)
+        form.addRow("Loss", self.loss)
+        form.addRow("Learning rate", self.learning_rate)
+        form.addRow("Iterations", self.iterations)
+        form.addRow("Seed", self.seed)
+        form.addRow("Biases", self.use_bias)
+        form.addRow("Initial weights", self.init)
+        form.addRow(self.message)
+        self.hidden.textChanged.connect(self._changed)
+        for combo in (self.activation, self.loss, self.init):
+            combo.currentTextChanged.connect(self._changed)
+        self.learning_rate.valueChanged.connect(self._changed)
+        self.iterations.valueChanged.connect(self._changed)
+        self.seed.valueChanged.connect(self._changed)
+        self.use_bias.toggled.connect(self._changed)
+
+    def config(self) -> TrainingConfig:
+        """The config the fields describe; ValueError saying why if they don't make one."""
+        return TrainingConfig(
+            hidden=parse_hidden(self.hidden.text()),
+            activation=self.activation.currentText(),
+            loss=self.loss.currentText(),
+            learning_rate=self.learning_rate.value(),
+            iterations=self.iterations.value(),
+            seed=self.seed.value(),
+            use_bias=self.use_bias.isChecked(),
+            init=self.init.currentText(),
+        )
+
+    def _changed(self, *_):
+        try:
+            config = self.config()
+        except ValueError as exc:
+            self.hidden.setStyleSheet(INVALID_STYLE)
+            self.message.setText(str(exc))
+            self.message.show()
+            self.invalid.emit(str(exc))
+            return
+        self.hidden.setStyleSheet("")
+        self.message.hide()
+        self.configChanged.emit(config)

@@ -1,0 +1,228 @@
+"""The one door between the window and the engine: a worker that owns the Trainer on a QThread.
+
+The window sends commands through queued signals and gets back :class:`Update` values holding the
+core's immutable :class:`Snapshot` (array copies). A run goes in slices of at most one frame's time,
+returning to the thread's event loop between slices, so commands (a new table, a new learning rate)
+apply between iterations, never mid-array, and at most one update per slice reaches the screen.
+Pause is a thread-safe flag checked after every iteration.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from ..core import DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
+from ..core.weights_io import save_weights
+
+FRAME_SECONDS = 1 / 30  # at most ~30 updates a second reach the window, however fast training runs
+# After sending a frame while running, the worker waits (the interpreter lock released) until the
+# window has painted it, at most this long: painting then never competes with training for the lock.
+FRAME_HANDOFF_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Update:
+    snapshot: Snapshot
+    phase_result: PhaseResult | None  # what the last single-stepped phase computed
+    running: bool
+    iterations_per_second: float | None
+    config: TrainingConfig
+    table: TrainingTable
+    generation: int  # the reset this state descends from: the window drops older ones
+    run_request: int  # the latest run request the worker had received when it sent this
+
+
+class TrainingWorker(QObject):
+    updated = Signal(object)  # Update
+    failed = Signal(str)  # a message for the user; training has stopped
+    exported = Signal(str)  # the path written
+
+    def __init__(self):
+        super().__init__()
+        self._trainer: Trainer | None = None
+        self._config: TrainingConfig | None = None
+        self._table: TrainingTable | None = None
+        self._pause = threading.Event()
+        self._frame_shown = threading.Event()
+        self._frame_shown.set()
+        self._running = False
+        self._run_id = 0  # a slice of an older run (before a reset or pause) must not go on
+        self._target = 0
+        self._sent = 0  # history entries the window already has
+        self._generation = 0
+        self._run_request = 0
+
+    # -- called from any thread -----------------------------------------------------------------
+    def request_pause(self) -> None:
+        self._pause.set()
+        self._frame_shown.set()  # do not wait on a window that may be closing
+
+    def frame_shown(self) -> None:
+        """The window has painted the latest frame: training may take the lock again."""
+        self._frame_shown.set()
+
+    # -- commands (queued slots, run on the worker's thread) ----------------------------------------
+    @Slot(object, object, int)
+    def reset(self, config: TrainingConfig, table: TrainingTable, generation: int) -> None:
+        """A new network from ``config`` (re-initialised from its seed) on ``table``."""
+        self._stop()
+        self._generation = generation
+        try:
+            trainer = config.make_trainer(table)
+        except ValueError as exc:
+            self.failed.emit(str(exc))
+            return
+        self._trainer, self._config, self._table, self._sent = trainer, config, table, 0
+        self._emit(None)
+
+    @Slot(object)
+    def set_table(self, table: TrainingTable) -> None:
+        """Train on new rows from the next iteration on; the weights stay."""
+        if self._trainer is None:
+            return
+        try:
+            self._trainer.set_data(table.X, table.y)
+        except ValueError as exc:
+            self.failed.emit(str(exc))
+            return
+        self._table = table
+        self._emit(None)
+
+    @Slot(object)
+    def set_config(self, config: TrainingConfig) -> None:
+        """Learning rate and iteration count apply at once; the rest waits for reset()."""
+        if self._trainer is None or not config.same_network(self._config):
+            return
+        self._trainer.learning_rate = config.learning_rate
+        self._config = config
+        if self._running:
+            self._target = config.iterations
+        else:
+            self._emit(None)
+
+    @Slot()
+    def step_phase(self) -> None:
+        if self._ready():
+            self._guarded(lambda: self._emit(self._trainer.step_phase()))
+
+    @Slot()
+    def step_iteration(self) -> None:
+        if self._ready():
+            def step():
+                result = None
+                while result is None or result.phase != "update":
+                    result = self._trainer.step_phase()
+                self._emit(result)
+            self._guarded(step)
+
+    @Slot(int)
+    def run(self, request: int) -> None:
+        """Run until the configured number of iterations (or a pause); ``request`` numbers the ask."""
+        self._run_request = request
+        if not self._ready():
+            self._emit(None)  # the answer to this request: not running
+            return
+        self._pause.clear()
+        self._target = self._config.iterations
+        self._running = True
+        self._run_id += 1
+        self._run_clock = [0.0, 0]  # seconds inside trainer.run, iterations done, this run
+        self._slice(self._run_id)
+
+    @Slot(str)
+    def export(self, path: str) -> None:
+        if self._trainer is None:
+            return
+        try:
+            save_weights(self._trainer.network, path, loss=self._config.loss)
+        except (ValueError, OSError) as exc:
+            self.failed.emit(f"Could not export the weights: {exc}")
+            return
+        self.exported.emit(path)
+
+    @Slot()
+    def stop(self) -> None:
+        """End any run; used before the thread quits."""
+        self._stop()
+
+    # -- inside ---------------------------------------------------------------------------------
+    def _ready(self) -> bool:
+        return self._trainer is not None and not self._running
+
+    def _stop(self) -> None:
+        self._pause.set()
+        self._running = False
+        self._run_id += 1
+
+    def _guarded(self, action) -> None:
+        try:
+            action()
+        except DivergenceError as exc:
+            self._stop()
+            self._emit(None)
+            self.failed.emit(str(exc))
+
+    def _slice(self, run_id: int) -> None:
+        trainer = self._trainer
+        if run_id != self._run_id or not self._running or trainer is None:
+            return
+        if self._pause.is_set() or trainer.iteration >= self._target:
+            self._running = False
+            seconds, iterations = self._run_clock
+            self._emit(None, iterations / seconds if seconds > 0 else None)
+            return
+        start = time.perf_counter()
+        deadline = start + FRAME_SECONDS
+        before = trainer.iteration
+        pause = self._pause
+        clock = time.perf_counter
+
+        def should_stop(_iteration, _loss):
+            return pause.is_set() or clock() > deadline
+
+        try:
+            trainer.run(self._target - trainer.iteration, on_progress=should_stop)
+        except DivergenceError as exc:
+            self._running = False
+            self._emit(None)
+            self.failed.emit(str(exc))
+            return
+        self._run_clock[0] += time.perf_counter() - start
+        self._run_clock[1] += trainer.iteration - before
+        seconds, iterations = self._run_clock
+        self._frame_shown.clear()
+        self._emit(None, iterations / seconds if seconds > 0 else None)
+        self._frame_shown.wait(FRAME_HANDOFF_SECONDS)
+        # Back to the event loop: queued commands apply between slices, never inside an iteration.
+        QTimer.singleShot(0, self, lambda: self._slice(run_id))
+
+    def _emit(self, phase_result: PhaseResult | None, rate: float | None = None) -> None:
+        snapshot = self._trainer.snapshot(history_start=self._sent)
+        self._sent = snapshot.iteration
+        self.updated.emit(
+            Update(snapshot, phase_result, self._running, rate, self._config, self._table, self._generation,
+                   self._run_request))
+
+
+class WorkerThread(QObject):
+    """Owns the worker's QThread and shuts it down cleanly."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("nnplayground-training")
+        self.worker = TrainingWorker()
+        self.worker.moveToThread(self.thread)
+        self.thread.finished.connect(self.worker.deleteLater)
+        self.thread.start()
+
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Stop training within one iteration and end the thread; True when it has ended."""
+        if not self.thread.isRunning():
+            return True
+        self.worker.request_pause()  # the running slice returns within one iteration
+        self.thread.quit()
+        return self.thread.wait(timeout_ms)
