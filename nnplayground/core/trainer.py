@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 import numpy as np
 
@@ -16,6 +16,10 @@ from .losses import get_loss
 from .network import Network, Trace, _as_2d_float, _views, backward_into, forward_into, parameter_shapes
 
 PHASES = ("feedforward", "loss", "backprop", "update")
+
+
+class StopFlag(Protocol):
+    def is_set(self) -> bool: ...
 
 
 class DivergenceError(ArithmeticError):
@@ -203,10 +207,13 @@ class Trainer:
         self,
         n: int,
         on_progress: Callable[[int, float], bool | None] | None = None,
+        stop: StopFlag | None = None,
     ) -> int:
         """Run ``n`` more iterations; return how many were done.
 
         ``on_progress(iteration, loss)`` is called after each one; returning True stops the run.
+        ``stop`` (e.g. a ``threading.Event``) is checked after each one, more cheaply than a callback:
+        another thread sets it to stop the run within one iteration.
         A run started mid-iteration first finishes that iteration (it counts as one of the n).
         """
         done = 0
@@ -230,6 +237,8 @@ class Trainer:
                 self._finish_iteration()
                 done += 1
                 if on_progress is not None and on_progress(self.iteration, loss):
+                    break
+                if stop is not None and stop.is_set():
                     break
         self._fed = True
         return done

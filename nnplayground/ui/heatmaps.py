@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from .loss_plot import cache_axes
+from .loss_plot import cache_axes, nice_ceiling
 
 COLORMAP = "CET-D1"  # blue (negative), near-white (0), red (positive)
 BIAS_GAP = 0.35  # rows between W and b in a layer's picture
@@ -65,6 +65,7 @@ class WeightHeatmaps(pg.GraphicsLayoutWidget):
         self._biases: list[np.ndarray] = []
         self._names: list[list[str]] = []
         self._bar: pg.ColorBarItem | None = None
+        self.limit = 1.0  # the colour scale runs from −limit to +limit
 
     # -- data in --------------------------------------------------------------------------------
     def set_parameters(self, weights, biases, use_bias: bool, names: list[list[str]]) -> None:
@@ -74,12 +75,16 @@ class WeightHeatmaps(pg.GraphicsLayoutWidget):
             self._shapes = shapes
         self._weights, self._biases, self._names, self._use_bias = list(weights), list(biases), names, use_bias
         largest = max((float(np.abs(p).max()) for p in [*weights, *(biases if use_bias else [])]), default=0.0)
-        limit = largest if largest > 0 else 1.0
+        # A round limit (1, 1.2, 1.5, 2, …): the colour bar keeps still while weights grow, and its
+        # ticks stay readable. ±limit is the same for every layer, so equal colours mean equal values.
+        limit = nice_ceiling(largest) if largest > 0 else 1.0
+        self.limit = limit
         for img, w in zip(self.weight_images, weights):
             img.setImage(w, autoLevels=False, levels=(-limit, limit))
         for img, b in zip(self.bias_images, biases):
             img.setImage(b.reshape(1, -1), autoLevels=False, levels=(-limit, limit))
-        self._bar.setLevels((-limit, limit))
+        if self._bar.levels() != (-limit, limit):  # setLevels redraws the bar's axis even when unchanged
+            self._bar.setLevels((-limit, limit))
 
     def _build(self, shapes, use_bias: bool, names: list[list[str]]) -> None:
         self.clear()

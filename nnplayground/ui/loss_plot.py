@@ -16,7 +16,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 CURVE = "#2563eb"
-MAX_BLOCKS = 2048
+MAX_BLOCKS = 1024  # about one block per pixel of a wide plot
 
 
 class LossEnvelope:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
@@ -29,7 +29,7 @@ APP_NAME = "nnplayground"
 # While training runs, this thread may spend at most this share of its time showing updates (paint
 # included): Python threads share one interpreter lock, so every millisecond here is one the worker
 # waits for. Updates arriving faster are merged; single steps always show at once.
-UI_BUDGET = 0.15
+UI_BUDGET = 0.12
 FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
 
 
@@ -103,10 +103,9 @@ class MainWindow(QMainWindow):
         self._run_request = 0  # numbers each Run; only an answer to the latest may end the run
         self._queued: list[Update] = []  # updates not shown yet (merged into one frame)
         self._frame_interval = FRAME_MIN
+        self._frame_cost: float | None = None
+        self._next_frame = 0.0  # perf_counter time from which the next frame may be shown
         self._marks = (time.perf_counter(), time.thread_time())
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setSingleShot(True)
-        self._frame_timer.timeout.connect(self._show_queued)
 
         self.table_model = TableModel(self)
         self.table_editor = TableEditor(self.table_model)
@@ -342,7 +341,7 @@ class MainWindow(QMainWindow):
             return
         self._set_running(True)
         self.loss_plot.set_extent(target)
-        self._frame_interval = FRAME_MIN
+        self._frame_interval, self._frame_cost, self._next_frame = FRAME_MIN, None, 0.0
         self._marks = (time.perf_counter(), time.thread_time())
         self._run_request += 1
         self._run_requested.emit(self._run_request)
@@ -480,15 +479,14 @@ class MainWindow(QMainWindow):
         if update.generation != self._generation:
             return  # from before the latest reset
         self._queued.append(update)
-        if not update.running:
-            self._show_queued()  # a step, or the end of a run: show it now
-            return
-        if not self._frame_timer.isActive():
-            self._frame_timer.start(max(0, int(self._frame_interval * 1000)))
-        self._worker_thread.worker.frame_shown()  # nothing to paint yet: let training go on
+        # A frame is shown only here, in answer to an update: while running, the worker is then
+        # waiting for us (interpreter lock released), so showing and painting never compete with it.
+        if not update.running or time.perf_counter() >= self._next_frame:
+            self._show_queued()  # steps and the end of a run always show at once
+        else:
+            self._worker_thread.worker.frame_shown()  # not due yet: let training go on
 
     def _show_queued(self):
-        self._frame_timer.stop()
         queued, self._queued = self._queued, []
         if not queued:
             return
@@ -505,14 +503,16 @@ class MainWindow(QMainWindow):
             self._after_paint.post()  # training resumes once this frame is on screen
 
     def _pace(self):
-        """Lengthen the time between frames while this thread is over its budget; shorten it when under."""
+        """Space frames so that showing them (paint included) takes at most UI_BUDGET of this thread.
+
+        The cost of a frame is this thread's CPU time from one frame to the next, smoothed.
+        """
         wall, cpu = time.perf_counter(), time.thread_time()
-        busy = (cpu - self._marks[1]) / max(wall - self._marks[0], 1e-6)
+        cost = cpu - self._marks[1]
         self._marks = (wall, cpu)
-        if busy > UI_BUDGET:
-            self._frame_interval = min(self._frame_interval * busy / UI_BUDGET, FRAME_MAX)
-        elif busy < UI_BUDGET / 2:
-            self._frame_interval = max(self._frame_interval * 0.8, FRAME_MIN)
+        self._frame_cost = cost if self._frame_cost is None else 0.7 * self._frame_cost + 0.3 * cost
+        self._frame_interval = min(max(self._frame_cost / UI_BUDGET, FRAME_MIN), FRAME_MAX)
+        self._next_frame = wall + self._frame_interval
 
     def _show(self, update: Update):
         snap = update.snapshot

@@ -130,6 +130,7 @@ class TrainingWorker(QObject):
         self._running = True
         self._run_id += 1
         self._run_clock = [0.0, 0]  # seconds inside trainer.run, iterations done, this run
+        self._last_rate, self._last_count = 0.0, 1
         self._slice(self._run_id)
 
     @Slot(str)
@@ -175,23 +176,23 @@ class TrainingWorker(QObject):
             self._emit(None, iterations / seconds if seconds > 0 else None)
             return
         start = time.perf_counter()
-        deadline = start + FRAME_SECONDS
         before = trainer.iteration
-        pause = self._pause
-        clock = time.perf_counter
-
-        def should_stop(_iteration, _loss):
-            return pause.is_set() or clock() > deadline
-
+        # As many iterations as fill about one frame at the last slice's rate (no clock reads inside
+        # the loop; at most double the last slice, so a first guess from one iteration can't overshoot);
+        # the pause flag is still checked after every iteration.
+        count = max(1, min(int(self._last_rate * FRAME_SECONDS), 2 * self._last_count))
         try:
-            trainer.run(self._target - trainer.iteration, on_progress=should_stop)
+            trainer.run(min(count, self._target - trainer.iteration), stop=self._pause)
         except DivergenceError as exc:
             self._running = False
             self._emit(None)
             self.failed.emit(str(exc))
             return
-        self._run_clock[0] += time.perf_counter() - start
-        self._run_clock[1] += trainer.iteration - before
+        elapsed, done = time.perf_counter() - start, trainer.iteration - before
+        self._run_clock[0] += elapsed
+        self._run_clock[1] += done
+        if done and elapsed > 0:
+            self._last_rate, self._last_count = done / elapsed, done
         seconds, iterations = self._run_clock
         self._frame_shown.clear()
         self._emit(None, iterations / seconds if seconds > 0 else None)
