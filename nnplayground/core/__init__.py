@@ -4,6 +4,8 @@ Pure NumPy; nothing here imports Qt, so scripts and the CLI use it alone.
 """
 from .activations import ACTIVATIONS
 from .config import TrainingConfig
+from .explain import ParameterExplanation, explain_parameter
+from .surface import Surface, SurfaceSpec, decision_surface
 from .losses import LOSSES
 from .network import INITS, Network, Trace
 from .table import INPUT, TARGET, TableError, TrainingTable
@@ -13,5 +15,6 @@ from .weights_io import WeightsFile, WeightsFileError, load_weights, save_weight
 __all__ = [
     "ACTIVATIONS", "LOSSES", "INITS", "PHASES", "INPUT", "TARGET",
     "Network", "Trace", "TrainingConfig", "Trainer", "PhaseResult", "Snapshot", "DivergenceError",
-    "TrainingTable", "TableError", "WeightsFile", "WeightsFileError", "load_weights", "save_weights",
+    "TrainingTable", "TableError", "ParameterExplanation", "explain_parameter",
+    "Surface", "SurfaceSpec", "decision_surface", "WeightsFile", "WeightsFileError", "load_weights", "save_weights",
 ]

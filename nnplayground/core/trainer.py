@@ -48,6 +48,10 @@ class Snapshot:
     predictions: np.ndarray | None  # ŷ of the latest feedforward, or None before the first one
     history: np.ndarray  # new loss values since the history_start given to snapshot()
     history_start: int
+    gradients: tuple[np.ndarray, ...] = ()  # ∂L/∂W of the latest backprop (zeros before the first)
+    bias_gradients: tuple[np.ndarray, ...] = ()
+    row: int | None = None  # the table row whose activations follow
+    row_activations: tuple[np.ndarray, ...] = ()  # a⁰ (the inputs) … a^L (ŷ) of that row, latest feedforward
 
 
 def _frozen(arr: np.ndarray) -> np.ndarray:
@@ -243,9 +247,11 @@ class Trainer:
         self._fed = True
         return done
 
-    def snapshot(self, history_start: int = 0) -> Snapshot:
-        """Copies of the state, with the loss history from ``history_start`` on."""
+    def snapshot(self, history_start: int = 0, row: int | None = None) -> Snapshot:
+        """Copies of the state, with the loss history from ``history_start`` on and, for ``row``,
+        every layer's activations in the latest feedforward (only one row: tables can be large)."""
         start = min(max(history_start, 0), self.iteration)
+        row = row if row is not None and 0 <= row < self.y.shape[0] and self._fed else None
         return Snapshot(
             iteration=self.iteration,
             phase=self.phase,
@@ -256,4 +262,8 @@ class Trainer:
             predictions=_frozen(self.trace.a[-1]) if self._fed else None,
             history=_frozen(self._history[start : self.iteration]),
             history_start=start,
+            gradients=tuple(_frozen(g) for g in self.trace.dW),
+            bias_gradients=tuple(_frozen(g) for g in self.trace.db),
+            row=row,
+            row_activations=() if row is None else tuple(_frozen(a[row]) for a in self.trace.a),
         )

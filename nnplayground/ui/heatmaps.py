@@ -1,6 +1,10 @@
-"""One heatmap per layer, W above b, on a diverging colour map centred on 0 with symmetric levels
-shared by every layer, so equal colours mean equal values. Hovering names the value and the two
-neurons a weight joins."""
+"""Weights and their gradients as heatmaps: one column per layer, W (and b) above, ∂L/∂W below.
+
+Each row has a diverging colour map centred on 0 with symmetric levels shared by all its layers,
+so equal colours mean equal values; the limit is rounded so the colour bar keeps still while
+values grow. Hovering names the value and the two neurons a weight joins; clicking asks for its
+chain rule.
+"""
 from __future__ import annotations
 
 from typing import Sequence
@@ -14,6 +18,7 @@ from .loss_plot import cache_axes, nice_ceiling
 
 COLORMAP = "CET-D1"  # blue (negative), near-white (0), red (positive)
 BIAS_GAP = 0.35  # rows between W and b in a layer's picture
+ROWS = ("value", "gradient")
 
 
 def unit_names(layer_sizes: Sequence[int], inputs: Sequence[str], targets: Sequence[str]) -> list[list[str]]:
@@ -32,103 +37,132 @@ def _short(names: Sequence[str], n: int, most: int = 24) -> list[str]:
 
 
 class _CellImage(pg.ImageItem):
-    def __init__(self, heatmaps: "WeightHeatmaps", layer: int, kind: str):
+    def __init__(self, heatmaps: "WeightHeatmaps", row: str, layer: int, kind: str):
         super().__init__(axisOrder="row-major")
-        self._heatmaps, self._layer, self._kind = heatmaps, layer, kind
+        self._heatmaps, self._row, self._layer, self._kind = heatmaps, row, layer, kind
         self.setAcceptHoverEvents(True)
 
+    def _cell(self, pos):
+        r, c = int(pos.y()), int(pos.x())
+        if self.image is not None and 0 <= r < self.image.shape[0] and 0 <= c < self.image.shape[1]:
+            return r, c
+        return None
+
     def hoverEvent(self, event):
-        if event.isExit() or self.image is None:
-            self._heatmaps._hover(None)
+        cell = None if event.isExit() else self._cell(event.pos())
+        if cell is None:
+            self._heatmaps.hovered.emit("")
             return
-        p = event.pos()
-        row, col = int(p.y()), int(p.x())
-        if 0 <= row < self.image.shape[0] and 0 <= col < self.image.shape[1]:
-            text = self._heatmaps.describe(self._layer, self._kind, row, col)
-            self.setToolTip(text)
-            self._heatmaps._hover(text)
+        text = self._heatmaps.describe(self._layer, self._kind, *cell, which=self._row)
+        self.setToolTip(text + "\nclick: its chain rule")
+        self._heatmaps.hovered.emit(text)
+
+    def mouseClickEvent(self, event):
+        cell = self._cell(event.pos())
+        if cell is not None:
+            event.accept()
+            r, c = cell
+            self._heatmaps.clicked.emit(self._kind, self._layer, 0 if self._kind == "b" else r, c)
 
 
 class WeightHeatmaps(pg.GraphicsLayoutWidget):
     hovered = Signal(str)
-    title_prefix = ""
+    clicked = Signal(str, int, int, int)  # kind ("W" or "b"), layer, i, j
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setBackground("w")
         self._cmap = pg.colormap.get(COLORMAP)
         self._shapes: tuple | None = None
-        self._use_bias = False
+        self._names: list[list[str]] = []
         self.weight_images: list[_CellImage] = []
         self.bias_images: list[_CellImage] = []
-        self._weights: list[np.ndarray] = []
-        self._biases: list[np.ndarray] = []
-        self._names: list[list[str]] = []
-        self._bar: pg.ColorBarItem | None = None
-        self.limit = 1.0  # the colour scale runs from −limit to +limit
+        self.gradient_images: list[_CellImage] = []
+        self.bias_gradient_images: list[_CellImage] = []
+        self._data: dict[str, tuple[list, list]] = {row: ([], []) for row in ROWS}
+        self._bars: dict[str, pg.ColorBarItem] = {}
+        self.limits = {row: 1.0 for row in ROWS}  # each row's colour scale runs from −limit to +limit
+
+    @property
+    def limit(self) -> float:
+        return self.limits["value"]
 
     # -- data in --------------------------------------------------------------------------------
-    def set_parameters(self, weights, biases, use_bias: bool, names: list[list[str]]) -> None:
+    def set_parameters(self, weights, biases, use_bias: bool, names: list[list[str]],
+                       gradients=None, bias_gradients=None) -> None:
         shapes = (tuple(w.shape for w in weights), use_bias)
         if shapes != self._shapes or names != self._names:
             self._build([w.shape for w in weights], use_bias, names)
-            self._shapes = shapes
-        self._weights, self._biases, self._names, self._use_bias = list(weights), list(biases), names, use_bias
-        largest = max((float(np.abs(p).max()) for p in [*weights, *(biases if use_bias else [])]), default=0.0)
-        # A round limit (1, 1.2, 1.5, 2, …): the colour bar keeps still while weights grow, and its
-        # ticks stay readable. ±limit is the same for every layer, so equal colours mean equal values.
+            self._shapes, self._names = shapes, names
+        if gradients is None or not len(gradients):
+            gradients = [np.zeros_like(w) for w in weights]
+            bias_gradients = [np.zeros_like(b) for b in biases]
+        self._show("value", weights, biases, use_bias, self.weight_images, self.bias_images)
+        self._show("gradient", gradients, bias_gradients, use_bias, self.gradient_images, self.bias_gradient_images)
+
+    def _show(self, row, mats, vecs, use_bias, mat_images, vec_images):
+        self._data[row] = (list(mats), list(vecs))
+        largest = max((float(np.abs(p).max()) for p in [*mats, *(vecs if use_bias else [])]), default=0.0)
         limit = nice_ceiling(largest) if largest > 0 else 1.0
-        self.limit = limit
-        for img, w in zip(self.weight_images, weights):
-            img.setImage(w, autoLevels=False, levels=(-limit, limit))
-        for img, b in zip(self.bias_images, biases):
-            img.setImage(b.reshape(1, -1), autoLevels=False, levels=(-limit, limit))
-        if self._bar.levels() != (-limit, limit):  # setLevels redraws the bar's axis even when unchanged
-            self._bar.setLevels((-limit, limit))
+        self.limits[row] = limit
+        for img, m in zip(mat_images, mats):
+            img.setImage(m, autoLevels=False, levels=(-limit, limit))
+        for img, v in zip(vec_images, vecs):
+            img.setImage(np.asarray(v).reshape(1, -1), autoLevels=False, levels=(-limit, limit))
+        bar = self._bars[row]
+        if bar.levels() != (-limit, limit):  # setLevels redraws the bar's axis even when unchanged
+            bar.setLevels((-limit, limit))
 
     def _build(self, shapes, use_bias: bool, names: list[list[str]]) -> None:
         self.clear()
         self.weight_images, self.bias_images = [], []
-        for l, (n_in, n_out) in enumerate(shapes):
-            label = f"W{l + 1}  {n_in}×{n_out}" + (f"  + b{l + 1}" if use_bias else "")
-            plot = self.addPlot(row=0, col=l, title=label)
-            plot.setMenuEnabled(False)
-            plot.setMouseEnabled(x=False, y=False)
-            plot.hideButtons()
-            plot.getViewBox().invertY(True)
-            plot.getViewBox().setAspectLocked(True)  # square cells
-            # Ticks name the neurons: rows are where a weight comes from, columns where it goes.
-            rows = [(i + 0.5, n) for i, n in enumerate(_short(names[l], n_in))]
-            if use_bias:
-                rows.append((n_in + BIAS_GAP + 0.5, "bias"))
-            plot.getAxis("left").setTicks([rows, []])
-            plot.getAxis("bottom").setTicks([[(j + 0.5, n) for j, n in enumerate(_short(names[l + 1], n_out))], []])
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setStyle(tickLength=0)
-            cache_axes(plot)
-            w_img = _CellImage(self, l, "W")
-            w_img.setColorMap(self._cmap)
-            plot.addItem(w_img)
-            self.weight_images.append(w_img)
-            b_img = _CellImage(self, l, "b")
-            b_img.setColorMap(self._cmap)
-            b_img.setPos(0, n_in + BIAS_GAP)
-            if use_bias:
-                plot.addItem(b_img)
-            self.bias_images.append(b_img)
-            plot.setRange(xRange=(0, n_out), yRange=(0, n_in + (1 + BIAS_GAP if use_bias else 0)), padding=0.02)
-        self._bar = pg.ColorBarItem(values=(-1, 1), colorMap=self._cmap, interactive=False, width=14)
-        self._bar.getAxis("right").setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self._bar.setImageItem(self.weight_images + self.bias_images)
-        self.addItem(self._bar, row=0, col=len(shapes))
+        self.gradient_images, self.bias_gradient_images = [], []
+        for r, row in enumerate(ROWS):
+            mats, vecs = (self.weight_images, self.bias_images) if row == "value" else (
+                self.gradient_images, self.bias_gradient_images)
+            for l, (n_in, n_out) in enumerate(shapes):
+                k = l + 1
+                title = (f"W{k}" + (f" + b{k}" if use_bias else "")) if row == "value" else (
+                    f"∂L/∂W{k}" + (f" + ∂L/∂b{k}" if use_bias else ""))
+                plot = self.addPlot(row=r, col=l, title=title)
+                plot.setMenuEnabled(False)
+                plot.setMouseEnabled(x=False, y=False)
+                plot.hideButtons()
+                plot.getViewBox().invertY(True)
+                plot.getViewBox().setAspectLocked(True)  # square cells
+                # Ticks name the neurons: rows are where a weight comes from, columns where it goes.
+                ticks = [(i + 0.5, n) for i, n in enumerate(_short(names[l], n_in))]
+                if use_bias:
+                    ticks.append((n_in + BIAS_GAP + 0.5, "bias"))
+                plot.getAxis("left").setTicks([ticks, []])
+                plot.getAxis("bottom").setTicks([[(j + 0.5, n) for j, n in enumerate(_short(names[l + 1], n_out))], []])
+                for axis in ("left", "bottom"):
+                    plot.getAxis(axis).setStyle(tickLength=0)
+                cache_axes(plot)
+                m_img = _CellImage(self, row, l, "W")
+                m_img.setColorMap(self._cmap)
+                plot.addItem(m_img)
+                mats.append(m_img)
+                v_img = _CellImage(self, row, l, "b")
+                v_img.setColorMap(self._cmap)
+                v_img.setPos(0, n_in + BIAS_GAP)
+                if use_bias:
+                    plot.addItem(v_img)
+                vecs.append(v_img)
+                plot.setRange(xRange=(0, n_out), yRange=(0, n_in + (1 + BIAS_GAP if use_bias else 0)), padding=0.02)
+            bar = pg.ColorBarItem(values=(-1, 1), colorMap=self._cmap, interactive=False, width=12)
+            bar.getAxis("right").setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+            bar.setImageItem(mats + vecs)
+            self.addItem(bar, row=r, col=len(shapes))
+            self._bars[row] = bar
 
     # -- hover ----------------------------------------------------------------------------------
-    def describe(self, layer: int, kind: str, row: int, col: int) -> str:
+    def describe(self, layer: int, kind: str, row: int, col: int, which: str = "value") -> str:
+        """Text for one cell: ``which`` is "value" (W, b) or "gradient" (∂L/∂W, ∂L/∂b)."""
+        mats, vecs = self._data[which]
+        prefix = "" if which == "value" else "∂L/∂"
         to = self._names[layer + 1][col] if self._names else f"unit {col + 1}"
         if kind == "b":
-            return f"b{layer + 1}[{to}] = {self._biases[layer][col]!r}  (bias of {to})"
+            return f"{prefix}b{layer + 1}[{to}] = {float(vecs[layer][col])!r}  (bias of {to})"
         frm = self._names[layer][row] if self._names else f"unit {row + 1}"
-        return f"W{layer + 1}[{row + 1}, {col + 1}] = {self._weights[layer][row, col]!r}  ({frm} → {to})"
-
-    def _hover(self, text: str | None) -> None:
-        self.hovered.emit(text or "")
+        return f"{prefix}W{layer + 1}[{row + 1}, {col + 1}] = {float(mats[layer][row, col])!r}  ({frm} → {to})"

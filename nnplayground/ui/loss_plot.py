@@ -192,13 +192,8 @@ class LossPlot(pg.PlotWidget):
         wanted = ((0, x_high), y_range)
         if wanted != self._range:
             self._range = wanted
-            vb = self.getPlotItem().vb
-            vb.blockSignals(True)  # our own move is not the user's
-            try:
-                vb.setRange(xRange=wanted[0], yRange=wanted[1], padding=0.02)
-            finally:
-                vb.blockSignals(False)
-            vb.sigRangeChanged.emit(vb, vb.state["viewRange"], [True, True])  # axes follow
+            # (a programmatic move: sigRangeChangedManually, which stops following, does not fire)
+            self.getPlotItem().vb.setRange(xRange=wanted[0], yRange=wanted[1], padding=0.02)
 
     def _stop_following(self, *_):
         self._following = False

@@ -10,20 +10,23 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
-    QStyle, QTableView,
+    QCheckBox, QDockWidget, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar,
+    QSplitter, QStyle, QTableView, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
 from ..core import PHASES, TableError, TrainingConfig, TrainingTable
 from ..paths import DEFAULT_TABLE, EXAMPLES, RESOURCES
+from .diagram import NetworkDiagram
 from .heatmaps import WeightHeatmaps, unit_names
+from .inspector import InspectorPanel
 from .loss_plot import LossPlot
 from .predictions_model import PredictionsModel
 from .settings_panel import SettingsPanel
+from .surface_view import SurfaceView
 from .table_editor import TableEditor
 from .table_model import TableModel
-from .worker import Update, WorkerThread
+from .worker import Update, ViewRequest, WorkerThread
 
 APP_NAME = "nnplayground"
 # While training runs, this thread may spend at most this share of its time showing updates (paint
@@ -87,6 +90,8 @@ class MainWindow(QMainWindow):
     _step_iteration_requested = Signal()
     _run_requested = Signal(int)
     _export_requested = Signal(str)
+    _view_sent = Signal(object)
+    _explain_requested = Signal(str, int, int, int)
 
     def __init__(self, table_path: str | Path | None = None):
         super().__init__()
@@ -94,7 +99,7 @@ class MainWindow(QMainWindow):
         icon = RESOURCES / "icons" / "nnplayground.svg"
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
-        self.resize(1360, 860)
+        self.resize(1500, 920)
         self.last_update: Update | None = None
         self._sent_config: TrainingConfig | None = None  # what the worker's network was (or will be) built from
         self._running = False
@@ -117,12 +122,18 @@ class MainWindow(QMainWindow):
         self.predictions_view.setModel(self.predictions_model)
         self.predictions_view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.predictions_view.verticalHeader().setDefaultSectionSize(22)
+        self.predictions_view.setMinimumWidth(250)
+        self.diagram = NetworkDiagram()
+        self.surface_view = SurfaceView()
+        self.inspector = InspectorPanel()
+        self._names: list[list[str]] = []
         self.hover_label = QLabel(" ")
         self.hover_label.setStyleSheet("color: #333; font-family: monospace;")
         self.hover_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         self._build_actions()
         self._build_layout()
+        self._add_dock_toggle()
         self._build_status_bar()
 
         self._worker_thread = WorkerThread(self)
@@ -135,6 +146,9 @@ class MainWindow(QMainWindow):
         self._step_iteration_requested.connect(worker.step_iteration)
         self._run_requested.connect(worker.run)
         self._export_requested.connect(worker.export)
+        self._view_sent.connect(worker.set_view)
+        self._explain_requested.connect(worker.explain)
+        worker.explained.connect(self._on_explained)
         worker.updated.connect(self._on_update)
         worker.failed.connect(self._on_failed)
         # Receivers of worker signals are plain bound methods: a lambda has no thread, and in PySide6 6.10
@@ -147,6 +161,13 @@ class MainWindow(QMainWindow):
         self.settings.invalid.connect(lambda why: self.notify(f"Settings: {why}", error=True))
         self.loss_plot.hovered.connect(self._show_hover)
         self.heatmaps.hovered.connect(self._show_hover)
+        self.diagram.hovered.connect(self._show_hover)
+        for view in (self.heatmaps, self.diagram):
+            view.clicked.connect(self.explain)
+        self.inspector.weightClicked.connect(self.explain)
+        self.surface_view.specChanged.connect(lambda _spec: self._send_view())
+        self.views.currentChanged.connect(self._on_tab_changed)
+        self.table_editor.view.selectionModel().currentRowChanged.connect(lambda *_: self._send_view())
 
         self.load_table(TrainingTable.from_csv(table_path or DEFAULT_TABLE), undoable=False)
 
@@ -219,6 +240,7 @@ class MainWindow(QMainWindow):
             train_menu.addSeparator() if a is None else train_menu.addAction(a)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.log_action)
+        self._view_menu = view_menu
 
         bar = self.addToolBar("Training")
         bar.setObjectName("trainingToolBar")
@@ -242,8 +264,13 @@ class MainWindow(QMainWindow):
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
 
+        self.views = QTabWidget()
+        self.views.setObjectName("views")
+        self.views.addTab(self.heatmaps, "Weights && gradients")
+        self.views.addTab(self.diagram, "Network")
+        self.views.addTab(self.surface_view, "Decision surface")
         lower = QSplitter(Qt.Horizontal)
-        lower.addWidget(_titled("Weights", self.heatmaps))
+        lower.addWidget(self.views)
         lower.addWidget(_titled("Predictions", self.predictions_view))
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
@@ -268,8 +295,19 @@ class MainWindow(QMainWindow):
         main.addWidget(right_box)
         main.setStretchFactor(0, 2)
         main.setStretchFactor(1, 5)
-        main.setSizes([420, 940])
+        main.setSizes([400, 700])
         self.setCentralWidget(main)
+        self.inspector_dock = QDockWidget("Step inspector", self)
+        self.inspector_dock.setObjectName("inspectorDock")
+        self.inspector_dock.setWidget(self.inspector)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.inspector_dock)
+        self.resizeDocks([self.inspector_dock], [430], Qt.Horizontal)
+
+    def _add_dock_toggle(self):
+        toggle = self.inspector_dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence("F9"))
+        toggle.setObjectName("inspectorAction")
+        self._view_menu.addAction(toggle)
 
     def _build_status_bar(self):
         bar = self.statusBar()
@@ -358,6 +396,7 @@ class MainWindow(QMainWindow):
         self._pending = []
         self._show_pending()
         self.loss_plot.clear_history()
+        self.inspector.clear()
         self._sent_config = config
         self._generation += 1
         self._queued.clear()
@@ -416,6 +455,24 @@ class MainWindow(QMainWindow):
 
     def export_weights(self, path) -> None:
         self._export_requested.emit(str(path))
+
+    def explain(self, kind: str, layer: int, i: int, j: int) -> None:
+        """Ask for the chain rule of one parameter; it shows in the inspector."""
+        self.inspector_dock.show()
+        self._explain_requested.emit(kind, layer, i, j)
+
+    def focus_row(self) -> int:
+        index = self.table_editor.view.currentIndex()
+        return index.row() if index.isValid() else 0
+
+    def _send_view(self):
+        surface = self.surface_view.spec() if self.views.currentWidget() is self.surface_view else None
+        self._view_sent.emit(ViewRequest(row=self.focus_row(), surface=surface))
+
+    def _on_tab_changed(self, _index):
+        self._send_view()
+        if self.last_update is not None:
+            self._show_views(self.last_update)
 
     def _warn(self, title: str, text: str):
         self.notify(f"{title}: {text}", error=True)
@@ -518,9 +575,12 @@ class MainWindow(QMainWindow):
         snap = update.snapshot
         self.last_update = update
         table = update.table
-        names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
-                           table.input_columns, table.target_columns)
-        self.heatmaps.set_parameters(snap.weights, snap.biases, update.config.use_bias, names)
+        self._names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
+                                 table.input_columns, table.target_columns)
+        self._show_views(update)
+        if update.phase_results:
+            self.inspector.show_results(update.phase_results, update.config, snap.iteration)
+        self.inspector.sync(snap.iteration, snap.phase)
         self.predictions_model.set_values(table.target_columns, table.y, snap.predictions)
         self._show_phase(snap.phase, update.phase_result.phase if update.phase_result else None)
         self.iteration_label.setText(f"iteration {snap.iteration:,}")
@@ -536,6 +596,27 @@ class MainWindow(QMainWindow):
                 self.notify(f"Done: {snap.iteration:,} iterations, loss {snap.loss:.6g}.")
             else:
                 self.notify(f"Paused at iteration {snap.iteration:,}.")
+
+    def _on_explained(self, explanation):
+        snap = self.last_update.snapshot if self.last_update else None
+        self.inspector.show_chain_rule(explanation, self._names, (snap.iteration, snap.phase) if snap else None)
+
+    def _show_views(self, update: Update):
+        """The tab in view gets the new state; the others catch up when they are shown."""
+        snap, table = update.snapshot, update.table
+        current = self.views.currentWidget()
+        if current is self.heatmaps:
+            self.heatmaps.set_parameters(snap.weights, snap.biases, update.config.use_bias, self._names,
+                                         snap.gradients, snap.bias_gradients)
+        elif current is self.diagram:
+            self.diagram.set_state(snap.weights, snap.biases, update.config.use_bias, self._names,
+                                   snap.row_activations, snap.row)
+        else:
+            if self.surface_view._table is not table:
+                self.surface_view.set_table(table)  # sends a new plane; its surface comes next update
+            spec = self.surface_view.spec()
+            surface = update.surface if update.surface is not None and update.surface.spec == spec else None
+            self.surface_view.set_surface(surface, table)
 
     def _on_exported(self, path: str):
         self.notify(f"Weights saved to {path}")

@@ -15,12 +15,23 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core import DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
+from ..core.explain import explain_parameter
+from ..core.surface import Surface, SurfaceSpec, decision_surface
 from ..core.weights_io import save_weights
 
 FRAME_SECONDS = 1 / 30  # at most ~30 updates a second reach the window, however fast training runs
 # After sending a frame while running, the worker waits (the interpreter lock released) until the
 # window has painted it, at most this long: painting then never competes with training for the lock.
 FRAME_HANDOFF_SECONDS = 0.2
+SURFACE_SECONDS = 0.1  # while running, the decision surface (a forward pass over a grid) at most this often
+
+
+@dataclass(frozen=True)
+class ViewRequest:
+    """What the window currently shows that costs the worker something to provide."""
+
+    row: int | None = None  # the table row whose activations the diagram shows
+    surface: SurfaceSpec | None = None  # the decision surface's plane, if it is shown
 
 
 @dataclass(frozen=True)
@@ -33,12 +44,15 @@ class Update:
     table: TrainingTable
     generation: int  # the reset this state descends from: the window drops older ones
     run_request: int  # the latest run request the worker had received when it sent this
+    phase_results: tuple[PhaseResult, ...] = ()  # every phase the last step computed, in order
+    surface: Surface | None = None  # for the ViewRequest's plane, when it asked for one
 
 
 class TrainingWorker(QObject):
     updated = Signal(object)  # Update
     failed = Signal(str)  # a message for the user; training has stopped
     exported = Signal(str)  # the path written
+    explained = Signal(object)  # ParameterExplanation
 
     def __init__(self):
         super().__init__()
@@ -54,6 +68,9 @@ class TrainingWorker(QObject):
         self._sent = 0  # history entries the window already has
         self._generation = 0
         self._run_request = 0
+        self._view = ViewRequest()
+        self._surface: Surface | None = None
+        self._surface_time = 0.0
 
     # -- called from any thread -----------------------------------------------------------------
     def request_pause(self) -> None:
@@ -106,17 +123,35 @@ class TrainingWorker(QObject):
     @Slot()
     def step_phase(self) -> None:
         if self._ready():
-            self._guarded(lambda: self._emit(self._trainer.step_phase()))
+            self._guarded(lambda: self._emit_steps([self._trainer.step_phase()]))
 
     @Slot()
     def step_iteration(self) -> None:
         if self._ready():
             def step():
-                result = None
-                while result is None or result.phase != "update":
-                    result = self._trainer.step_phase()
-                self._emit(result)
+                results = []
+                while not results or results[-1].phase != "update":
+                    results.append(self._trainer.step_phase())
+                self._emit_steps(results)
             self._guarded(step)
+
+    @Slot(object)
+    def set_view(self, view: ViewRequest) -> None:
+        self._view = view
+        self._surface, self._surface_time = None, 0.0
+        if self._trainer is not None and not self._running:
+            self._emit(None)
+
+    @Slot(str, int, int, int)
+    def explain(self, kind: str, layer: int, i: int, j: int) -> None:
+        """The chain rule of one parameter at the current weights, on the current table."""
+        if self._trainer is None:
+            return
+        t = self._trainer
+        try:
+            self.explained.emit(explain_parameter(t.network, t.X, t.y, self._config.loss, kind, layer, i, j))
+        except ValueError as exc:
+            self.failed.emit(f"Cannot explain that parameter: {exc}")
 
     @Slot(int)
     def run(self, request: int) -> None:
@@ -200,12 +235,28 @@ class TrainingWorker(QObject):
         # Back to the event loop: queued commands apply between slices, never inside an iteration.
         QTimer.singleShot(0, self, lambda: self._slice(run_id))
 
-    def _emit(self, phase_result: PhaseResult | None, rate: float | None = None) -> None:
-        snapshot = self._trainer.snapshot(history_start=self._sent)
+    def _emit_steps(self, results: list[PhaseResult]) -> None:
+        self._emit(results[-1], phase_results=tuple(results))
+
+    def _emit(self, phase_result: PhaseResult | None, rate: float | None = None, phase_results=()) -> None:
+        snapshot = self._trainer.snapshot(history_start=self._sent, row=self._view.row)
         self._sent = snapshot.iteration
         self.updated.emit(
             Update(snapshot, phase_result, self._running, rate, self._config, self._table, self._generation,
-                   self._run_request))
+                   self._run_request, phase_results, self._current_surface()))
+
+    def _current_surface(self) -> Surface | None:
+        spec = self._view.surface
+        if spec is None:
+            return None
+        now = time.perf_counter()
+        if self._surface is None or not self._running or now - self._surface_time >= SURFACE_SECONDS:
+            try:
+                self._surface = decision_surface(self._trainer.network, spec)
+            except ValueError:
+                return None  # a plane for another table: the window sends a new one
+            self._surface_time = now
+        return self._surface
 
 
 class WorkerThread(QObject):

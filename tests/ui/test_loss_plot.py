@@ -71,6 +71,12 @@ def test_range_follows_in_steps(qtbot):
     assert (x0, x1) == (0, 1500) and (y0, y1) == (0.0, 1.5)
     plot.add_history(2, [0.9, 0.5])
     assert plot._range == ((0, 1500), (0.0, 1.5))  # nothing moved
+    plot.set_extent(3000)
+    view_x = plot.getPlotItem().vb.viewRange()[0]
+    assert view_x[1] > 3000
+    # the axis must move with the view (its ticks were once left at the old range)
+    assert plot.getPlotItem().getAxis("bottom").range == pytest.approx(view_x)
+    assert plot.following
     assert envelope_of(np.ones(10), 5)[0][0] == 6
 
 

@@ -249,6 +249,6 @@ def test_saving_the_table_keeps_what_was_typed(window, tmp_path):
 
 def test_heatmap_hover_names_the_neurons_and_exact_value(window):
     text = window.heatmaps.describe(0, "W", 1, 2)
-    w = window.last_update.snapshot.weights[0][1, 2]
+    w = float(window.last_update.snapshot.weights[0][1, 2])
     assert text == f"W1[2, 3] = {w!r}  (x2 → h1.3)"
     assert window.heatmaps.describe(1, "W", 3, 0).endswith("(h1.4 → y)")

@@ -1,0 +1,66 @@
+"""The network's output over a plane of two inputs, the others held fixed: the decision surface."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import Network
+
+
+@dataclass(frozen=True)
+class SurfaceSpec:
+    """Which plane to sample: inputs ``x_input`` and ``y_input`` vary over their ranges, the rest
+    stay at ``fixed`` (one value per input; the two varying ones are ignored there)."""
+
+    x_input: int
+    y_input: int
+    fixed: tuple[float, ...]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    output: int = 0
+    resolution: int = 64
+
+
+@dataclass(frozen=True)
+class Surface:
+    spec: SurfaceSpec
+    xs: np.ndarray  # (resolution,)
+    ys: np.ndarray  # (resolution,)
+    values: np.ndarray  # (resolution_y, resolution_x): ŷ at (xs[c], ys[r])
+
+
+def spec_for(X: np.ndarray, x_input: int = 0, y_input: int = 1, output: int = 0, resolution: int = 64,
+             fixed: tuple[float, ...] | None = None) -> SurfaceSpec:
+    """A plane covering the table's own values of the two inputs (10 % margin), the rest at their means."""
+    def span(col):
+        lo, hi = float(X[:, col].min()), float(X[:, col].max())
+        pad = 0.1 * (hi - lo) if hi > lo else 0.5
+        return lo - pad, hi + pad
+
+    means = tuple(float(v) for v in X.mean(axis=0)) if fixed is None else tuple(fixed)
+    return SurfaceSpec(x_input, y_input, means, span(x_input), span(y_input), output, resolution)
+
+
+def grid_inputs(spec: SurfaceSpec, n_inputs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if spec.x_input == spec.y_input:
+        raise ValueError("the surface needs two different inputs")
+    if not (0 <= spec.x_input < n_inputs and 0 <= spec.y_input < n_inputs):
+        raise ValueError(f"inputs {spec.x_input} and {spec.y_input} do not exist; there are {n_inputs}")
+    if len(spec.fixed) != n_inputs:
+        raise ValueError(f"{len(spec.fixed)} fixed values for {n_inputs} inputs")
+    xs = np.linspace(*spec.x_range, spec.resolution)
+    ys = np.linspace(*spec.y_range, spec.resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    points = np.tile(np.asarray(spec.fixed, dtype=float), (gx.size, 1))
+    points[:, spec.x_input] = gx.ravel()
+    points[:, spec.y_input] = gy.ravel()
+    return xs, ys, points
+
+
+def decision_surface(network: Network, spec: SurfaceSpec) -> Surface:
+    xs, ys, points = grid_inputs(spec, network.n_inputs)
+    if not 0 <= spec.output < network.n_outputs:
+        raise ValueError(f"output {spec.output} does not exist; there are {network.n_outputs}")
+    values = network.predict(points)[:, spec.output].reshape(len(ys), len(xs))
+    return Surface(spec, xs, ys, values)

@@ -1,0 +1,250 @@
+"""The step inspector: what each phase computed, as small labelled matrices beside their formulas,
+and the chain rule of one clicked weight written out with its numbers.
+
+Only presentation lives here: every number comes from the worker's PhaseResults and
+ParameterExplanations, formatted, never recomputed.
+"""
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ..core import ACTIVATIONS, LOSSES, PHASES, ParameterExplanation, PhaseResult
+
+MAX_ROWS, MAX_COLS = 8, 8  # larger matrices show their corner and say how much is left out
+CURRENT = "#fff4c2"
+STALE = "#888"
+SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def fmt(value: float) -> str:
+    return f"{value + 0.0:.4g}"  # + 0.0 turns −0.0 (0 × a negative factor) into 0
+
+
+def sup(n: int) -> str:
+    return str(n).translate(SUP)
+
+
+def matrix_html(name: str, values: np.ndarray, link: str | None = None) -> str:
+    """A matrix as a small HTML table under its name and shape; cells link to ``link:row:col``."""
+    values = np.atleast_2d(np.asarray(values))
+    rows, cols = values.shape
+    cells = []
+    for r in range(min(rows, MAX_ROWS)):
+        tds = []
+        for c in range(min(cols, MAX_COLS)):
+            text = fmt(values[r, c])
+            if link:
+                text = f"<a href='{link}:{r}:{c}' style='color:#1a1a1a; text-decoration:none'>{text}</a>"
+            tds.append(f"<td align='right' style='padding:0 5px'>{text}</td>")
+        if cols > MAX_COLS:
+            tds.append("<td>…</td>")
+        cells.append("<tr>" + "".join(tds) + "</tr>")
+    if rows > MAX_ROWS:
+        cells.append(f"<tr><td colspan='{min(cols, MAX_COLS) + 1}'>… {rows - MAX_ROWS} more rows</td></tr>")
+    return (f"<p style='margin:4px 0 0 0'><b>{name}</b> <span style='color:#666'>{rows}×{cols}</span></p>"
+            f"<table style='font-family:monospace; background:#fafafa' cellspacing='0'>{''.join(cells)}</table>")
+
+
+def formula(text: str) -> str:
+    return f"<p style='margin:2px 0; font-family:serif; font-style:italic; color:#333'>{escape(text)}</p>"
+
+
+class InspectorPanel(QScrollArea):
+    """Four sections, one per phase, plus the chain rule of the last clicked weight."""
+
+    weightClicked = Signal(str, int, int, int)  # kind, layer, i, j
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.hint = QLabel("Step a phase (F11) or an iteration (F10) to see every number it computes. "
+                           "Click any weight, here or in the heatmaps or the diagram, for its chain rule.")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color:#555")
+        layout.addWidget(self.hint)
+        self.chain_rule = QLabel()
+        self.chain_rule.setObjectName("chainRule")
+        self.chain_rule.setTextFormat(Qt.RichText)
+        self.chain_rule.setWordWrap(True)
+        self.chain_rule.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.chain_rule.setFrameShape(QFrame.StyledPanel)
+        self.chain_rule.setStyleSheet("QLabel { background:#eef6ff; padding:6px; }")
+        self.chain_rule.hide()
+        self.stale_note = QLabel()
+        self.stale_note.setObjectName("staleNote")
+        self.stale_note.setWordWrap(True)
+        self.stale_note.setStyleSheet("QLabel { color:#9a3412; font-weight:bold; }")
+        self.stale_note.hide()
+        layout.addWidget(self.stale_note)
+        layout.addWidget(self.chain_rule)
+        self.sections: dict[str, QLabel] = {}
+        for phase in PHASES:
+            label = QLabel()
+            label.setObjectName(f"{phase}Section")
+            label.setTextFormat(Qt.RichText)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.LinksAccessibleByMouse)
+            label.setFrameShape(QFrame.StyledPanel)
+            label.linkActivated.connect(self._on_link)
+            label.hide()
+            layout.addWidget(label)
+            self.sections[phase] = label
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.shown: dict[str, PhaseResult] = {}  # the result each section shows
+        self.current: str | None = None  # the phase computed last
+        self.explanation: ParameterExplanation | None = None
+        self._explained_at: tuple[int, str] | None = None
+        self.stale = False
+        self._context = None
+
+    def clear(self):
+        self.shown.clear()
+        self.stale = False
+        self.stale_note.hide()
+        for label in self.sections.values():
+            label.hide()
+        self.chain_rule.hide()
+        self.hint.show()
+
+    def show_results(self, results, config, iteration: int) -> None:
+        """Show phase results (as copies from the worker); the last one is highlighted."""
+        if not results:
+            return
+        self.hint.hide()
+        self.stale = False
+        self.stale_note.hide()
+        self._context = config
+        for result in results:
+            self.shown[result.phase] = result
+        current = results[-1]
+        for phase, label in self.sections.items():
+            result = self.shown.get(phase)
+            if result is None:
+                continue
+            stale = result.iteration != current.iteration and phase != current.phase
+            html = self._render(result, config)
+            title = f"{PHASES.index(phase) + 1}. {phase} — iteration {result.iteration + 1}"
+            color = STALE if stale else "#000"
+            label.setText(f"<h3 style='margin:0; color:{color}'>{title}</h3>"
+                          f"<div style='color:{color}'>{html}</div>")
+            label.setStyleSheet(f"QLabel {{ background:{CURRENT if result is current else 'white'}; padding:6px; }}")
+            label.setEnabled(True)
+            label.show()
+        self.current = current.phase
+        # bring the phase just computed into view once the layout has placed it
+        QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.sections[self.current], 0, 0))
+
+    def sync(self, iteration: int, next_phase: str) -> None:
+        """Grey out what training has moved past: after a run, the sections show older numbers."""
+        position = iteration * len(PHASES) + PHASES.index(next_phase)
+        latest = max((r.iteration * len(PHASES) + PHASES.index(r.phase) for r in self.shown.values()), default=None)
+        stale = latest is not None and latest + 1 != position
+        if stale != self.stale:
+            self.stale = stale
+            for phase, label in self.sections.items():
+                if phase in self.shown:
+                    label.setEnabled(not stale)  # disabled: drawn greyed
+            if stale:
+                self.stale_note.setText(f"Training has moved on to iteration {iteration + 1}: these are older "
+                                        "numbers. Step a phase or an iteration to see the current ones.")
+        self.stale_note.setVisible(stale)
+        if self._explained_at is not None:
+            self.chain_rule.setEnabled(self._explained_at == (iteration, next_phase))
+
+    def _render(self, result: PhaseResult, config) -> str:
+        v = result.values
+        acts = config.activations_for(len(config.hidden) + 1)
+        n = len(acts)
+        if result.phase == "feedforward":
+            parts = [matrix_html(f"a{sup(0)} = X", v["X"])]
+            for l in range(n):
+                bias = f" + b{sup(l + 1)}" if config.use_bias else ""
+                parts.append(formula(f"z{sup(l + 1)} = a{sup(l)}·W{sup(l + 1)}{bias}"))
+                parts.append(matrix_html(f"z{sup(l + 1)}", v["z"][l]))
+                parts.append(formula(f"a{sup(l + 1)} = {acts[l]}(z{sup(l + 1)}),  {ACTIVATIONS[acts[l]].formula}"))
+                parts.append(matrix_html(f"a{sup(l + 1)}" + (" = ŷ" if l == n - 1 else ""), v["a"][l]))
+            return "".join(parts)
+        if result.phase == "loss":
+            loss = LOSSES[config.loss]
+            return "".join([
+                matrix_html("ŷ", v["y_hat"]), matrix_html("y", v["y"]), matrix_html("error ŷ − y", v["error"]),
+                formula(loss.formula), f"<p style='font-size:large'><b>L = {v['loss']:.6g}</b></p>",
+            ])
+        if result.phase == "backprop":
+            loss = LOSSES[config.loss]
+            parts = [formula(loss.gradient_formula), matrix_html("∂L/∂ŷ", v["dL_dyhat"])]
+            for l in range(n - 1, -1, -1):
+                k = sup(l + 1)
+                if l == n - 1:
+                    parts.append(formula(f"δ{k} = ∂L/∂ŷ ⊙ f′(z{k}),  f′ = {ACTIVATIONS[acts[l]].derivative_formula}"))
+                else:
+                    parts.append(formula(f"δ{k} = (δ{sup(l + 2)}·W{sup(l + 2)}ᵀ) ⊙ f′(z{k}),  "
+                                         f"f′ = {ACTIVATIONS[acts[l]].derivative_formula}"))
+                parts.append(matrix_html(f"δ{k}", v["delta"][l]))
+                parts.append(formula(f"∂L/∂W{k} = a{sup(l)}ᵀ·δ{k}"))
+                parts.append(matrix_html(f"∂L/∂W{k}", v["dW"][l], link=f"W:{l}"))
+                if config.use_bias:
+                    parts.append(formula(f"∂L/∂b{k} = Σ_rows δ{k}"))
+                    parts.append(matrix_html(f"∂L/∂b{k}", v["db"][l], link=f"b:{l}"))
+            return "".join(parts)
+        parts = [formula(f"W ← W − η·∂L/∂W,  η = {result.values['learning_rate']:g}")]
+        for l in range(n):
+            k = sup(l + 1)
+            parts.append(matrix_html(f"W{k} before", v["W_before"][l], link=f"W:{l}"))
+            parts.append(matrix_html(f"−η·∂L/∂W{k}", -v["step_W"][l]))
+            parts.append(matrix_html(f"W{k} after", v["W_after"][l], link=f"W:{l}"))
+            if config.use_bias:
+                parts.append(matrix_html(f"b{k} after", v["b_after"][l], link=f"b:{l}"))
+        return "".join(parts)
+
+    def _on_link(self, href: str):
+        kind, layer, row, col = href.split(":")
+        layer, row, col = int(layer), int(row), int(col)
+        if kind == "W":
+            self.weightClicked.emit("W", layer, row, col)
+        else:  # a bias vector is shown as one row
+            self.weightClicked.emit("b", layer, 0, col)
+
+    def show_chain_rule(self, e: ParameterExplanation, names: list[list[str]] | None,
+                        at: tuple[int, str] | None = None) -> None:
+        """``at`` is (iteration, next phase) when it was computed: it greys out once training moves on."""
+        self.hint.hide()
+        self._explained_at = at
+        self.chain_rule.setEnabled(True)
+        k = sup(e.layer + 1)
+        to = names[e.layer + 1][e.j] if names else f"unit {e.j + 1}"
+        if e.kind == "W":
+            frm = names[e.layer][e.i] if names else f"unit {e.i + 1}"
+            title = f"∂L/∂W{k}[{e.i + 1}, {e.j + 1}]  ({escape(frm)} → {escape(to)})"
+            first = f"a{sup(e.layer)} of {escape(frm)}  (∂z/∂w)"
+        else:
+            title = f"∂L/∂b{k}[{e.j + 1}]  (bias of {escape(to)})"
+            first = "1  (∂z/∂b)"
+        upstream = "∂L/∂ŷ" if e.is_output else f"Σₖ δ{sup(e.layer + 2)}ₖ·W{sup(e.layer + 2)}ⱼₖ  (∂L/∂a)"
+        local = "∂ŷ/∂z = f′(z)" if e.is_output else "f′(z)"
+        rows = []
+        for r in range(min(len(e.terms), 12)):
+            rows.append(f"<tr><td>{r + 1}</td><td align='right'>{fmt(e.a_in[r])}</td><td>×</td>"
+                        f"<td align='right'>{fmt(e.upstream[r])}</td><td>×</td><td align='right'>{fmt(e.local[r])}</td>"
+                        f"<td>=</td><td align='right'>{fmt(e.terms[r])}</td></tr>")
+        if len(e.terms) > 12:
+            rows.append(f"<tr><td colspan='8'>… {len(e.terms) - 12} more rows, all in the sum</td></tr>")
+        self.chain_rule.setText(
+            f"<h3 style='margin:0'>{title}</h3>"
+            + formula(f"∂L/∂w = Σ_rows ({upstream}) · ({local}) · (∂z/∂w)")
+            + "<table style='font-family:monospace' cellspacing='0' cellpadding='2'>"
+            f"<tr style='color:#555'><td>row</td><td>{first}</td><td></td><td>{upstream}</td><td></td>"
+            f"<td>{local}</td><td></td><td>term</td></tr>{''.join(rows)}</table>"
+            f"<p style='margin:4px 0'><b>Σ = {e.gradient:.6g}</b> &nbsp; backprop gives {e.backprop_gradient:.6g}; "
+            f"the parameter is {e.value:.6g}</p>")
+        self.chain_rule.show()
+        self.explanation = e
+        QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.chain_rule, 0, 0))

@@ -1,0 +1,170 @@
+"""The inspector, the chain rule, the diagram and the decision surface show the engine's own numbers."""
+import numpy as np
+import pytest
+
+from nnplayground.core import PHASES, Network, decision_surface
+from nnplayground.ui.inspector import fmt
+
+from .conftest import at_iteration
+
+
+def step_and_wait(window, qtbot, phase_index):
+    window.step_phase_action.trigger()
+    qtbot.waitUntil(lambda: window.inspector.current == PHASES[phase_index % 4]
+                    and window.last_update.phase_result.phase == PHASES[phase_index % 4], timeout=3000)
+
+
+def test_inspector_shows_the_engines_numbers_after_every_phase(window, qtbot, core_trainer):
+    reference = core_trainer()
+    for k in range(8):  # two whole iterations, phase by phase
+        step_and_wait(window, qtbot, k)
+        expected = reference.step_phase()
+        shown = window.inspector.shown[expected.phase]
+        assert shown.iteration == expected.iteration
+        for key, value in expected.values.items():
+            got = shown.values[key]
+            if isinstance(value, list):
+                for g, e in zip(got, value):
+                    np.testing.assert_array_equal(g, e)
+            else:
+                np.testing.assert_array_equal(got, value)
+        text = window.inspector.sections[expected.phase].text()
+        assert f"iteration {expected.iteration + 1}" in text
+        first = {"feedforward": ("z", 0), "loss": ("y_hat", None), "backprop": ("delta", 0), "update": ("W_after", 0)}
+        key, layer = first[expected.phase]
+        value = expected.values[key] if layer is None else expected.values[key][layer]
+        assert fmt(value[0, 0]) in text
+        assert window.inspector.sections[expected.phase].styleSheet().count("#fff4c2") == 1  # highlighted
+
+
+def test_step_iteration_fills_all_four_sections(window, qtbot):
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=3000)
+    assert set(window.inspector.shown) == set(PHASES)
+    assert window.inspector.current == "update"
+    assert "L = " in window.inspector.sections["loss"].text()
+
+
+@pytest.mark.parametrize("source", ["heatmap", "inspector", "diagram"])
+def test_clicked_weight_shows_a_chain_rule_that_sums_to_the_gradient(window, qtbot, source):
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=3000)
+    if source == "heatmap":
+        window.heatmaps.clicked.emit("W", 0, 1, 2)
+    elif source == "inspector":
+        window.inspector._on_link("W:0:1:2")
+    else:
+        window.views.setCurrentWidget(window.diagram)
+        qtbot.waitUntil(lambda: window.diagram.edges.size > 0, timeout=3000)
+        edge = window.diagram.edges[(window.diagram.edges["layer"] == 0) & (window.diagram.edges["i"] == 1)
+                                    & (window.diagram.edges["j"] == 2)][0]
+        # 30 % along: clear of the source node, and of the crossings every full layer has mid-way
+        t = 0.3
+        x, y = edge["x0"] + t * (edge["x1"] - edge["x0"]), edge["y0"] + t * (edge["y1"] - edge["y0"])
+        found = window.diagram.hit(x, y)
+        assert found[0] == "edge" and (found[1]["i"], found[1]["j"]) == (1, 2)
+        window.diagram.clicked.emit("W", 0, 1, 2)
+    qtbot.waitUntil(lambda: window.inspector.explanation is not None, timeout=3000)
+    e = window.inspector.explanation
+    snap = window.last_update.snapshot
+    net = Network([3, 4, 1], use_bias=False)
+    net.set_parameters(snap.weights)
+    table = window.last_update.table
+    dW, _ = net.gradients(table.X, table.y)
+    assert (e.kind, e.layer, e.i, e.j) == ("W", 0, 1, 2)
+    assert e.gradient == pytest.approx(dW[0][1, 2], rel=1e-12)
+    text = window.inspector.chain_rule.text()
+    assert f"Σ = {dW[0][1, 2]:.6g}" in text and "(x2 → h1.3)" in text
+    assert text.count("×") == 2 * 4  # two products per row, four rows
+
+
+def test_gradient_heatmaps_show_the_latest_backprop(window, qtbot, core_trainer):
+    for k in range(3):
+        step_and_wait(window, qtbot, k)
+    reference = core_trainer()
+    for _ in range(3):
+        back = reference.step_phase()
+    for img, expected in zip(window.heatmaps.gradient_images, back.values["dW"]):
+        np.testing.assert_array_equal(img.image, expected)
+    assert window.heatmaps.limits["gradient"] >= max(np.abs(g).max() for g in back.values["dW"])
+
+
+def test_diagram_edges_follow_the_weights(window, qtbot):
+    window.settings.use_bias.setChecked(True)  # untrained: applies at once
+    qtbot.waitUntil(lambda: window.last_update.config.use_bias, timeout=3000)
+    window.table_editor.view.setCurrentIndex(window.table_model.index(2, 0))
+    window.views.setCurrentWidget(window.diagram)
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 1) and window.last_update.snapshot.row == 2, timeout=3000)
+    d = window.diagram
+    snap = window.last_update.snapshot
+    assert d.edges.size == 3 * 4 + 4 * 1 + 4 + 1  # weights, then biases
+    for e in d.edges:
+        w = (snap.weights if e["kind"] == "W" else snap.biases)[e["layer"]]
+        value = w[e["i"], e["j"]] if e["kind"] == "W" else w[e["j"]]
+        assert e["w"] == value and e["sign"] == (1 if value >= 0 else -1)
+    order = np.argsort(np.abs(d.edges["w"]))
+    assert (np.diff(d.edges["bucket"][order]) >= 0).all()  # thicker for larger |w|
+    drawn = sum(0 if c.getData()[0] is None else len(c.getData()[0]) for c in d._curves.values())
+    assert drawn == 2 * d.edges.size
+    positive_pen = d._curves[1, 0].opts["pen"].color().getRgb()[:3]
+    assert positive_pen[0] > positive_pen[2]  # red for positive
+    np.testing.assert_array_equal(d.nodes["a"][d.nodes["layer"] == 0], window.last_update.table.X[2])
+    np.testing.assert_array_equal(d.nodes["a"][d.nodes["layer"] == 1], snap.row_activations[1])
+
+
+def test_a_large_network_is_summarised(qtbot):
+    from nnplayground.ui.diagram import NetworkDiagram
+
+    d = NetworkDiagram()
+    qtbot.addWidget(d)
+    net = Network([3, 64, 1], seed=0)
+    names = [["a", "b", "c"], [f"h{i}" for i in range(64)], ["y"]]
+    d.set_state(net.weights, net.biases, False, names)
+    assert "at most 32 units" in d.summary
+    assert d.edges.size == 3 * 32 + 32
+
+
+def test_decision_surface_matches_predict_on_xor(window, qtbot):
+    from nnplayground.paths import EXAMPLES
+
+    window.views.setCurrentWidget(window.surface_view)
+    assert window.open_table(EXAMPLES / "xor.csv")
+    window.settings.iterations.setValue(300)
+    qtbot.waitUntil(lambda: window.last_update.table.columns == ("a", "b", "y"), timeout=3000)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 300) and window.surface_view.surface is not None, timeout=10000)
+    surface = window.surface_view.surface
+    snap = window.last_update.snapshot
+    net = Network([2, 4, 1], use_bias=False)
+    net.set_parameters(snap.weights)
+    np.testing.assert_array_equal(surface.values, decision_surface(net, surface.spec).values)
+    assert surface.values.shape == (64, 64)
+    xs, _ = window.surface_view.points.getData()
+    assert sorted(xs) == [0, 0, 1, 1]
+
+
+def test_surface_needs_two_inputs(window, qtbot, tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("x,y\n0,0\n1,1\n")
+    window.views.setCurrentWidget(window.surface_view)
+    assert window.open_table(one)
+    qtbot.waitUntil(lambda: window.last_update.table.columns == ("x", "y"), timeout=3000)
+    assert "at least two inputs" in window.surface_view.message.text()
+    assert window.surface_view.spec() is None
+
+
+def test_inspector_greys_out_once_training_moves_on(window, qtbot):
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=3000)
+    window.explain("W", 1, 0, 0)
+    qtbot.waitUntil(lambda: window.inspector.explanation is not None, timeout=3000)
+    assert not window.inspector.stale and window.inspector.chain_rule.isEnabled()
+    window.settings.iterations.setValue(50)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 50), timeout=5000)
+    assert window.inspector.stale and "iteration 51" in window.inspector.stale_note.text()
+    assert not window.inspector.sections["update"].isEnabled() and not window.inspector.chain_rule.isEnabled()
+    window.step_phase_action.trigger()
+    qtbot.waitUntil(lambda: window.inspector.current == "feedforward" and not window.inspector.stale, timeout=3000)
+    assert window.inspector.sections["feedforward"].isEnabled()
