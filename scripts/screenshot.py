@@ -6,7 +6,6 @@ and it writes resources/screenshots/: main-window.png (after the tutorial's 1500
 inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png.
 """
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
