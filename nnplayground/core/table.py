@@ -210,3 +210,21 @@ class TrainingTable:
 
     def to_csv(self, path: str | os.PathLike, delimiter: str = ",") -> None:
         Path(path).write_text(self.to_csv_text(delimiter), encoding="utf-8")
+
+    def predictions_csv_text(self, y_hat: np.ndarray) -> str:
+        """Inputs, then for each target: its value, the prediction and the error ŷ − y."""
+        y_hat = np.asarray(y_hat, dtype=float)
+        if y_hat.shape != self.y.shape:
+            raise TableError(f"{y_hat.shape} predictions for a table of {self.y.shape} targets")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        header = list(self.input_columns)
+        for name in self.target_columns:
+            header += [name, f"{name}_predicted", f"{name}_error"]
+        writer.writerow(header)
+        for x, y, p in zip(self.X, self.y, y_hat):
+            row = [format_number(v) for v in x]
+            for t in range(len(y)):
+                row += [format_number(y[t]), format_number(p[t]), format_number(p[t] - y[t])]
+            writer.writerow(row)
+        return out.getvalue()

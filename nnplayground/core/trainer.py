@@ -111,6 +111,17 @@ class Trainer:
         """The loss measured in each completed iteration (before that iteration's update)."""
         return self._history[: self.iteration]
 
+    def restore_history(self, history) -> None:
+        """Continue from a saved run: its losses become this trainer's, its length the iteration count."""
+        history = np.asarray(history, dtype=float).ravel()
+        if not np.isfinite(history).all():
+            raise ValueError("a loss history must hold finite numbers")
+        self._history = np.empty(max(1024, 2 * history.size))
+        self._history[: history.size] = history
+        self.iteration = int(history.size)
+        self.last_loss = float(history[-1]) if history.size else None
+        self._phase_index = 0
+
     def _record(self, loss: float) -> None:
         if self.iteration == self._history.size:
             grown = np.empty(self._history.size * 2)

@@ -101,6 +101,10 @@ def load_weights(path: str | os.PathLike) -> WeightsFile:
 
 
 def _read_npz(path: Path):
+    if not path.is_file():
+        raise WeightsFileError(f"cannot read {path.name}: no such file")
+    if not zipfile.is_zipfile(path):  # np.load would try anything else as a pickle
+        raise WeightsFileError(f"{path.name} is damaged or not a weights file")
     try:
         with np.load(path, allow_pickle=False) as npz:
             names = set(npz.files)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QDockWidget, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar,
@@ -16,7 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import PHASES, TableError, TrainingConfig, TrainingTable
+from ..core.session import SUFFIX as SESSION_SUFFIX
+from ..core.session import Session, SessionFileError, load_session, save_session
 from ..paths import DEFAULT_TABLE, EXAMPLES, RESOURCES
+from .app_state import (
+    add_recent_file, app_settings, autosave_path, last_directory, recent_files, remember_directory,
+)
 from .diagram import NetworkDiagram
 from .heatmaps import WeightHeatmaps, unit_names
 from .inspector import InspectorPanel
@@ -34,6 +39,7 @@ APP_NAME = "nnplayground"
 # waits for. Updates arriving faster are merged; single steps always show at once.
 UI_BUDGET = 0.12
 FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
+AUTOSAVE_MS = 5000  # while there are unsaved changes, a copy goes to the app-data folder this often
 
 
 class _AfterPaint(QObject):
@@ -92,10 +98,14 @@ class MainWindow(QMainWindow):
     _export_requested = Signal(str)
     _view_sent = Signal(object)
     _explain_requested = Signal(str, int, int, int)
+    _restore_requested = Signal(object, object, object, int)
 
-    def __init__(self, table_path: str | Path | None = None):
+    def __init__(self, table_path: str | Path | None = None, offer_restore: bool = True):
         super().__init__()
-        self.setWindowTitle(APP_NAME)
+        self.session_path: Path | None = None
+        self._dirty = False
+        self._clean_mark: tuple | None = None  # (iteration, phase) as last saved or opened
+        self._autosaved = True  # no change since the last autosave
         icon = RESOURCES / "icons" / "nnplayground.svg"
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
@@ -147,6 +157,7 @@ class MainWindow(QMainWindow):
         self._run_requested.connect(worker.run)
         self._export_requested.connect(worker.export)
         self._view_sent.connect(worker.set_view)
+        self._restore_requested.connect(worker.restore)
         self._explain_requested.connect(worker.explain)
         worker.explained.connect(self._on_explained)
         worker.updated.connect(self._on_update)
@@ -170,6 +181,14 @@ class MainWindow(QMainWindow):
         self.table_editor.view.selectionModel().currentRowChanged.connect(lambda *_: self._send_view())
 
         self.load_table(TrainingTable.from_csv(table_path or DEFAULT_TABLE), undoable=False)
+        self._set_clean()
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.start(AUTOSAVE_MS)
+        self._restore_preferences()
+        self.restore_offer: QMessageBox | None = None
+        if offer_restore and autosave_path().exists():
+            self._offer_restore()
 
     # -- construction ---------------------------------------------------------------------------
     def _build_actions(self):
@@ -199,12 +218,26 @@ class MainWindow(QMainWindow):
                                    "Re-initialise the network from the settings and seed",
                                    self.reset, QStyle.SP_BrowserReload)
         self.export_weights_action = action("exportWeightsAction", "Export weights…", "Ctrl+E",
-                                            "Save the trained weights as .npz or .json", self.ask_export,
-                                            QStyle.SP_DialogSaveButton)
-        self.open_action = action("openTableAction", "Open table…", QKeySequence.Open, "Open a CSV training table",
-                                  self.ask_open, QStyle.SP_DialogOpenButton)
-        self.save_table_action = action("saveTableAction", "Save table as…", QKeySequence.Save,
+                                            "Save the trained weights as .npz, .json or .onnx", self.ask_export,
+                                            QStyle.SP_ArrowDown)
+        self.open_action = action("openTableAction", "Open…", QKeySequence.Open,
+                                  "Open a saved session or a CSV training table", self.ask_open,
+                                  QStyle.SP_DialogOpenButton)
+        self.save_session_action = action("saveSessionAction", "Save session", QKeySequence.Save,
+                                          "Save the table, settings, weights and loss history in one file",
+                                          self.save, QStyle.SP_DialogSaveButton)
+        self.save_session_as_action = action("saveSessionAsAction", "Save session as…", QKeySequence.SaveAs,
+                                             "Save the session in a new file", self.ask_save_as)
+        self.save_table_action = action("saveTableAction", "Table as CSV…", None,
                                         "Save the training table as CSV", self.ask_save_table)
+        self.export_loss_action = action("exportLossPlotAction", "Loss plot (PNG, SVG)…", None,
+                                         "Save the loss plot as a picture", lambda: self.ask_export_plot("loss"))
+        self.export_heatmaps_action = action("exportHeatmapsAction", "Weight heatmaps (PNG, SVG)…", None,
+                                             "Save the weight and gradient heatmaps as a picture",
+                                             lambda: self.ask_export_plot("heatmaps"))
+        self.export_predictions_action = action("exportPredictionsAction", "Predictions (CSV)…", None,
+                                                "Save inputs, targets, predictions and errors as CSV",
+                                                self.ask_export_predictions)
         self.quit_action = action("quitAction", "Quit", QKeySequence.Quit, "Close nnplayground", self.close)
         self.log_action = action("logScaleAction", "Log-scale loss", "Ctrl+L", "Show the loss on a log scale",
                                  lambda: None)
@@ -218,13 +251,19 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         examples = file_menu.addMenu("Examples")
         for path in sorted(EXAMPLES.glob("*.csv")):
             examples.addAction(path.stem.replace("_", " ")).triggered.connect(
                 lambda _=False, p=path: self.open_table(p))
-        file_menu.addAction(self.save_table_action)
         file_menu.addSeparator()
-        file_menu.addAction(self.export_weights_action)
+        file_menu.addAction(self.save_session_action)
+        file_menu.addAction(self.save_session_as_action)
+        export_menu = file_menu.addMenu("Export")
+        for a in (self.export_weights_action, self.export_loss_action, self.export_heatmaps_action,
+                  self.export_predictions_action, self.save_table_action):
+            export_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menu.addMenu("&Edit")
@@ -255,6 +294,7 @@ class MainWindow(QMainWindow):
         self.phase_strip.setContentsMargins(10, 0, 10, 0)
         bar.addWidget(self.phase_strip)
         bar.addSeparator()
+        bar.addAction(self.save_session_action)
         bar.addAction(self.export_weights_action)
 
     def _build_layout(self):
@@ -404,10 +444,187 @@ class MainWindow(QMainWindow):
         self.notify(f"Network re-initialised: layers {config.layer_sizes(table)}, seed {config.seed}.")
 
     def ask_open(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Open training table", str(EXAMPLES),
-                                              "CSV tables (*.csv *.tsv *.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a session or a table", last_directory(EXAMPLES),
+            f"Sessions and tables (*{SESSION_SUFFIX} *.csv *.tsv *.txt);;Sessions (*{SESSION_SUFFIX});;"
+            "CSV tables (*.csv *.tsv *.txt);;All files (*)")
         if path:
-            self.open_table(path)
+            self.open_path(path)
+
+    def open_path(self, path) -> bool:
+        remember_directory(path)
+        if str(path).lower().endswith(SESSION_SUFFIX):
+            return self.open_session(path)
+        return self.open_table(path)
+
+    # -- sessions -------------------------------------------------------------------------------
+    def current_session(self) -> Session | None:
+        """The table as typed, the settings and the network as trained, ready to save."""
+        if self.last_update is None:
+            return None
+        snap, config = self.last_update.snapshot, self.last_update.config
+        try:
+            config = TrainingConfig(**{**config.__dict__, "learning_rate": self.settings.learning_rate.value(),
+                                       "iterations": self.settings.iterations.value()})
+        except ValueError:
+            pass
+        fits = not self._pending
+        cells = [[self.table_model.cell(r, c) for c in range(self.table_model.columnCount())]
+                 for r in range(self.table_model.rowCount())]
+        return Session(
+            tuple(self.table_model.header), tuple(self.table_model.roles), tuple(map(tuple, cells)), config,
+            tuple(snap.weights) if fits else (), tuple(snap.biases) if fits else (),
+            self.loss_plot.values if fits else self.loss_plot.values[:0])
+
+    def save(self) -> bool:
+        if self.session_path is None:
+            return self.ask_save_as()
+        return self.save_session(self.session_path)
+
+    def ask_save_as(self) -> bool:
+        start = str(Path(last_directory(Path.home())) / f"untitled{SESSION_SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", start, f"Sessions (*{SESSION_SUFFIX})")
+        if not path:
+            return False
+        if not path.lower().endswith(SESSION_SUFFIX):
+            path += SESSION_SUFFIX
+        return self.save_session(path)
+
+    def save_session(self, path) -> bool:
+        session = self.current_session()
+        if session is None:
+            return False
+        try:
+            save_session(path, session)
+        except (OSError, ValueError) as exc:
+            self._warn("Can't save the session", f"{path}: {getattr(exc, 'strerror', None) or exc}")
+            return False
+        self.session_path = Path(path)
+        remember_directory(path)
+        add_recent_file(path)
+        self._set_clean()
+        note = "" if session.weights else " (without weights: the network waits for Reset)"
+        self.notify(f"Session saved to {path}{note}")
+        return True
+
+    def open_session(self, path) -> bool:
+        try:
+            session = load_session(path)
+        except SessionFileError as exc:
+            self._warn("Can't open this session", str(exc))
+            return False
+        self.table_model.tableChanged.disconnect(self._on_table_changed)
+        try:
+            self.table_model.load_cells(session.columns, session.roles, session.cells)
+            self.table_model.undo_stack.clear()
+        finally:
+            self.table_model.tableChanged.connect(self._on_table_changed)
+        self.settings.set_config(session.config)
+        self.session_path = Path(path)
+        add_recent_file(path)
+        if not session.weights:
+            self.reset()
+        else:
+            table = self._training_table()
+            if table is None:
+                self._set_clean()
+                return True  # the table has bad cells (saved as typed): it says which, training waits
+            self._pending = []
+            self._show_pending()
+            self.loss_plot.clear_history()
+            self.inspector.clear()
+            self._sent_config = session.config
+            self._generation += 1
+            self._queued.clear()
+            self._restore_requested.emit(session.config, table, session, self._generation)
+        self._set_clean(mark=(session.iteration, PHASES[0]))
+        self.notify(f"Opened {Path(path).name}: {session.iteration:,} iterations trained.")
+        return True
+
+    def _set_clean(self, mark=None):
+        snap = self.last_update.snapshot if self.last_update else None
+        self._clean_mark = mark or ((snap.iteration, snap.phase) if snap else None)
+        self._dirty = False
+        self._autosaved = True
+        self._update_title()
+
+    def _mark_dirty(self):
+        self._autosaved = False
+        if not self._dirty:
+            self._dirty = True
+            self._update_title()
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def _update_title(self):
+        name = self.session_path.name if self.session_path else "untitled"
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self._dirty)
+
+    def _fill_recent_menu(self):
+        self.recent_menu.clear()
+        files = recent_files()
+        for f in files:
+            self.recent_menu.addAction(Path(f).name).triggered.connect(lambda _=False, p=f: self.open_path(p))
+        if not files:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    # -- autosave -------------------------------------------------------------------------------
+    def autosave(self) -> bool:
+        """Keep a copy of unsaved work where a crash cannot take it."""
+        if not self._dirty or self._autosaved:
+            return False
+        session = self.current_session()
+        if session is None:
+            return False
+        try:
+            save_session(autosave_path(), session)
+        except (OSError, ValueError):
+            return False  # an autosave that fails must not interrupt; the next one tries again
+        self._autosaved = True
+        return True
+
+    def _offer_restore(self):
+        box = QMessageBox(QMessageBox.Question, "Restore unsaved work?",
+                          "nnplayground did not close normally last time. Restore the work it autosaved?",
+                          QMessageBox.NoButton, self)
+        restore = box.addButton("Restore", QMessageBox.AcceptRole)
+        box.addButton("Discard", QMessageBox.RejectRole)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.finished.connect(lambda _: self.restore_autosave() if box.clickedButton() is restore
+                             else self.discard_autosave())
+        self.restore_offer = box
+        box.open()
+
+    def restore_autosave(self) -> bool:
+        path = autosave_path()
+        ok = path.exists() and self.open_session(path)
+        if ok:
+            self.session_path = None  # the autosave is not the user's file
+            self._mark_dirty()
+            self._update_title()
+            self.notify("Restored the autosaved session: save it to keep it.")
+        return ok
+
+    def discard_autosave(self):
+        autosave_path().unlink(missing_ok=True)
+
+    # -- preferences ----------------------------------------------------------------------------
+    def _restore_preferences(self):
+        s = app_settings()
+        if s.value("geometry") is not None:
+            self.restoreGeometry(s.value("geometry"))
+        if s.value("windowState") is not None:
+            self.restoreState(s.value("windowState"))
+        self.log_action.setChecked(s.value("logScale", False, type=bool))
+
+    def _save_preferences(self):
+        s = app_settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("windowState", self.saveState())
+        s.setValue("logScale", self.log_action.isChecked())
 
     def open_table(self, path) -> bool:
         try:
@@ -446,12 +663,69 @@ class MainWindow(QMainWindow):
         return True
 
     def ask_export(self):
-        path, chosen = QFileDialog.getSaveFileName(self, "Export weights", "weights.npz",
-                                                   "NumPy weights (*.npz);;JSON weights (*.json)")
+        start = str(Path(last_directory(Path.home())) / "weights.npz")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export weights", start, "NumPy weights (*.npz);;JSON weights (*.json);;ONNX model (*.onnx)")
         if path:
-            if Path(path).suffix.lower() not in (".npz", ".json"):
-                path += ".json" if "json" in chosen else ".npz"
+            if Path(path).suffix.lower() not in (".npz", ".json", ".onnx"):
+                path += ".json" if "JSON" in chosen else ".onnx" if "ONNX" in chosen else ".npz"
+            remember_directory(path)
             self.export_weights(path)
+
+    def ask_export_plot(self, which: str):
+        start = str(Path(last_directory(Path.home())) / f"{which}.png")
+        path, chosen = QFileDialog.getSaveFileName(self, "Export plot", start, "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            if Path(path).suffix.lower() not in (".png", ".svg"):
+                path += ".svg" if "SVG" in chosen else ".png"
+            remember_directory(path)
+            self.export_plot(which, path)
+
+    def export_plot(self, which: str, path) -> bool:
+        """The loss plot or the heatmaps as PNG or SVG, with pyqtgraph's exporters."""
+        from pyqtgraph.exporters import ImageExporter, SVGExporter
+
+        if which == "heatmaps" and self.last_update is not None:  # bring it up to date even if hidden
+            snap = self.last_update.snapshot
+            self.heatmaps.set_parameters(snap.weights, snap.biases, self.last_update.config.use_bias, self._names,
+                                         snap.gradients, snap.bias_gradients)
+        item = self.loss_plot.getPlotItem() if which == "loss" else self.heatmaps.ci
+        path = str(path)
+        try:
+            if path.lower().endswith(".svg"):
+                SVGExporter(item).export(path)
+            else:
+                exporter = ImageExporter(item)
+                exporter.parameters()["width"] = max(1200, int(item.boundingRect().width()))
+                exporter.export(path)
+        except (OSError, ValueError, RuntimeError) as exc:
+            self._warn("Can't export the plot", f"{path}: {exc}")
+            return False
+        if not Path(path).exists():
+            self._warn("Can't export the plot", f"{path} could not be written")
+            return False
+        self.notify(f"{'Loss plot' if which == 'loss' else 'Heatmaps'} saved to {path}")
+        return True
+
+    def ask_export_predictions(self):
+        start = str(Path(last_directory(Path.home())) / "predictions.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Export predictions", start, "CSV (*.csv)")
+        if path:
+            remember_directory(path)
+            self.export_predictions(path)
+
+    def export_predictions(self, path) -> bool:
+        snap = self.last_update.snapshot if self.last_update else None
+        if snap is None or snap.predictions is None:
+            self.notify("No predictions yet: step a feedforward first.", error=True)
+            return False
+        try:
+            Path(path).write_text(self.last_update.table.predictions_csv_text(snap.predictions), encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            self._warn("Can't export the predictions", f"{path}: {getattr(exc, 'strerror', None) or exc}")
+            return False
+        self.notify(f"Predictions saved to {path}")
+        return True
 
     def export_weights(self, path) -> None:
         self._export_requested.emit(str(path))
@@ -482,6 +756,7 @@ class MainWindow(QMainWindow):
 
     # -- what changes ---------------------------------------------------------------------------
     def _on_table_changed(self):
+        self._mark_dirty()
         table = self._training_table()
         if table is None or self.last_update is None:
             return
@@ -503,6 +778,7 @@ class MainWindow(QMainWindow):
     def _on_config_changed(self, config: TrainingConfig):
         if self._sent_config is None:
             return
+        self._mark_dirty()
         if config.same_network(self._sent_config):
             self._drop_pending("settings")
             self._sent_config = config
@@ -574,6 +850,10 @@ class MainWindow(QMainWindow):
     def _show(self, update: Update):
         snap = update.snapshot
         self.last_update = update
+        if self._clean_mark is None:  # clean was declared before the worker's first answer
+            self._clean_mark = (snap.iteration, snap.phase)
+        elif (snap.iteration, snap.phase) != self._clean_mark:
+            self._mark_dirty()
         table = update.table
         self._names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
                                  table.input_columns, table.target_columns)
@@ -651,6 +931,21 @@ class MainWindow(QMainWindow):
         self.hover_label.setText(text or " ")
 
     # -- closing --------------------------------------------------------------------------------
+    def ask_save_changes(self) -> str:
+        """'save', 'discard' or 'cancel' (tests replace this to answer without a dialog)."""
+        answer = QMessageBox.question(
+            self, "Unsaved changes", "Save the session before closing?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+
     def closeEvent(self, event):
+        if self._dirty:
+            answer = self.ask_save_changes()
+            if answer == "cancel" or (answer == "save" and not self.save()):
+                event.ignore()
+                return
+        self._autosave_timer.stop()
+        self.discard_autosave()  # closed normally: nothing to restore next time
+        self._save_preferences()
         self._worker_thread.shutdown()
         super().closeEvent(event)

@@ -86,6 +86,27 @@ class SettingsPanel(QGroupBox):
         self.seed.valueChanged.connect(self._changed)
         self.use_bias.toggled.connect(self._changed)
 
+    def set_config(self, config: TrainingConfig) -> None:
+        """Show ``config`` in the fields without announcing it as a change (opening a session)."""
+        widgets = (self.hidden, self.activation, self.loss, self.learning_rate, self.iterations, self.seed,
+                   self.use_bias, self.init)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.hidden.setText(", ".join(map(str, config.hidden)))
+            self.activation.setCurrentText(config.activation.split(",")[0].strip())
+            self.loss.setCurrentText(config.loss)
+            self.learning_rate.setValue(config.learning_rate)
+            self.iterations.setValue(config.iterations)
+            self.seed.setValue(config.seed)
+            self.use_bias.setChecked(config.use_bias)
+            self.init.setCurrentText(config.init)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self.hidden.setStyleSheet("")
+        self.message.hide()
+
     def config(self) -> TrainingConfig:
         """The config the fields describe; ValueError saying why if they don't make one."""
         return TrainingConfig(

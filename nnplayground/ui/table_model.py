@@ -121,6 +121,10 @@ class TableModel(QAbstractTableModel):
         cells = [[format_number(v) for v in row] for row in table.data]
         self.undo_stack.push(_Replace(self, list(table.columns), list(table.roles), cells, label))
 
+    def load_cells(self, header, roles, cells, label: str = "Open") -> None:
+        """Replace the table with text cells as they were typed (a saved session)."""
+        self.undo_stack.push(_Replace(self, list(header), list(roles), [list(r) for r in cells], label))
+
     def insert_rows(self, row: int, count: int = 1) -> None:
         self.undo_stack.push(_Replace.edited(self, "Add row" if count == 1 else f"Add {count} rows",
                                              cells=self._cells[:row] + [["0"] * len(self._header) for _ in range(count)]

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core import DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
 from ..core.explain import explain_parameter
+from ..core.onnx_export import save_onnx
 from ..core.surface import Surface, SurfaceSpec, decision_surface
 from ..core.weights_io import save_weights
 
@@ -91,6 +92,21 @@ class TrainingWorker(QObject):
             trainer = config.make_trainer(table)
         except ValueError as exc:
             self.failed.emit(str(exc))
+            return
+        self._trainer, self._config, self._table, self._sent = trainer, config, table, 0
+        self._emit(None)
+
+    @Slot(object, object, object, int)
+    def restore(self, config: TrainingConfig, table: TrainingTable, session, generation: int) -> None:
+        """Continue a saved session: its network, weights and loss history on ``table``."""
+        self._stop()
+        self._generation = generation
+        try:
+            trainer = config.make_trainer(table)
+            trainer.network.set_parameters(session.weights, session.biases)
+            trainer.restore_history(session.history)
+        except ValueError as exc:
+            self.failed.emit(f"Could not restore the session's network: {exc}")
             return
         self._trainer, self._config, self._table, self._sent = trainer, config, table, 0
         self._emit(None)
@@ -173,7 +189,10 @@ class TrainingWorker(QObject):
         if self._trainer is None:
             return
         try:
-            save_weights(self._trainer.network, path, loss=self._config.loss)
+            if path.lower().endswith(".onnx"):
+                save_onnx(self._trainer.network, path, loss=self._config.loss)
+            else:
+                save_weights(self._trainer.network, path, loss=self._config.loss)
         except (ValueError, OSError) as exc:
             self.failed.emit(f"Could not export the weights: {exc}")
             return

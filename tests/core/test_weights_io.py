@@ -81,7 +81,7 @@ def test_truncated_and_foreign_files_are_refused(tmp_path):
     with pytest.raises(WeightsFileError, match="damaged|truncated"):
         load_weights(tmp_path / "cut.npz")
     (tmp_path / "text.npz").write_text("hello")
-    with pytest.raises(WeightsFileError):
+    with pytest.raises(WeightsFileError, match="damaged or not a weights file"):
         load_weights(tmp_path / "text.npz")
     np.savez(tmp_path / "plain.npz", a=np.zeros(3))
     with pytest.raises(WeightsFileError, match="no metadata"):

@@ -4,12 +4,38 @@ from nnplayground.core import Network, Trainer, TrainingTable
 from nnplayground.paths import DEFAULT_TABLE
 
 
-@pytest.fixture
-def window(qtbot):
+@pytest.fixture(scope="session", autouse=True)
+def isolated_app_state(tmp_path_factory):
+    """Autosaves and settings go to throwaway places, never the user's."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path_factory.mktemp("settings")))
+
+
+@pytest.fixture(autouse=True)
+def fresh_app_state(isolated_app_state):
+    from nnplayground.ui.app_state import app_settings, autosave_path
+
+    app_settings().clear()
+    autosave_path().unlink(missing_ok=True)
+    yield
+    autosave_path().unlink(missing_ok=True)
+
+
+def make_window(qtbot, **kwargs):
+    """A window whose close never waits on the "save changes?" question (it answers discard)."""
     from nnplayground.ui import MainWindow
 
-    w = MainWindow()
+    w = MainWindow(**kwargs)
+    w.ask_save_changes = lambda: "discard"
     qtbot.addWidget(w)
+    return w
+
+
+@pytest.fixture
+def window(qtbot):
+    w = make_window(qtbot)
     w.show()
     qtbot.waitUntil(lambda: w.last_update is not None, timeout=5000)
     yield w

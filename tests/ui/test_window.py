@@ -6,7 +6,7 @@ from PySide6.QtGui import QKeySequence
 
 from nnplayground.core import TrainingTable, load_weights
 
-from .conftest import at_iteration
+from .conftest import at_iteration, make_window
 
 ACTIONS = {
     "stepPhaseAction": "F11",
@@ -130,10 +130,7 @@ def test_pause_stops_within_an_iteration_and_run_resumes(window, qtbot):
 
 
 def test_closing_mid_run_ends_the_thread_quickly(qtbot, qtlog):
-    from nnplayground.ui import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
+    w = make_window(qtbot)
     w.show()
     qtbot.waitUntil(lambda: w.last_update is not None, timeout=5000)
     w.settings.iterations.setValue(10_000_000)

@@ -1,0 +1,134 @@
+"""Sessions, autosave, preferences and exports, as a user meets them in the window."""
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from nnplayground.core import Network
+from nnplayground.ui.app_state import autosave_path, recent_files
+
+from .conftest import at_iteration, make_window
+
+
+def train(window, qtbot, n):
+    window.settings.iterations.setValue(n)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, n), timeout=10000)
+
+
+def test_save_and_open_a_session_restores_everything(window, qtbot, tmp_path):
+    window.settings.use_bias.setChecked(True)
+    window.settings.learning_rate.setValue(0.5)
+    qtbot.waitUntil(lambda: window.last_update.config.use_bias, timeout=3000)
+    window.table_model.setData(window.table_model.index(3, 3), "0.25")
+    train(window, qtbot, 120)
+    assert window.isWindowModified()
+    path = tmp_path / "run.nnpsession"
+    assert window.save_session(path)
+    assert not window.isWindowModified() and window.windowTitle().startswith("run.nnpsession")
+    saved = window.last_update.snapshot
+
+    other = make_window(qtbot, offer_restore=False)
+    qtbot.waitUntil(lambda: other.last_update is not None, timeout=5000)
+    assert other.open_path(path)
+    qtbot.waitUntil(lambda: other.last_update.snapshot.iteration == 120, timeout=5000)
+    assert other.table_model.cell(3, 3) == "0.25"
+    assert other.settings.use_bias.isChecked() and other.settings.learning_rate.value() == 0.5
+    for a, b in zip(other.last_update.snapshot.weights + other.last_update.snapshot.biases,
+                    saved.weights + saved.biases):
+        assert a.tobytes() == b.tobytes()
+    np.testing.assert_array_equal(other.loss_plot.values, window.loss_plot.values)
+    assert not other.isWindowModified() and str(path.resolve()) in recent_files()
+    # training goes on from where it was saved, exactly as it would have
+    train(window, qtbot, 140)
+    train(other, qtbot, 140)
+    np.testing.assert_array_equal(other.last_update.snapshot.weights[0], window.last_update.snapshot.weights[0])
+
+
+def test_a_damaged_session_changes_nothing(window, qtbot, tmp_path):
+    bad = tmp_path / "bad.nnpsession"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    before = window.table_model.to_csv_text()
+    assert not window.open_path(bad)
+    assert window.table_model.to_csv_text() == before
+    assert "damaged" in window.notice.text()
+
+
+def test_closing_with_unsaved_changes_asks(qtbot, tmp_path):
+    w = make_window(qtbot, offer_restore=False)
+    w.show()
+    qtbot.waitUntil(lambda: w.last_update is not None, timeout=5000)
+    assert not w.isWindowModified()
+    w.table_model.setData(w.table_model.index(0, 0), "1")
+    assert w.isWindowModified()
+    asked = []
+    w.ask_save_changes = lambda: asked.append(1) or "cancel"
+    w.close()
+    assert asked and w.isVisible()  # cancel: still open, nothing lost
+    w.session_path = tmp_path / "kept.nnpsession"
+    w.ask_save_changes = lambda: "save"
+    w.close()
+    assert not w.isVisible() and (tmp_path / "kept.nnpsession").exists()
+
+
+def test_autosave_and_restore_after_a_crash(window, qtbot):
+    window.table_model.setData(window.table_model.index(1, 0), "7")
+    train(window, qtbot, 30)
+    assert window.autosave() and autosave_path().exists()
+    assert not window.autosave()  # nothing new since
+    # a crash: the window never closes, the autosave stays; the next start offers it back
+    again = make_window(qtbot)
+    qtbot.waitUntil(lambda: again.last_update is not None, timeout=5000)
+    assert again.restore_offer is not None
+    assert again.restore_autosave()
+    qtbot.waitUntil(lambda: again.last_update.snapshot.iteration == 30, timeout=5000)
+    assert again.table_model.cell(1, 0) == "7" and again.isWindowModified() and again.session_path is None
+    again.restore_offer.close()
+    again.close()
+    assert not autosave_path().exists()  # a normal close leaves nothing to restore
+
+
+def test_preferences_persist(qtbot):
+    w = make_window(qtbot, offer_restore=False)
+    w.show()
+    # The offscreen screen is 800×600 and the window's minimum width is larger, so Qt clamps the width
+    # on restore (as it would on a small real screen): the height shows the geometry came back.
+    w.resize(w.width(), 530)
+    w.log_action.setChecked(True)
+    w.close()
+    again = make_window(qtbot, offer_restore=False)
+    assert again.log_action.isChecked()
+    assert again.height() == 530 != 920
+
+
+def test_plot_exports_as_png_and_svg(window, qtbot, tmp_path):
+    train(window, qtbot, 50)
+    for which in ("loss", "heatmaps"):
+        png, svg = tmp_path / f"{which}.png", tmp_path / f"{which}.svg"
+        assert window.export_plot(which, png) and window.export_plot(which, svg)
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+        root = ET.parse(svg).getroot()
+        assert root.tag.endswith("svg") and len(list(root.iter())) > 20
+
+
+def test_predictions_export(window, qtbot, tmp_path):
+    assert not window.export_predictions(tmp_path / "none.csv")  # nothing fed forward yet
+    train(window, qtbot, 10)
+    assert window.export_predictions(tmp_path / "p.csv")
+    lines = (tmp_path / "p.csv").read_text().splitlines()
+    assert lines[0] == "x1,x2,x3,y,y_predicted,y_error" and len(lines) == 5
+    y_hat = window.last_update.snapshot.predictions
+    assert float(lines[2].split(",")[4]) == y_hat[1, 0]
+
+
+def test_onnx_export_from_the_window_runs_in_onnxruntime(window, qtbot, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    train(window, qtbot, 100)
+    window.export_weights(tmp_path / "net.onnx")
+    qtbot.waitUntil(lambda: "net.onnx" in window.notice.text(), timeout=5000)
+    session = ort.InferenceSession(str(tmp_path / "net.onnx"), providers=["CPUExecutionProvider"])
+    X = window.last_update.table.X
+    (out,) = session.run(None, {"X": X.astype(np.float32)})
+    net = Network([3, 4, 1], use_bias=False)
+    net.set_parameters(window.last_update.snapshot.weights)
+    np.testing.assert_allclose(out, net.predict(X), atol=1e-6)
