@@ -53,6 +53,7 @@ def _positive_float(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Learn how a neural network trains. With no command, opens the window.")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser("train", help="train on a CSV table and print the result", description=(
         "Train a network on TABLE (CSV with a header row; comma, semicolon or tab separated) and print the "
@@ -80,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            return _open_window()
+            return _open_window(smoke_test=args.smoke_test)
         return _train(args)
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -93,12 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _open_window() -> int:
+def _open_window(smoke_test: bool = False) -> int:
     try:
         from .ui.app import run_app
     except ImportError as exc:
         raise UsageError(f"the window cannot start: {exc}. On Debian/Ubuntu run scripts/setup.sh first") from None
-    return run_app()
+    return run_app(smoke_test=smoke_test)
 
 
 def _train(args) -> int:

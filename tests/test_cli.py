@@ -82,3 +82,16 @@ def test_python_dash_m_works_and_core_never_imports_qt():
     result = subprocess.run([sys.executable, "-m", "nnplayground", "train", ARTICLE, "--iterations", "3"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0 and "loss after 3 iterations" in result.stdout
+
+
+def test_the_window_starts_and_answers(tmp_path):
+    """`nnplayground --smoke-test` (what packaging/build.sh runs on the bundle) opens the window,
+    waits for the engine's first update and exits 0."""
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "nnplayground", "--smoke-test"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "the engine answered" in result.stdout

@@ -3,11 +3,18 @@ from __future__ import annotations
 
 import sys
 
+SMOKE_TIMEOUT_MS = 15000
 
-def run_app(argv: list[str] | None = None) -> int:
+
+def run_app(argv: list[str] | None = None, smoke_test: bool = False) -> int:
+    """Open the window and run until it closes. ``smoke_test``: open it, wait for the engine's first
+    answer, close and return 0 (1 if it never came): a check that a built bundle really starts."""
     import pyqtgraph as pg
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from ..paths import RESOURCES
     from .main_window import MainWindow
 
     pg.setConfigOptions(antialias=True)
@@ -15,6 +22,25 @@ def run_app(argv: list[str] | None = None) -> int:
     app.setApplicationName("nnplayground")
     app.setOrganizationName("nnplayground")
     app.setApplicationDisplayName("nnplayground")
-    window = MainWindow()
+    app.setDesktopFileName("nnplayground")
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnplayground.svg")))
+    window = MainWindow(offer_restore=not smoke_test)
     window.show()
-    return app.exec()
+    if not smoke_test:
+        return app.exec()
+    result = {"code": 1}
+
+    def check():
+        if window.last_update is not None:
+            result["code"] = 0
+            window.ask_save_changes = lambda: "discard"
+            window.close()
+            app.quit()
+        else:
+            QTimer.singleShot(50, check)
+
+    QTimer.singleShot(0, check)
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, app.quit)
+    app.exec()
+    print("smoke test:", "the window opened and the engine answered" if result["code"] == 0 else "FAILED")
+    return result["code"]
