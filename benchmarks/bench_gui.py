@@ -107,7 +107,7 @@ def main():
                              "(this machine's speed drifts between runs, so one of each would compare noise)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
-    window = MainWindow(offer_restore=False)
+    window = MainWindow(offer_restore=False, remember=False)
     window.ask_save_changes = lambda: "discard"  # a benchmark keeps nothing
     window.resize(1360, 860)
     window.show()

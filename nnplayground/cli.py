@@ -14,6 +14,7 @@ import numpy as np
 
 from .core import ACTIVATIONS, INITS, LOSSES, DivergenceError, Trainer, TrainingTable
 from .core.config import TrainingConfig
+from .core.losses import get_loss
 from .core.table import format_number
 from .core.weights_io import EXTENSIONS, save_weights
 
@@ -129,7 +130,7 @@ def _train(args) -> int:
 
 def _final_loss(trainer: Trainer) -> float:
     y_hat = trainer.network.predict(trainer.X)
-    return trainer._loss.value(y_hat, trainer.y, y_hat - trainer.y)
+    return get_loss(trainer.loss_name).value(y_hat, trainer.y, y_hat - trainer.y)
 
 
 def _run_with_progress(trainer: Trainer, iterations: int) -> None:

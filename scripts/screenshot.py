@@ -18,7 +18,7 @@ OUT = RESOURCES / "screenshots"
 
 def main() -> int:
     app = QApplication(sys.argv)
-    window = MainWindow(offer_restore=False)
+    window = MainWindow(offer_restore=False, remember=False)
     window.ask_save_changes = lambda: "discard"  # a screenshot run keeps nothing
     window.resize(1500, 920)
     window.show()

@@ -24,7 +24,7 @@ def run_app(argv: list[str] | None = None, smoke_test: bool = False) -> int:
     app.setApplicationDisplayName("nnplayground")
     app.setDesktopFileName("nnplayground")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnplayground.svg")))
-    window = MainWindow(offer_restore=not smoke_test)
+    window = MainWindow(offer_restore=not smoke_test, remember=not smoke_test)
     window.show()
     if not smoke_test:
         return app.exec()

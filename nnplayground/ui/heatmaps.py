@@ -152,6 +152,8 @@ class WeightHeatmaps(pg.GraphicsLayoutWidget):
                 plot.setRange(xRange=(0, n_out), yRange=(0, n_in + (1 + BIAS_GAP if use_bias else 0)), padding=0.02)
             bar = pg.ColorBarItem(values=(-1, 1), colorMap=self._cmap, interactive=False, width=12)
             bar.getAxis("right").setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+            bar.getAxis("right").enableAutoSIPrefix(False)  # plain numbers ("0.0015"), not a scale prefix
+            bar.getAxis("right").setWidth(52)  # room for them: labels that don't fit are dropped
             bar.setImageItem(mats + vecs)
             self.addItem(bar, row=r, col=len(shapes))
             self._bars[row] = bar

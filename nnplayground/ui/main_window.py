@@ -10,17 +10,15 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QDockWidget, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar,
+    QCheckBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar,
     QSplitter, QStyle, QTableView, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
 from ..core import PHASES, TableError, TrainingConfig, TrainingTable
-from ..core.session import SUFFIX as SESSION_SUFFIX
-from ..core.session import Session, SessionFileError, load_session, save_session
 from ..paths import DEFAULT_TABLE, EXAMPLES, RESOURCES
 from .app_state import (
-    add_recent_file, app_settings, autosave_path, last_directory, recent_files, remember_directory,
+    autosave_path,
 )
 from .diagram import NetworkDiagram
 from .heatmaps import WeightHeatmaps, unit_names
@@ -31,9 +29,9 @@ from .settings_panel import SettingsPanel
 from .surface_view import SurfaceView
 from .table_editor import TableEditor
 from .table_model import TableModel
+from .window_files import WindowFiles
 from .worker import Update, ViewRequest, WorkerThread
 
-APP_NAME = "nnplayground"
 # While training runs, this thread may spend at most this share of its time showing updates (paint
 # included): Python threads share one interpreter lock, so every millisecond here is one the worker
 # waits for. Updates arriving faster are merged; single steps always show at once.
@@ -87,7 +85,7 @@ def _titled(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidge
     return box
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowFiles, QMainWindow):
     # Commands to the worker (queued: the worker lives on another thread).
     _reset_requested = Signal(object, object, int)
     _table_sent = Signal(object)
@@ -100,12 +98,16 @@ class MainWindow(QMainWindow):
     _explain_requested = Signal(str, int, int, int)
     _restore_requested = Signal(object, object, object, int)
 
-    def __init__(self, table_path: str | Path | None = None, offer_restore: bool = True):
+    def __init__(self, table_path: str | Path | None = None, offer_restore: bool = True, remember: bool = True):
+        """``remember``: keep window layout and preferences between runs (off for scripted runs, which
+        must not change a user's settings); ``offer_restore``: offer an autosave left by a crash."""
         super().__init__()
+        self._remember = remember
         self.session_path: Path | None = None
         self._dirty = False
         self._clean_mark: tuple | None = None  # (iteration, phase) as last saved or opened
         self._autosaved = True  # no change since the last autosave
+        self._waiting_session = None  # an opened session whose table has a bad cell
         icon = RESOURCES / "icons" / "nnplayground.svg"
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
@@ -185,7 +187,8 @@ class MainWindow(QMainWindow):
         self._autosave_timer = QTimer(self)
         self._autosave_timer.timeout.connect(self.autosave)
         self._autosave_timer.start(AUTOSAVE_MS)
-        self._restore_preferences()
+        if remember:
+            self._restore_preferences()
         self.restore_offer: QMessageBox | None = None
         if offer_restore and autosave_path().exists():
             self._offer_restore()
@@ -434,6 +437,7 @@ class MainWindow(QMainWindow):
             self.notify(f"Can't reset: {exc}", error=True)
             return
         self._pending = []
+        self._waiting_session = None
         self._show_pending()
         self.loss_plot.clear_history()
         self.inspector.clear()
@@ -442,293 +446,6 @@ class MainWindow(QMainWindow):
         self._queued.clear()
         self._reset_requested.emit(config, table, self._generation)
         self.notify(f"Network re-initialised: layers {config.layer_sizes(table)}, seed {config.seed}.")
-
-    def ask_open(self):
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a session or a table", last_directory(EXAMPLES),
-            f"Sessions and tables (*{SESSION_SUFFIX} *.csv *.tsv *.txt);;Sessions (*{SESSION_SUFFIX});;"
-            "CSV tables (*.csv *.tsv *.txt);;All files (*)")
-        if path:
-            self.open_path(path)
-
-    def open_path(self, path) -> bool:
-        remember_directory(path)
-        if str(path).lower().endswith(SESSION_SUFFIX):
-            return self.open_session(path)
-        return self.open_table(path)
-
-    # -- sessions -------------------------------------------------------------------------------
-    def current_session(self) -> Session | None:
-        """The table as typed, the settings and the network as trained, ready to save."""
-        if self.last_update is None:
-            return None
-        snap, config = self.last_update.snapshot, self.last_update.config
-        try:
-            config = TrainingConfig(**{**config.__dict__, "learning_rate": self.settings.learning_rate.value(),
-                                       "iterations": self.settings.iterations.value()})
-        except ValueError:
-            pass
-        fits = not self._pending
-        cells = [[self.table_model.cell(r, c) for c in range(self.table_model.columnCount())]
-                 for r in range(self.table_model.rowCount())]
-        return Session(
-            tuple(self.table_model.header), tuple(self.table_model.roles), tuple(map(tuple, cells)), config,
-            tuple(snap.weights) if fits else (), tuple(snap.biases) if fits else (),
-            self.loss_plot.values if fits else self.loss_plot.values[:0])
-
-    def save(self) -> bool:
-        if self.session_path is None:
-            return self.ask_save_as()
-        return self.save_session(self.session_path)
-
-    def ask_save_as(self) -> bool:
-        start = str(Path(last_directory(Path.home())) / f"untitled{SESSION_SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self, "Save session", start, f"Sessions (*{SESSION_SUFFIX})")
-        if not path:
-            return False
-        if not path.lower().endswith(SESSION_SUFFIX):
-            path += SESSION_SUFFIX
-        return self.save_session(path)
-
-    def save_session(self, path) -> bool:
-        session = self.current_session()
-        if session is None:
-            return False
-        try:
-            save_session(path, session)
-        except (OSError, ValueError) as exc:
-            self._warn("Can't save the session", f"{path}: {getattr(exc, 'strerror', None) or exc}")
-            return False
-        self.session_path = Path(path)
-        remember_directory(path)
-        add_recent_file(path)
-        self._set_clean()
-        note = "" if session.weights else " (without weights: the network waits for Reset)"
-        self.notify(f"Session saved to {path}{note}")
-        return True
-
-    def open_session(self, path) -> bool:
-        try:
-            session = load_session(path)
-        except SessionFileError as exc:
-            self._warn("Can't open this session", str(exc))
-            return False
-        self.table_model.tableChanged.disconnect(self._on_table_changed)
-        try:
-            self.table_model.load_cells(session.columns, session.roles, session.cells)
-            self.table_model.undo_stack.clear()
-        finally:
-            self.table_model.tableChanged.connect(self._on_table_changed)
-        self.settings.set_config(session.config)
-        self.session_path = Path(path)
-        add_recent_file(path)
-        if not session.weights:
-            self.reset()
-        else:
-            table = self._training_table()
-            if table is None:
-                self._set_clean()
-                return True  # the table has bad cells (saved as typed): it says which, training waits
-            self._pending = []
-            self._show_pending()
-            self.loss_plot.clear_history()
-            self.inspector.clear()
-            self._sent_config = session.config
-            self._generation += 1
-            self._queued.clear()
-            self._restore_requested.emit(session.config, table, session, self._generation)
-        self._set_clean(mark=(session.iteration, PHASES[0]))
-        self.notify(f"Opened {Path(path).name}: {session.iteration:,} iterations trained.")
-        return True
-
-    def _set_clean(self, mark=None):
-        snap = self.last_update.snapshot if self.last_update else None
-        self._clean_mark = mark or ((snap.iteration, snap.phase) if snap else None)
-        self._dirty = False
-        self._autosaved = True
-        self._update_title()
-
-    def _mark_dirty(self):
-        self._autosaved = False
-        if not self._dirty:
-            self._dirty = True
-            self._update_title()
-
-    @property
-    def dirty(self) -> bool:
-        return self._dirty
-
-    def _update_title(self):
-        name = self.session_path.name if self.session_path else "untitled"
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
-        self.setWindowModified(self._dirty)
-
-    def _fill_recent_menu(self):
-        self.recent_menu.clear()
-        files = recent_files()
-        for f in files:
-            self.recent_menu.addAction(Path(f).name).triggered.connect(lambda _=False, p=f: self.open_path(p))
-        if not files:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-
-    # -- autosave -------------------------------------------------------------------------------
-    def autosave(self) -> bool:
-        """Keep a copy of unsaved work where a crash cannot take it."""
-        if not self._dirty or self._autosaved:
-            return False
-        session = self.current_session()
-        if session is None:
-            return False
-        try:
-            save_session(autosave_path(), session)
-        except (OSError, ValueError):
-            return False  # an autosave that fails must not interrupt; the next one tries again
-        self._autosaved = True
-        return True
-
-    def _offer_restore(self):
-        box = QMessageBox(QMessageBox.Question, "Restore unsaved work?",
-                          "nnplayground did not close normally last time. Restore the work it autosaved?",
-                          QMessageBox.NoButton, self)
-        restore = box.addButton("Restore", QMessageBox.AcceptRole)
-        box.addButton("Discard", QMessageBox.RejectRole)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.finished.connect(lambda _: self.restore_autosave() if box.clickedButton() is restore
-                             else self.discard_autosave())
-        self.restore_offer = box
-        box.open()
-
-    def restore_autosave(self) -> bool:
-        path = autosave_path()
-        ok = path.exists() and self.open_session(path)
-        if ok:
-            self.session_path = None  # the autosave is not the user's file
-            self._mark_dirty()
-            self._update_title()
-            self.notify("Restored the autosaved session: save it to keep it.")
-        return ok
-
-    def discard_autosave(self):
-        autosave_path().unlink(missing_ok=True)
-
-    # -- preferences ----------------------------------------------------------------------------
-    def _restore_preferences(self):
-        s = app_settings()
-        if s.value("geometry") is not None:
-            self.restoreGeometry(s.value("geometry"))
-        if s.value("windowState") is not None:
-            self.restoreState(s.value("windowState"))
-        self.log_action.setChecked(s.value("logScale", False, type=bool))
-
-    def _save_preferences(self):
-        s = app_settings()
-        s.setValue("geometry", self.saveGeometry())
-        s.setValue("windowState", self.saveState())
-        s.setValue("logScale", self.log_action.isChecked())
-
-    def open_table(self, path) -> bool:
-        try:
-            table = TrainingTable.from_csv(path)
-        except TableError as exc:
-            self._warn("Can't open this table", str(exc))
-            return False
-        self.load_table(table)
-        self.notify(f"Opened {Path(path).name}: {table.n_rows} rows, inputs {', '.join(table.input_columns)}, "
-                    f"target {', '.join(table.target_columns)}. Network re-initialised.")
-        return True
-
-    def load_table(self, table: TrainingTable, undoable: bool = True):
-        """A new problem: the table replaces the old one (undoably) and the network starts afresh."""
-        self.table_model.tableChanged.disconnect(self._on_table_changed)
-        try:
-            self.table_model.load(table)
-            if not undoable:
-                self.table_model.undo_stack.clear()
-        finally:
-            self.table_model.tableChanged.connect(self._on_table_changed)
-        self.reset()
-
-    def ask_save_table(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Save training table", "table.csv", "CSV tables (*.csv)")
-        if path:
-            self.save_table(path)
-
-    def save_table(self, path) -> bool:
-        try:
-            Path(path).write_text(self.table_model.to_csv_text(), encoding="utf-8")
-        except OSError as exc:
-            self._warn("Can't save the table", f"{path}: {exc.strerror or exc}")
-            return False
-        self.notify(f"Table saved to {path}")
-        return True
-
-    def ask_export(self):
-        start = str(Path(last_directory(Path.home())) / "weights.npz")
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Export weights", start, "NumPy weights (*.npz);;JSON weights (*.json);;ONNX model (*.onnx)")
-        if path:
-            if Path(path).suffix.lower() not in (".npz", ".json", ".onnx"):
-                path += ".json" if "JSON" in chosen else ".onnx" if "ONNX" in chosen else ".npz"
-            remember_directory(path)
-            self.export_weights(path)
-
-    def ask_export_plot(self, which: str):
-        start = str(Path(last_directory(Path.home())) / f"{which}.png")
-        path, chosen = QFileDialog.getSaveFileName(self, "Export plot", start, "PNG image (*.png);;SVG drawing (*.svg)")
-        if path:
-            if Path(path).suffix.lower() not in (".png", ".svg"):
-                path += ".svg" if "SVG" in chosen else ".png"
-            remember_directory(path)
-            self.export_plot(which, path)
-
-    def export_plot(self, which: str, path) -> bool:
-        """The loss plot or the heatmaps as PNG or SVG, with pyqtgraph's exporters."""
-        from pyqtgraph.exporters import ImageExporter, SVGExporter
-
-        if which == "heatmaps" and self.last_update is not None:  # bring it up to date even if hidden
-            snap = self.last_update.snapshot
-            self.heatmaps.set_parameters(snap.weights, snap.biases, self.last_update.config.use_bias, self._names,
-                                         snap.gradients, snap.bias_gradients)
-        item = self.loss_plot.getPlotItem() if which == "loss" else self.heatmaps.ci
-        path = str(path)
-        try:
-            if path.lower().endswith(".svg"):
-                SVGExporter(item).export(path)
-            else:
-                exporter = ImageExporter(item)
-                exporter.parameters()["width"] = max(1200, int(item.boundingRect().width()))
-                exporter.export(path)
-        except (OSError, ValueError, RuntimeError) as exc:
-            self._warn("Can't export the plot", f"{path}: {exc}")
-            return False
-        if not Path(path).exists():
-            self._warn("Can't export the plot", f"{path} could not be written")
-            return False
-        self.notify(f"{'Loss plot' if which == 'loss' else 'Heatmaps'} saved to {path}")
-        return True
-
-    def ask_export_predictions(self):
-        start = str(Path(last_directory(Path.home())) / "predictions.csv")
-        path, _ = QFileDialog.getSaveFileName(self, "Export predictions", start, "CSV (*.csv)")
-        if path:
-            remember_directory(path)
-            self.export_predictions(path)
-
-    def export_predictions(self, path) -> bool:
-        snap = self.last_update.snapshot if self.last_update else None
-        if snap is None or snap.predictions is None:
-            self.notify("No predictions yet: step a feedforward first.", error=True)
-            return False
-        try:
-            Path(path).write_text(self.last_update.table.predictions_csv_text(snap.predictions), encoding="utf-8")
-        except (OSError, ValueError) as exc:
-            self._warn("Can't export the predictions", f"{path}: {getattr(exc, 'strerror', None) or exc}")
-            return False
-        self.notify(f"Predictions saved to {path}")
-        return True
-
-    def export_weights(self, path) -> None:
-        self._export_requested.emit(str(path))
 
     def explain(self, kind: str, layer: int, i: int, j: int) -> None:
         """Ask for the chain rule of one parameter; it shows in the inspector."""
@@ -760,6 +477,12 @@ class MainWindow(QMainWindow):
         table = self._training_table()
         if table is None or self.last_update is None:
             return
+        if self._waiting_session is not None:
+            if (table.columns, table.roles) == (self._waiting_session.columns, self._waiting_session.roles):
+                self._restore_session(self._waiting_session, table)
+                self.notify("Table fixed: the session's network is back.")
+                return
+            self._waiting_session = None  # the columns changed: its weights no longer fit
         net_sizes = self.last_update.snapshot.weights
         fits = (len(table.input_columns), len(table.target_columns)) == (net_sizes[0].shape[0], net_sizes[-1].shape[1])
         if fits:
@@ -892,7 +615,7 @@ class MainWindow(QMainWindow):
             self.diagram.set_state(snap.weights, snap.biases, update.config.use_bias, self._names,
                                    snap.row_activations, snap.row)
         else:
-            if self.surface_view._table is not table:
+            if self.surface_view.table is not table:
                 self.surface_view.set_table(table)  # sends a new plane; its surface comes next update
             spec = self.surface_view.spec()
             surface = update.surface if update.surface is not None and update.surface.spec == spec else None
@@ -931,13 +654,6 @@ class MainWindow(QMainWindow):
         self.hover_label.setText(text or " ")
 
     # -- closing --------------------------------------------------------------------------------
-    def ask_save_changes(self) -> str:
-        """'save', 'discard' or 'cancel' (tests replace this to answer without a dialog)."""
-        answer = QMessageBox.question(
-            self, "Unsaved changes", "Save the session before closing?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
-        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
-
     def closeEvent(self, event):
         if self._dirty:
             answer = self.ask_save_changes()

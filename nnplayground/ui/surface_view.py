@@ -44,7 +44,7 @@ class SurfaceView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.message)
         layout.addWidget(self.plot, 1)
-        self._table: TrainingTable | None = None
+        self.table: TrainingTable | None = None
         self._fixed: list[QDoubleSpinBox] = []
         self.surface: Surface | None = None
         for combo in (self.x_combo, self.y_combo, self.out_combo):
@@ -52,11 +52,11 @@ class SurfaceView(QWidget):
 
     def set_table(self, table: TrainingTable) -> None:
         """A new table: choose its first two inputs, fix the rest at their means."""
-        if self._table is not None and (self._table.columns, self._table.roles) == (table.columns, table.roles):
-            self._table = table
+        if self.table is not None and (self.table.columns, self.table.roles) == (table.columns, table.roles):
+            self.table = table
             self._changed()  # same columns, new values: same choices, new ranges
             return
-        self._table = table
+        self.table = table
         for combo, items in ((self.x_combo, table.input_columns), (self.y_combo, table.input_columns),
                              (self.out_combo, table.target_columns)):
             combo.blockSignals(True)
@@ -84,7 +84,7 @@ class SurfaceView(QWidget):
         self._changed()
 
     def spec(self) -> SurfaceSpec | None:
-        t = self._table
+        t = self.table
         if t is None or len(t.input_columns) < 2:
             return None
         xi, yi = self.x_combo.currentIndex(), self.y_combo.currentIndex()
@@ -95,7 +95,7 @@ class SurfaceView(QWidget):
 
     def _changed(self, *_):
         spec = self.spec()
-        t = self._table
+        t = self.table
         for i, box in enumerate(self._fixed):  # the varying inputs' values are not used
             varying = i in (self.x_combo.currentIndex(), self.y_combo.currentIndex())
             box.setEnabled(not varying)

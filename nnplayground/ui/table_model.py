@@ -12,7 +12,7 @@ from typing import Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
 
-from ..core.table import INPUT, TARGET, TableError, TrainingTable, cell_problem, format_number
+from ..core.table import INPUT, TARGET, TrainingTable, cell_problem, format_number
 
 BAD_CELL = QColor("#f8c9c4")
 TARGET_HEADER = QColor("#dcead7")
@@ -250,5 +250,3 @@ class _Replace(QUndoCommand):
     def undo(self):
         self.model._apply_state(*self.old)
 
-
-__all__ = ["TableModel", "TableError"]

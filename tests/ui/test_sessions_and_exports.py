@@ -132,3 +132,19 @@ def test_onnx_export_from_the_window_runs_in_onnxruntime(window, qtbot, tmp_path
     net = Network([3, 4, 1], use_bias=False)
     net.set_parameters(window.last_update.snapshot.weights)
     np.testing.assert_allclose(out, net.predict(X), atol=1e-6)
+
+
+def test_a_session_saved_with_a_bad_cell_comes_back_when_it_is_fixed(window, qtbot, tmp_path):
+    train(window, qtbot, 25)
+    trained = window.last_update.snapshot.weights
+    window.table_model.setData(window.table_model.index(2, 1), "oops")
+    path = tmp_path / "bad-cell.nnpsession"
+    assert window.save_session(path)
+    other = make_window(qtbot, offer_restore=False)
+    qtbot.waitUntil(lambda: other.last_update is not None, timeout=5000)
+    assert other.open_path(path)
+    assert other.table_model.cell(2, 1) == "oops"  # kept as typed
+    assert "row 3, column 'x2'" in other.notice.text() and "comes back" in other.notice.text()
+    other.table_model.setData(other.table_model.index(2, 1), "0")
+    qtbot.waitUntil(lambda: other.last_update.snapshot.iteration == 25, timeout=5000)
+    np.testing.assert_array_equal(other.last_update.snapshot.weights[0], trained[0])
