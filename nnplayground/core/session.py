@@ -41,8 +41,9 @@ class Session:
         return int(self.history.size)
 
 
-def save_session(path: str | os.PathLike, session: Session) -> None:
-    """Write atomically: a crash mid-write leaves the previous file whole."""
+def save_session(path: str | os.PathLike, session: Session, compress: bool = True) -> None:
+    """Write atomically: a crash mid-write leaves the previous file whole. ``compress=False`` is
+    several times faster (an autosave every few seconds must not hold up the window)."""
     path = Path(path)
     meta = {
         "format": FORMAT, "version": VERSION,
@@ -54,9 +55,9 @@ def save_session(path: str | os.PathLike, session: Session) -> None:
     arrays = {f"W{l}": w for l, w in enumerate(session.weights)}
     arrays.update({f"b{l}": b for l, b in enumerate(session.biases)})
     tmp = path.with_name(path.name + ".part")
+    write = np.savez_compressed if compress else np.savez
     with open(tmp, "wb") as fh:
-        np.savez_compressed(fh, metadata=np.array(json.dumps(meta)), history=np.asarray(session.history, float),
-                            **arrays)
+        write(fh, metadata=np.array(json.dumps(meta)), history=np.asarray(session.history, float), **arrays)
     os.replace(tmp, path)
 
 

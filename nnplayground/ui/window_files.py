@@ -171,7 +171,7 @@ class WindowFiles:
         if session is None:
             return False
         try:
-            save_session(autosave_path(), session)
+            save_session(autosave_path(), session, compress=False)
         except (OSError, ValueError):
             return False  # an autosave that fails must not interrupt; the next one tries again
         self._autosaved = True
