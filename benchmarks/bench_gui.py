@@ -64,7 +64,8 @@ def windowed(app, window, table, hidden, iterations) -> tuple[float, float, int]
         now, used = clock.nsecsElapsed() / 1e9, time.thread_time()
         stalls.append(now - last[0] - 0.005)
         if os.environ.get("NNP_TRACE") and stalls[-1] > 0.04:
-            print(f"  stall {stalls[-1] * 1000:.0f} ms at {now:.2f} s, iteration {window.last_update.snapshot.iteration},"
+            iteration = window.last_update.snapshot.iteration
+            print(f"  stall {stalls[-1] * 1000:.0f} ms at {now:.2f} s, iteration {iteration},"
                   f" UI thread busy {1000 * (used - cpu[0]):.0f} ms of it")
         last[0], cpu[0] = now, used
 
