@@ -35,7 +35,7 @@ from .worker import Update, ViewRequest, WorkerThread
 # While training runs, this thread may spend at most this share of its time showing updates (paint
 # included): Python threads share one interpreter lock, so every millisecond here is one the worker
 # waits for. Updates arriving faster are merged; single steps always show at once.
-UI_BUDGET = 0.12
+UI_BUDGET = 0.08
 FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
 AUTOSAVE_MS = 5000  # while there are unsaved changes, a copy goes to the app-data folder this often
 
