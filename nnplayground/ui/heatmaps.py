@@ -83,10 +83,6 @@ class WeightHeatmaps(pg.GraphicsLayoutWidget):
         self._bars: dict[str, pg.ColorBarItem] = {}
         self.limits = {row: 1.0 for row in ROWS}  # each row's colour scale runs from −limit to +limit
 
-    @property
-    def limit(self) -> float:
-        return self.limits["value"]
-
     # -- data in --------------------------------------------------------------------------------
     def set_parameters(self, weights, biases, use_bias: bool, names: list[list[str]],
                        gradients=None, bias_gradients=None) -> None:

@@ -119,10 +119,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self._generation = 0  # bumped by every reset; older updates are dropped
         self._run_request = 0  # numbers each Run; only an answer to the latest may end the run
         self._queued: list[Update] = []  # updates not shown yet (merged into one frame)
-        self._frame_interval = FRAME_MIN
-        self._frame_cost: float | None = None
-        self._next_frame = 0.0  # perf_counter time from which the next frame may be shown
-        self._marks = (time.perf_counter(), time.thread_time())
+        self._restart_pacing()
 
         self.table_model = TableModel(self)
         self.table_editor = TableEditor(self.table_model)
@@ -422,8 +419,7 @@ class MainWindow(WindowFiles, QMainWindow):
             return
         self._set_running(True)
         self.loss_plot.set_extent(target)
-        self._frame_interval, self._frame_cost, self._next_frame = FRAME_MIN, None, 0.0
-        self._marks = (time.perf_counter(), time.thread_time())
+        self._restart_pacing()
         self._run_request += 1
         self._run_requested.emit(self._run_request)
 
@@ -436,6 +432,11 @@ class MainWindow(WindowFiles, QMainWindow):
         except ValueError as exc:
             self.notify(f"Can't reset: {exc}", error=True)
             return
+        self._reset_requested.emit(config, table, self._new_network(config))
+        self.notify(f"Network re-initialised: layers {config.layer_sizes(table)}, seed {config.seed}.")
+
+    def _new_network(self, config: TrainingConfig) -> int:
+        """Forget the old network's state in the window; returns the generation its updates will carry."""
         self._pending = []
         self._waiting_session = None
         self._show_pending()
@@ -444,8 +445,7 @@ class MainWindow(WindowFiles, QMainWindow):
         self._sent_config = config
         self._generation += 1
         self._queued.clear()
-        self._reset_requested.emit(config, table, self._generation)
-        self.notify(f"Network re-initialised: layers {config.layer_sizes(table)}, seed {config.seed}.")
+        return self._generation
 
     def explain(self, kind: str, layer: int, i: int, j: int) -> None:
         """Ask for the chain rule of one parameter; it shows in the inspector."""
@@ -557,6 +557,11 @@ class MainWindow(WindowFiles, QMainWindow):
         self._pace()
         if queued[-1].running:
             self._after_paint.post()  # training resumes once this frame is on screen
+
+    def _restart_pacing(self):
+        self._frame_interval, self._frame_cost = FRAME_MIN, None
+        self._next_frame = 0.0  # perf_counter time from which the next frame may be shown
+        self._marks = (time.perf_counter(), time.thread_time())
 
     def _pace(self):
         """Space frames so that showing them (paint included) takes at most UI_BUDGET of this thread.

@@ -47,6 +47,10 @@ class TableModel(QAbstractTableModel):
     def cell(self, row: int, column: int) -> str:
         return self._cells[row][column]
 
+    def cells(self) -> tuple[tuple[str, ...], ...]:
+        """Every cell's text, row by row (a copy)."""
+        return tuple(tuple(row) for row in self._cells)
+
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
             return None

@@ -5,12 +5,13 @@ A mixin of :class:`MainWindow`, kept apart so the window's own file reads as wha
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ..core import PHASES, TableError, TrainingConfig, TrainingTable
+from ..core import PHASES, TableError, TrainingTable
 from ..core.session import SUFFIX as SESSION_SUFFIX
 from ..core.session import Session, SessionFileError, load_session, save_session
 from ..paths import EXAMPLES
@@ -53,17 +54,13 @@ class WindowFiles:
         """The table as typed, the settings and the network as trained, ready to save."""
         if self.last_update is None:
             return None
-        snap, config = self.last_update.snapshot, self.last_update.config
-        try:
-            config = TrainingConfig(**{**config.__dict__, "learning_rate": self.settings.learning_rate.value(),
-                                       "iterations": self.settings.iterations.value()})
-        except ValueError:
-            pass
-        fits = not self._pending
-        cells = [[self.table_model.cell(r, c) for c in range(self.table_model.columnCount())]
-                 for r in range(self.table_model.rowCount())]
+        snap = self.last_update.snapshot
+        # the network's settings, with the learning rate and iteration count as they are now
+        config = replace(self.last_update.config, learning_rate=self.settings.learning_rate.value(),
+                         iterations=self.settings.iterations.value())
+        fits = not self._pending  # the weights fit the table and settings; else they wait for Reset
         return Session(
-            tuple(self.table_model.header), tuple(self.table_model.roles), tuple(map(tuple, cells)), config,
+            tuple(self.table_model.header), tuple(self.table_model.roles), self.table_model.cells(), config,
             tuple(snap.weights) if fits else (), tuple(snap.biases) if fits else (),
             self.loss_plot.values if fits else self.loss_plot.values[:0])
 
@@ -123,15 +120,7 @@ class WindowFiles:
         return True
 
     def _restore_session(self, session: Session, table: TrainingTable) -> None:
-        self._waiting_session = None
-        self._pending = []
-        self._show_pending()
-        self.loss_plot.clear_history()
-        self.inspector.clear()
-        self._sent_config = session.config
-        self._generation += 1
-        self._queued.clear()
-        self._restore_requested.emit(session.config, table, session, self._generation)
+        self._restore_requested.emit(session.config, table, session, self._new_network(session.config))
 
     def _set_clean(self, mark=None):
         snap = self.last_update.snapshot if self.last_update else None

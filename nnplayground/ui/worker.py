@@ -38,7 +38,6 @@ class ViewRequest:
 @dataclass(frozen=True)
 class Update:
     snapshot: Snapshot
-    phase_result: PhaseResult | None  # what the last single-stepped phase computed
     running: bool
     iterations_per_second: float | None
     config: TrainingConfig
@@ -47,6 +46,11 @@ class Update:
     run_request: int  # the latest run request the worker had received when it sent this
     phase_results: tuple[PhaseResult, ...] = ()  # every phase the last step computed, in order
     surface: Surface | None = None  # for the ViewRequest's plane, when it asked for one
+
+    @property
+    def phase_result(self) -> PhaseResult | None:
+        """What the last single-stepped phase computed (None for anything but a step)."""
+        return self.phase_results[-1] if self.phase_results else None
 
 
 class TrainingWorker(QObject):
@@ -72,6 +76,8 @@ class TrainingWorker(QObject):
         self._view = ViewRequest()
         self._surface: Surface | None = None
         self._surface_time = 0.0
+        self._run_clock = [0.0, 0]  # seconds inside trainer.run and iterations done, this run
+        self._last_rate, self._last_count = 0.0, 1  # the last slice's: sizes the next one
 
     # -- called from any thread -----------------------------------------------------------------
     def request_pause(self) -> None:
@@ -94,7 +100,7 @@ class TrainingWorker(QObject):
             self.failed.emit(str(exc))
             return
         self._trainer, self._config, self._table, self._sent = trainer, config, table, 0
-        self._emit(None)
+        self._emit()
 
     @Slot(object, object, object, int)
     def restore(self, config: TrainingConfig, table: TrainingTable, session, generation: int) -> None:
@@ -109,7 +115,7 @@ class TrainingWorker(QObject):
             self.failed.emit(f"Could not restore the session's network: {exc}")
             return
         self._trainer, self._config, self._table, self._sent = trainer, config, table, 0
-        self._emit(None)
+        self._emit()
 
     @Slot(object)
     def set_table(self, table: TrainingTable) -> None:
@@ -122,7 +128,7 @@ class TrainingWorker(QObject):
             self.failed.emit(str(exc))
             return
         self._table = table
-        self._emit(None)
+        self._emit()
 
     @Slot(object)
     def set_config(self, config: TrainingConfig) -> None:
@@ -134,7 +140,7 @@ class TrainingWorker(QObject):
         if self._running:
             self._target = config.iterations
         else:
-            self._emit(None)
+            self._emit()
 
     @Slot()
     def step_phase(self) -> None:
@@ -156,7 +162,7 @@ class TrainingWorker(QObject):
         self._view = view
         self._surface, self._surface_time = None, 0.0
         if self._trainer is not None and not self._running:
-            self._emit(None)
+            self._emit()
 
     @Slot(str, int, int, int)
     def explain(self, kind: str, layer: int, i: int, j: int) -> None:
@@ -174,13 +180,13 @@ class TrainingWorker(QObject):
         """Run until the configured number of iterations (or a pause); ``request`` numbers the ask."""
         self._run_request = request
         if not self._ready():
-            self._emit(None)  # the answer to this request: not running
+            self._emit()  # the answer to this request: not running
             return
         self._pause.clear()
         self._target = self._config.iterations
         self._running = True
         self._run_id += 1
-        self._run_clock = [0.0, 0]  # seconds inside trainer.run, iterations done, this run
+        self._run_clock = [0.0, 0]
         self._last_rate, self._last_count = 0.0, 1
         self._slice(self._run_id)
 
@@ -198,11 +204,6 @@ class TrainingWorker(QObject):
             return
         self.exported.emit(path)
 
-    @Slot()
-    def stop(self) -> None:
-        """End any run; used before the thread quits."""
-        self._stop()
-
     # -- inside ---------------------------------------------------------------------------------
     def _ready(self) -> bool:
         return self._trainer is not None and not self._running
@@ -216,9 +217,12 @@ class TrainingWorker(QObject):
         try:
             action()
         except DivergenceError as exc:
-            self._stop()
-            self._emit(None)
-            self.failed.emit(str(exc))
+            self._diverged(exc)
+
+    def _diverged(self, exc: DivergenceError) -> None:
+        self._stop()
+        self._emit()
+        self.failed.emit(str(exc))
 
     def _slice(self, run_id: int) -> None:
         trainer = self._trainer
@@ -227,7 +231,7 @@ class TrainingWorker(QObject):
         if self._pause.is_set() or trainer.iteration >= self._target:
             self._running = False
             seconds, iterations = self._run_clock
-            self._emit(None, iterations / seconds if seconds > 0 else None)
+            self._emit(iterations / seconds if seconds > 0 else None)
             return
         start = time.perf_counter()
         before = trainer.iteration
@@ -238,9 +242,7 @@ class TrainingWorker(QObject):
         try:
             trainer.run(min(count, self._target - trainer.iteration), stop=self._pause)
         except DivergenceError as exc:
-            self._running = False
-            self._emit(None)
-            self.failed.emit(str(exc))
+            self._diverged(exc)
             return
         elapsed, done = time.perf_counter() - start, trainer.iteration - before
         self._run_clock[0] += elapsed
@@ -249,19 +251,19 @@ class TrainingWorker(QObject):
             self._last_rate, self._last_count = done / elapsed, done
         seconds, iterations = self._run_clock
         self._frame_shown.clear()
-        self._emit(None, iterations / seconds if seconds > 0 else None)
+        self._emit(iterations / seconds if seconds > 0 else None)
         self._frame_shown.wait(FRAME_HANDOFF_SECONDS)
         # Back to the event loop: queued commands apply between slices, never inside an iteration.
         QTimer.singleShot(0, self, lambda: self._slice(run_id))
 
     def _emit_steps(self, results: list[PhaseResult]) -> None:
-        self._emit(results[-1], phase_results=tuple(results))
+        self._emit(phase_results=tuple(results))
 
-    def _emit(self, phase_result: PhaseResult | None, rate: float | None = None, phase_results=()) -> None:
+    def _emit(self, rate: float | None = None, phase_results: tuple[PhaseResult, ...] = ()) -> None:
         snapshot = self._trainer.snapshot(history_start=self._sent, row=self._view.row)
         self._sent = snapshot.iteration
         self.updated.emit(
-            Update(snapshot, phase_result, self._running, rate, self._config, self._table, self._generation,
+            Update(snapshot, self._running, rate, self._config, self._table, self._generation,
                    self._run_request, phase_results, self._current_surface()))
 
     def _current_surface(self) -> Surface | None:
