@@ -76,7 +76,7 @@ class TrainingWorker(QObject):
         self._view = ViewRequest()
         self._surface: Surface | None = None
         self._surface_time = 0.0
-        self._run_clock = [0.0, 0]  # seconds inside trainer.run and iterations done, this run
+        self._run_started, self._run_first = 0.0, 0  # when this run started, at which iteration
         self._last_rate, self._last_count = 0.0, 1  # the last slice's: sizes the next one
 
     # -- called from any thread -----------------------------------------------------------------
@@ -186,7 +186,7 @@ class TrainingWorker(QObject):
         self._target = self._config.iterations
         self._running = True
         self._run_id += 1
-        self._run_clock = [0.0, 0]
+        self._run_started, self._run_first = time.perf_counter(), self._trainer.iteration
         self._last_rate, self._last_count = 0.0, 1
         self._slice(self._run_id)
 
@@ -230,8 +230,7 @@ class TrainingWorker(QObject):
             return
         if self._pause.is_set() or trainer.iteration >= self._target:
             self._running = False
-            seconds, iterations = self._run_clock
-            self._emit(iterations / seconds if seconds > 0 else None)
+            self._emit(self._run_rate())
             return
         start = time.perf_counter()
         before = trainer.iteration
@@ -245,16 +244,18 @@ class TrainingWorker(QObject):
             self._diverged(exc)
             return
         elapsed, done = time.perf_counter() - start, trainer.iteration - before
-        self._run_clock[0] += elapsed
-        self._run_clock[1] += done
         if done and elapsed > 0:
             self._last_rate, self._last_count = done / elapsed, done
-        seconds, iterations = self._run_clock
         self._frame_shown.clear()
-        self._emit(iterations / seconds if seconds > 0 else None)
+        self._emit(self._run_rate())
         self._frame_shown.wait(FRAME_HANDOFF_SECONDS)
         # Back to the event loop: queued commands apply between slices, never inside an iteration.
         QTimer.singleShot(0, self, lambda: self._slice(run_id))
+
+    def _run_rate(self) -> float | None:
+        """Iterations per second of wall-clock time since Run: what the user gets, frames included."""
+        seconds = time.perf_counter() - self._run_started
+        return (self._trainer.iteration - self._run_first) / seconds if seconds > 0 else None
 
     def _emit_steps(self, results: list[PhaseResult]) -> None:
         self._emit(phase_results=tuple(results))
