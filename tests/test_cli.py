@@ -95,3 +95,18 @@ def test_the_window_starts_and_answers(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "the engine answered" in result.stdout
+
+
+def test_install_desktop_puts_entry_metainfo_and_icon_in_place(tmp_path):
+    import os
+
+    if not (ROOT / ".venv" / "bin" / "nnplayground").exists():
+        pytest.skip("needs scripts/setup.sh's .venv")
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
+    result = subprocess.run(["bash", str(ROOT / "packaging" / "install-desktop.sh")], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    entry = (tmp_path / "applications" / "nnplayground.desktop").read_text()
+    assert f"Exec={ROOT / '.venv' / 'bin' / 'nnplayground'}" in entry and "Icon=nnplayground" in entry
+    assert (tmp_path / "metainfo" / "io.github.nnplayground.nnplayground.metainfo.xml").exists()
+    assert (tmp_path / "icons" / "hicolor" / "scalable" / "apps" / "nnplayground.svg").exists()

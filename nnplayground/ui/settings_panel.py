@@ -39,8 +39,11 @@ class SettingsPanel(QGroupBox):
         self.hidden.setToolTip("Units in each hidden layer, first to last, separated by commas. "
                                "Applies on Reset.")
         self.activation = QComboBox()
+        self.activation.setEditable(True)  # one name for every layer, or one per layer: "tanh, sigmoid"
         self.activation.addItems(list(ACTIVATIONS))
         self.activation.setCurrentText(d.activation)
+        self.activation.setToolTip("One activation for every layer, or one per layer separated by commas: "
+                                   "hidden layers first, then the output (e.g. relu, relu, sigmoid). Applies on Reset.")
         self.loss = QComboBox()
         self.loss.addItems(list(LOSSES))
         self.loss.setCurrentText(d.loss)
@@ -81,6 +84,7 @@ class SettingsPanel(QGroupBox):
         self.hidden.textChanged.connect(self._changed)
         for combo in (self.activation, self.loss, self.init):
             combo.currentTextChanged.connect(self._changed)
+        self.activation.lineEdit().editingFinished.connect(self._changed)
         self.learning_rate.valueChanged.connect(self._changed)
         self.iterations.valueChanged.connect(self._changed)
         self.seed.valueChanged.connect(self._changed)
@@ -94,7 +98,7 @@ class SettingsPanel(QGroupBox):
             w.blockSignals(True)
         try:
             self.hidden.setText(", ".join(map(str, config.hidden)))
-            self.activation.setCurrentText(config.activation.split(",")[0].strip())
+            self.activation.setCurrentText(config.activation)
             self.loss.setCurrentText(config.loss)
             self.learning_rate.setValue(config.learning_rate)
             self.iterations.setValue(config.iterations)
@@ -111,7 +115,7 @@ class SettingsPanel(QGroupBox):
         """The config the fields describe; ValueError saying why if they don't make one."""
         return TrainingConfig(
             hidden=parse_hidden(self.hidden.text()),
-            activation=self.activation.currentText(),
+            activation=", ".join(a.strip() for a in self.activation.currentText().split(",")),
             loss=self.loss.currentText(),
             learning_rate=self.learning_rate.value(),
             iterations=self.iterations.value(),
@@ -124,11 +128,18 @@ class SettingsPanel(QGroupBox):
         try:
             config = self.config()
         except ValueError as exc:
-            self.hidden.setStyleSheet(INVALID_STYLE)
+            try:  # mark the field at fault: the layers, or else the activations
+                parse_hidden(self.hidden.text())
+                bad, good = self.activation.lineEdit(), self.hidden
+            except ValueError:
+                bad, good = self.hidden, self.activation.lineEdit()
+            bad.setStyleSheet(INVALID_STYLE)
+            good.setStyleSheet("")
             self.message.setText(str(exc))
             self.message.show()
             self.invalid.emit(str(exc))
             return
         self.hidden.setStyleSheet("")
+        self.activation.lineEdit().setStyleSheet("")
         self.message.hide()
         self.configChanged.emit(config)

@@ -249,3 +249,15 @@ def test_heatmap_hover_names_the_neurons_and_exact_value(window):
     w = float(window.last_update.snapshot.weights[0][1, 2])
     assert text == f"W1[2, 3] = {w!r}  (x2 → h1.3)"
     assert window.heatmaps.describe(1, "W", 3, 0).endswith("(h1.4 → y)")
+
+
+def test_one_activation_per_layer(window, qtbot):
+    window.settings.hidden.setText("5, 3")
+    window.settings.activation.setCurrentText("relu, tanh")  # 2 names for 3 layers
+    assert "2 activations named; the network has 3 layers" in window.settings.message.text()
+    window.settings.activation.setCurrentText("relu,tanh, sigmoid")
+    qtbot.waitUntil(lambda: window.last_update.config.activation == "relu, tanh, sigmoid", timeout=3000)
+    assert [w.shape for w in window.last_update.snapshot.weights] == [(3, 5), (5, 3), (3, 1)]
+    assert window.settings.message.isHidden()
+
+
