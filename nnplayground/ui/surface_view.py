@@ -2,6 +2,7 @@
 with the training rows drawn on top in their targets' colours."""
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -10,6 +11,8 @@ from ..core.surface import Surface, SurfaceSpec, spec_for
 from ..core.table import TrainingTable
 
 COLORMAP = "CET-D1"
+MAX_POINTS = 2000  # rows drawn on the surface; more would only hide it (an evenly spaced subset)
+MAX_FIXED_EDITORS = 6  # past this many other inputs, they are held at their means with no editors
 
 
 class SurfaceView(QWidget):
@@ -46,6 +49,7 @@ class SurfaceView(QWidget):
         layout.addWidget(self.plot, 1)
         self.table: TrainingTable | None = None
         self._fixed: list[QDoubleSpinBox] = []
+        self._means: tuple[float, ...] = ()
         self.surface: Surface | None = None
         for combo in (self.x_combo, self.y_combo, self.out_combo):
             combo.currentIndexChanged.connect(self._changed)
@@ -69,8 +73,11 @@ class SurfaceView(QWidget):
             if w is not None:
                 w.deleteLater()
         self._fixed = []
-        means = table.X.mean(axis=0)
-        for name, mean in zip(table.input_columns, means):
+        self._means = tuple(float(m) for m in table.X.mean(axis=0))
+        if len(table.input_columns) - 2 > MAX_FIXED_EDITORS:
+            self._changed()
+            return
+        for name, mean in zip(table.input_columns, self._means):
             label, box = QLabel(f"{name} ="), QDoubleSpinBox()
             box.setMaximumWidth(80)
             box.setDecimals(3)
@@ -90,7 +97,7 @@ class SurfaceView(QWidget):
         xi, yi = self.x_combo.currentIndex(), self.y_combo.currentIndex()
         if xi == yi:
             return None
-        fixed = tuple(box.value() for box in self._fixed)
+        fixed = tuple(box.value() for box in self._fixed) if self._fixed else self._means
         return spec_for(t.X, xi, yi, max(self.out_combo.currentIndex(), 0), fixed=fixed)
 
     def _changed(self, *_):
@@ -108,8 +115,11 @@ class SurfaceView(QWidget):
         elif spec is None:
             self.message.setText("Choose two different inputs for x and y.")
         else:
+            held = "" if self._fixed or len(t.input_columns) == 2 else " The other inputs are held at their means."
+            shown = (f" Showing {MAX_POINTS:,} of {t.n_rows:,} rows, evenly spaced." if t.n_rows > MAX_POINTS
+                     else " Rows are dots in their target's colour.")
             self.message.setText(f"ŷ of {t.target_columns[spec.output]} over {t.input_columns[spec.x_input]} and "
-                                 f"{t.input_columns[spec.y_input]}; rows are dots in their target's colour.")
+                                 f"{t.input_columns[spec.y_input]}.{shown}{held}")
         self.specChanged.emit(spec)
 
     def set_surface(self, surface: Surface | None, table: TrainingTable) -> None:
@@ -125,9 +135,10 @@ class SurfaceView(QWidget):
         self.image.setRect(QRectF(s.x_range[0], s.y_range[0], s.x_range[1] - s.x_range[0], s.y_range[1] - s.y_range[0]))
         if self.bar.levels() != (low, high):
             self.bar.setLevels((low, high))
-        cmap = pg.colormap.get(COLORMAP)
-        targets = table.y[:, s.output]
-        brushes = [pg.mkBrush(cmap.map((v - low) / (high - low) if high > low else 0.5)) for v in targets]
-        self.points.setData(table.X[:, s.x_input], table.X[:, s.y_input], brush=brushes)
+        rows = np.linspace(0, table.n_rows - 1, MAX_POINTS).astype(int) if table.n_rows > MAX_POINTS else slice(None)
+        targets = table.y[rows, s.output]
+        shade = (targets - low) / (high - low) if high > low else np.full(len(targets), 0.5)
+        colors = pg.colormap.get(COLORMAP).map(shade, mode="qcolor")  # one lookup for all rows
+        self.points.setData(table.X[rows, s.x_input], table.X[rows, s.y_input], brush=[pg.mkBrush(c) for c in colors])
         self.plot.getPlotItem().setLabel("bottom", table.input_columns[s.x_input])
         self.plot.getPlotItem().setLabel("left", table.input_columns[s.y_input])

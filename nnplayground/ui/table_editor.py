@@ -20,8 +20,9 @@ class TableEditor(QWidget):
         self.view.setModel(model)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.view.horizontalHeader().setMinimumSectionSize(56)
+        self.view.horizontalHeader().setDefaultSectionSize(72)
+        model.modelReset.connect(self._fit_columns)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.horizontalHeader().setContextMenuPolicy(Qt.CustomContextMenu)
         self.view.horizontalHeader().customContextMenuRequested.connect(self._header_menu)
@@ -55,6 +56,11 @@ class TableEditor(QWidget):
         layout.setSpacing(2)
         layout.addWidget(tools)
         layout.addWidget(self.view)
+
+    def _fit_columns(self):
+        """A few columns share the width; many keep a readable width and scroll."""
+        mode = QHeaderView.Stretch if self.model.columnCount() <= 8 else QHeaderView.Interactive
+        self.view.horizontalHeader().setSectionResizeMode(mode)
 
     # -- rows and columns -----------------------------------------------------------------------
     def _current(self) -> tuple[int, int]:

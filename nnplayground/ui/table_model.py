@@ -2,6 +2,9 @@
 
 Every change goes through a ``QUndoCommand`` on the model's undo stack. ``to_training_table()`` hands
 the core a validated :class:`TrainingTable`, or raises the core's :class:`TableError`.
+
+Beside the text the model keeps each cell's number and the set of bad cells, updated cell by cell, so
+an edit in a table of a million cells costs one cell's check, not a million.
 """
 from __future__ import annotations
 
@@ -9,10 +12,11 @@ import csv
 import io
 from typing import Sequence
 
+import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
 
-from ..core.table import INPUT, TARGET, TrainingTable, cell_problem, format_number
+from ..core.table import INPUT, TARGET, TableError, TrainingTable, cell_problem, format_number
 
 BAD_CELL = QColor("#f8c9c4")
 TARGET_HEADER = QColor("#dcead7")
@@ -28,6 +32,8 @@ class TableModel(QAbstractTableModel):
         self._header: list[str] = []
         self._roles: list[str] = []
         self._cells: list[list[str]] = []
+        self._values = np.zeros((0, 0))  # each cell's number (NaN where the text is not one)
+        self._bad: dict[tuple[int, int], str] = {}  # (row, column) -> why the cell is not a number
 
     # -- reading --------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()):
@@ -90,15 +96,25 @@ class TableModel(QAbstractTableModel):
 
     def problems(self) -> list[tuple[int, int, str]]:
         """Every bad cell as (row, column, why), in reading order."""
-        return [
-            (r, c, p)
-            for r, row in enumerate(self._cells)
-            for c, text in enumerate(row)
-            if (p := cell_problem(text))
-        ]
+        return [(r, c, why) for (r, c), why in sorted(self._bad.items())]
 
     def to_training_table(self) -> TrainingTable:
-        return TrainingTable.from_cells(self._header, self._cells, self._roles)
+        if self._bad:
+            (r, c), why = min(self._bad.items())
+            name = self._header[c]
+            raise TableError(f"row {r + 1}, column {name!r}: {why}", row=r + 1, column=name)
+        if not self._cells:
+            raise TableError("the table is empty: it needs at least one row")
+        return TrainingTable(tuple(self._header), tuple(self._roles), self._values)
+
+    def _check(self, r: int, c: int, text: str) -> None:
+        problem = cell_problem(text)
+        if problem:
+            self._bad[r, c] = problem
+            self._values[r, c] = np.nan
+        else:
+            self._bad.pop((r, c), None)
+            self._values[r, c] = float(text)
 
     def to_csv_text(self) -> str:
         """The table as typed, bad cells included: saving never loses what the user entered."""
@@ -122,23 +138,32 @@ class TableModel(QAbstractTableModel):
         self.undo_stack.push(_SetCells(self, changes, label))
 
     def load(self, table: TrainingTable, label: str = "Load table") -> None:
-        cells = [[format_number(v) for v in row] for row in table.data]
-        self.undo_stack.push(_Replace(self, list(table.columns), list(table.roles), cells, label))
+        cells = [[format_number(v) for v in row] for row in table.data.tolist()]
+        self.undo_stack.push(_Replace(self, list(table.columns), list(table.roles), cells, label, table.data))
 
     def load_cells(self, header, roles, cells, label: str = "Open") -> None:
         """Replace the table with text cells as they were typed (a saved session)."""
         self.undo_stack.push(_Replace(self, list(header), list(roles), [list(r) for r in cells], label))
 
+    def _known_values(self, change):
+        """The numbers after a structural edit, derived from the current ones when every cell is a number
+        (then nothing needs re-checking); None to have every cell checked again."""
+        return None if self._bad else change(self._values)
+
     def insert_rows(self, row: int, count: int = 1) -> None:
-        self.undo_stack.push(_Replace.edited(self, "Add row" if count == 1 else f"Add {count} rows",
-                                             cells=self._cells[:row] + [["0"] * len(self._header) for _ in range(count)]
-                                             + self._cells[row:]))
+        self.undo_stack.push(_Replace.edited(
+            self, "Add row" if count == 1 else f"Add {count} rows",
+            cells=self._cells[:row] + [["0"] * len(self._header) for _ in range(count)] + self._cells[row:],
+            values=self._known_values(lambda v: np.insert(v, row, np.zeros((count, v.shape[1])), axis=0))))
 
     def remove_rows(self, rows: Sequence[int]) -> None:
-        keep = [r for i, r in enumerate(self._cells) if i not in set(rows)]
+        gone = set(rows)
+        keep = [r for i, r in enumerate(self._cells) if i not in gone]
         if len(keep) == len(self._cells):
             return
-        self.undo_stack.push(_Replace.edited(self, "Remove rows", cells=keep))
+        self.undo_stack.push(_Replace.edited(
+            self, "Remove rows", cells=keep,
+            values=self._known_values(lambda v: np.delete(v, sorted(gone), axis=0))))
 
     def insert_column(self, column: int, name: str | None = None, role: str = INPUT) -> None:
         name = name or self._free_name("x")
@@ -147,6 +172,7 @@ class TableModel(QAbstractTableModel):
             header=self._header[:column] + [name] + self._header[column:],
             roles=self._roles[:column] + [role] + self._roles[column:],
             cells=[r[:column] + ["0"] + r[column:] for r in self._cells],
+            values=self._known_values(lambda v: np.insert(v, column, 0.0, axis=1)),
         ))
 
     def remove_column(self, column: int) -> None:
@@ -155,6 +181,7 @@ class TableModel(QAbstractTableModel):
             header=self._header[:column] + self._header[column + 1:],
             roles=self._roles[:column] + self._roles[column + 1:],
             cells=[r[:column] + r[column + 1:] for r in self._cells],
+            values=self._known_values(lambda v: np.delete(v, column, axis=1)),
         ))
 
     def rename_column(self, column: int, name: str) -> str | None:
@@ -167,7 +194,8 @@ class TableModel(QAbstractTableModel):
         if name != self._header[column]:
             header = list(self._header)
             header[column] = name
-            self.undo_stack.push(_Replace.edited(self, f"Rename column to {name}", header=header))
+            self.undo_stack.push(_Replace.edited(self, f"Rename column to {name}", header=header,
+                                                 values=self._known_values(np.copy)))
         return None
 
     def set_role(self, column: int, role: str) -> None:
@@ -175,7 +203,7 @@ class TableModel(QAbstractTableModel):
             roles = list(self._roles)
             roles[column] = role
             label = f"Make {self._header[column]} {'a target' if role == TARGET else 'an input'}"
-            self.undo_stack.push(_Replace.edited(self, label, roles=roles))
+            self.undo_stack.push(_Replace.edited(self, label, roles=roles, values=self._known_values(np.copy)))
 
     def paste(self, row: int, column: int, text: str) -> tuple[int, int]:
         """Paste a tab-separated block at (row, column), growing the table as needed; returns its size."""
@@ -209,13 +237,23 @@ class TableModel(QAbstractTableModel):
     def _apply_cells(self, changes):
         for r, c, text in changes:
             self._cells[r][c] = text
+            self._check(r, c, text)
             index = self.index(r, c)
             self.dataChanged.emit(index, index)
         self.tableChanged.emit()
 
-    def _apply_state(self, header, roles, cells):
+    def _apply_state(self, header, roles, cells, values=None):
+        """``values``: the cells' numbers when already known (a table loaded from the core)."""
         self.beginResetModel()
         self._header, self._roles, self._cells = list(header), list(roles), [list(r) for r in cells]
+        self._bad = {}
+        if values is not None:
+            self._values = np.array(values, dtype=float)
+        else:
+            self._values = np.zeros((len(self._cells), len(self._header)))
+            for r, row in enumerate(self._cells):
+                for c, text in enumerate(row):
+                    self._check(r, c, text)
         self.endResetModel()
         self.tableChanged.emit()
 
@@ -237,16 +275,18 @@ class _SetCells(QUndoCommand):
 class _Replace(QUndoCommand):
     """A structural change (rows, columns, names, roles, a whole new table): old and new state."""
 
-    def __init__(self, model: TableModel, header, roles, cells, label):
+    def __init__(self, model: TableModel, header, roles, cells, label, values=None):
         super().__init__(label)
         self.model = model
-        self.old = (list(model._header), list(model._roles), [list(r) for r in model._cells])
-        self.new = (list(header), list(roles), [list(r) for r in cells])
+        # the old numbers are kept only when every old cell was one (otherwise they are re-checked)
+        old_values = None if model._bad else model._values.copy()
+        self.old = (list(model._header), list(model._roles), [list(r) for r in model._cells], old_values)
+        self.new = (list(header), list(roles), [list(r) for r in cells], values)
 
     @classmethod
-    def edited(cls, model, label, header=None, roles=None, cells=None):
+    def edited(cls, model, label, header=None, roles=None, cells=None, values=None):
         return cls(model, model._header if header is None else header, model._roles if roles is None else roles,
-                   model._cells if cells is None else cells, label)
+                   model._cells if cells is None else cells, label, values)
 
     def redo(self):
         self.model._apply_state(*self.new)

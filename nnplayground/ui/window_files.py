@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from ..core import PHASES, TableError, TrainingTable
 from ..core.session import SUFFIX as SESSION_SUFFIX
@@ -210,13 +210,19 @@ class WindowFiles:
         s.setValue("logScale", self.log_action.isChecked())
 
     def open_table(self, path) -> bool:
+        QApplication.setOverrideCursor(Qt.WaitCursor)  # a large file takes a few seconds to read
         try:
-            table = TrainingTable.from_csv(path)
-        except TableError as exc:
-            self._warn("Can't open this table", str(exc))
-            return False
-        self.load_table(table)
-        self.notify(f"Opened {Path(path).name}: {table.n_rows} rows, inputs {', '.join(table.input_columns)}, "
+            try:
+                table = TrainingTable.from_csv(path)
+            except TableError as exc:
+                self._warn("Can't open this table", str(exc))
+                return False
+            self.load_table(table)
+        finally:
+            QApplication.restoreOverrideCursor()
+        inputs = table.input_columns
+        named = ", ".join(inputs) if len(inputs) <= 6 else f"{len(inputs)} inputs"
+        self.notify(f"Opened {Path(path).name}: {table.n_rows:,} rows, inputs {named}, "
                     f"target {', '.join(table.target_columns)}. Network re-initialised.")
         return True
 

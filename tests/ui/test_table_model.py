@@ -1,8 +1,10 @@
 """The table editor's model: what the user types is kept, every change can be undone."""
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
+from nnplayground.core.table import cell_problem
 from nnplayground.ui.table_model import TableModel
 
 
@@ -88,3 +90,34 @@ def test_table_changed_fires_once_per_change(model, qtbot):
     model.tableChanged.connect(lambda: seen.append(1))
     model.paste(0, 0, "1\t2\n3\t4")
     assert seen == [1]
+
+
+def test_incremental_checks_always_equal_a_fresh_parse(model):
+    """The model keeps numbers and bad cells up to date cell by cell; whatever the edits, undos and
+    structural changes, they must equal parsing every cell again."""
+    rng = np.random.default_rng(7)
+    texts = ["1", "-2.5", "x", "", "nan", "3e2", "0"]
+    for step in range(300):
+        rows, cols = model.rowCount(), model.columnCount()
+        op = rng.integers(9)
+        if op <= 3 and rows:
+            model.setData(model.index(int(rng.integers(rows)), int(rng.integers(cols))), texts[rng.integers(len(texts))])
+        elif op == 4:
+            model.insert_rows(int(rng.integers(rows + 1)), int(rng.integers(1, 3)))
+        elif op == 5 and rows > 1:
+            model.remove_rows([int(rng.integers(rows))])
+        elif op == 6 and cols < 6:
+            model.insert_column(int(rng.integers(cols)))
+        elif op == 7 and model.undo_stack.canUndo():
+            model.undo_stack.undo()
+        elif op == 8 and model.undo_stack.canRedo():
+            model.undo_stack.redo()
+        cells = model.cells()
+        fresh = [(r, c, p) for r, row in enumerate(cells) for c, t in enumerate(row) if (p := cell_problem(t))]
+        assert model.problems() == fresh, step
+        if not fresh and cells:
+            expected = TrainingTable.from_cells(model.header, [list(r) for r in cells], model.roles)
+            assert model.to_training_table() == expected, step
+        elif fresh:
+            with pytest.raises(TableError):
+                model.to_training_table()
