@@ -101,7 +101,8 @@ def test_incremental_checks_always_equal_a_fresh_parse(model):
         rows, cols = model.rowCount(), model.columnCount()
         op = rng.integers(9)
         if op <= 3 and rows:
-            model.setData(model.index(int(rng.integers(rows)), int(rng.integers(cols))), texts[rng.integers(len(texts))])
+            cell = model.index(int(rng.integers(rows)), int(rng.integers(cols)))
+            model.setData(cell, texts[rng.integers(len(texts))])
         elif op == 4:
             model.insert_rows(int(rng.integers(rows + 1)), int(rng.integers(1, 3)))
         elif op == 5 and rows > 1:
