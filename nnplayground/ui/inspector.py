@@ -99,6 +99,7 @@ class InspectorPanel(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         self.shown: dict[str, PhaseResult] = {}  # the result each section shows
+        self._rendered: dict[str, tuple[str, str, bool]] = {}  # phase -> (title, body html, highlighted)
         self.current: str | None = None  # the phase computed last
         self.explanation: ParameterExplanation | None = None
         self._explained_at: tuple[int, str] | None = None
@@ -107,6 +108,7 @@ class InspectorPanel(QScrollArea):
 
     def clear(self):
         self.shown.clear()
+        self._rendered.clear()
         self.stale = False
         self.stale_note.hide()
         for label in self.sections.values():
@@ -129,14 +131,13 @@ class InspectorPanel(QScrollArea):
             result = self.shown.get(phase)
             if result is None:
                 continue
-            stale = result.iteration != current.iteration and phase != current.phase
-            html = self._render(result, config)
-            title = f"{PHASES.index(phase) + 1}. {phase} — iteration {result.iteration + 1}"
-            color = STALE if stale else "#000"
-            label.setText(f"<h3 style='margin:0; color:{color}'>{title}</h3>"
-                          f"<div style='color:{color}'>{html}</div>")
-            label.setStyleSheet(f"QLabel {{ background:{CURRENT if result is current else 'white'}; padding:6px; }}")
-            label.setEnabled(True)
+            if result in results or phase not in self._rendered:
+                title = f"{PHASES.index(phase) + 1}. {phase} — iteration {result.iteration + 1}"
+                self._rendered[phase] = (title, self._render(result, config), False)
+            title, body, _ = self._rendered[phase]
+            self._rendered[phase] = (title, body, result is current)
+            # a phase of the previous iteration, not recomputed yet in this one, is shown grey
+            self._paint(phase, grey=result.iteration != current.iteration and phase != current.phase)
             label.show()
         self.current = current.phase
         # bring the phase just computed into view once the layout has placed it
@@ -149,15 +150,27 @@ class InspectorPanel(QScrollArea):
         stale = latest is not None and latest + 1 != position
         if stale != self.stale:
             self.stale = stale
-            for phase, label in self.sections.items():
-                if phase in self.shown:
-                    label.setEnabled(not stale)  # disabled: drawn greyed
-            if stale:
-                self.stale_note.setText(f"Training has moved on to iteration {iteration + 1}: these are older "
-                                        "numbers. Step a phase or an iteration to see the current ones.")
+            for phase in self.shown:
+                self._paint(phase, grey=stale)
+        if stale:
+            self.stale_note.setText(f"Training has moved on to iteration {iteration + 1}: these are older "
+                                    "numbers. Step a phase or an iteration to see the current ones.")
         self.stale_note.setVisible(stale)
         if self._explained_at is not None:
-            self.chain_rule.setEnabled(self._explained_at == (iteration, next_phase))
+            fresh = self._explained_at == (iteration, next_phase)
+            if fresh != self.chain_rule.isEnabled():
+                self.chain_rule.setEnabled(fresh)
+                background, color = ("#eef6ff", "#000") if fresh else ("#f3f3f3", STALE)
+                self.chain_rule.setStyleSheet(f"QLabel {{ background:{background}; padding:6px; color:{color}; }}")
+
+    def _paint(self, phase: str, grey: bool) -> None:
+        title, body, highlighted = self._rendered[phase]
+        color = STALE if grey else "#000"
+        label = self.sections[phase]
+        label.setText(f"<h3 style='margin:0; color:{color}'>{title}</h3><div style='color:{color}'>{body}</div>")
+        background = CURRENT if highlighted and not self.stale else "white"
+        label.setStyleSheet(f"QLabel {{ background:{background}; padding:6px; }}")
+        label.setProperty("grey", grey)
 
     def _render(self, result: PhaseResult, config) -> str:
         v = result.values
@@ -219,6 +232,7 @@ class InspectorPanel(QScrollArea):
         self.hint.hide()
         self._explained_at = at
         self.chain_rule.setEnabled(True)
+        self.chain_rule.setStyleSheet("QLabel { background:#eef6ff; padding:6px; }")
         k = sup(e.layer + 1)
         to = names[e.layer + 1][e.j] if names else f"unit {e.j + 1}"
         if e.kind == "W":
@@ -247,4 +261,4 @@ class InspectorPanel(QScrollArea):
             f"the parameter is {e.value:.6g}</p>")
         self.chain_rule.show()
         self.explanation = e
-        QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.chain_rule, 0, 0))
+        QTimer.singleShot(0, self, lambda: self.verticalScrollBar().setValue(0))  # it sits at the top

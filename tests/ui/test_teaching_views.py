@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnplayground.core import PHASES, Network, decision_surface
-from nnplayground.ui.inspector import fmt
+from nnplayground.ui.inspector import CURRENT, STALE, fmt
 
 from .conftest import at_iteration
 
@@ -160,11 +160,17 @@ def test_inspector_greys_out_once_training_moves_on(window, qtbot):
     window.explain("W", 1, 0, 0)
     qtbot.waitUntil(lambda: window.inspector.explanation is not None, timeout=3000)
     assert not window.inspector.stale and window.inspector.chain_rule.isEnabled()
-    window.settings.iterations.setValue(50)
+    window.settings.iterations.setValue(3000)  # long enough for many updates: the note must keep up
     window.run_action.trigger()
-    qtbot.waitUntil(lambda: at_iteration(window, 50), timeout=5000)
-    assert window.inspector.stale and "iteration 51" in window.inspector.stale_note.text()
-    assert not window.inspector.sections["update"].isEnabled() and not window.inspector.chain_rule.isEnabled()
+    qtbot.waitUntil(lambda: at_iteration(window, 3000), timeout=10000)
+    inspector = window.inspector
+    assert inspector.stale and inspector.stale_note.isVisible() and "iteration 3001" in inspector.stale_note.text()
+    # what a user sees: the old numbers drawn grey, the old chain rule greyed too
+    assert STALE in inspector.sections["update"].text() and STALE in inspector.chain_rule.styleSheet()
+    assert CURRENT not in inspector.sections["update"].styleSheet()
     window.step_phase_action.trigger()
-    qtbot.waitUntil(lambda: window.inspector.current == "feedforward" and not window.inspector.stale, timeout=3000)
-    assert window.inspector.sections["feedforward"].isEnabled()
+    qtbot.waitUntil(lambda: inspector.current == "feedforward" and not inspector.stale, timeout=3000)
+    assert not inspector.stale_note.isVisible()
+    feedforward = inspector.sections["feedforward"]
+    assert STALE not in feedforward.text() and CURRENT in feedforward.styleSheet()
+    assert STALE in inspector.sections["update"].text()  # last iteration's update: older than this feedforward
