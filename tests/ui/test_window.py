@@ -261,3 +261,19 @@ def test_one_activation_per_layer(window, qtbot):
     assert window.settings.message.isHidden()
 
 
+
+
+def test_divergence_stops_the_run_and_says_why(window, qtbot):
+    window.settings.activation.setCurrentText("linear")
+    window.settings.learning_rate.setValue(50.0)
+    qtbot.waitUntil(lambda: window.last_update.config.activation == "linear"
+                    and window.last_update.config.learning_rate == 50.0, timeout=3000)
+    window.settings.iterations.setValue(100_000)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: "diverged" in window.notice.text(), timeout=10000)
+    qtbot.waitUntil(lambda: not window._running, timeout=3000)
+    assert window.run_action.text() == "Run"
+    snap = window.last_update.snapshot
+    assert snap.iteration < 100_000
+    assert all(np.isfinite(w).all() for w in snap.weights)  # the last finite weights are kept
+    assert np.isfinite(window.loss_plot.values).all()
