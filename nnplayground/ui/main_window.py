@@ -181,6 +181,7 @@ class MainWindow(WindowFiles, QMainWindow):
 
         self.load_table(TrainingTable.from_csv(table_path or DEFAULT_TABLE), undoable=False)
         self._set_clean()
+        self.notify("Ready: the tutorial's table and network. Step a phase (F11) or an iteration (F10), or Run (F5).")
         self._autosave_timer = QTimer(self)
         self._autosave_timer.timeout.connect(self.autosave)
         self._autosave_timer.start(AUTOSAVE_MS)

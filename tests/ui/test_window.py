@@ -277,3 +277,8 @@ def test_divergence_stops_the_run_and_says_why(window, qtbot):
     assert snap.iteration < 100_000
     assert all(np.isfinite(w).all() for w in snap.weights)  # the last finite weights are kept
     assert np.isfinite(window.loss_plot.values).all()
+
+
+def test_a_newcomer_is_told_what_to_press(window):
+    assert "Ready" in window.notice.text() and "F11" in window.notice.text() and "F5" in window.notice.text()
+    assert not window.isWindowModified()
