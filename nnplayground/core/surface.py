@@ -30,16 +30,32 @@ class Surface:
     values: np.ndarray  # (resolution_y, resolution_x): ŷ at (xs[c], ys[r])
 
 
+@dataclass(frozen=True)
+class InputRanges:
+    """Each input's span (its values with a 10 % margin) and mean: computed once per table, since a
+    view asks for planes far more often than the table changes."""
+
+    spans: tuple[tuple[float, float], ...]
+    means: tuple[float, ...]
+
+    @classmethod
+    def of(cls, X: np.ndarray) -> "InputRanges":
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = np.where(hi > lo, 0.1 * (hi - lo), 0.5)
+        spans = tuple((float(a), float(b)) for a, b in zip(lo - pad, hi + pad))
+        return cls(spans, tuple(float(m) for m in X.mean(axis=0)))
+
+    def spec(self, x_input: int = 0, y_input: int = 1, output: int = 0, resolution: int = 64,
+             fixed: tuple[float, ...] | None = None) -> SurfaceSpec:
+        """The plane of two inputs over their spans, the others at ``fixed`` (their means by default)."""
+        held = self.means if fixed is None else tuple(fixed)
+        return SurfaceSpec(x_input, y_input, held, self.spans[x_input], self.spans[y_input], output, resolution)
+
+
 def spec_for(X: np.ndarray, x_input: int = 0, y_input: int = 1, output: int = 0, resolution: int = 64,
              fixed: tuple[float, ...] | None = None) -> SurfaceSpec:
     """A plane covering the table's own values of the two inputs (10 % margin), the rest at their means."""
-    def span(col):
-        lo, hi = float(X[:, col].min()), float(X[:, col].max())
-        pad = 0.1 * (hi - lo) if hi > lo else 0.5
-        return lo - pad, hi + pad
-
-    means = tuple(float(v) for v in X.mean(axis=0)) if fixed is None else tuple(fixed)
-    return SurfaceSpec(x_input, y_input, means, span(x_input), span(y_input), output, resolution)
+    return InputRanges.of(X).spec(x_input, y_input, output, resolution, fixed)
 
 
 def grid_inputs(spec: SurfaceSpec, n_inputs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

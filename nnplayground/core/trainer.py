@@ -235,7 +235,7 @@ class Trainer:
         if n > 0 and self._phase_index:
             loss = self.step_iteration()
             done += 1
-            if on_progress is not None and on_progress(self.iteration, loss):
+            if (on_progress is not None and on_progress(self.iteration, loss)) or (stop is not None and stop.is_set()):
                 return done
         net, trace = self.network, self.trace
         with np.errstate(over="ignore"):

@@ -615,8 +615,7 @@ class MainWindow(WindowFiles, QMainWindow):
         snap, table = update.snapshot, update.table
         current = self.views.currentWidget()
         if current is self.heatmaps:
-            self.heatmaps.set_parameters(snap.weights, snap.biases, update.config.use_bias, self._names,
-                                         snap.gradients, snap.bias_gradients)
+            self._show_heatmaps(update)
         elif current is self.diagram:
             self.diagram.set_state(snap.weights, snap.biases, update.config.use_bias, self._names,
                                    snap.row_activations, snap.row)
@@ -626,6 +625,11 @@ class MainWindow(WindowFiles, QMainWindow):
             spec = self.surface_view.spec()
             surface = update.surface if update.surface is not None and update.surface.spec == spec else None
             self.surface_view.set_surface(surface, table)
+
+    def _show_heatmaps(self, update: Update):
+        snap = update.snapshot
+        self.heatmaps.set_parameters(snap.weights, snap.biases, update.config.use_bias, self._names,
+                                     snap.gradients, snap.bias_gradients)
 
     def _on_exported(self, path: str):
         self.notify(f"Weights saved to {path}")

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..core.surface import Surface, SurfaceSpec, spec_for
+from ..core.surface import InputRanges, Surface, SurfaceSpec
 from ..core.table import TrainingTable
 
 COLORMAP = "CET-D1"
@@ -49,18 +49,18 @@ class SurfaceView(QWidget):
         layout.addWidget(self.plot, 1)
         self.table: TrainingTable | None = None
         self._fixed: list[QDoubleSpinBox] = []
-        self._means: tuple[float, ...] = ()
+        self._ranges: InputRanges | None = None  # the table's input spans and means, once per table
         self.surface: Surface | None = None
         for combo in (self.x_combo, self.y_combo, self.out_combo):
             combo.currentIndexChanged.connect(self._changed)
 
     def set_table(self, table: TrainingTable) -> None:
         """A new table: choose its first two inputs, fix the rest at their means."""
-        if self.table is not None and (self.table.columns, self.table.roles) == (table.columns, table.roles):
-            self.table = table
+        same_columns = self.table is not None and (self.table.columns, self.table.roles) == (table.columns, table.roles)
+        self.table, self._ranges = table, InputRanges.of(table.X)  # together: spec() reads both
+        if same_columns:
             self._changed()  # same columns, new values: same choices, new ranges
             return
-        self.table = table
         for combo, items in ((self.x_combo, table.input_columns), (self.y_combo, table.input_columns),
                              (self.out_combo, table.target_columns)):
             combo.blockSignals(True)
@@ -73,11 +73,10 @@ class SurfaceView(QWidget):
             if w is not None:
                 w.deleteLater()
         self._fixed = []
-        self._means = tuple(float(m) for m in table.X.mean(axis=0))
         if len(table.input_columns) - 2 > MAX_FIXED_EDITORS:
             self._changed()
             return
-        for name, mean in zip(table.input_columns, self._means):
+        for name, mean in zip(table.input_columns, self._ranges.means):
             label, box = QLabel(f"{name} ="), QDoubleSpinBox()
             box.setMaximumWidth(80)
             box.setDecimals(3)
@@ -97,8 +96,8 @@ class SurfaceView(QWidget):
         xi, yi = self.x_combo.currentIndex(), self.y_combo.currentIndex()
         if xi == yi:
             return None
-        fixed = tuple(box.value() for box in self._fixed) if self._fixed else self._means
-        return spec_for(t.X, xi, yi, max(self.out_combo.currentIndex(), 0), fixed=fixed)
+        fixed = tuple(box.value() for box in self._fixed) if self._fixed else None  # None: the means
+        return self._ranges.spec(xi, yi, max(self.out_combo.currentIndex(), 0), fixed=fixed)
 
     def _changed(self, *_):
         spec = self.spec()

@@ -267,9 +267,7 @@ class WindowFiles:
         from pyqtgraph.exporters import ImageExporter, SVGExporter
 
         if which == "heatmaps" and self.last_update is not None:  # bring it up to date even if hidden
-            snap = self.last_update.snapshot
-            self.heatmaps.set_parameters(snap.weights, snap.biases, self.last_update.config.use_bias, self._names,
-                                         snap.gradients, snap.bias_gradients)
+            self._show_heatmaps(self.last_update)
         item = self.loss_plot.getPlotItem() if which == "loss" else self.heatmaps.ci
         path = str(path)
         try:

@@ -200,3 +200,16 @@ def test_config_builds_the_tutorials_trainer_and_knows_what_needs_a_reset(articl
         TrainingConfig(activation="swish")
     with pytest.raises(ValueError, match="at least one unit"):
         TrainingConfig(hidden=(0,))
+
+
+def test_a_stop_flag_ends_a_run_started_mid_iteration_after_that_iteration(article):
+    import threading
+
+    trainer = make(article)
+    trainer.step_phase()  # feedforward of iteration 1
+    stop = threading.Event()
+    stop.set()
+    assert trainer.run(100, stop=stop) == 1
+    assert trainer.iteration == 1 and trainer.phase == "feedforward"
+    stop.clear()
+    assert trainer.run(5, stop=stop) == 5
