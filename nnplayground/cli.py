@@ -6,17 +6,20 @@ ends in one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from .core import ACTIVATIONS, INITS, LOSSES, DivergenceError, Trainer, TrainingTable
+from .core import (ACTIVATIONS, INITS, INPUT, LOSSES, TARGET, DivergenceError, Network, TableError, Trainer,
+                   TrainingTable)
 from .core.config import TrainingConfig
 from .core.losses import get_loss
 from .core.table import format_number
-from .core.weights_io import EXTENSIONS, save_weights
+from .core.weights_io import EXTENSIONS, load_weights, save_weights
 
 PROG = "nnplayground"
 MAX_PRINTED_ROWS = 40
@@ -74,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--target", action="append", metavar="COLUMN",
                        help="a target column by name; repeat for several (default: the last column)")
     train.add_argument("--export", type=Path, metavar="FILE", help="save the trained weights (.npz or .json)")
+    predict = sub.add_parser("predict", help="print a saved network's predictions on a table", description=(
+        "Load MODEL (weights saved as .npz or .json, or a session .nnpsession) and print its predictions "
+        "on TABLE. A session predicts on its own table when TABLE is left out."))
+    predict.add_argument("model", type=Path, help="weights file (.npz, .json) or session (.nnpsession)")
+    predict.add_argument("table", type=Path, nargs="?", help="the table (.csv); optional for a session")
+    predict.add_argument("--target", action="append", metavar="COLUMN",
+                         help="a target column by name; repeat for several (default: as the model was trained, "
+                              "or the last columns)")
     return parser
 
 
@@ -83,16 +94,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             return _open_window(smoke_test=args.smoke_test)
-        return _train(args)
+        return _COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except (ValueError, OSError) as exc:  # TableError and WeightsFileError are ValueErrors
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc)
+    except (ValueError, OSError) as exc:  # TableError, WeightsFileError and SessionFileError are ValueErrors
+        return _fail(exc)
+    except MemoryError as exc:
+        return _fail(f"not enough memory{': ' + str(exc) if str(exc) else ''}")
+    except (RecursionError, OverflowError) as exc:  # a backstop: loaders should have said what was wrong
+        return _fail(f"cannot read the input ({type(exc).__name__}: {exc})")
+    except BrokenPipeError:  # `nnplayground … | head`: the reader left; nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+
+
+def _fail(message) -> int:
+    text = " ".join(str(message).split()) or "unknown error"  # always one line
+    print(f"{PROG}: error: {text}", file=sys.stderr)
+    return 2
 
 
 def _open_window(smoke_test: bool = False) -> int:
@@ -128,6 +150,79 @@ def _train(args) -> int:
     return 0
 
 
+def _predict(args) -> int:
+    from .core.session import SUFFIX as SESSION_SUFFIX, load_session
+
+    for path in (args.model, args.table):
+        _refuse_special_file(path)
+    suffix = args.model.suffix.lower()
+    if suffix == SESSION_SUFFIX:
+        session = load_session(args.model)
+        roles = list(session.roles)
+        sizes = [roles.count(INPUT), *session.config.hidden, roles.count(TARGET)]
+        net = Network(sizes, session.config.activations_for(len(sizes) - 1), use_bias=session.config.use_bias)
+        net.set_parameters(session.weights, session.biases)
+        loss = session.config.loss
+        if args.table is None:
+            if args.target:
+                raise UsageError("--target needs a TABLE")
+            table = TrainingTable.from_cells(session.columns, [list(r) for r in session.cells], roles)
+        else:
+            trained_targets = [c for c, r in zip(session.columns, roles) if r == TARGET]
+            table = _table_for(net, args.table, args.target, trained_targets)
+    elif suffix in EXTENSIONS:
+        if args.table is None:
+            raise UsageError(f"a weights file needs a TABLE to predict on: {PROG} predict {args.model} TABLE.csv")
+        weights = load_weights(args.model)
+        net = weights.to_network()
+        loss = weights.loss
+        table = _table_for(net, args.table, args.target, ())
+    else:
+        raise UsageError(f"MODEL must be a weights file (.npz, .json) or a session ({SESSION_SUFFIX}), "
+                         f"got {args.model.name!r}")
+    y_hat = net.predict(table.X)
+    print(net)
+    if loss in LOSSES:
+        print(f"loss ({loss}) on {table.n_rows} rows: {get_loss(loss).value(y_hat, table.y, y_hat - table.y):.6g}")
+    print(predictions_table(table, y_hat))
+    return 0
+
+
+def _refuse_special_file(path: Path | None) -> None:
+    """A FIFO would block the read for ever and /dev/zero never ends: only regular files are read.
+    A missing file is left to the loader, whose message names it."""
+    try:
+        mode = os.stat(path).st_mode if path is not None else stat.S_IFREG
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise UsageError(f"cannot read {path}: it is {kind}")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _table_for(net: Network, path: Path, targets, trained_targets) -> TrainingTable:
+    """Read TABLE with the model's layout: named targets, else the ones it was trained on, else the last columns."""
+    table = TrainingTable.from_csv(path, targets=targets)
+    if not targets:
+        names = table.columns
+        if trained_targets and all(t in names for t in trained_targets):
+            roles = [TARGET if n in trained_targets else INPUT for n in names]
+        else:
+            n_out = min(net.n_outputs, len(names) - 1)
+            roles = [INPUT] * (len(names) - n_out) + [TARGET] * n_out
+        table = TrainingTable(names, tuple(roles), table.data)
+    n_in, n_out = len(table.input_columns), len(table.target_columns)
+    if (n_in, n_out) != (net.n_inputs, net.n_outputs):
+        raise TableError(f"{path.name} has {_plural(n_in, 'input column')} and {_plural(n_out, 'target column')}; "
+                         f"the network takes {_plural(net.n_inputs, 'input')} and gives "
+                         f"{_plural(net.n_outputs, 'output')}")
+    return table
+
+
 def _final_loss(trainer: Trainer) -> float:
     y_hat = trainer.network.predict(trainer.X)
     return get_loss(trainer.loss_name).value(y_hat, trainer.y, y_hat - trainer.y)
@@ -147,6 +242,9 @@ def _run_with_progress(trainer: Trainer, iterations: int) -> None:
             left -= done
             bar.update(done)
             bar.set_postfix(loss=f"{trainer.last_loss:.4g}", refresh=False)
+
+
+_COMMANDS = {"train": _train, "predict": _predict}
 
 
 def predictions_table(table: TrainingTable, y_hat: np.ndarray) -> str:

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from nnplayground.cli import main
-from nnplayground.core import Network, Trainer, TrainingTable, load_weights
+from nnplayground.core import Network, Trainer, TrainingConfig, TrainingTable, load_weights, save_weights
+from nnplayground.core.session import Session, save_session
+from nnplayground.core.table import format_number
 
 from .conftest import EXAMPLES, ROOT
 
@@ -110,3 +112,85 @@ def test_install_desktop_puts_entry_metainfo_and_icon_in_place(tmp_path):
     assert f"Exec={ROOT / '.venv' / 'bin' / 'nnplayground'}" in entry and "Icon=nnplayground" in entry
     assert (tmp_path / "metainfo" / "io.github.nnplayground.nnplayground.metainfo.xml").exists()
     assert (tmp_path / "icons" / "hicolor" / "scalable" / "apps" / "nnplayground.svg").exists()
+
+
+def _predicted_column(out: str, n_rows: int, column: int) -> list[float]:
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:1] == ["row"])
+    return [float(lines[header + 1 + r].split()[column]) for r in range(n_rows)]
+
+
+def _trained_article(use_bias: bool = False):
+    table = TrainingTable.from_csv(ARTICLE)
+    trainer = Trainer(Network([3, 4, 1], use_bias=use_bias, seed=0), table.X, table.y)
+    trainer.run(1500)
+    return table, trainer.network
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".json"])
+def test_predict_prints_a_weights_files_predictions_on_a_table(suffix, tmp_path, capsys):
+    table, net = _trained_article()
+    save_weights(net, tmp_path / f"w{suffix}")
+    assert main(["predict", str(tmp_path / f"w{suffix}"), ARTICLE]) == 0
+    out = capsys.readouterr().out
+    assert "Network([3, 4, 1]" in out and "loss (sse) on 4 rows" in out
+    np.testing.assert_allclose(_predicted_column(out, 4, 5), net.predict(table.X).ravel(), atol=5e-5)
+
+
+def test_predict_with_a_session_uses_its_own_table_or_one_given(tmp_path, capsys):
+    table, net = _trained_article(use_bias=True)
+    config = TrainingConfig(hidden=(4,), use_bias=True)
+    cells = tuple(tuple(format_number(v) for v in row) for row in table.data)
+    session = Session(table.columns, table.roles, cells, config, tuple(net.weights), tuple(net.biases),
+                      np.ones(3))
+    save_session(tmp_path / "s.nnpsession", session)
+    assert main(["predict", str(tmp_path / "s.nnpsession")]) == 0
+    own = _predicted_column(capsys.readouterr().out, 4, 5)
+    np.testing.assert_allclose(own, net.predict(table.X).ravel(), atol=5e-5)
+    # Columns in another order: the session's target is found by name.
+    (tmp_path / "t.csv").write_text("y,x1,x2,x3\n1,1,0,1\n")
+    assert main(["predict", str(tmp_path / "s.nnpsession"), str(tmp_path / "t.csv")]) == 0
+    out = capsys.readouterr().out
+    assert float(out.splitlines()[-1].split()[5]) == pytest.approx(net.predict([[1, 0, 1]])[0, 0], abs=5e-5)
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda d: d / "missing.npz", "cannot read"),
+        (lambda d: d, "folder"),
+        (lambda d: d / "w.pkl", "weights file (.npz, .json) or a session"),
+        (lambda d: _write(d / "w.json", '{"format": '), "not valid JSON"),
+        (lambda d: _write(d / "w.json", "[" * 100_000), ""),
+        (lambda d: _write(d / "w.npz", "PK\x03\x04 not really a zip"), ""),
+        (lambda d: _write(d / "s.nnpsession", "not a zip"), ""),
+        (lambda d: _fifo(d / "w.npz"), "not a regular file"),
+    ],
+)
+def test_predict_refuses_a_bad_model_in_one_line(make, words, tmp_path, capsys):
+    path = make(tmp_path)
+    assert main(["predict", str(path), ARTICLE]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("nnplayground: error:") and words in err
+
+
+def test_predict_refuses_a_table_that_does_not_fit_the_network(tmp_path, capsys):
+    _, net = _trained_article()
+    save_weights(net, tmp_path / "w.npz")
+    assert main(["predict", str(tmp_path / "w.npz"), str(EXAMPLES / "xor.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "xor.csv has 2 input columns and 1 target column; the network takes 3 inputs and gives 1 output" in err
+    assert main(["predict", str(tmp_path / "w.npz")]) == 2
+    assert "needs a TABLE" in capsys.readouterr().err
+
+
+def _write(path, text):
+    path.write_text(text)
+    return path
+
+
+def _fifo(path):
+    import os
+
+    os.mkfifo(path)
+    return path
