@@ -1,47 +1,237 @@
-"""Everything that decides a training run besides the table, in one value the UI, the CLI and
-scripts share, so they build networks the same way."""
+"""Everything that decides a training run besides the table, in one value that the window, the CLI,
+session files and scripts share: they build networks the same way and refuse the same settings with
+the same words.
+
+Every setting's type and limits are declared once, in :data:`CONSTRAINTS` (as scikit-learn's
+``_parameter_constraints``), and checked in one place, when a :class:`TrainingConfig` is made. The
+window reads its fields' ranges from the same table, so no limit is written twice.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import numbers
+import os
+import reprlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any, ClassVar
 
-from .activations import get_activation
-from .losses import get_loss
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .losses import LOSSES
 from .network import INITS, Network
 from .table import TrainingTable
 from .trainer import Trainer
 
+_short = reprlib.Repr()  # a value named in a message stays short, however large or nested it is
+_short.maxstring, _short.maxother, _short.maxlist, _short.maxtuple, _short.maxlevel = 40, 40, 6, 6, 2
+
+
+def shown(value: Any) -> str:
+    """``value`` as a message quotes it: repr, cut short."""
+    return _short.repr(value)
+
+
+# -- the kinds of constraint ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Interval:
+    """A number of ``kind`` (int or float) from ``low`` to ``high``, both included. A bool is never a
+    number, and a float is not a whole number even when it is 1.0: a file saying so is damaged."""
+
+    label: str
+    kind: type
+    low: float
+    high: float
+
+    def describe(self) -> str:
+        if self.kind is int:
+            return f"a whole number from {self.low:,} to {self.high:,}"
+        return f"a number from {self.low:g} to {self.high:g}"
+
+    def check(self, value):
+        abstract = numbers.Integral if self.kind is int else numbers.Real
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, abstract):
+            raise ValueError(f"{self.label}: {self.describe()}, got {shown(value)}")
+        try:
+            number = self.kind(value)
+        except OverflowError:  # an int too large for a float
+            raise ValueError(f"{self.label}: {self.describe()}, got {shown(value)}") from None
+        if not self.low <= number <= self.high:  # NaN fails too
+            raise ValueError(f"{self.label}: {self.describe()}, got {shown(value)}")
+        return number
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One name out of ``names``."""
+
+    label: str
+    noun: str
+    names: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"one of {', '.join(self.names)}"
+
+    def check(self, value):
+        if not isinstance(value, str) or value not in self.names:
+            raise ValueError(f"{self.label}: unknown {self.noun} {shown(value)}; choose from {', '.join(self.names)}")
+        return value
+
+
+@dataclass(frozen=True)
+class Flag:
+    """True or false, as a real bool: ``"false"`` or 0 in a file is refused, not guessed at."""
+
+    label: str
+
+    def describe(self) -> str:
+        return "true or false"
+
+    def check(self, value):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{self.label}: {self.describe()}, got {shown(value)}")
+        return bool(value)
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Units per hidden layer, first to last: 1 to ``max_layers`` layers of 1 to ``max_units`` each."""
+
+    label: str
+    max_layers: int
+    max_units: int
+
+    def describe(self) -> str:
+        return f"at most {self.max_layers} layers of at most {self.max_units} units"
+
+    def check(self, value) -> tuple[int, ...]:
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            raise ValueError(f"{self.label}: a list of units per layer, e.g. [8, 4], got {shown(value)}")
+        if not value:
+            raise ValueError(f"{self.label}: give at least one layer, e.g. [4]")
+        if len(value) > self.max_layers:
+            raise ValueError(f"{self.label}: {self.describe()}, got {len(value)} layers")
+        for units in value:
+            if isinstance(units, bool) or not isinstance(units, numbers.Integral):
+                raise ValueError(f"{self.label}: each layer's units must be a whole number, got {shown(units)}")
+            if units < 1:
+                raise ValueError(f"{self.label}: each layer needs at least one unit, got {units}")
+            if units > self.max_units:
+                raise ValueError(f"{self.label}: {self.describe()}, got {units}")
+        return tuple(int(u) for u in value)
+
+
+@dataclass(frozen=True)
+class Activations:
+    """One activation for every layer, or one per layer (hidden layers first, then the output), kept
+    as one comma-separated text: ``"relu, relu, sigmoid"``. How many there must be depends on the
+    hidden layers, so :class:`TrainingConfig` checks the count."""
+
+    label: str
+    names: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"one of {', '.join(self.names)}, or one per layer separated by commas"
+
+    def check(self, value) -> str:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",")]
+        elif isinstance(value, Sequence) and all(isinstance(p, str) for p in value):
+            parts = [p.strip() for p in value]
+        else:
+            raise ValueError(f"{self.label}: {self.describe()}, got {shown(value)}")
+        if not any(parts):
+            raise ValueError(f"{self.label}: name one activation ({', '.join(self.names)}) or one per layer")
+        for name in parts:
+            if name not in self.names:
+                raise ValueError(
+                    f"{self.label}: unknown activation {shown(name)}; choose from {', '.join(self.names)}"
+                )
+        return ", ".join(parts)
+
+
+# -- every setting, its type and its limits: the one declaration ------------------------------------
+CONSTRAINTS: dict[str, Interval | Choice | Flag | Layers | Activations] = {
+    "hidden": Layers("hidden layers", max_layers=32, max_units=4096),
+    "activation": Activations("activation", tuple(ACTIVATIONS)),
+    "loss": Choice("loss", "loss", tuple(LOSSES)),
+    # 1e-6: sse sums over the rows, so a table of a million rows needs steps a million times smaller
+    # than the tutorial's 4; 1e3: beyond it every activation saturates or diverges in the first steps.
+    "learning_rate": Interval("learning rate", float, 1e-6, 1e3),
+    "iterations": Interval("iterations", int, 1, 100_000_000),
+    "seed": Interval("seed", int, 0, 2**32 - 1),  # what NumPy's legacy seeding accepts; any generator can take it
+    "use_bias": Flag("biases"),
+    "init": Choice("initial weights", "init", tuple(INITS)),
+}
+
+GIB = 2**30
+
+
+def _memory_budget() -> int:
+    """Half this computer's memory, at most 8 GiB: a network that needs more is refused up front
+    rather than failing half-built (or being killed by the system) later."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        physical = 8 * GIB
+    return int(min(8 * GIB, physical // 2))
+
+
+MEMORY_BUDGET = _memory_budget()
+
 
 @dataclass(frozen=True)
 class TrainingConfig:
+    """The settings of a run. The defaults are the one set the window and the CLI start from; a
+    shipped example may bring its own (:mod:`nnplayground.core.presets`)."""
+
     hidden: tuple[int, ...] = (4,)
     activation: str = "sigmoid"  # one name for every layer, or comma-separated, one per layer
     loss: str = "sse"
     learning_rate: float = 1.0
     iterations: int = 1500
     seed: int = 0
-    use_bias: bool = False
+    use_bias: bool = True
     init: str = "uniform"
 
-    def __post_init__(self):
-        if not self.hidden or any(int(h) != h or h < 1 for h in self.hidden):
-            raise ValueError("hidden layers need at least one unit each")
-        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
-        for name in self.activations_for(len(self.hidden) + 1):
-            get_activation(name)
-        get_loss(self.loss)
-        if self.init not in INITS:
-            raise ValueError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
-        if not (self.learning_rate > 0 and self.learning_rate != float("inf")):
-            raise ValueError(f"learning rate must be a positive finite number, got {self.learning_rate}")
-        if int(self.iterations) != self.iterations or self.iterations < 1:
-            raise ValueError("iterations must be a whole number of at least 1")
+    CONSTRAINTS: ClassVar[dict] = CONSTRAINTS
 
+    def __post_init__(self):
+        for name, constraint in CONSTRAINTS.items():
+            object.__setattr__(self, name, constraint.check(getattr(self, name)))
+        self.activations_for(len(self.hidden) + 1)
+
+    # -- files --------------------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "TrainingConfig":
+        """The settings a file records, checked strictly: every setting must be there (the defaults
+        may change between releases, a file must not), and an unknown one is refused rather than
+        dropped, since it means the file is from a newer release or was edited by hand."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"settings: expected named settings, got {shown(data)}")
+        unknown = [key for key in data if key not in CONSTRAINTS]
+        if unknown:
+            raise ValueError(f"unknown setting {shown(unknown[0])}; the settings are {', '.join(CONSTRAINTS)}")
+        missing = [key for key in CONSTRAINTS if key not in data]
+        if missing:
+            raise ValueError(f"{CONSTRAINTS[missing[0]].label}: missing from the file's settings")
+        return cls(**data)
+
+    def to_dict(self) -> dict:
+        """Every setting, JSON-ready; :meth:`from_dict` reads it back to an equal config."""
+        record = {f.name: getattr(self, f.name) for f in fields(self)}
+        record["hidden"] = list(self.hidden)
+        return record
+
+    # -- the network it describes -------------------------------------------------------------------
     def activations_for(self, n_layers: int) -> list[str]:
         names = [a.strip() for a in self.activation.split(",")]
         if len(names) == 1:
             return names * n_layers
         if len(names) != n_layers:
-            raise ValueError(f"{len(names)} activations named; the network has {n_layers} layers")
+            raise ValueError(
+                f"{CONSTRAINTS['activation'].label}: {len(names)} activations named; the network has {n_layers} layers"
+            )
         return names
 
     def layer_sizes(self, table: TrainingTable) -> list[int]:
@@ -51,7 +241,29 @@ class TrainingConfig:
         """Whether ``other`` only differs in what applies without re-initialising the weights."""
         return replace(other, learning_rate=self.learning_rate, iterations=self.iterations) == self
 
+    def memory_needed(self, n_inputs: int, n_outputs: int, n_rows: int) -> int:
+        """Bytes a trainer of this network on ``n_rows`` rows holds, about: the parameters five times
+        (weights, gradient, step, and the copies a snapshot takes of weights and gradient), and per
+        row the inputs, four buffers per layer (z, a, δ, f′) and three per output (y, ŷ − y, ŷ copied)."""
+        sizes = [n_inputs, *self.hidden, n_outputs]
+        parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+        per_row = n_inputs + 4 * sum(sizes[1:]) + 3 * n_outputs
+        return 8 * (5 * parameters + n_rows * per_row)
+
+    def check_fits(self, table: TrainingTable) -> None:
+        """ValueError, before anything is allocated, if training on ``table`` would exceed :data:`MEMORY_BUDGET`."""
+        need = self.memory_needed(len(table.input_columns), len(table.target_columns), table.n_rows)
+        if need > MEMORY_BUDGET:
+            layers = (", ".join(map(str, self.hidden)) if len(self.hidden) <= 4
+                      else f"{len(self.hidden)} layers of up to {max(self.hidden)} units")
+            raise ValueError(
+                f"{CONSTRAINTS['hidden'].label}: {layers} on {table.n_rows:,} rows would need about "
+                f"{need / GIB:.1f} GiB of memory; the limit is {MEMORY_BUDGET / GIB:.1f} GiB. "
+                "Use fewer or smaller hidden layers, or fewer rows"
+            )
+
     def make_network(self, table: TrainingTable) -> Network:
+        self.check_fits(table)
         sizes = self.layer_sizes(table)
         return Network(sizes, self.activations_for(len(sizes) - 1), self.use_bias, self.seed, self.init)
 
