@@ -1,7 +1,10 @@
 """The headless commands, on ``nnplayground.core`` alone (Qt is imported only to open the window).
 
-``nnplayground`` opens the window; ``nnplayground train TABLE.csv …`` trains and prints. Bad input
-ends in one line on stderr and exit status 2, never a traceback.
+``nnplayground`` opens the window, ``nnplayground FILE`` opens a session or table in it;
+``nnplayground train TABLE.csv …`` trains and prints; ``nnplayground predict MODEL [TABLE]`` prints a
+saved network's predictions. Settings are checked by :class:`TrainingConfig`, so the CLI refuses what
+the window refuses, in the same words. Bad input, and any resource failure (memory, a full disk, a
+permission), ends in one line on stderr and exit status 2, never a traceback.
 """
 from __future__ import annotations
 
@@ -9,19 +12,23 @@ import argparse
 import os
 import stat
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from .core import (ACTIVATIONS, INITS, INPUT, LOSSES, TARGET, DivergenceError, Network, TableError, Trainer,
-                   TrainingTable)
-from .core.config import TrainingConfig
+from .core import INPUT, LOSSES, TARGET, DivergenceError, Network, TableError, Trainer, TrainingTable
+from .core.config import CONSTRAINTS, TrainingConfig
 from .core.losses import get_loss
+from .core.onnx_export import save_onnx
+from .core.presets import preset_for
 from .core.table import format_number
 from .core.weights_io import EXTENSIONS, load_weights, save_weights
 
 PROG = "nnplayground"
+COMMANDS = ("train", "predict")
+EXPORTS = (*EXTENSIONS, ".onnx")
 MAX_PRINTED_ROWS = 40
 BAR_FROM = 20_000  # iterations: shorter runs finish before a bar would be worth drawing
 
@@ -35,48 +42,57 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{PROG} {self.prog.split()[-1]} --help')" if " " in self.prog else message)
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str) -> int:
+    """Only the syntax: whether the number is allowed is TrainingConfig's to say."""
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
 
 
-def _positive_float(text: str) -> float:
+def _number(text: str) -> float:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not np.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} must be a positive number")
-    return value
+
+
+def _limits(name: str) -> str:
+    return CONSTRAINTS[name].describe()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Learn how a neural network trains. With no command, opens the window.")
+    d = TrainingConfig()
+    parser = _Parser(prog=PROG, usage=f"{PROG} [FILE | {{{','.join(COMMANDS)}}} ...]", description=(
+        "Learn how a neural network trains. With no command, opens the window; with FILE, opens that session "
+        "(.nnpsession) or table (.csv) in it."))
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser("train", help="train on a CSV table and print the result", description=(
         "Train a network on TABLE (CSV with a header row; comma, semicolon or tab separated) and print the "
-        "final loss and the predictions. By default the last column is the target."))
+        "final loss and the predictions. By default the last column is the target. A shipped example brings "
+        "its own settings (the tutorial's table: the tutorial's network, without biases); each option given "
+        "overrides one of them. Other tables start from the defaults shown."))
     train.add_argument("table", type=Path, help="the training table (.csv)")
-    train.add_argument("--hidden", type=_positive_int, action="append", metavar="UNITS",
-                       help="units in a hidden layer; repeat for more layers (default: one layer of 4)")
-    train.add_argument("--activation", default="sigmoid", metavar="NAME",
-                       help=f"one of {', '.join(ACTIVATIONS)}; or one per layer, comma-separated (default: sigmoid)")
-    train.add_argument("--loss", default="sse", choices=list(LOSSES), help="default: sse, the tutorial's")
-    train.add_argument("--lr", type=_positive_float, default=1.0, help="learning rate (default: 1, the tutorial's)")
-    train.add_argument("--iterations", type=_positive_int, default=1500, help="default: 1500")
-    train.add_argument("--seed", type=int, default=0, help="seed for the initial weights (default: 0)")
-    train.add_argument("--init", default="uniform", choices=list(INITS),
-                       help="initial weights: uniform [0, 1) as the tutorial, xavier or he")
-    train.add_argument("--no-bias", action="store_true", help="no bias terms, as the tutorial")
+    train.add_argument("--hidden", type=_whole_number, action="append", metavar="UNITS",
+                       help=f"units in a hidden layer; repeat for more layers, {_limits('hidden')} "
+                            f"(default: {', '.join(map(str, d.hidden))})")
+    train.add_argument("--activation", metavar="NAME",
+                       help=f"{_limits('activation')} (default: {d.activation})")
+    train.add_argument("--loss", metavar="NAME", help=f"{_limits('loss')} (default: {d.loss})")
+    train.add_argument("--lr", type=_number, metavar="RATE",
+                       help=f"learning rate, {_limits('learning_rate')} (default: {format_number(d.learning_rate)})")
+    train.add_argument("--iterations", type=_whole_number, metavar="N",
+                       help=f"{_limits('iterations')} (default: {d.iterations})")
+    train.add_argument("--seed", type=_whole_number, metavar="N",
+                       help=f"seed for the initial weights, {_limits('seed')} (default: {d.seed})")
+    train.add_argument("--init", metavar="NAME",
+                       help=f"initial weights: uniform [0, 1) as the tutorial, xavier or he (default: {d.init})")
+    train.add_argument("--bias", action=argparse.BooleanOptionalAction,
+                       help=f"bias terms in every layer; --no-bias as the tutorial (default: {d.use_bias})")
     train.add_argument("--target", action="append", metavar="COLUMN",
                        help="a target column by name; repeat for several (default: the last column)")
-    train.add_argument("--export", type=Path, metavar="FILE", help="save the trained weights (.npz or .json)")
+    train.add_argument("--export", type=Path, metavar="FILE", help="save the trained weights (.npz, .json or .onnx)")
     predict = sub.add_parser("predict", help="print a saved network's predictions on a table", description=(
         "Load MODEL (weights saved as .npz or .json, or a session .nnpsession) and print its predictions "
         "on TABLE. A session predicts on its own table when TABLE is left out."))
@@ -91,21 +107,24 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        argv, open_path = _split_file(argv)
         args = build_parser().parse_args(argv)
         if args.command is None:
-            return _open_window(smoke_test=args.smoke_test)
+            return _open_window(open_path, smoke_test=args.smoke_test)
         return _COMMANDS[args.command](args)
+    except BrokenPipeError:  # `nnplayground … | head`: the reader left; nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except UsageError as exc:
         return _fail(exc)
-    except (ValueError, OSError) as exc:  # TableError, WeightsFileError and SessionFileError are ValueErrors
+    except OSError as exc:  # permission denied, disk full, … (SaveError is one too, already in plain words)
+        return _fail(_describe_os_error(exc))
+    except ValueError as exc:  # TableError, WeightsFileError, SessionFileError and every setting refused
         return _fail(exc)
     except MemoryError as exc:
         return _fail(f"not enough memory{': ' + str(exc) if str(exc) else ''}")
     except (RecursionError, OverflowError) as exc:  # a backstop: loaders should have said what was wrong
         return _fail(f"cannot read the input ({type(exc).__name__}: {exc})")
-    except BrokenPipeError:  # `nnplayground … | head`: the reader left; nothing to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -117,39 +136,97 @@ def _fail(message) -> int:
     return 2
 
 
-def _open_window(smoke_test: bool = False) -> int:
+def _describe_os_error(exc: OSError) -> str:
+    if type(exc).__str__ is not OSError.__str__ or not exc.strerror:  # its own words (SaveError) or none better
+        return str(exc)
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror[:1].lower()}{exc.strerror[1:]}"
+
+
+# -- the window -------------------------------------------------------------------------------------
+def _split_file(argv: list[str]) -> tuple[list[str], Path | None]:
+    """``nnplayground FILE``: a first positional word that is no command is a file to open. It is
+    taken out before argparse sees it, which would otherwise call it an invalid command."""
+    words = [i for i, a in enumerate(argv) if not a.startswith("-")]
+    if not words or argv[words[0]] in COMMANDS:
+        return argv, None
+    first = words[0]
+    if len(words) > 1:
+        raise UsageError(f"unknown command {argv[first]!r}; the commands are {', '.join(COMMANDS)} "
+                         f"(or give one FILE to open it in the window)")
+    return argv[:first] + argv[first + 1:], Path(argv[first])
+
+
+def _check_openable(path: Path) -> None:
+    """Refuse a file the window could not open, before any window appears."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        hint = f" (the commands are {', '.join(COMMANDS)})" if not path.suffix else ""
+        raise UsageError(f"cannot open {path}: no such file{hint}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot open {path}: {_describe_os_error(exc)}") from None
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"cannot open {path}: it is a folder; give a session (.nnpsession) or a table (.csv)")
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"cannot open {path}: it is not a regular file")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"cannot open {path}: permission denied")
+
+
+def _open_window(open_path: Path | None = None, smoke_test: bool = False) -> int:
+    if open_path is not None:
+        _check_openable(open_path)
     try:
         from .ui.app import run_app
     except ImportError as exc:
         raise UsageError(f"the window cannot start: {exc}. On Debian/Ubuntu run scripts/setup.sh first") from None
-    return run_app(smoke_test=smoke_test)
+    if open_path is None:
+        return run_app(smoke_test=smoke_test)
+    return run_app(smoke_test=smoke_test, open_path=str(open_path))
+
+
+# -- train --------------------------------------------------------------------------------------------
+def _config(args) -> tuple[TrainingConfig, TrainingConfig | None]:
+    """The example's preset (or the defaults) with each given option in place of its setting."""
+    preset = preset_for(args.table)
+    given = {"hidden": args.hidden, "activation": args.activation, "loss": args.loss, "learning_rate": args.lr,
+             "iterations": args.iterations, "seed": args.seed, "use_bias": args.bias, "init": args.init}
+    return replace(preset or TrainingConfig(), **{k: v for k, v in given.items() if v is not None}), preset
 
 
 def _train(args) -> int:
-    if args.export is not None and args.export.suffix.lower() not in EXTENSIONS:
-        raise UsageError(f"--export must end in .npz or .json, got {args.export.name!r}")
+    export = args.export
+    if export is not None:
+        if export.suffix.lower() not in EXPORTS:
+            raise UsageError(f"--export must end in {', '.join(EXPORTS)}, got {export.name!r}")
+        if not export.parent.is_dir():  # say so now, not after a long run
+            raise UsageError(f"cannot save {export}: the folder {export.parent} does not exist")
+    config, preset = _config(args)  # settings first: refused before a large table is read
     table = TrainingTable.from_csv(args.table, targets=args.target)
-    config = TrainingConfig(
-        hidden=tuple(args.hidden or [4]), activation=args.activation, loss=args.loss, learning_rate=args.lr,
-        iterations=args.iterations, seed=args.seed, use_bias=not args.no_bias, init=args.init,
-    )
     trainer = config.make_trainer(table)
     net = trainer.network
     try:
-        _run_with_progress(trainer, args.iterations)
+        _run_with_progress(trainer, config.iterations)
     except DivergenceError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
-    print(f"{net}, loss {args.loss}, learning rate {format_number(args.lr)}, seed {args.seed}")
+    if preset is not None:
+        print(f"settings: the example {args.table.name}'s own, with the options given")
+    print(f"{net}, loss {config.loss}, learning rate {format_number(config.learning_rate)}, seed {config.seed}")
     print(f"loss after {trainer.iteration} iterations: {trainer.history[-1]:.6g} "
           f"(first: {trainer.history[0]:.6g}); on the trained weights: {_final_loss(trainer):.6g}")
     print(predictions_table(table, net.predict(table.X)))
-    if args.export is not None:
-        save_weights(net, args.export, loss=args.loss)
-        print(f"weights saved to {args.export}")
+    if export is not None:
+        if export.suffix.lower() == ".onnx":
+            save_onnx(net, export, loss=config.loss)
+        else:
+            save_weights(net, export, loss=config.loss)
+        print(f"weights saved to {export}")
     return 0
 
 
+# -- predict ------------------------------------------------------------------------------------------
 def _predict(args) -> int:
     from .core.session import SUFFIX as SESSION_SUFFIX, load_session
 
@@ -160,6 +237,8 @@ def _predict(args) -> int:
         session = load_session(args.model)
         roles = list(session.roles)
         sizes = [roles.count(INPUT), *session.config.hidden, roles.count(TARGET)]
+        if not session.weights:
+            raise UsageError(f"{args.model.name} holds no trained weights (saved while a setting waited for Reset)")
         net = Network(sizes, session.config.activations_for(len(sizes) - 1), use_bias=session.config.use_bias)
         net.set_parameters(session.weights, session.biases)
         loss = session.config.loss

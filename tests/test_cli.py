@@ -1,9 +1,12 @@
+import errno
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
 
+from nnplayground import cli
 from nnplayground.cli import main
 from nnplayground.core import Network, Trainer, TrainingConfig, TrainingTable, load_weights, save_weights
 from nnplayground.core.session import Session, save_session
@@ -42,14 +45,29 @@ def test_layers_activations_and_targets_are_passed_through(tmp_path, capsys):
     "args, words",
     [
         (["train", "missing.csv"], "cannot read"),
-        (["train", ARTICLE, "--iterations", "0"], "at least 1"),
-        (["train", ARTICLE, "--lr", "nan"], "positive"),
-        (["train", ARTICLE, "--activation", "swish"], "unknown activation"),
+        (["train", ARTICLE, "--iterations", "0"], "iterations: a whole number from 1 to 100,000,000, got 0"),
+        (["train", ARTICLE, "--iterations", "100000001"], "iterations: a whole number from 1 to 100,000,000"),
+        (["train", ARTICLE, "--iterations", "1.5"], "'1.5' is not a whole number"),
+        (["train", ARTICLE, "--lr", "nan"], "learning rate: a number from 1e-06 to 1000, got nan"),
+        (["train", ARTICLE, "--lr", "1001"], "learning rate: a number from 1e-06 to 1000, got 1001.0"),
+        (["train", ARTICLE, "--seed", "-1"], "seed: a whole number from 0 to 4,294,967,295, got -1"),
+        (["train", ARTICLE, "--hidden", "100000", "--hidden", "100000"],
+         "hidden layers: at most 32 layers of at most 4096 units, got 100000"),
+        (["train", ARTICLE, *["--hidden", "2"] * 33], "hidden layers: at most 32 layers of at most 4096 units, got 33"),
+        (["train", ARTICLE, "--hidden", "0"], "hidden layers: each layer needs at least one unit, got 0"),
+        (["train", ARTICLE, "--activation", "swish"], "activation: unknown activation 'swish'"),
         (["train", ARTICLE, "--activation", "tanh,relu,relu"], "3 activations named; the network has 2 layers"),
-        (["train", ARTICLE, "--export", "w.pkl"], ".npz or .json"),
+        (["train", ARTICLE, "--loss", "hinge"], "loss: unknown loss 'hinge'; choose from sse, mse, bce"),
+        (["train", ARTICLE, "--init", "zeros"], "initial weights: unknown init 'zeros'"),
+        (["train", ARTICLE, "--export", "w.pkl"], "--export must end in .npz, .json, .onnx"),
+        (["train", ARTICLE, "--export", "nowhere/w.npz"], "the folder nowhere does not exist"),
         (["train", ARTICLE, "--target", "nope"], "no column named 'nope'"),
         (["train"], "required"),
-        (["fly"], "invalid choice"),
+        (["fly"], "cannot open fly: no such file (the commands are train, predict)"),
+        (["fly", "away"], "unknown command 'fly'"),
+        (["missing.nnpsession"], "cannot open missing.nnpsession: no such file"),
+        (["."], "cannot open .: it is a folder"),
+        (["/dev/null"], "cannot open /dev/null: it is not a regular file"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, words, capsys, tmp_path, monkeypatch):
@@ -194,3 +212,98 @@ def _fifo(path):
 
     os.mkfifo(path)
     return path
+
+
+def test_the_tutorials_table_trains_as_the_tutorial_with_no_options(tmp_path, capsys):
+    """`nnplayground train resources/examples/article.csv`: the example's preset is the tutorial's
+    network (no biases, uniform weights, seed 0, η = 1, 1500 iterations), so its numbers are the tutorial's."""
+    from .core.test_tutorial import tutorial_run
+
+    assert main(["train", ARTICLE, "--export", str(tmp_path / "w.json")]) == 0
+    out = capsys.readouterr().out
+    table = TrainingTable.from_csv(ARTICLE)
+    w1, w2, losses, predictions = tutorial_run(table.X, table.y, *Network([3, 4, 1], use_bias=False, seed=0).weights,
+                                               1500)
+    assert "Network([3, 4, 1], activations='sigmoid', use_bias=False), loss sse, learning rate 1, seed 0" in out
+    assert f"loss after 1500 iterations: {losses[-1]:.6g} (first: {losses[0]:.6g})" in out
+    np.testing.assert_allclose(_predicted_column(out, 4, 5), predictions.ravel(), atol=5e-5)
+    saved = load_weights(tmp_path / "w.json")
+    assert saved.use_bias is False
+    np.testing.assert_allclose(saved.weights[0], w1, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(saved.weights[1], w2, rtol=0, atol=1e-12)
+
+
+def test_options_override_the_examples_preset_one_by_one_and_other_tables_get_the_defaults(tmp_path, capsys):
+    assert main(["train", ARTICLE, "--bias", "--iterations", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "Network([3, 4, 1], activations='sigmoid', use_bias=True), loss sse, learning rate 1, seed 0" in out
+    assert "loss after 7 iterations" in out
+    assert main(["train", str(EXAMPLES / "sine_regression.csv"), "--iterations", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Network([1, 8, 1], activations=['tanh', 'linear'], use_bias=True), loss mse, learning rate 0.1" in out
+    copy = tmp_path / "article.csv"  # the same file elsewhere is the user's own: the defaults apply
+    copy.write_bytes((EXAMPLES / "article.csv").read_bytes())
+    assert main(["train", str(copy), "--iterations", "3"]) == 0
+    assert "Network([3, 4, 1], activations='sigmoid', use_bias=True), loss sse" in capsys.readouterr().out
+
+
+def test_export_onnx_writes_a_model_that_predicts_as_the_network(tmp_path, capsys):
+    ort = pytest.importorskip("onnxruntime")
+    onnx_path, npz_path = tmp_path / "w.onnx", tmp_path / "w.npz"
+    args = ["train", str(EXAMPLES / "xor.csv"), "--hidden", "5", "--hidden", "3", "--activation", "tanh,relu,sigmoid",
+            "--iterations", "200"]
+    assert main([*args, "--export", str(onnx_path)]) == 0
+    assert main([*args, "--export", str(npz_path)]) == 0
+    capsys.readouterr()
+    net = load_weights(npz_path).to_network()
+    table = TrainingTable.from_csv(EXAMPLES / "xor.csv")
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    (y_hat,) = session.run(["y_hat"], {"X": table.X.astype(np.float32)})
+    np.testing.assert_allclose(y_hat, net.predict(table.X), rtol=0, atol=1e-6)
+
+
+def test_a_network_too_large_for_memory_is_refused_before_anything_is_allocated(capsys):
+    assert main(["train", ARTICLE, *["--hidden", "4096"] * 32]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "GiB of memory; the limit is" in err
+
+
+@pytest.mark.parametrize(
+    "error, words",
+    [
+        (OSError(errno.ENOSPC, "No space left on device", "w.npz"), "w.npz: no space left on device"),
+        (PermissionError(errno.EACCES, "Permission denied", "w.npz"), "w.npz: permission denied"),
+        (MemoryError(), "not enough memory"),
+    ],
+)
+def test_a_failing_export_is_one_line_and_exit_2(error, words, monkeypatch, tmp_path, capsys):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(cli, "save_weights", fail)
+    assert main(["train", ARTICLE, "--iterations", "2", "--export", str(tmp_path / "w.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("nnplayground: error:") and words in err
+
+
+def test_out_of_memory_reading_a_table_is_one_line(monkeypatch, capsys):
+    def fail(*args, **kwargs):
+        raise MemoryError("Unable to allocate 74.5 GiB for an array with shape (100000, 100000)")
+
+    monkeypatch.setattr(TrainingTable, "from_csv", fail)
+    assert main(["train", ARTICLE]) == 2
+    assert capsys.readouterr().err == ("nnplayground: error: not enough memory: Unable to allocate 74.5 GiB for an "
+                                       "array with shape (100000, 100000)\n")
+
+
+def test_a_file_argument_opens_it_in_the_window(monkeypatch, tmp_path):
+    """`nnplayground FILE` hands FILE to the window; the window itself is the lead's to test."""
+    opened = []
+    fake = types.ModuleType("nnplayground.ui.app")
+    fake.run_app = lambda **kwargs: opened.append(kwargs) or 0
+    monkeypatch.setitem(sys.modules, "nnplayground.ui.app", fake)
+    assert main([ARTICLE]) == 0
+    assert main(["--smoke-test", ARTICLE]) == 0
+    assert main([]) == 0
+    assert opened == [{"smoke_test": False, "open_path": ARTICLE}, {"smoke_test": True, "open_path": ARTICLE},
+                      {"smoke_test": False}]
