@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(.nnpsession) or table (.csv) in it."))
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    train = sub.add_parser("train", help="train on a CSV table and print the result", description=(
+    train = sub.add_parser("train", prog=f"{PROG} train", help="train on a CSV table and print the result",
+                           description=(
         "Train a network on TABLE (CSV with a header row; comma, semicolon or tab separated) and print the "
         "final loss and the predictions. By default the last column is the target. A shipped example brings "
         "its own settings (the tutorial's table: the tutorial's network, without biases); each option given "
@@ -89,11 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--init", metavar="NAME",
                        help=f"initial weights: uniform [0, 1) as the tutorial, xavier or he (default: {d.init})")
     train.add_argument("--bias", action=argparse.BooleanOptionalAction,
-                       help=f"bias terms in every layer; --no-bias as the tutorial (default: {d.use_bias})")
+                       help="bias terms in every layer; --no-bias as the tutorial "
+                            f"(default: {'on' if d.use_bias else 'off'})")
     train.add_argument("--target", action="append", metavar="COLUMN",
                        help="a target column by name; repeat for several (default: the last column)")
     train.add_argument("--export", type=Path, metavar="FILE", help="save the trained weights (.npz, .json or .onnx)")
-    predict = sub.add_parser("predict", help="print a saved network's predictions on a table", description=(
+    predict = sub.add_parser("predict", prog=f"{PROG} predict", help="print a saved network's predictions on a table",
+                             description=(
         "Load MODEL (weights saved as .npz or .json, or a session .nnpsession) and print its predictions "
         "on TABLE. A session predicts on its own table when TABLE is left out."))
     predict.add_argument("model", type=Path, help="weights file (.npz, .json) or session (.nnpsession)")
@@ -203,6 +206,7 @@ def _train(args) -> int:
         if not export.parent.is_dir():  # say so now, not after a long run
             raise UsageError(f"cannot save {export}: the folder {export.parent} does not exist")
     config, preset = _config(args)  # settings first: refused before a large table is read
+    _refuse_special_file(args.table)
     table = TrainingTable.from_csv(args.table, targets=args.target)
     trainer = config.make_trainer(table)
     net = trainer.network
@@ -212,7 +216,7 @@ def _train(args) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     if preset is not None:
-        print(f"settings: the example {args.table.name}'s own, with the options given")
+        print(f"settings: the shipped example {args.table.name}'s preset; options given replace its settings")
     print(f"{net}, loss {config.loss}, learning rate {format_number(config.learning_rate)}, seed {config.seed}")
     print(f"loss after {trainer.iteration} iterations: {trainer.history[-1]:.6g} "
           f"(first: {trainer.history[0]:.6g}); on the trained weights: {_final_loss(trainer):.6g}")

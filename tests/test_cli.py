@@ -78,6 +78,15 @@ def test_bad_input_is_one_line_and_exit_2(args, words, capsys, tmp_path, monkeyp
     assert not list(tmp_path.iterdir())  # nothing written
 
 
+def test_a_fifo_or_a_device_as_table_is_refused_not_read(tmp_path):
+    fifo = _fifo(tmp_path / "t.csv")  # reading it would wait for a writer for ever
+    for table in (fifo, "/dev/zero"):
+        result = subprocess.run([sys.executable, "-m", "nnplayground", "train", str(table)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 2 and result.stderr == f"nnplayground: error: cannot read {table}: it is not a " \
+                                                          "regular file\n"
+
+
 def test_a_bad_cell_names_row_and_column(tmp_path, capsys):
     csv = tmp_path / "t.csv"
     csv.write_text("a,b,y\n0,1,0\n1,oops,1\n")
