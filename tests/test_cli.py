@@ -50,7 +50,7 @@ def test_layers_activations_and_targets_are_passed_through(tmp_path, capsys):
         (["train", ARTICLE, "--iterations", "1.5"], "'1.5' is not a whole number"),
         (["train", ARTICLE, "--lr", "nan"], "learning rate: a number from 1e-06 to 1000, got nan"),
         (["train", ARTICLE, "--lr", "1001"], "learning rate: a number from 1e-06 to 1000, got 1001.0"),
-        (["train", ARTICLE, "--seed", "-1"], "seed: a whole number from 0 to 4,294,967,295, got -1"),
+        (["train", ARTICLE, "--seed", "-1"], "seed: a whole number from 0 to 2,147,483,647, got -1"),
         (["train", ARTICLE, "--hidden", "100000", "--hidden", "100000"],
          "hidden layers: at most 32 layers of at most 4096 units, got 100000"),
         (["train", ARTICLE, *["--hidden", "2"] * 33], "hidden layers: at most 32 layers of at most 4096 units, got 33"),

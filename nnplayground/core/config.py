@@ -159,7 +159,9 @@ CONSTRAINTS: dict[str, Interval | Choice | Flag | Layers | Activations] = {
     # than the tutorial's 4; 1e3: beyond it every activation saturates or diverges in the first steps.
     "learning_rate": Interval("learning rate", float, 1e-6, 1e3),
     "iterations": Interval("iterations", int, 1, 100_000_000),
-    "seed": Interval("seed", int, 0, 2**32 - 1),  # what NumPy's legacy seeding accepts; any generator can take it
+    # 2**31 - 1, not NumPy's 2**32 - 1: the window's seed field is a 32-bit QSpinBox, and a seed it could
+    # not show would be changed silently on the way from a file to the field and back.
+    "seed": Interval("seed", int, 0, 2**31 - 1),
     "use_bias": Flag("biases"),
     "init": Choice("initial weights", "init", tuple(INITS)),
 }
