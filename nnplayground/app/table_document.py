@@ -1,0 +1,433 @@
+"""The training table being edited: each cell as typed, so a bad entry is kept and shown, not lost.
+
+The document is the one owner of the table's state: names, roles, cell texts, each cell's number (NaN
+where the text is not one) and the bad cells with the reason. Every edit is a command on its ``undo``
+stack; ``to_training_table()`` hands the core a validated :class:`TrainingTable` or raises the core's
+:class:`TableError`. No Qt here: the Qt table model is an adapter that listens to :class:`TableChange`.
+
+Numbers and bad cells are kept up to date incrementally, so an edit in a table of a million cells
+costs only what it touches: a cell edit checks one cell, and a structural edit (rows, columns, paste)
+moves the numbers and bad cells it already knows instead of parsing every cell again. Each edit is a
+list of small *steps*; running a step returns the step that undoes it, so an edit and its undo are
+one piece of code and undo restores exactly what was there (the objects themselves, not a re-parse).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..core.table import INPUT, MAX_CELLS, TARGET, TableError, TrainingTable, cell_problem, format_number
+from .undo import UndoStack
+
+CELLS, HEADER, ABOUT_TO_RESET, RESET = "cells", "header", "about_to_reset", "reset"
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """What one edit (or its undo or redo) changed, so a view redraws no more than it must.
+
+    ``kind`` is CELLS (only the text of ``cells`` changed), HEADER (only the names or roles of
+    ``columns``), or a pair ABOUT_TO_RESET, sent before rows or columns come or go, then RESET after.
+    """
+
+    kind: str
+    cells: tuple[tuple[int, int], ...] = ()
+    columns: tuple[int, ...] = ()
+
+
+def parse_cells(cells: Sequence[Sequence[str]], n_columns: int) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
+    """Each cell's number (NaN where it is not one) and {(row, column): why} for the bad cells."""
+    values = np.zeros((len(cells), n_columns))
+    bad = {}
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            problem = cell_problem(text)
+            if problem:
+                bad[r, c] = problem
+                values[r, c] = np.nan
+            else:
+                values[r, c] = float(text)
+    return values, bad
+
+
+class TableDocument:
+    def __init__(self, table: TrainingTable | None = None):
+        """An empty document, or one holding ``table`` with nothing to undo."""
+        self.undo = UndoStack()
+        self._header: list[str] = []
+        self._roles: list[str] = []
+        self._cells: list[list[str]] = []
+        self._values = np.zeros((0, 0))
+        self._bad: dict[tuple[int, int], str] = {}
+        self._listeners: list[Callable[[TableChange], None]] = []
+        self._pending: TableChange | None = None
+        self._version = 0
+        self.undo.subscribe(self._announce)  # first listener: the table's news goes out once the history moved
+        if table is not None:
+            self.load(table)
+            self.undo.clear()
+
+    def __repr__(self) -> str:
+        return f"TableDocument({self.n_rows} rows × {self.n_columns} columns, {len(self._bad)} bad cells)"
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def header(self) -> list[str]:
+        return list(self._header)
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self._roles)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self._cells)
+
+    @property
+    def n_columns(self) -> int:
+        return len(self._header)
+
+    @property
+    def version(self) -> int:
+        """Goes up by one with every change (edit, undo or redo): "has the table changed since?"."""
+        return self._version
+
+    def cell(self, row: int, column: int) -> str:
+        return self._cells[row][column]
+
+    def cells(self) -> tuple[tuple[str, ...], ...]:
+        """Every cell's text, row by row (a copy)."""
+        return tuple(tuple(row) for row in self._cells)
+
+    def problem(self, row: int, column: int) -> str | None:
+        """Why this cell is not a usable number, or None."""
+        return self._bad.get((row, column))
+
+    def problems(self) -> list[tuple[int, int, str]]:
+        """Every bad cell as (row, column, why), in reading order."""
+        return [(r, c, why) for (r, c), why in sorted(self._bad.items())]
+
+    def numbers(self) -> np.ndarray:
+        """Each cell's number, NaN where its text is not one (a copy)."""
+        return self._values.copy()
+
+    def to_training_table(self) -> TrainingTable:
+        if self._bad:
+            (r, c), why = min(self._bad.items())
+            name = self._header[c]
+            raise TableError(f"row {r + 1}, column {name!r}: {why}", row=r + 1, column=name)
+        if not self._cells:
+            raise TableError("the table is empty: it needs at least one row")
+        return TrainingTable(tuple(self._header), tuple(self._roles), self._values)
+
+    def to_csv_text(self) -> str:
+        """The table as typed, bad cells included: saving never loses what the user entered."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self._header)
+        writer.writerows(self._cells)
+        return out.getvalue()
+
+    # -- listening ------------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[TableChange], None]) -> Callable[[], None]:
+        """Call ``listener(change)`` after every change; returns the unsubscriber.
+
+        A listener sees the undo history already moved (``undo.is_clean``, ``undo.can_undo`` are current).
+        """
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _tell(self, change: TableChange) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def _announce(self) -> None:
+        if self._pending is not None:
+            change, self._pending = self._pending, None
+            self._version += 1
+            self._tell(change)
+
+    # -- editing: each public method pushes one undoable edit, or raises and changes nothing ----------
+    def set_cells(self, changes: Sequence[tuple[int, int, str]], label: str = "Edit cells") -> None:
+        """Set cell texts as given; nothing is pushed when no text changes."""
+        changes = [(r, c, str(text)) for r, c, text in changes]
+        for r, c, _ in changes:
+            self._check_cell(r, c)
+        if any(self._cells[r][c] != text for r, c, text in changes):
+            self._push(label, [("write", changes)])
+
+    def load(self, table: TrainingTable, label: str = "Load table") -> None:
+        cells = [[format_number(v) for v in row] for row in table.data.tolist()]
+        self._push(label, [("replace", list(table.columns), list(table.roles), cells, np.array(table.data), {})])
+
+    def load_cells(self, header: Sequence[str], roles: Sequence[str], cells: Sequence[Sequence[str]],
+                   label: str = "Open") -> None:
+        """Replace the table with text cells as they were typed (a saved session)."""
+        header, roles, cells = [str(h) for h in header], list(roles), [[str(t) for t in row] for row in cells]
+        if len(roles) != len(header):
+            raise TableError(f"{len(header)} columns but {len(roles)} roles")
+        for role in roles:
+            self._check_role(role)
+        for r, row in enumerate(cells):
+            if len(row) != len(header):
+                raise TableError(f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
+                                 row=r + 1)
+        self._check_size(len(cells), len(header))
+        self._push(label, [("replace", header, roles, cells, *parse_cells(cells, len(header)))])
+
+    def insert_rows(self, row: int, count: int = 1) -> None:
+        """Insert ``count`` rows of zeros before ``row`` (``row == n_rows`` appends)."""
+        if not 0 <= row <= self.n_rows or count < 1:
+            raise IndexError(f"cannot insert {count} rows at row {row} of {self.n_rows}")
+        self._check_size(self.n_rows + count, self.n_columns)
+        self._push("Add row" if count == 1 else f"Add {count} rows",
+                   [self._zero_rows(range(row, row + count), self.n_columns)])
+
+    def remove_rows(self, rows: Sequence[int]) -> None:
+        positions = sorted(set(rows))
+        missing = [r for r in positions if not 0 <= r < self.n_rows]
+        if missing:
+            raise IndexError(f"no row {missing[0]} in {self.n_rows} rows")
+        if positions:
+            self._push("Remove row" if len(positions) == 1 else f"Remove {len(positions)} rows",
+                       [("remove_rows", positions)])
+
+    def insert_column(self, column: int, name: str | None = None, role: str = INPUT) -> None:
+        """Insert a column of zeros before ``column``, named ``x1``, ``x2``… unless ``name`` is given."""
+        if not 0 <= column <= self.n_columns:
+            raise IndexError(f"cannot insert a column at {column} of {self.n_columns}")
+        name = self._free_name("x") if name is None else name.strip()
+        problem = self._name_problem(name, self._header)
+        if problem:
+            raise TableError(problem)
+        self._check_role(role)
+        self._check_size(self.n_rows, self.n_columns + 1)
+        self._push(f"Add column {name}", [self._zero_column(column, name, role)])
+
+    def remove_column(self, column: int) -> None:
+        self._check_column(column)
+        self._push(f"Remove column {self._header[column]}", [("remove_column", column)])
+
+    def rename_column(self, column: int, name: str) -> str | None:
+        """Rename; returns why not (empty or taken), or None when done."""
+        self._check_column(column)
+        name = name.strip()
+        problem = self._name_problem(name, self._header[:column] + self._header[column + 1:])
+        if problem:
+            return problem
+        if name != self._header[column]:
+            self._push(f"Rename column to {name}", [("rename", column, name)])
+        return None
+
+    def set_role(self, column: int, role: str) -> None:
+        self._check_column(column)
+        self._check_role(role)
+        if self._roles[column] != role:
+            label = f"Make {self._header[column]} {'a target' if role == TARGET else 'an input'}"
+            self._push(label, [("set_role", column, role)])
+
+    def paste(self, row: int, column: int, text: str) -> tuple[int, int]:
+        """Paste a tab-separated block at (row, column), growing the table as needed; returns its size."""
+        if row < 0 or column < 0:
+            raise IndexError(f"cannot paste at row {row}, column {column}")
+        block = [line.split("\t") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        while block and block[-1] == [""]:
+            block.pop()
+        if not block:
+            return 0, 0
+        width = max(len(line) for line in block)
+        n_rows, n_columns = max(self.n_rows, row + len(block)), max(self.n_columns, column + width)
+        self._check_size(n_rows, n_columns)
+        steps, names = [], list(self._header)
+        for c in range(self.n_columns, n_columns):
+            names.append(self._free_name("x", names))
+            steps.append(self._zero_column(c, names[-1], INPUT))
+        if n_rows > self.n_rows:
+            steps.append(self._zero_rows(range(self.n_rows, n_rows), n_columns))
+        writes = [(row + i, column + j, t.strip()) for i, line in enumerate(block) for j, t in enumerate(line)]
+        self._push("Paste", steps + [("write", writes)])
+        return len(block), width
+
+    # -- checks and helpers -----------------------------------------------------------------------
+    def _check_cell(self, row: int, column: int) -> None:
+        if not (0 <= row < self.n_rows and 0 <= column < self.n_columns):
+            raise IndexError(f"no cell ({row}, {column}) in a table of {self.n_rows} × {self.n_columns}")
+
+    def _check_column(self, column: int) -> None:
+        if not 0 <= column < self.n_columns:
+            raise IndexError(f"no column {column} in {self.n_columns}")
+
+    @staticmethod
+    def _check_role(role: str) -> None:
+        if role not in (INPUT, TARGET):
+            raise TableError(f"a column's role must be {INPUT!r} or {TARGET!r}, got {role!r}")
+
+    @staticmethod
+    def _check_size(n_rows: int, n_columns: int) -> None:
+        if n_rows * n_columns > MAX_CELLS:
+            raise TableError(f"the table would have {n_rows * n_columns:,} cells; the limit is {MAX_CELLS:,}")
+
+    @staticmethod
+    def _name_problem(name: str, others: Sequence[str]) -> str | None:
+        if not name:
+            return "a column needs a name"
+        if name in others:
+            return f"there is already a column named {name!r}"
+        return None
+
+    def _free_name(self, stem: str, taken: Sequence[str] | None = None) -> str:
+        taken = set(self._header if taken is None else taken)
+        n = 1
+        while f"{stem}{n}" in taken:
+            n += 1
+        return f"{stem}{n}"
+
+    def _zero_rows(self, positions: range, n_columns: int) -> tuple:
+        return ("insert_rows", list(positions), [["0"] * n_columns for _ in positions],
+                np.zeros((len(positions), n_columns)), {})
+
+    def _zero_column(self, column: int, name: str, role: str) -> tuple:
+        return ("insert_column", column, name, role, ["0"] * self.n_rows, np.zeros(self.n_rows), {})
+
+    def _push(self, label: str, steps: list[tuple]) -> None:
+        self.undo.push(_Edit(self, label, steps))
+
+    # -- steps: each changes the state and returns the step that changes it back ------------------------
+    # The objects a step carries (row lists, arrays) become the table's own when it runs: a step is run
+    # once, and the step it returns is built from the table as it then is.
+    def _run(self, steps: list[tuple]) -> list[tuple]:
+        kinds = {name for name, *_ in steps}
+        structural = not kinds <= {"write", "rename", "set_role"}
+        if structural:
+            self._tell(TableChange(ABOUT_TO_RESET))
+        inverse = [getattr(self, f"_step_{name}")(*args) for name, *args in steps]
+        inverse.reverse()
+        if structural:
+            self._pending = TableChange(RESET)
+        elif kinds == {"write"}:
+            self._pending = TableChange(CELLS, cells=tuple((r, c) for _, w in steps for r, c, _ in w))
+        else:
+            self._pending = TableChange(HEADER, columns=tuple(sorted({c for _, c, _ in steps})))
+        return inverse
+
+    def _set_number(self, r: int, c: int, text: str) -> None:
+        problem = cell_problem(text)
+        if problem:
+            self._bad[r, c] = problem
+            self._values[r, c] = np.nan
+        else:
+            self._bad.pop((r, c), None)
+            self._values[r, c] = float(text)
+
+    def _step_write(self, changes):
+        old = []
+        for r, c, text in changes:
+            old.append((r, c, self._cells[r][c]))
+            self._cells[r][c] = text
+            self._set_number(r, c, text)
+        old.reverse()  # a cell written twice gets its first old text back last
+        return ("write", old)
+
+    def _step_insert_rows(self, positions, rows, values, bad):
+        """``positions``: the new rows' indices once inserted (ascending); ``bad``: {(i, column): why}, i
+        counting the new rows."""
+        n, k = self.n_rows, len(positions)
+        kept = np.ones(n + k, dtype=bool)
+        kept[positions] = False
+        new_values = np.empty((n + k, self.n_columns))
+        new_values[kept] = self._values
+        new_values[positions] = values
+        self._values = new_values
+        if positions[-1] - positions[0] == k - 1:
+            self._cells[positions[0]:positions[0]] = rows
+        else:
+            old, new = iter(self._cells), iter(rows)
+            self._cells = [next(old) if keep else next(new) for keep in kept.tolist()]
+        if self._bad:
+            where = np.flatnonzero(kept)  # old row -> new row
+            self._bad = {(int(where[r]), c): why for (r, c), why in self._bad.items()}
+        self._bad.update({(positions[i], c): why for (i, c), why in bad.items()})
+        return ("remove_rows", positions)
+
+    def _step_remove_rows(self, positions):
+        gone = np.zeros(self.n_rows, dtype=bool)
+        gone[positions] = True
+        rows = [self._cells[p] for p in positions]
+        values = self._values[positions]
+        bad, kept_bad = {}, {}
+        if self._bad:
+            new_row = np.cumsum(~gone) - 1
+            index = {p: i for i, p in enumerate(positions)}
+            for (r, c), why in self._bad.items():
+                if gone[r]:
+                    bad[index[r], c] = why
+                else:
+                    kept_bad[int(new_row[r]), c] = why
+        self._bad = kept_bad
+        self._values = self._values[~gone]
+        if positions[-1] - positions[0] == len(positions) - 1:
+            del self._cells[positions[0]:positions[-1] + 1]
+        else:
+            self._cells = [row for row, g in zip(self._cells, gone.tolist()) if not g]
+        return ("insert_rows", positions, rows, values, bad)
+
+    def _step_insert_column(self, column, name, role, texts, values, bad):
+        """``texts`` and ``values``: the new column's, one per row; ``bad``: {row: why}."""
+        for row, text in zip(self._cells, texts):
+            row.insert(column, text)
+        self._header.insert(column, name)
+        self._roles.insert(column, role)
+        self._values = np.insert(self._values, column, values, axis=1)
+        self._bad = {(r, c + (c >= column)): why for (r, c), why in self._bad.items()}
+        self._bad.update({(r, column): why for r, why in bad.items()})
+        return ("remove_column", column)
+
+    def _step_remove_column(self, column):
+        texts = [row.pop(column) for row in self._cells]
+        name, role = self._header.pop(column), self._roles.pop(column)
+        values = self._values[:, column].copy()
+        self._values = np.delete(self._values, column, axis=1)
+        bad, kept_bad = {}, {}
+        for (r, c), why in self._bad.items():
+            if c == column:
+                bad[r] = why
+            else:
+                kept_bad[r, c - (c > column)] = why
+        self._bad = kept_bad
+        return ("insert_column", column, name, role, texts, values, bad)
+
+    def _step_rename(self, column, name):
+        old, self._header[column] = self._header[column], name
+        return ("rename", column, old)
+
+    def _step_set_role(self, column, role):
+        old, self._roles[column] = self._roles[column], role
+        return ("set_role", column, old)
+
+    def _step_replace(self, header, roles, cells, values, bad):
+        old = ("replace", self._header, self._roles, self._cells, self._values, self._bad)
+        self._header, self._roles, self._cells, self._values, self._bad = header, roles, cells, values, bad
+        return old
+
+
+class _Edit:
+    """One undoable edit: the steps that make it; once made, the steps that unmake it."""
+
+    def __init__(self, document: TableDocument, label: str, steps: list[tuple]):
+        self.label = label
+        self._document = document
+        self._steps: list[tuple] | None = steps
+        self._inverse: list[tuple] | None = None
+
+    def __repr__(self) -> str:
+        return f"_Edit({self.label!r})"
+
+    def redo(self) -> None:
+        self._inverse, self._steps = self._document._run(self._steps), None
+
+    def undo(self) -> None:
+        self._steps, self._inverse = self._document._run(self._inverse), None

@@ -1,0 +1,322 @@
+"""The table document: what the user types is kept, every edit can be undone exactly, no Qt needed."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nnplayground.app.table_document import (
+    ABOUT_TO_RESET, CELLS, HEADER, RESET, TableChange, TableDocument, parse_cells,
+)
+from nnplayground.app.undo import UndoStack
+from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
+
+
+@pytest.fixture
+def doc():
+    return TableDocument(TrainingTable.from_csv_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n"))
+
+
+def state(d: TableDocument):
+    """Everything the document holds, in a form that compares NaN equal to NaN."""
+    return d.header, d.roles, d.cells(), d.numbers().tobytes(), d.numbers().shape, d.problems()
+
+
+def test_importing_the_document_does_not_import_qt():
+    code = ("import sys, nnplayground.app.table_document, nnplayground.app.undo; "
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# -- the undo stack ---------------------------------------------------------------------------------
+class Append:
+    def __init__(self, into: list, item):
+        self.label, self.into, self.item = f"Add {item}", into, item
+
+    def redo(self):
+        self.into.append(self.item)
+
+    def undo(self):
+        self.into.pop()
+
+
+def test_undo_stack_runs_commands_and_names_them_for_the_menu():
+    stack, items, heard = UndoStack(), [], []
+    stack.subscribe(lambda: heard.append((stack.undo_text, stack.redo_text)))
+    assert (stack.can_undo, stack.can_redo, stack.undo_text) == (False, False, "")
+    stack.push(Append(items, 1))
+    stack.push(Append(items, 2))
+    assert items == [1, 2] and stack.undo_text == "Add 2"
+    stack.undo()
+    assert items == [1] and (stack.undo_text, stack.redo_text) == ("Add 1", "Add 2")
+    stack.redo()
+    stack.redo()  # nothing to redo: nothing happens
+    assert items == [1, 2] and stack.count == 2
+    stack.undo()
+    stack.push(Append(items, 3))  # a new command drops the one that could be redone
+    assert items == [1, 3] and not stack.can_redo and stack.count == 2
+    assert heard == [("Add 1", ""), ("Add 2", ""), ("Add 1", "Add 2"), ("Add 2", ""), ("Add 1", "Add 2"),
+                     ("Add 3", "")]
+
+
+def test_clean_index_says_unchanged_since_saved():
+    stack, items = UndoStack(), []
+    assert stack.is_clean
+    stack.push(Append(items, 1))
+    assert not stack.is_clean
+    stack.set_clean()  # saved here
+    stack.push(Append(items, 2))
+    assert not stack.is_clean
+    stack.undo()
+    assert stack.is_clean  # back where it was saved
+    stack.undo()
+    assert not stack.is_clean and stack.clean_index == 1
+    stack.push(Append(items, 3))  # the saved state can no longer be reached
+    assert stack.clean_index is None
+    stack.undo()
+    stack.redo()
+    assert not stack.is_clean
+    stack.clear()  # as after opening a file: nothing to undo, unchanged
+    assert stack.is_clean and stack.count == 0 and not stack.can_undo
+
+
+def test_a_command_that_fails_is_not_recorded():
+    class Fails:
+        label = "Fail"
+
+        def redo(self):
+            raise ValueError("no")
+
+        def undo(self):
+            raise AssertionError("never done, never undone")
+
+    stack = UndoStack()
+    with pytest.raises(ValueError):
+        stack.push(Fails())
+    assert stack.count == 0 and not stack.can_undo
+
+
+def test_unsubscribed_listeners_hear_nothing():
+    stack, heard = UndoStack(), []
+    unsubscribe = stack.subscribe(lambda: heard.append(1))
+    stack.push(Append([], 1))
+    unsubscribe()
+    unsubscribe()  # twice is harmless
+    stack.undo()
+    assert heard == [1]
+
+
+# -- editing ----------------------------------------------------------------------------------------
+def test_cell_edits_keep_the_text_mark_bad_cells_and_undo(doc):
+    before = state(doc)
+    doc.set_cells([(0, 0, "x"), (2, 2, "")], "Edit cells")
+    assert doc.cell(0, 0) == "x"
+    assert doc.problems() == [(0, 0, "'x' is not a number"), (2, 2, "empty cell")]
+    assert doc.problem(0, 0) == "'x' is not a number" and doc.problem(1, 0) is None
+    with pytest.raises(TableError, match="row 1, column 'a'"):
+        doc.to_training_table()
+    assert doc.undo.undo_text == "Edit cells"
+    doc.undo.undo()
+    assert state(doc) == before
+    doc.set_cells([(1, 1, "1")])  # the same text: no change, no undo step
+    assert not doc.undo.can_undo
+
+
+def test_bad_indices_are_refused_and_change_nothing(doc):
+    before = state(doc)
+    for edit in (lambda: doc.set_cells([(0, 0, "5"), (3, 0, "1")]), lambda: doc.set_cells([(-1, 0, "1")]),
+                 lambda: doc.insert_rows(5), lambda: doc.remove_rows([0, 3]), lambda: doc.remove_column(3),
+                 lambda: doc.insert_column(-1), lambda: doc.paste(-1, 0, "1")):
+        with pytest.raises(IndexError):
+            edit()
+    with pytest.raises(TableError, match="role must be"):
+        doc.set_role(0, "output")
+    with pytest.raises(TableError, match="already a column named 'y'"):
+        doc.insert_column(0, "y")
+    assert state(doc) == before and not doc.undo.can_undo
+
+
+def test_rows_and_columns_are_added_removed_and_undone(doc):
+    doc.insert_rows(1, 2)
+    assert doc.n_rows == 5 and doc.cells()[1] == ("0", "0", "0") and doc.undo.undo_text == "Add 2 rows"
+    doc.remove_rows([0, 1])
+    assert doc.n_rows == 3 and doc.undo.undo_text == "Remove 2 rows"
+    doc.insert_column(2)
+    assert doc.header == ["a", "b", "x1", "y"] and doc.roles == [INPUT, INPUT, INPUT, TARGET]
+    doc.remove_column(0)
+    assert doc.header == ["b", "x1", "y"] and doc.undo.undo_text == "Remove column a"
+    for _ in range(4):
+        doc.undo.undo()
+    assert doc.header == ["a", "b", "y"] and doc.cells() == (("0", "0", "0"), ("0", "1", "1"), ("1", "0", "1"))
+
+
+def test_roles_and_names(doc):
+    doc.set_role(0, TARGET)
+    table = doc.to_training_table()
+    assert table.target_columns == ("a", "y") and table.input_columns == ("b",)
+    assert doc.undo.undo_text == "Make a a target"
+    assert doc.rename_column(1, "y") == "there is already a column named 'y'"
+    assert doc.rename_column(1, "  ") == "a column needs a name"
+    assert doc.rename_column(1, " bee ") is None and doc.header[1] == "bee"
+    doc.undo.undo()
+    assert doc.header[1] == "b"
+
+
+def test_paste_a_spreadsheet_block_grows_the_table(doc):
+    assert doc.paste(2, 1, "5\t6\t7\r\n8\t9\t 10 \r\n") == (2, 3)
+    assert doc.header == ["a", "b", "y", "x1"] and doc.roles[3] == INPUT
+    assert doc.cells()[2:] == (("1", "5", "6", "7"), ("0", "8", "9", "10"))
+    assert doc.to_training_table().data[3].tolist() == [0, 8, 9, 10]
+    doc.undo.undo()
+    assert doc.header == ["a", "b", "y"] and doc.n_rows == 3
+    assert doc.paste(0, 0, "") == (0, 0) and doc.undo.can_redo  # nothing pasted, nothing pushed
+
+
+def test_load_cells_keeps_what_was_typed_and_checks_its_shape(doc):
+    doc.load_cells(["p", "q"], [INPUT, TARGET], [["1", "oops"], ["", "2"]])
+    assert doc.cells() == (("1", "oops"), ("", "2"))
+    assert doc.problems() == [(0, 1, "'oops' is not a number"), (1, 0, "empty cell")]
+    before = state(doc)
+    with pytest.raises(TableError, match="row 2 has 1 cells"):
+        doc.load_cells(["p", "q"], [INPUT, TARGET], [["1", "2"], ["3"]])
+    with pytest.raises(TableError, match="2 columns but 1 roles"):
+        doc.load_cells(["p", "q"], [INPUT], [["1", "2"]])
+    assert state(doc) == before
+
+
+def test_csv_text_keeps_what_was_typed(doc):
+    doc.set_cells([(0, 1, "oops, really")])
+    assert doc.to_csv_text().splitlines()[1] == '0,"oops, really",0'
+
+
+def test_an_empty_document_grows_by_pasting():
+    doc = TableDocument()
+    with pytest.raises(TableError, match="empty"):
+        doc.to_training_table()
+    doc.paste(0, 0, "1\t2\n3\t4")
+    doc.set_role(1, TARGET)
+    assert doc.to_training_table() == TrainingTable(("x1", "x2"), (INPUT, TARGET), np.array([[1, 2], [3, 4.0]]))
+
+
+def test_the_table_cannot_grow_past_the_cell_limit(monkeypatch):
+    monkeypatch.setattr("nnplayground.app.table_document.MAX_CELLS", 6)  # the core's limit, made small
+    doc = TableDocument()
+    doc.load_cells(["a", "y"], [INPUT, TARGET], [["1", "2"]] * 3)
+    before = state(doc)
+    for edit in (lambda: doc.insert_rows(0), lambda: doc.insert_column(0), lambda: doc.paste(3, 0, "1"),
+                 lambda: doc.load_cells(["a"], [INPUT], [["1"]] * 7)):
+        with pytest.raises(TableError, match=r"the table would have [789] cells; the limit is 6"):
+            edit()
+    assert state(doc) == before
+
+
+# -- what listeners hear ----------------------------------------------------------------------------
+def test_listeners_hear_which_cells_changed_or_that_the_structure_did(doc):
+    heard = []
+    doc.subscribe(heard.append)
+    doc.set_cells([(0, 1, "2"), (2, 0, "3")])
+    assert heard == [TableChange(CELLS, cells=((0, 1), (2, 0)))]
+    doc.paste(1, 1, "7\t8")  # inside the table: cells only
+    doc.rename_column(0, "A")
+    doc.set_role(1, TARGET)
+    doc.insert_rows(0)
+    assert heard[1:] == [TableChange(CELLS, cells=((1, 1), (1, 2))), TableChange(HEADER, columns=(0,)),
+                         TableChange(HEADER, columns=(1,)), TableChange(ABOUT_TO_RESET), TableChange(RESET)]
+    heard.clear()
+    doc.undo.undo()
+    doc.undo.undo()
+    doc.undo.clear()  # the history changed, the table did not
+    assert heard == [TableChange(ABOUT_TO_RESET), TableChange(RESET), TableChange(HEADER, columns=(1,))]
+
+
+def test_listeners_see_the_history_already_moved_and_a_new_version(doc):
+    seen = []
+    doc.subscribe(lambda change: seen.append((doc.version, doc.undo.can_undo, doc.undo.is_clean)))
+    start = doc.version
+    doc.set_cells([(0, 0, "4")])
+    doc.undo.undo()
+    assert seen == [(start + 1, True, False), (start + 2, False, True)]
+
+
+# -- every edit, undone and redone, at random -----------------------------------------------------------
+TEXTS = st.sampled_from(["1", "-2.5", "x", "", "nan", "3e2", "0", " 4 ", "inf", "1_0"])
+EDITS = st.one_of(
+    st.tuples(st.just("set_cells"), st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), TEXTS), min_size=1,
+                                              max_size=4)),
+    st.tuples(st.just("insert_rows"), st.floats(0, 1), st.integers(1, 3)),
+    st.tuples(st.just("remove_rows"), st.lists(st.floats(0, 1), min_size=1, max_size=3)),
+    st.tuples(st.just("insert_column"), st.floats(0, 1)),
+    st.tuples(st.just("remove_column"), st.floats(0, 1)),
+    st.tuples(st.just("rename_column"), st.floats(0, 1), st.sampled_from(["a", "b", "c", "y", " "])),
+    st.tuples(st.just("set_role"), st.floats(0, 1), st.sampled_from([INPUT, TARGET])),
+    st.tuples(st.just("paste"), st.floats(0, 1), st.floats(0, 1),
+              st.lists(st.lists(TEXTS, min_size=1, max_size=3), min_size=1, max_size=3)),
+    st.tuples(st.just("load_cells"), st.integers(0, 3), st.integers(1, 3), TEXTS),
+    st.tuples(st.just("load"), st.integers(1, 3)),
+)
+
+
+def at(fraction: float, n: int) -> int:
+    """A position among ``n`` chosen by a fraction in [0, 1]."""
+    return min(int(fraction * n), n - 1)
+
+
+def apply(doc: TableDocument, edit) -> None:
+    name, *args = edit
+    rows, cols = doc.n_rows, doc.n_columns
+    if name == "set_cells" and rows and cols:
+        doc.set_cells([(at(r, rows), at(c, cols), t) for r, c, t in args[0]])
+    elif name == "insert_rows":
+        doc.insert_rows(at(args[0], rows + 1), args[1])
+    elif name == "remove_rows" and rows:
+        doc.remove_rows([at(r, rows) for r in args[0]])
+    elif name == "insert_column" and cols < 6:
+        doc.insert_column(at(args[0], cols + 1))
+    elif name in ("remove_column", "rename_column", "set_role") and cols:
+        getattr(doc, name)(at(args[0], cols), *args[1:])
+    elif name == "paste" and rows < 12:
+        doc.paste(at(args[0], rows + 1), at(args[1], cols + 1), "\n".join("\t".join(line) for line in args[2]))
+    elif name == "load_cells":
+        n_rows, n_cols, text = args
+        doc.load_cells([f"c{i}" for i in range(n_cols)], [INPUT] * (n_cols - 1) + [TARGET],
+                       [[text] * n_cols for _ in range(n_rows)])
+    elif name == "load":
+        doc.load(TrainingTable(("p", "q"), (INPUT, TARGET), np.arange(2.0 * args[0]).reshape(-1, 2) / 3))
+
+
+def assert_numbers_are_a_fresh_parse(doc: TableDocument) -> None:
+    values, bad = parse_cells(doc.cells(), doc.n_columns)
+    assert doc.problems() == sorted((r, c, why) for (r, c), why in bad.items())
+    np.testing.assert_array_equal(doc.numbers(), values)  # NaN where a cell is bad, in both
+    if not bad and doc.n_rows and INPUT in doc.roles and TARGET in doc.roles:
+        assert doc.to_training_table() == TrainingTable.from_cells(doc.header, doc.cells(), doc.roles)
+    elif bad:
+        with pytest.raises(TableError):
+            doc.to_training_table()
+
+
+@given(st.lists(EDITS, max_size=25), st.lists(st.booleans(), max_size=25))
+def test_any_edits_undo_to_the_start_and_redo_to_the_end(edits, undo_midway):
+    doc = TableDocument(TrainingTable.from_csv_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n"))
+    start = state(doc)
+    for edit, back in zip(edits, undo_midway + [False] * len(edits)):
+        apply(doc, edit)
+        assert_numbers_are_a_fresh_parse(doc)
+        if back and doc.undo.can_undo:  # undo then redo in the middle: the same table again
+            after = state(doc)
+            doc.undo.undo()
+            assert_numbers_are_a_fresh_parse(doc)
+            doc.undo.redo()
+            assert state(doc) == after
+    end, done = state(doc), doc.undo.index
+    while doc.undo.can_undo:
+        doc.undo.undo()
+        assert_numbers_are_a_fresh_parse(doc)
+    assert state(doc) == start
+    while doc.undo.can_redo:
+        doc.undo.redo()
+        assert_numbers_are_a_fresh_parse(doc)
+    assert state(doc) == end and doc.undo.index == done
