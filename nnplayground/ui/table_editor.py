@@ -1,4 +1,6 @@
-"""The table editor: a view over TableModel with row/column tools, header menus, copy and paste."""
+"""The table editor: a view over TableModel with row/column tools, header menus, copy and paste.
+
+Every edit goes to the model's document (the one owner of the table); the view follows its changes."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -7,7 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QInputDialog, QMenu, QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
-from ..core.table import INPUT, TARGET
+from ..core.table import INPUT, TARGET, TableError
 from .table_model import TableModel
 
 
@@ -15,6 +17,7 @@ class TableEditor(QWidget):
     def __init__(self, model: TableModel, parent=None):
         super().__init__(parent)
         self.model = model
+        self.document = model.document
         self.view = QTableView()
         self.view.setObjectName("tableView")
         self.view.setModel(model)
@@ -71,29 +74,29 @@ class TableEditor(QWidget):
 
     def add_row(self):
         row, _ = self._current()
-        self.model.insert_rows(row + 1)
-        self.view.setCurrentIndex(self.model.index(row + 1, 0))
+        if self._edit(self.document.insert_rows, row + 1):
+            self.view.setCurrentIndex(self.model.index(row + 1, 0))
 
     def remove_rows(self):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()} or {self._current()[0]})
         if rows and rows[0] >= 0:
-            self.model.remove_rows(rows)
+            self.document.remove_rows(rows)
 
     def add_column(self):
         column = max(self._current()[1], 0)
         # a new input goes before the first target, so inputs stay together on the left
-        targets = [c for c, r in enumerate(self.model.roles) if r == TARGET]
-        self.model.insert_column(min(column + 1, targets[0]) if targets else column + 1)
+        targets = [c for c, r in enumerate(self.document.roles) if r == TARGET]
+        self._edit(self.document.insert_column, min(column + 1, targets[0]) if targets else column + 1)
 
     def remove_column(self, column: int | None = None):
         column = self._current()[1] if column is None or column is False else column
         if 0 <= column < self.model.columnCount():
-            self.model.remove_column(column)
+            self.document.remove_column(column)
 
     def ask_rename(self, column: int):
-        name, ok = QInputDialog.getText(self, "Rename column", "Name:", text=self.model.header[column])
+        name, ok = QInputDialog.getText(self, "Rename column", "Name:", text=self.document.header[column])
         if ok:
-            problem = self.model.rename_column(column, name)
+            problem = self.document.rename_column(column, name)
             if problem:
                 self.window().statusBar().showMessage(f"Not renamed: {problem}", 6000)
 
@@ -102,12 +105,13 @@ class TableEditor(QWidget):
         if column < 0:
             return
         menu = QMenu(self)
-        role = self.model.roles[column]
+        role = self.document.roles[column]
         make = menu.addAction("Make it a target" if role == INPUT else "Make it an input")
-        make.triggered.connect(lambda: self.model.set_role(column, TARGET if role == INPUT else INPUT))
+        make.triggered.connect(lambda: self.document.set_role(column, TARGET if role == INPUT else INPUT))
         menu.addAction("Rename…").triggered.connect(lambda: self.ask_rename(column))
         menu.addSeparator()
-        menu.addAction("Add input column").triggered.connect(lambda: self.model.insert_column(column + 1))
+        menu.addAction("Add input column").triggered.connect(
+            lambda: self._edit(self.document.insert_column, column + 1))
         menu.addAction("Remove column").triggered.connect(lambda: self.remove_column(column))
         menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
 
@@ -117,11 +121,25 @@ class TableEditor(QWidget):
             menu.addSeparator() if a is None else menu.addAction(a)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
+    def _edit(self, edit, *args) -> bool:
+        """Run ``edit(*args)``; False, said in the status bar, when the document refuses it (a table that
+        would grow past its limit)."""
+        try:
+            edit(*args)
+        except TableError as exc:
+            self.window().statusBar().showMessage(f"Not done: {exc}", 6000)
+            return False
+        return True
+
     # -- clipboard ------------------------------------------------------------------------------
     def paste(self, text: str | None = None):
         text = QGuiApplication.clipboard().text() if text is None or text is False else text
         row, column = self._current()
-        rows, cols = self.model.paste(max(row, 0), max(column, 0), text)
+        try:
+            rows, cols = self.document.paste(max(row, 0), max(column, 0), text)
+        except TableError as exc:
+            self.window().statusBar().showMessage(f"Not pasted: {exc}", 6000)
+            return
         if rows:
             self.window().statusBar().showMessage(f"Pasted {rows} × {cols} cells", 4000)
 
@@ -131,5 +149,5 @@ class TableEditor(QWidget):
             return
         rows = sorted({i.row() for i in indexes})
         cols = sorted({i.column() for i in indexes})
-        text = "\n".join("\t".join(self.model.cell(r, c) for c in cols) for r in rows)
+        text = "\n".join("\t".join(self.document.cell(r, c) for c in cols) for r in rows)
         QGuiApplication.clipboard().setText(text)

@@ -1,124 +1,129 @@
-"""The table editor's model: what the user types is kept, every change can be undone."""
-import numpy as np
+"""The Qt adapter over the table document: views see the cells, their colours and marks, and follow every
+change; edits typed in a view reach the document and can be undone from the Edit menu."""
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtTest import QAbstractItemModelTester
 
+from nnplayground.app.table_document import TableDocument
 from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
-from nnplayground.core.table import cell_problem
-from nnplayground.ui.table_model import TableModel
+from nnplayground.ui.table_model import TableModel, undo_actions
 
 
 @pytest.fixture
-def model(qtbot):
-    m = TableModel()
-    m.load(TrainingTable.from_csv_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n"))
-    m.undo_stack.clear()
+def doc():
+    return TableDocument(TrainingTable.from_csv_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n"))
+
+
+@pytest.fixture
+def model(doc, qtbot):
+    m = TableModel(doc)
+    QAbstractItemModelTester(m, QAbstractItemModelTester.FailureReportingMode.Fatal)  # Qt's own model checks
     return m
 
 
 def cells(m):
-    return [[m.cell(r, c) for c in range(m.columnCount())] for r in range(m.rowCount())]
+    return [[m.data(m.index(r, c)) for c in range(m.columnCount())] for r in range(m.rowCount())]
 
 
-def test_edits_undo_and_redo(model):
+def test_edits_in_a_view_reach_the_document_and_undo(model, doc):
     before = cells(model)
     assert model.setData(model.index(1, 1), " 2.5 ")
-    assert model.cell(1, 1) == "2.5"
-    model.undo_stack.undo()
+    assert doc.cell(1, 1) == "2.5" and model.data(model.index(1, 1), Qt.EditRole) == "2.5"
+    assert doc.undo.undo_text == "Edit cell"
+    doc.undo.undo()
     assert cells(model) == before
-    model.undo_stack.redo()
-    assert model.cell(1, 1) == "2.5"
+    doc.undo.redo()
+    assert model.data(model.index(1, 1)) == "2.5"
     assert not model.setData(model.index(1, 1), "2.5")  # no change, no undo step
-    assert model.undo_stack.count() == 1
+    assert doc.undo.count == 1
 
 
-def test_bad_cells_are_kept_marked_and_listed(model):
+def test_bad_cells_are_coloured_and_explained(model, doc):
     model.setData(model.index(0, 0), "x")
     model.setData(model.index(2, 2), "")
-    assert model.problems() == [(0, 0, "'x' is not a number"), (2, 2, "empty cell")]
     assert model.data(model.index(0, 0), Qt.BackgroundRole) is not None
     assert model.data(model.index(1, 0), Qt.BackgroundRole) is None
+    assert model.data(model.index(0, 0), Qt.ToolTipRole) == "Row 1, column 'a': 'x' is not a number"
+    assert model.data(model.index(2, 2), Qt.ToolTipRole) == "Row 3, column 'y': empty cell"
+    assert model.data(model.index(1, 0), Qt.ToolTipRole) is None
     with pytest.raises(TableError, match="row 1, column 'a'"):
-        model.to_training_table()
+        doc.to_training_table()
 
 
-def test_rows_and_columns_are_added_removed_and_undone(model):
-    model.insert_rows(1, 2)
-    assert model.rowCount() == 5 and cells(model)[1] == ["0", "0", "0"]
-    model.remove_rows([0, 1])
-    assert model.rowCount() == 3
-    model.insert_column(2)
-    assert model.header == ["a", "b", "x1", "y"] and model.roles == [INPUT, INPUT, INPUT, TARGET]
-    model.remove_column(0)
-    assert model.header == ["b", "x1", "y"]
-    for _ in range(4):
-        model.undo_stack.undo()
-    assert model.header == ["a", "b", "y"] and model.rowCount() == 3
-
-
-def test_roles_and_names(model):
-    model.set_role(0, TARGET)
-    table = model.to_training_table()
-    assert table.target_columns == ("a", "y") and table.input_columns == ("b",)
+def test_headers_mark_roles(model, doc):
+    assert [model.headerData(c, Qt.Horizontal) for c in range(3)] == ["a (in)", "b (in)", "y (target)"]
+    assert model.headerData(2, Qt.Horizontal, Qt.FontRole).bold()
+    assert model.headerData(0, Qt.Horizontal, Qt.FontRole) is None
+    assert model.headerData(1, Qt.Vertical) == "2"
+    doc.set_role(0, TARGET)
     assert model.headerData(0, Qt.Horizontal) == "a (target)"
-    assert model.rename_column(1, "y") == "there is already a column named 'y'"
-    assert model.rename_column(1, "  ") == "a column needs a name"
-    assert model.rename_column(1, "bee") is None and model.header[1] == "bee"
-    model.undo_stack.undo()
-    assert model.header[1] == "b"
 
 
-def test_paste_a_spreadsheet_block_grows_the_table(model):
-    rows, cols = model.paste(2, 1, "5\t6\t7\r\n8\t9\t10\r\n")
-    assert (rows, cols) == (2, 3)
-    assert model.header == ["a", "b", "y", "x1"]
-    assert cells(model)[2] == ["1", "5", "6", "7"] and cells(model)[3] == ["0", "8", "9", "10"]
-    model.undo_stack.undo()
-    assert model.header == ["a", "b", "y"] and model.rowCount() == 3
-    assert model.paste(0, 0, "") == (0, 0)
+def test_a_cell_edit_repaints_that_cell_only(model, doc, qtbot):
+    with qtbot.waitSignal(model.dataChanged, timeout=100) as changed:
+        doc.set_cells([(1, 0, "4"), (2, 1, "5")])
+    top_left, bottom_right = changed.args[:2]
+    assert (top_left.row(), top_left.column(), bottom_right.row(), bottom_right.column()) == (1, 0, 2, 1)
 
 
-def test_csv_text_keeps_what_was_typed(model):
-    model.setData(model.index(0, 1), "oops, really")
-    assert model.to_csv_text().splitlines()[1] == '0,"oops, really",0'
+def test_rows_and_columns_coming_and_going_reset_the_views(model, doc, qtbot):
+    with qtbot.waitSignals([model.modelAboutToBeReset, model.modelReset], timeout=100):
+        doc.insert_rows(1, 2)
+    assert model.rowCount() == 5 and cells(model)[1] == ["0", "0", "0"]
+    doc.insert_column(2)
+    assert model.columnCount() == 4 and model.headerData(2, Qt.Horizontal) == "x1 (in)"
+    with qtbot.waitSignal(model.modelReset, timeout=100):
+        doc.undo.undo()
+    assert model.columnCount() == 3
 
 
-def test_table_changed_fires_once_per_change(model, qtbot):
+def test_a_rename_repaints_the_header_without_a_reset(model, doc, qtbot):
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    with qtbot.waitSignal(model.headerDataChanged, timeout=100) as changed:
+        assert doc.rename_column(1, "bee") is None
+    assert changed.args == [Qt.Horizontal, 1, 1] and resets == []
+    assert model.headerData(1, Qt.Horizontal) == "bee (in)"
+
+
+def test_table_changed_fires_once_per_change(model, doc, qtbot):
     with qtbot.waitSignal(model.tableChanged, timeout=100):
         model.setData(model.index(0, 0), "3")
     seen = []
     model.tableChanged.connect(lambda: seen.append(1))
-    model.paste(0, 0, "1\t2\n3\t4")
-    assert seen == [1]
+    doc.paste(0, 0, "1\t2\n3\t4")
+    doc.paste(2, 2, "1\t2\n3\t4")  # grows the table
+    doc.undo.undo()
+    doc.undo.clear()  # the history changed, the table did not
+    assert seen == [1, 1, 1]
 
 
-def test_incremental_checks_always_equal_a_fresh_parse(model):
-    """The model keeps numbers and bad cells up to date cell by cell; whatever the edits, undos and
-    structural changes, they must equal parsing every cell again."""
-    rng = np.random.default_rng(7)
-    texts = ["1", "-2.5", "x", "", "nan", "3e2", "0"]
-    for step in range(300):
-        rows, cols = model.rowCount(), model.columnCount()
-        op = rng.integers(9)
-        if op <= 3 and rows:
-            cell = model.index(int(rng.integers(rows)), int(rng.integers(cols)))
-            model.setData(cell, texts[rng.integers(len(texts))])
-        elif op == 4:
-            model.insert_rows(int(rng.integers(rows + 1)), int(rng.integers(1, 3)))
-        elif op == 5 and rows > 1:
-            model.remove_rows([int(rng.integers(rows))])
-        elif op == 6 and cols < 6:
-            model.insert_column(int(rng.integers(cols)))
-        elif op == 7 and model.undo_stack.canUndo():
-            model.undo_stack.undo()
-        elif op == 8 and model.undo_stack.canRedo():
-            model.undo_stack.redo()
-        cells = model.cells()
-        fresh = [(r, c, p) for r, row in enumerate(cells) for c, t in enumerate(row) if (p := cell_problem(t))]
-        assert model.problems() == fresh, step
-        if not fresh and cells:
-            expected = TrainingTable.from_cells(model.header, [list(r) for r in cells], model.roles)
-            assert model.to_training_table() == expected, step
-        elif fresh:
-            with pytest.raises(TableError):
-                model.to_training_table()
+def test_undo_actions_follow_the_history(doc, qtbot):
+    owner = QObject()
+    undo, redo = undo_actions(doc.undo, owner)
+    assert (undo.text(), undo.isEnabled(), redo.text(), redo.isEnabled()) == ("Undo", False, "Redo", False)
+    doc.insert_rows(0)
+    assert (undo.text(), undo.isEnabled()) == ("Undo Add row", True)
+    undo.trigger()
+    assert doc.n_rows == 3 and (undo.isEnabled(), redo.text(), redo.isEnabled()) == (False, "Redo Add row", True)
+    redo.trigger()
+    assert doc.n_rows == 4
+
+
+def test_a_deleted_model_or_menu_no_longer_listens(doc, qtbot):
+    owner = QObject()
+    undo, _ = undo_actions(doc.undo, owner)
+    model = TableModel(doc, owner)
+    shiboken6.delete(owner)  # its children, the model and the actions, go with it
+    assert not shiboken6.isValid(model) and not shiboken6.isValid(undo)
+    doc.insert_rows(0)  # would raise "Internal C++ object already deleted" if they still listened
+    doc.undo.undo()
+    assert doc.n_rows == 3
+
+
+def test_two_views_of_one_document_agree(doc, qtbot):
+    first, second = TableModel(doc), TableModel(doc)
+    first.setData(first.index(0, 2), "9")
+    doc.insert_column(0, "z", INPUT)
+    assert cells(first) == cells(second) and second.data(second.index(0, 3)) == "9"
