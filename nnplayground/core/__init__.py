@@ -4,11 +4,13 @@ Pure NumPy; nothing here imports Qt, so scripts and the CLI use it alone.
 """
 from .activations import ACTIVATIONS
 from .config import TrainingConfig
+from .fileio import SaveError
 from .explain import ParameterExplanation, explain_parameter
 from .surface import Surface, SurfaceSpec, decision_surface
 from .losses import LOSSES
 from .network import INITS, Network, Trace
-from .table import INPUT, TARGET, TableError, TrainingTable
+from .session import Session, SessionFileError, load_session, save_session
+from .table import INPUT, TARGET, LoadCancelled, TableError, TrainingTable
 from .trainer import PHASES, DivergenceError, PhaseResult, Snapshot, Trainer
 from .weights_io import WeightsFile, WeightsFileError, load_weights, save_weights
 
@@ -17,4 +19,5 @@ __all__ = [
     "Network", "Trace", "TrainingConfig", "Trainer", "PhaseResult", "Snapshot", "DivergenceError",
     "TrainingTable", "TableError", "ParameterExplanation", "explain_parameter",
     "Surface", "SurfaceSpec", "decision_surface", "WeightsFile", "WeightsFileError", "load_weights", "save_weights",
+    "Session", "SessionFileError", "load_session", "save_session", "SaveError", "LoadCancelled",
 ]

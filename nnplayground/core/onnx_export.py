@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from .fileio import atomic_write
 from .network import Network
 
 OPSET = 17
@@ -32,6 +33,7 @@ def to_onnx(network: Network, loss: str = "sse", dtype: str = "float32"):
         raise OnnxExportError(f"dtype must be float32 or float64, got {dtype!r}")
     if not all(np.isfinite(p).all() for p in (*network.weights, *network.biases)):
         raise OnnxExportError("the network has NaN or infinite weights; there is nothing sound to export")
+    _check_range(network, dtype)
     elem = TensorProto.FLOAT if dtype == "float32" else TensorProto.DOUBLE
     nodes, initializers = [], []
     current = "X"
@@ -64,7 +66,20 @@ def to_onnx(network: Network, loss: str = "sse", dtype: str = "float32"):
     return model
 
 
+def _check_range(network: Network, dtype: str) -> None:
+    """float32 holds up to ±3.4e38: a larger (finite, float64) weight would be written as infinity."""
+    limit = float(np.finfo(dtype).max)
+    for kind, arrays in (("weights", network.weights), ("biases", network.biases if network.use_bias else ())):
+        for l, values in enumerate(arrays, start=1):
+            largest = float(np.abs(values).max(initial=0.0))
+            if largest > limit:
+                raise OnnxExportError(
+                    f"layer {l}'s {kind} reach {largest:.3g}, beyond what {dtype} can hold (±{limit:.3g}); "
+                    "export as float64, or retrain with a smaller learning rate"
+                )
+
+
 def save_onnx(network: Network, path: str | os.PathLike, loss: str = "sse", dtype: str = "float32") -> None:
-    model = to_onnx(network, loss, dtype)
-    with open(path, "wb") as fh:
-        fh.write(model.SerializeToString())
+    """Write atomically: on any failure (:class:`~.fileio.SaveError`) the old file is untouched."""
+    data = to_onnx(network, loss, dtype).SerializeToString()
+    atomic_write(path, lambda fh: fh.write(data))

@@ -1,29 +1,39 @@
 """A whole session in one file: the table as typed, the settings, the weights, the loss history.
 
-The file is a zip of NumPy arrays (``.npz``) plus a JSON record, read with ``allow_pickle=False``
-and checked entirely before anything uses it: a damaged or foreign file raises
-:class:`SessionFileError` and changes nothing.
+The file is a zip of NumPy arrays (``.npz``) plus a JSON record. Saving is atomic (:mod:`.fileio`).
+Loading never unpickles, reads each array only after its type and declared shape have been checked
+against the record, and checks everything before anything uses it: a damaged or foreign file raises
+:class:`SessionFileError`, naming the file, and changes nothing.
+
+A session may hold no weights (a network not trained yet, or one whose settings wait for Reset);
+``settings`` then records what the settings panel showed, if it differed from the network's config.
 """
 from __future__ import annotations
 
 import json
 import os
-import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .config import TrainingConfig
+from .config import CONSTRAINTS, TrainingConfig
+from .fileio import (
+    MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, check_layers, layer_shapes, open_regular_file,
+    parse_json,
+)
 from .table import INPUT, TARGET
 
 FORMAT = "nnplayground-session"
 VERSION = 1
 SUFFIX = ".nnpsession"
+MAX_HISTORY = CONSTRAINTS["iterations"].high  # losses: one per iteration, as many as a run may have
+MAX_METADATA_CHARS = 64 << 20  # the cells as typed: a table of the largest size a CSV may have, and room
+MAX_SESSION_BYTES = 4 * MAX_METADATA_CHARS + 8 * (MAX_PARAMETERS + MAX_HISTORY) + (1 << 20)
 
 
 class SessionFileError(ValueError):
-    pass
+    """A session file that cannot be read (or a session that could not be read back once saved)."""
 
 
 @dataclass(frozen=True)
@@ -31,92 +41,135 @@ class Session:
     columns: tuple[str, ...]
     roles: tuple[str, ...]
     cells: tuple[tuple[str, ...], ...]  # the table exactly as typed, bad cells included
-    config: TrainingConfig
-    weights: tuple[np.ndarray, ...]
+    config: TrainingConfig  # the network's settings
+    weights: tuple[np.ndarray, ...]  # () when there is no trained network to keep
     biases: tuple[np.ndarray, ...]
     history: np.ndarray  # loss per completed iteration
+    settings: TrainingConfig | None = None  # the settings panel's, when they differ and wait for Reset
 
     @property
     def iteration(self) -> int:
         return int(self.history.size)
 
+    def layer_sizes(self) -> list[int]:
+        return [self.roles.count(INPUT), *self.config.hidden, self.roles.count(TARGET)]
+
 
 def save_session(path: str | os.PathLike, session: Session, compress: bool = True) -> None:
-    """Write atomically: a crash mid-write leaves the previous file whole. ``compress=False`` is
-    several times faster (an autosave every few seconds must not hold up the window)."""
+    """Write atomically: on any failure (:class:`~.fileio.SaveError`) the previous file is whole.
+    ``compress=False`` is several times faster (an autosave must not hold up the window).
+
+    A session that could not be opened again is refused (SessionFileError) instead of written."""
     path = Path(path)
+    weights = [np.asarray(w, dtype=np.float64) for w in session.weights]
+    biases = [np.asarray(b, dtype=np.float64) for b in session.biases]
+    history = np.asarray(session.history, dtype=np.float64)
+    _check(f"cannot save {path.name}", session.columns, session.roles, session.cells, session.config,
+           weights, biases, history)
     meta = {
         "format": FORMAT, "version": VERSION,
         "columns": list(session.columns), "roles": list(session.roles),
         "cells": [list(r) for r in session.cells],
-        "config": {**asdict(session.config), "hidden": list(session.config.hidden)},
+        "config": session.config.to_dict(),
         "layers": len(session.weights),
     }
-    arrays = {f"W{l}": w for l, w in enumerate(session.weights)}
-    arrays.update({f"b{l}": b for l, b in enumerate(session.biases)})
-    tmp = path.with_name(path.name + ".part")
+    if session.settings is not None:
+        meta["settings"] = session.settings.to_dict()
+    arrays = {f"W{l}": w for l, w in enumerate(weights)}
+    arrays.update({f"b{l}": b for l, b in enumerate(biases)})
     write = np.savez_compressed if compress else np.savez
-    with open(tmp, "wb") as fh:
-        write(fh, metadata=np.array(json.dumps(meta)), history=np.asarray(session.history, float), **arrays)
-    os.replace(tmp, path)
+    atomic_write(path, lambda fh: write(fh, metadata=np.array(json.dumps(meta)), history=history, **arrays))
 
 
 def load_session(path: str | os.PathLike) -> Session:
+    """The session in ``path``, checked entirely; :class:`SessionFileError` for whatever is wrong."""
     path = Path(path)
+    try:
+        return _read(path)
+    except FileReadError as exc:
+        raise SessionFileError(str(exc)) from None
+
+
+def _read(path: Path) -> Session:
     name = path.name
+    with open_regular_file(path, MAX_SESSION_BYTES) as fh, NpzArchive(fh, name, MAX_SESSION_BYTES,
+                                                                      "a session file") as npz:
+        if "metadata" not in npz.names:
+            raise SessionFileError(f"{name} is not an nnplayground session")
+        meta = parse_json(npz.text("metadata", MAX_METADATA_CHARS), f"{name}'s record")
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise SessionFileError(f"{name} is not an nnplayground session")
+        version = meta.get("version")
+        if type(version) is not int or version != VERSION:
+            raise SessionFileError(f"{name} is session format {version!r:.40}; this app reads {VERSION}")
+        columns, roles, cells = _table(name, meta)
+        config = _config(name, meta.get("config"), "settings")
+        settings = None if meta.get("settings") is None else _config(name, meta["settings"], "waiting settings")
+        layers = meta.get("layers")
+        if type(layers) is not int or layers < 0:
+            raise SessionFileError(f"{name}: its number of weight layers must be a whole number, got {layers!r:.40}")
+        sizes = [roles.count(INPUT), *config.hidden, roles.count(TARGET)]
+        if layers:
+            _check_sizes(name, sizes, layers)
+            shapes = layer_shapes(sizes)
+            weights = tuple(npz.array(f"W{l}", w) for l, (w, _) in enumerate(shapes))
+            biases = tuple(npz.array(f"b{l}", b) for l, (_, b) in enumerate(shapes))
+        else:
+            weights = biases = ()
+            if npz.shape("history") != (0,):  # checked before reading: its losses belong to no weights
+                raise SessionFileError(f"{name}: it has a loss history but no weights")
+        history = npz.array("history", max_size=MAX_HISTORY, ndim=1)
+    _check(name, columns, roles, cells, config, weights, biases, history)
+    return Session(columns, roles, cells, config, weights, biases, history, settings)
+
+
+def _table(name: str, meta: dict) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    columns, roles, cells = meta.get("columns"), meta.get("roles"), meta.get("cells")
+    if not isinstance(columns, list) or not all(type(c) is str for c in columns):
+        raise SessionFileError(f"{name}: the table's column names must be a list of texts")
+    if not isinstance(roles, list) or not all(type(r) is str for r in roles):
+        raise SessionFileError(f"{name}: the table's column roles must be a list of texts")
+    if not isinstance(cells, list) or not all(isinstance(row, list) for row in cells):
+        raise SessionFileError(f"{name}: the table's cells must be a list of rows")
+    if not all(type(c) is str for row in cells for c in row):
+        raise SessionFileError(f"{name}: every cell of the table must be text, as it was typed")
+    return tuple(columns), tuple(roles), tuple(tuple(row) for row in cells)
+
+
+def _config(name: str, record, what: str) -> TrainingConfig:
     try:
-        if not path.is_file():
-            raise SessionFileError(f"cannot read {name}: no such file")
-        if not zipfile.is_zipfile(path):  # np.load would try anything else as a pickle
-            raise SessionFileError(f"{name} is damaged or not a session file")
-        with np.load(path, allow_pickle=False) as npz:
-            if "metadata" not in npz.files:
-                raise SessionFileError(f"{name} is not an nnplayground session")
-            meta = json.loads(str(npz["metadata"]))
-            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-                raise SessionFileError(f"{name} is not an nnplayground session")
-            if meta.get("version") != VERSION:
-                raise SessionFileError(f"{name} is session format {meta.get('version')!r}; this app reads {VERSION}")
-            n = int(meta["layers"])
-            weights = tuple(np.array(npz[f"W{l}"], dtype=float) for l in range(n))
-            biases = tuple(np.array(npz[f"b{l}"], dtype=float) for l in range(n))
-            history = np.array(npz["history"], dtype=float)
-    except SessionFileError:
-        raise
-    except OSError as exc:
-        raise SessionFileError(f"cannot read {name}: {exc.strerror or exc}") from None
+        return TrainingConfig.from_dict(record)
     except ValueError as exc:
-        if "pickle" in str(exc):
-            raise SessionFileError(f"{name} holds pickled Python objects, which are never loaded") from None
-        raise SessionFileError(f"{name} is damaged or not a session: {exc}") from None
-    except (zipfile.BadZipFile, EOFError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise SessionFileError(f"{name} is damaged or not a session: {exc}") from None
-    return _check(name, meta, weights, biases, history)
+        raise SessionFileError(f"{name}: its {what} cannot be used: {exc}") from None
 
 
-def _check(name, meta, weights, biases, history) -> Session:
-    try:
-        columns = tuple(str(c) for c in meta["columns"])
-        roles = tuple(str(r) for r in meta["roles"])
-        cells = tuple(tuple(str(c) for c in row) for row in meta["cells"])
-        cfg = dict(meta["config"])
-        cfg["hidden"] = tuple(cfg["hidden"])
-        config = TrainingConfig(**cfg)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SessionFileError(f"{name}: its settings or table cannot be read ({exc})") from None
+def _check_sizes(name: str, sizes: list[int], layers: int) -> None:
+    if layers != len(sizes) - 1:
+        raise SessionFileError(f"{name}: {layers} weight layers for layer sizes {sizes}")
+    if sizes[0] < 1 or sizes[-1] < 1:
+        raise SessionFileError(f"{name}: it holds weights, but its table has no "
+                               f"{'input' if sizes[0] < 1 else 'target'} column for them")
+    n_parameters = sum((i + 1) * o for i, o in zip(sizes[:-1], sizes[1:]))
+    if n_parameters > MAX_PARAMETERS:
+        raise SessionFileError(f"{name}: layer sizes {sizes} mean {n_parameters:,} parameters; "
+                               f"at most {MAX_PARAMETERS:,} can be loaded")
+
+
+def _check(name: str, columns, roles, cells, config: TrainingConfig, weights, biases, history: np.ndarray) -> None:
+    """What a session must be to open: one role per column, rows as wide as the header, and weights
+    (if any) that fit the settings' hidden layers and the table's inputs and targets."""
     if len(columns) != len(roles) or any(r not in (INPUT, TARGET) for r in roles):
         raise SessionFileError(f"{name}: the table's columns and roles do not match")
     if any(len(row) != len(columns) for row in cells):
         raise SessionFileError(f"{name}: the table has a row of the wrong length")
-    sizes = [roles.count(INPUT), *config.hidden, roles.count(TARGET)]
-    if len(weights) != len(sizes) - 1:
-        raise SessionFileError(f"{name}: {len(weights)} weight layers for layer sizes {sizes}")
-    for l, (w, b) in enumerate(zip(weights, biases)):
-        if w.shape != (sizes[l], sizes[l + 1]) or b.shape != (sizes[l + 1],):
-            raise SessionFileError(f"{name}: layer {l + 1}'s weights are {w.shape}; layer sizes {sizes} need "
-                                   f"{(sizes[l], sizes[l + 1])}")
-        if not (np.isfinite(w).all() and np.isfinite(b).all()):
-            raise SessionFileError(f"{name}: layer {l + 1} holds NaN or infinity")
+    if weights or biases:
+        sizes = [list(roles).count(INPUT), *config.hidden, list(roles).count(TARGET)]
+        _check_sizes(name, sizes, len(weights))
+        try:
+            check_layers(name, sizes, weights, biases)
+        except FileReadError as exc:
+            raise SessionFileError(str(exc)) from None
+    elif history.size:
+        raise SessionFileError(f"{name}: it has a loss history of {history.size:,} iterations but no weights")
     if history.ndim != 1 or not np.isfinite(history).all():
         raise SessionFileError(f"{name}: the loss history is damaged")
-    return Session(columns, roles, cells, config, weights, biases, history)

@@ -12,14 +12,25 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
+
+from .fileio import FileReadError, atomic_write_text, describe_os_error, open_regular_file
 
 INPUT, TARGET = "input", "target"
 DELIMITERS = ",;\t"
 MAX_CSV_BYTES = 50 * 1024 * 1024
 MAX_CELLS = 5_000_000
+READ_CHUNK = 1 << 20  # bytes read between two progress reports and limit checks
+PARSE_CHUNK = 20_000  # rows parsed between two progress reports
+READ_SHARE = 0.4  # of the progress bar: reading and splitting the text; the rest is parsing the cells
+
+Progress = Callable[[float], "bool | None"]  # called with the fraction done; returning False cancels
+
+
+class LoadCancelled(Exception):
+    """Opening a table was cancelled by its ``progress`` callback; nothing was loaded."""
 
 
 class TableError(ValueError):
@@ -130,6 +141,7 @@ class TrainingTable:
         header: Sequence[str],
         rows: Sequence[Sequence[str]],
         roles: Sequence[str] | None = None,
+        progress: Progress | None = None,
     ) -> "TrainingTable":
         """Parse text cells; by default the last column is the target and the rest are inputs."""
         header = [h.strip() for h in header]
@@ -145,6 +157,8 @@ class TrainingTable:
             )
         data = np.empty((len(rows), len(header)))
         for r, row in enumerate(rows):
+            if progress is not None and r % PARSE_CHUNK == 0:
+                _report(progress, r / len(rows))
             if len(row) != len(header):
                 raise TableError(
                     f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
@@ -159,14 +173,20 @@ class TrainingTable:
         return cls(tuple(header), tuple(roles), data)
 
     @classmethod
-    def from_csv_text(cls, text: str, targets: Sequence[str] | None = None) -> "TrainingTable":
+    def from_csv_text(cls, text: str, targets: Sequence[str] | None = None,
+                      progress: Progress | None = None) -> "TrainingTable":
         """Read CSV text: a header row, then numbers; comma, semicolon or tab separated."""
         lines = [line for line in text.splitlines() if line.strip()]
         if not lines:
             raise TableError("the file is empty: expected a header row and at least one data row")
         delimiter = max(DELIMITERS, key=lines[0].count)
         try:
-            records = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter, strict=True))
+            records = []
+            reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter, strict=True)
+            for i, record in enumerate(reader):
+                if progress is not None and i % PARSE_CHUNK == 0:
+                    _report(progress, READ_SHARE + (1 - READ_SHARE) * 0.3 * i / len(lines))
+                records.append(record)
         except csv.Error as exc:
             raise TableError(f"not a readable CSV file: {exc}") from None
         header, rows = records[0], records[1:]
@@ -177,27 +197,26 @@ class TrainingTable:
             if missing:
                 raise TableError(f"no column named {missing[0]!r}; the columns are {', '.join(names)}")
             roles = [TARGET if n in targets else INPUT for n in names]
-        return cls.from_cells(header, rows, roles)
+        parse = None if progress is None else lambda f: progress(READ_SHARE + (1 - READ_SHARE) * (0.3 + 0.7 * f))
+        return cls.from_cells(header, rows, roles, parse)
 
     @classmethod
-    def from_csv(cls, path: str | os.PathLike, targets: Sequence[str] | None = None) -> "TrainingTable":
+    def from_csv(cls, path: str | os.PathLike, targets: Sequence[str] | None = None,
+                 progress: Progress | None = None) -> "TrainingTable":
+        """Read a CSV file: a regular file of at most :data:`MAX_CSV_BYTES` and :data:`MAX_CELLS` cells,
+        both checked while reading, so a table too large is refused before it is all read.
+
+        ``progress(fraction)`` is called as it goes; if it returns False, :class:`LoadCancelled` is raised.
+        """
         path = Path(path)
-        try:
-            size = path.stat().st_size
-            if size > MAX_CSV_BYTES:
-                raise TableError(
-                    f"{path.name} is {size / 2**20:.0f} MB; tables up to {MAX_CSV_BYTES // 2**20} MB can be opened"
-                )
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise TableError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raw = _read_csv_bytes(path, progress)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise TableError(f"{path.name} is not a UTF-8 text file") from None
         if "\x00" in text:
             raise TableError(f"{path.name} is not a text file")
-        return cls.from_csv_text(text, targets)
+        return cls.from_csv_text(text, targets, progress)
 
     # -- writing --------------------------------------------------------------------------------
     def to_csv_text(self, delimiter: str = ",") -> str:
@@ -209,7 +228,12 @@ class TrainingTable:
         return out.getvalue()
 
     def to_csv(self, path: str | os.PathLike, delimiter: str = ",") -> None:
-        Path(path).write_text(self.to_csv_text(delimiter), encoding="utf-8")
+        """Write atomically: on any failure (:class:`~.fileio.SaveError`) the old file is untouched."""
+        atomic_write_text(path, self.to_csv_text(delimiter))
+
+    def save_predictions_csv(self, path: str | os.PathLike, y_hat: np.ndarray) -> None:
+        """:meth:`predictions_csv_text`, written atomically."""
+        atomic_write_text(path, self.predictions_csv_text(y_hat))
 
     def predictions_csv_text(self, y_hat: np.ndarray) -> str:
         """Inputs, then for each target: its value, the prediction and the error ŷ − y."""
@@ -228,3 +252,56 @@ class TrainingTable:
                 row += [format_number(y[t]), format_number(p[t]), format_number(p[t] - y[t])]
             writer.writerow(row)
         return out.getvalue()
+
+
+def _report(progress: Progress, fraction: float) -> None:
+    if progress(min(max(fraction, 0.0), 1.0)) is False:
+        raise LoadCancelled("cancelled")
+
+
+def _read_csv_bytes(path: Path, progress: Progress | None) -> bytes:
+    """The file's bytes, read in chunks; the cells so far (lines × the header's columns) are counted
+    as it goes, so an oversized table stops being read as soon as it is one."""
+    try:
+        fh = open_regular_file(path, MAX_CSV_BYTES, what="tables")
+    except FileReadError as exc:
+        raise TableError(str(exc)) from None
+    chunks: list[bytes] = []
+    total, lines, columns = 0, 0, None
+    with fh:
+        size = max(os.fstat(fh.fileno()).st_size, 1)
+        while True:
+            try:
+                chunk = fh.read(READ_CHUNK)
+            except OSError as exc:
+                raise TableError(f"cannot read {path.name}: {describe_os_error(exc)}") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_CSV_BYTES:
+                raise TableError(f"{path.name} grew beyond {MAX_CSV_BYTES // 2**20} MB while it was read")
+            if columns is None and (b"\n" in chunk or b"\r" in chunk):
+                columns = _header_width(b"".join(chunks))
+            # blank lines are skipped by the parser: count a run of line breaks once
+            lines += chunk.count(b"\n") - chunk.count(b"\n\n") - chunk.count(b"\n\r\n")
+            if columns and (lines - 1) * columns > MAX_CELLS:
+                raise TableError(f"{path.name} has more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}")
+            if progress is not None:
+                _report(progress, READ_SHARE * total / size)
+    return b"".join(chunks)
+
+
+def _header_width(start: bytes) -> int | None:
+    """Columns in the first non-blank line, once it has been read whole (None until then)."""
+    text = start.decode("utf-8-sig", errors="replace")
+    for line in text.splitlines(keepends=True):
+        if not line.endswith(("\n", "\r")):
+            return None
+        if line.strip():
+            delimiter = max(DELIMITERS, key=line.count)
+            try:
+                return len(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter)))
+            except (csv.Error, StopIteration):
+                return 0  # the parser will say what is wrong
+    return None

@@ -1,24 +1,34 @@
 """Weight files: ``.npz`` (arrays plus a JSON metadata record) and ``.json`` (human-readable).
 
-Both carry the same record: layer sizes, activations, loss, bias flag and format version. Loading
-never unpickles and never touches a network until the whole file has been checked against it.
+Both carry the same record: layer sizes, activations, loss, bias flag and format version. Saving is
+atomic (:mod:`.fileio`). Loading never unpickles, checks every array's type and declared shape
+against the record before reading it, and never touches a network until the whole file has been
+checked; whatever is wrong raises :class:`WeightsFileError`, naming the file.
 """
 from __future__ import annotations
 
 import json
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .fileio import (
+    MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, atomic_write_text, check_layers, layer_shapes,
+    open_regular_file, parse_json, read_regular_file,
+)
+from .losses import LOSSES
 from .network import Network
 
 FORMAT = "nnplayground-weights"
 VERSION = 1
 EXTENSIONS = (".npz", ".json")
+MAX_LAYERS = 64  # weight layers; the settings allow 32 hidden layers, a script may build a few more
+MAX_METADATA_CHARS = 1 << 20
+MAX_NPZ_BYTES = 8 * MAX_PARAMETERS + 4 * MAX_METADATA_CHARS + (1 << 20)  # the arrays, stored, plus zip headers
+MAX_JSON_BYTES = 128 << 20  # about 6 million parameters written out as text
 
 
 class WeightsFileError(ValueError):
@@ -64,121 +74,119 @@ def _metadata(network: Network, loss: str) -> dict:
 
 
 def save_weights(network: Network, path: str | os.PathLike, loss: str = "sse") -> None:
+    """Write atomically: on any failure (:class:`~.fileio.SaveError`) the old file is untouched."""
     path = Path(path)
-    params = list(network.weights) + list(network.biases)
-    if not all(np.isfinite(p).all() for p in params):
+    suffix = path.suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise WeightsFileError(f"unknown weights format {path.suffix!r}; use .npz or .json")
+    if loss not in LOSSES:
+        raise WeightsFileError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    if not all(np.isfinite(p).all() for p in (*network.weights, *network.biases)):
         raise WeightsFileError("the network has NaN or infinite weights; there is nothing sound to save")
     meta = _metadata(network, loss)
-    suffix = path.suffix.lower()
     if suffix == ".npz":
         arrays = {f"W{l}": w for l, w in enumerate(network.weights)}
         arrays.update({f"b{l}": b for l, b in enumerate(network.biases)})
-        with open(path, "wb") as fh:
-            np.savez(fh, metadata=np.array(json.dumps(meta)), **arrays)
-    elif suffix == ".json":
+        atomic_write(path, lambda fh: np.savez(fh, metadata=np.array(json.dumps(meta)), **arrays))
+    else:
         meta["weights"] = [w.tolist() for w in network.weights]
         meta["biases"] = [b.tolist() for b in network.biases]
-        path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    else:
-        raise WeightsFileError(f"unknown weights format {path.suffix!r}; use .npz or .json")
+        atomic_write_text(path, json.dumps(meta, indent=1) + "\n")
 
 
 def load_weights(path: str | os.PathLike) -> WeightsFile:
+    """The file's network, checked entirely; :class:`WeightsFileError` for whatever is wrong with it."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
         raise WeightsFileError(f"unknown weights format {path.suffix!r}; use .npz or .json")
     try:
-        if suffix == ".npz":
-            meta, weights, biases = _read_npz(path)
-        else:
-            meta, weights, biases = _read_json(path)
-    except WeightsFileError:
-        raise
-    except OSError as exc:
-        raise WeightsFileError(f"cannot read {path.name}: {exc.strerror or exc}") from None
-    return _check(path.name, meta, weights, biases)
+        return _read_npz(path) if suffix == ".npz" else _read_json(path)
+    except FileReadError as exc:
+        raise WeightsFileError(str(exc)) from None
 
 
-def _read_npz(path: Path):
-    if not path.is_file():
-        raise WeightsFileError(f"cannot read {path.name}: no such file")
-    if not zipfile.is_zipfile(path):  # np.load would try anything else as a pickle
-        raise WeightsFileError(f"{path.name} is damaged or not a weights file")
+def _read_npz(path: Path) -> WeightsFile:
+    name = path.name
+    with open_regular_file(path, MAX_NPZ_BYTES) as fh, NpzArchive(fh, name, MAX_NPZ_BYTES, "a weights file") as npz:
+        if "metadata" not in npz.names:
+            raise WeightsFileError(f"{name} is not an nnplayground weights file (no metadata)")
+        meta = parse_json(npz.text("metadata", MAX_METADATA_CHARS), f"{name}'s metadata")
+        sizes, acts, loss, use_bias = _check_record(name, meta)
+        shapes = layer_shapes(sizes)
+        weights = tuple(npz.array(f"W{l}", w) for l, (w, _) in enumerate(shapes))
+        biases = tuple(npz.array(f"b{l}", b) for l, (_, b) in enumerate(shapes))
+    check_layers(name, sizes, weights, biases)
+    return WeightsFile(tuple(sizes), tuple(acts), loss, use_bias, weights, biases)
+
+
+def _read_json(path: Path) -> WeightsFile:
+    name = path.name
+    raw = read_regular_file(path, MAX_JSON_BYTES)
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            names = set(npz.files)
-            if "metadata" not in names:
-                raise WeightsFileError(f"{path.name} is not an nnplayground weights file (no metadata)")
-            meta = json.loads(str(npz["metadata"]))
-            n = len(meta.get("layer_sizes", ())) - 1 if isinstance(meta, dict) else 0
-            missing = [k for l in range(max(n, 0)) for k in (f"W{l}", f"b{l}") if k not in names]
-            if missing:
-                raise WeightsFileError(f"{path.name} is missing the array {missing[0]}")
-            weights = [npz[f"W{l}"] for l in range(max(n, 0))]
-            biases = [npz[f"b{l}"] for l in range(max(n, 0))]
-    except WeightsFileError:
-        raise
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise WeightsFileError(
-                f"{path.name} holds pickled Python objects, which are never loaded (they can run code)"
-            ) from None
-        raise WeightsFileError(f"{path.name} is damaged or not a weights file: {exc}") from None
-    except (zipfile.BadZipFile, EOFError, KeyError, json.JSONDecodeError) as exc:
-        raise WeightsFileError(f"{path.name} is damaged or truncated: {exc}") from None
-    return meta, weights, biases
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WeightsFileError(f"{name} is not valid JSON: it is not UTF-8 text") from None
+    meta = parse_json(text, name)
+    sizes, acts, loss, use_bias = _check_record(name, meta)
+    for key in ("weights", "biases"):
+        if not isinstance(meta.get(key), list) or len(meta[key]) != len(sizes) - 1:
+            raise WeightsFileError(f"{name}: {key} must be a list of {len(sizes) - 1} layers for layer sizes {sizes}")
+    weights, biases = [], []
+    for l, (w_shape, b_shape) in enumerate(layer_shapes(sizes)):
+        weights.append(_numbers(name, meta.get("weights"), l, w_shape, "weights"))
+        biases.append(_numbers(name, meta.get("biases"), l, b_shape, "biases"))
+    check_layers(name, sizes, weights, biases)
+    return WeightsFile(tuple(sizes), tuple(acts), loss, use_bias, tuple(weights), tuple(biases))
 
 
-def _read_json(path: Path):
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WeightsFileError(f"{path.name} is not valid JSON: {exc}") from None
-    if not isinstance(meta, dict):
-        raise WeightsFileError(f"{path.name} is not an nnplayground weights file")
-    try:
-        weights = [np.array(w, dtype=np.float64) for w in meta.get("weights", [])]
-        biases = [np.array(b, dtype=np.float64) for b in meta.get("biases", [])]
-    except (TypeError, ValueError):
-        raise WeightsFileError(f"{path.name}: weights must be rectangular lists of numbers") from None
-    return meta, weights, biases
-
-
-def _check(name: str, meta, weights, biases) -> WeightsFile:
+def _check_record(name: str, meta) -> tuple[list[int], list[str], str, bool]:
+    """The record's layer sizes, activations, loss and bias flag, each of exactly its type."""
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise WeightsFileError(f"{name} is not an nnplayground weights file")
-    if meta.get("version") != VERSION:
-        raise WeightsFileError(f"{name} has format version {meta.get('version')!r}; this app reads version {VERSION}")
-    sizes = meta.get("layer_sizes")
-    acts = meta.get("activations")
+    version = meta.get("version")
+    if type(version) is not int or version != VERSION:
+        raise WeightsFileError(f"{name} has format version {version!r:.40}; this app reads version {VERSION}")
+    sizes, acts = meta.get("layer_sizes"), meta.get("activations")
     if (
         not isinstance(sizes, list)
-        or len(sizes) < 2
-        or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)
+        or not 2 <= len(sizes) <= MAX_LAYERS + 1
+        or not all(type(s) is int and s > 0 for s in sizes)
     ):
-        raise WeightsFileError(f"{name}: layer_sizes must be a list of positive whole numbers")
-    if not isinstance(acts, list) or len(acts) != len(sizes) - 1 or not all(a in ACTIVATIONS for a in acts):
-        raise WeightsFileError(f"{name}: activations must name one known activation per layer")
-    if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
-        raise WeightsFileError(f"{name}: expected {len(sizes) - 1} weight matrices and bias vectors")
-    for l, (w, b) in enumerate(zip(weights, biases)):
-        want_w, want_b = (sizes[l], sizes[l + 1]), (sizes[l + 1],)
-        if w.shape != want_w or b.shape != want_b:
-            raise WeightsFileError(
-                f"{name}: layer {l + 1} has weights {w.shape} and biases {b.shape}; "
-                f"layer sizes {sizes} need {want_w} and {want_b}"
-            )
-        if w.dtype.kind not in "fiu" or b.dtype.kind not in "fiu":
-            raise WeightsFileError(f"{name}: layer {l + 1} does not hold numbers")
-        if not (np.isfinite(w).all() and np.isfinite(b).all()):
-            raise WeightsFileError(f"{name}: layer {l + 1} contains NaN or infinity")
-    loss = meta.get("loss", "sse")
-    return WeightsFile(
-        layer_sizes=tuple(sizes),
-        activations=tuple(acts),
-        loss=str(loss),
-        use_bias=bool(meta.get("use_bias", True)),
-        weights=tuple(np.asarray(w, dtype=np.float64) for w in weights),
-        biases=tuple(np.asarray(b, dtype=np.float64) for b in biases),
-    )
+        raise WeightsFileError(f"{name}: layer_sizes must be a list of 2 to {MAX_LAYERS + 1} positive whole numbers")
+    n_parameters = sum((i + 1) * o for i, o in zip(sizes[:-1], sizes[1:]))
+    if n_parameters > MAX_PARAMETERS:
+        raise WeightsFileError(f"{name}: layer sizes {sizes} mean {n_parameters:,} parameters; "
+                               f"at most {MAX_PARAMETERS:,} can be loaded")
+    if not isinstance(acts, list) or len(acts) != len(sizes) - 1 or not all(
+        isinstance(a, str) and a in ACTIVATIONS for a in acts
+    ):
+        raise WeightsFileError(f"{name}: activations must name one known activation per layer "
+                               f"({', '.join(ACTIVATIONS)})")
+    loss = meta.get("loss")
+    if not isinstance(loss, str) or loss not in LOSSES:
+        raise WeightsFileError(f"{name}: loss must be one of {', '.join(LOSSES)}, got {loss!r:.40}")
+    use_bias = meta.get("use_bias")
+    if type(use_bias) is not bool:
+        raise WeightsFileError(f"{name}: use_bias must be true or false, got {use_bias!r:.40}")
+    return sizes, acts, loss, use_bias
+
+
+_NUMBER_TYPES = (int, float)  # exactly: a bool is an int in Python but never a weight
+
+
+def _numbers(name: str, layers: list, l: int, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """Layer ``l`` of ``layers`` (JSON lists) as an array of ``shape``, only if every entry is a number."""
+    wanted = "×".join(map(str, shape))
+    value = layers[l]
+    rows = value if len(shape) == 2 else [value]
+    width = shape[-1]
+    if (
+        not isinstance(value, list)
+        or (len(shape) == 2 and len(value) != shape[0])
+        or not all(isinstance(r, list) and len(r) == width for r in rows)
+    ):
+        raise WeightsFileError(f"{name}: layer {l + 1}'s {what} must be {wanted} numbers")
+    if not all(type(v) in _NUMBER_TYPES for r in rows for v in r):
+        raise WeightsFileError(f"{name}: layer {l + 1}'s {what} hold something other than numbers")
+    return np.array(value, dtype=np.float64).reshape(shape)

@@ -1,12 +1,16 @@
 """ONNX export runs in onnxruntime and matches predict; sessions round-trip and refuse bad files."""
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from nnplayground.core import Network, Trainer, TrainingConfig, TrainingTable
-from nnplayground.core.onnx_export import save_onnx, to_onnx
+from nnplayground.core.onnx_export import OnnxExportError, save_onnx, to_onnx
 from nnplayground.core.session import Session, SessionFileError, load_session, save_session
+
+from ..conftest import EXAMPLES, ROOT
+from ..corpus import config_record, header, npy_header, session_npz, session_record
 
 ort = pytest.importorskip("onnxruntime")
 
@@ -89,11 +93,100 @@ def test_bad_session_files_are_refused(tmp_path, article):
                        ("weights.npz", "not an nnplayground session"), ("missing.nnpsession", "cannot read")]:
         with pytest.raises(SessionFileError, match=words):
             load_session(tmp_path / bad)
-    s = session_for(article)
-    wrong = Session(s.columns, s.roles, s.cells, s.config, (np.zeros((2, 2)),) + s.weights[1:], s.biases, s.history)
-    save_session(tmp_path / "wrong.nnpsession", wrong)
-    with pytest.raises(SessionFileError, match="layer 1"):
+    record = session_record(config=config_record(hidden=[5]))  # the arrays are for one hidden layer of 4
+    (tmp_path / "wrong.nnpsession").write_bytes(session_npz(record))
+    with pytest.raises(SessionFileError, match="wrong.nnpsession: W0 is 3×4; 3×5 was expected"):
         load_session(tmp_path / "wrong.nnpsession")
+
+
+def test_a_session_that_could_not_be_opened_again_is_not_written(tmp_path, article):
+    s = session_for(article)
+    (tmp_path / "kept.nnpsession").write_bytes(b"the user's older file")
+    wrong = Session(s.columns, s.roles, s.cells, s.config, (np.zeros((2, 2)),) + s.weights[1:], s.biases, s.history)
+    with pytest.raises(SessionFileError, match="cannot save kept.nnpsession: layer 1 has weights"):
+        save_session(tmp_path / "kept.nnpsession", wrong)
+    assert (tmp_path / "kept.nnpsession").read_bytes() == b"the user's older file"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.nnpsession"]
+
+
+FIXTURES = ROOT / "tests" / "fixtures" / "sessions"
+
+
+def test_sessions_written_by_the_current_release_still_open():
+    """Written by aa12f8e's save_session; the first holds the tutorial's network after 25 iterations."""
+    tutorial = load_session(FIXTURES / "tutorial-25-iterations.nnpsession")
+    config = TrainingConfig(hidden=(4,), use_bias=False)
+    assert tutorial.config == config and tutorial.settings is None and tutorial.iteration == 25
+    again = config.make_trainer(TrainingTable.from_csv(EXAMPLES / "article.csv"))
+    again.run(25)
+    assert tutorial.history.tobytes() == again.history.tobytes()
+    assert np.concatenate([w.ravel() for w in tutorial.weights]).tobytes() == again.network.weights[0].tobytes() \
+        + again.network.weights[1].tobytes()
+
+    autosave = load_session(FIXTURES / "biases-bad-cell-autosave.nnpsession")
+    assert autosave.config == TrainingConfig(hidden=(5, 3), activation="tanh,relu,sigmoid", loss="mse",
+                                             learning_rate=0.3, iterations=200, seed=7, use_bias=True, init="xavier")
+    assert autosave.cells[0] == ("0", "oops", "1", "0") and autosave.iteration == 12
+    assert [w.shape for w in autosave.weights] == [(3, 5), (5, 3), (3, 1)]
+
+
+def test_a_session_saved_without_weights_opens(tmp_path, article):
+    """Today's window writes one when a setting waits for Reset; it used to be refused for ever
+    ("0 weight layers for layer sizes [3, 4, 1]")."""
+    old = load_session(FIXTURES / "waiting-for-reset.nnpsession")
+    assert old.weights == () and old.biases == () and old.iteration == 0 and old.config.hidden == (4,)
+    s = session_for(article)
+    waiting = Session(s.columns, s.roles, s.cells, s.config, (), (), np.zeros(0),
+                      settings=replace(s.config, hidden=(8, 8), activation="relu"))
+    save_session(tmp_path / "waiting.nnpsession", waiting)
+    back = load_session(tmp_path / "waiting.nnpsession")
+    assert back.weights == () and back.history.size == 0
+    assert back.config == s.config and back.settings == waiting.settings
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"config": config_record(use_bias="false")}, "biases: true or false, got 'false'"),
+    ({"config": config_record(seed=1.5)}, "seed: a whole number"),
+    ({"config": config_record(hidden=[True])}, "hidden layers"),
+    ({"settings": config_record(iterations=0)}, "its waiting settings cannot be used: iterations"),
+    ({"cells": [[0, 0, 1, 0]] * 4}, "every cell of the table must be text"),
+    ({"layers": "2"}, "number of weight layers must be a whole number"),
+    ({"version": True}, "session format True"),
+    ({"roles": ["input", "input", "target", "target"]}, r"W0 is 3×4; 2×4 was expected"),
+])
+def test_wrong_types_in_the_record_are_refused_not_coerced(tmp_path, changes, words):
+    path = tmp_path / "edited.nnpsession"
+    path.write_bytes(session_npz(session_record(**changes)))
+    with pytest.raises(SessionFileError, match=words) as info:
+        load_session(path)
+    assert "edited.nnpsession" in str(info.value)
+
+
+@pytest.mark.parametrize("arrays, words", [
+    ({"W0": np.ones((3, 4), complex)}, "W0 holds complex numbers"),
+    ({"W0": np.ones((3, 4), bool)}, "W0 holds true/false values"),
+    ({"history": np.ones(3, complex)}, "history holds complex numbers"),
+    ({"history": np.zeros((2, 2))}, "history has 2 dimensions"),
+    ({"history": npy_header(header((10**9,))) + bytes(80)}, "history declares 7 GB"),
+])
+def test_arrays_of_the_wrong_kind_are_refused_before_they_are_read(tmp_path, arrays, words):
+    path = tmp_path / "odd.nnpsession"
+    path.write_bytes(session_npz(**arrays))
+    with pytest.raises(SessionFileError, match=words):
+        load_session(path)
+
+
+def test_onnx_refuses_float32_weights_that_would_overflow(tmp_path):
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], use_bias=True, seed=0)
+    net.weights[1][2, 0] = 1e39  # finite in float64; float32 would write inf
+    (tmp_path / "net.onnx").write_bytes(b"older export")
+    with pytest.raises(OnnxExportError, match="layer 2's weights reach 1e\\+39, beyond what float32 can hold"):
+        save_onnx(net, tmp_path / "net.onnx")
+    assert (tmp_path / "net.onnx").read_bytes() == b"older export"
+    save_onnx(net, tmp_path / "net.onnx", dtype="float64")
+    session = ort.InferenceSession(str(tmp_path / "net.onnx"), providers=["CPUExecutionProvider"])
+    X = np.array([[0.5, -0.25]])
+    np.testing.assert_allclose(session.run(None, {"X": X})[0], net.predict(X))
 
 
 def test_predictions_csv(article):

@@ -66,7 +66,8 @@ class _Payload:
 def test_pickled_npz_is_refused_without_unpickling(tmp_path):
     marker = tmp_path / "pwned"
     path = tmp_path / "evil.npz"
-    meta = {"format": "nnplayground-weights", "version": 1, "layer_sizes": [1, 1], "activations": ["linear"]}
+    meta = {"format": "nnplayground-weights", "version": 1, "layer_sizes": [1, 1], "activations": ["linear"],
+            "loss": "sse", "use_bias": True}
     np.savez(path, metadata=np.array(json.dumps(meta)), W0=np.array([_Payload(marker)], dtype=object),
              b0=np.zeros(1))
     with pytest.raises(WeightsFileError, match="pickled"):
