@@ -272,7 +272,7 @@ def parse_json(text: str, name: str, max_depth: int = MAX_JSON_DEPTH):
     """``json.loads`` that cannot recurse without bound and accepts only finite numbers."""
     fits = _nesting_within(text, max_depth)
     if fits is None:
-        raise FileReadError(f"{name} is not valid JSON: its brackets do not match")
+        raise FileReadError(f"{name} is not valid JSON: its brackets do not match (is it cut short?)")
     if not fits:
         raise FileReadError(f"{name} is nested more than {max_depth} levels deep; it is not a file this app wrote")
     try:

@@ -133,7 +133,15 @@ def _table(name: str, meta: dict) -> tuple[tuple[str, ...], tuple[str, ...], tup
         raise SessionFileError(f"{name}: the table's cells must be a list of rows")
     if not all(type(c) is str for row in cells for c in row):
         raise SessionFileError(f"{name}: every cell of the table must be text, as it was typed")
+    _check_table(name, columns, roles, cells)
     return tuple(columns), tuple(roles), tuple(tuple(row) for row in cells)
+
+
+def _check_table(name: str, columns, roles, cells) -> None:
+    if len(columns) != len(roles) or any(r not in (INPUT, TARGET) for r in roles):
+        raise SessionFileError(f"{name}: the table's columns and roles do not match")
+    if any(len(row) != len(columns) for row in cells):
+        raise SessionFileError(f"{name}: the table has a row of the wrong length")
 
 
 def _config(name: str, record, what: str) -> TrainingConfig:
@@ -158,10 +166,7 @@ def _check_sizes(name: str, sizes: list[int], layers: int) -> None:
 def _check(name: str, columns, roles, cells, config: TrainingConfig, weights, biases, history: np.ndarray) -> None:
     """What a session must be to open: one role per column, rows as wide as the header, and weights
     (if any) that fit the settings' hidden layers and the table's inputs and targets."""
-    if len(columns) != len(roles) or any(r not in (INPUT, TARGET) for r in roles):
-        raise SessionFileError(f"{name}: the table's columns and roles do not match")
-    if any(len(row) != len(columns) for row in cells):
-        raise SessionFileError(f"{name}: the table has a row of the wrong length")
+    _check_table(name, columns, roles, cells)
     if weights or biases:
         sizes = [list(roles).count(INPUT), *config.hidden, list(roles).count(TARGET)]
         _check_sizes(name, sizes, len(weights))

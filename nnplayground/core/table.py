@@ -216,7 +216,10 @@ class TrainingTable:
             raise TableError(f"{path.name} is not a UTF-8 text file") from None
         if "\x00" in text:
             raise TableError(f"{path.name} is not a text file")
-        return cls.from_csv_text(text, targets, progress)
+        table = cls.from_csv_text(text, targets, progress)
+        if progress is not None:
+            progress(1.0)
+        return table
 
     # -- writing --------------------------------------------------------------------------------
     def to_csv_text(self, delimiter: str = ",") -> str:

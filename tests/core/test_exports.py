@@ -4,8 +4,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nnplayground.core import Network, Trainer, TrainingConfig, TrainingTable
+from nnplayground.core import ACTIVATIONS, INITS, LOSSES, Network, Trainer, TrainingConfig, TrainingTable
 from nnplayground.core.onnx_export import OnnxExportError, save_onnx, to_onnx
 from nnplayground.core.session import Session, SessionFileError, load_session, save_session
 
@@ -193,3 +195,51 @@ def test_predictions_csv(article):
     table = TrainingTable.from_csv_text("a,b,y\n0,1,1\n1,1,0\n")
     text = table.predictions_csv_text(np.array([[0.75], [0.25]]))
     assert text.splitlines() == ["a,b,y,y_predicted,y_error", "0,1,1,0.75,-0.25", "1,1,0,0.25,0.25"]
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@st.composite
+def configs(draw):
+    hidden = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=3)))
+    per_layer = draw(st.lists(st.sampled_from(list(ACTIVATIONS)), min_size=len(hidden) + 1, max_size=len(hidden) + 1))
+    activation = draw(st.sampled_from([per_layer[0], ", ".join(per_layer)]))
+    return TrainingConfig(hidden=hidden, activation=activation, loss=draw(st.sampled_from(list(LOSSES))),
+                          learning_rate=draw(st.floats(1e-6, 1e3)), iterations=draw(st.integers(1, 10**8)),
+                          seed=draw(st.integers(0, 2**31 - 1)), use_bias=draw(st.booleans()),
+                          init=draw(st.sampled_from(list(INITS))))
+
+
+@st.composite
+def sessions(draw):
+    n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    roles = tuple(draw(st.permutations(["input"] * n_in + ["target"] * n_out)))
+    columns = tuple(draw(st.lists(st.text(max_size=6), min_size=len(roles), max_size=len(roles))))
+    cells = tuple(tuple(row) for row in draw(st.lists(st.lists(st.text(max_size=6), min_size=len(roles),
+                                                               max_size=len(roles)), max_size=4)))
+    config = draw(configs())
+    weights = biases = ()
+    history = np.zeros(0)
+    if draw(st.booleans()):
+        sizes = [n_in, *config.hidden, n_out]
+        weights = tuple(np.array(draw(st.lists(finite, min_size=i * o, max_size=i * o))).reshape(i, o)
+                        for i, o in zip(sizes, sizes[1:]))
+        biases = tuple(np.array(draw(st.lists(finite, min_size=o, max_size=o)), dtype=float) for o in sizes[1:])
+        history = np.array(draw(st.lists(finite, max_size=20)), dtype=float)
+    settings_ = draw(st.none() | configs())
+    return Session(columns, roles, cells, config, weights, biases, history, settings_)
+
+
+@settings(max_examples=60)
+@given(sessions(), st.booleans())
+def test_any_saved_session_loads_back_exactly(tmp_path_factory, session, compress):
+    path = tmp_path_factory.mktemp("s") / "any.nnpsession"
+    save_session(path, session, compress=compress)
+    back = load_session(path)
+    assert (back.columns, back.roles, back.cells) == (session.columns, session.roles, session.cells)
+    assert back.config == session.config and back.settings == session.settings
+    assert len(back.weights) == len(session.weights) and len(back.biases) == len(session.biases)
+    for a, b in zip(back.weights + back.biases, session.weights + session.biases):
+        assert a.shape == b.shape and a.tobytes() == b.tobytes()
+    assert back.history.tobytes() == session.history.tobytes()

@@ -1,10 +1,12 @@
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
-from nnplayground.core.table import MAX_CSV_BYTES, cell_problem
+from nnplayground.core.table import MAX_CELLS, MAX_CSV_BYTES, READ_SHARE, LoadCancelled, cell_problem
 
 from ..conftest import EXAMPLES
 
@@ -130,3 +132,44 @@ def test_arbitrary_text_either_reads_or_raises_table_error(text):
         return
     assert table.n_rows >= 1 and np.isfinite(table.data).all()
     assert table.X.shape[1] >= 1 and table.y.shape[1] >= 1
+
+
+def test_progress_is_reported_and_a_cancel_stops_the_read(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,y\n" + "1,2,3\n" * 250_000)  # 1.5 MB: read in two chunks
+    seen = []
+    table = TrainingTable.from_csv(path, progress=lambda f: seen.append(f))
+    assert table.n_rows == 250_000
+    assert seen == sorted(seen) and seen[0] < READ_SHARE and seen[-1] == 1.0 and len(seen) >= 10
+    calls = []
+    with pytest.raises(LoadCancelled):
+        TrainingTable.from_csv(path, progress=lambda f: calls.append(f) or False)
+    assert len(calls) == 1 and not issubclass(LoadCancelled, ValueError)
+
+
+def test_a_table_with_too_many_cells_is_refused_before_it_is_all_read(tmp_path):
+    path = tmp_path / "big.csv"
+    rows = MAX_CELLS // 3 * 4  # a third more rows than the limit allows: 40 MB, under the byte limit
+    path.write_bytes(b"a,b,y\n" + b"1,2,3\n" * rows)
+    read = []
+    with pytest.raises(TableError, match="big.csv has more than 5,000,000 cells; the limit is 5,000,000"):
+        TrainingTable.from_csv(path, progress=read.append)
+    assert max(read) < 0.8 * READ_SHARE  # reading stopped once the limit was passed
+
+
+def test_only_regular_files_are_read_as_tables(tmp_path):
+    os.mkfifo(tmp_path / "pipe.csv")
+    with pytest.raises(TableError, match="pipe.csv: it is not a regular file"):
+        TrainingTable.from_csv(tmp_path / "pipe.csv")
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(TableError, match="it is a folder"):
+        TrainingTable.from_csv(tmp_path / "folder.csv")
+
+
+def test_table_and_predictions_are_saved_as_csv(tmp_path):
+    table = TrainingTable.from_csv_text("a,b,y\n0,1,1\n1,1,0\n")
+    table.to_csv(tmp_path / "t.csv", delimiter=";")
+    assert TrainingTable.from_csv(tmp_path / "t.csv") == table
+    table.save_predictions_csv(tmp_path / "p.csv", np.array([[0.75], [0.25]]))
+    assert (tmp_path / "p.csv").read_text() == table.predictions_csv_text(np.array([[0.75], [0.25]]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv", "t.csv"]

@@ -2,8 +2,10 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nnplayground.core import Network, WeightsFileError, load_weights, save_weights
+from nnplayground.core import ACTIVATIONS, LOSSES, Network, WeightsFileError, load_weights, save_weights
 
 
 def trained(use_bias=True):
@@ -114,3 +116,64 @@ def test_newer_format_version_is_refused(tmp_path):
     (tmp_path / "w.json").write_text(json.dumps(record))
     with pytest.raises(WeightsFileError, match="version 2"):
         load_weights(tmp_path / "w.json")
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@st.composite
+def networks(draw):
+    sizes = draw(st.lists(st.integers(1, 5), min_size=2, max_size=5))
+    acts = draw(st.lists(st.sampled_from(list(ACTIVATIONS)), min_size=len(sizes) - 1, max_size=len(sizes) - 1))
+    net = Network(sizes, acts, use_bias=draw(st.booleans()), seed=0)
+    values = draw(st.lists(finite, min_size=net.parameters.size, max_size=net.parameters.size))
+    net.parameters[:] = values  # every float: -0.0, subnormals, 1.8e308
+    return net
+
+
+@settings(max_examples=60)
+@given(networks(), st.sampled_from([".npz", ".json"]), st.sampled_from(list(LOSSES)))
+def test_any_saved_network_loads_back_bit_for_bit(tmp_path_factory, net, ext, loss):
+    path = tmp_path_factory.mktemp("w") / f"net{ext}"
+    save_weights(net, path, loss=loss)
+    back = load_weights(path)
+    assert back.layer_sizes == net.layer_sizes and back.activations == net.activations
+    assert back.loss == loss and back.use_bias is net.use_bias
+    assert back.to_network().parameters.tobytes() == net.parameters.tobytes()
+
+
+@pytest.mark.parametrize("ext", [".npz", ".json"])
+def test_saving_again_replaces_the_file_and_leaves_nothing_else(tmp_path, ext):
+    save_weights(trained(), tmp_path / f"w{ext}")
+    save_weights(Network([2, 1], seed=0), tmp_path / f"w{ext}")
+    assert load_weights(tmp_path / f"w{ext}").layer_sizes == (2, 1)
+    assert [p.name for p in tmp_path.iterdir()] == [f"w{ext}"]
+
+
+@pytest.mark.parametrize("edit, words", [
+    ({"use_bias": "false"}, "use_bias must be true or false, got 'false'"),
+    ({"layer_sizes": [3, True, 1]}, "layer_sizes must be a list"),
+    ({"version": True}, "format version True"),
+    ({"weights": [[[True] * 5] * 3, [[0.0] * 2] * 5, [[0.0]] * 2]}, "layer 1's weights hold something other than"),
+    ({"weights": [[["1"] * 5] * 3, [[0.0] * 2] * 5, [[0.0]] * 2]}, "layer 1's weights hold something other than"),
+])
+def test_wrong_types_are_refused_not_coerced(tmp_path, edit, words):
+    save_weights(trained(), tmp_path / "w.json")
+    record = json.loads((tmp_path / "w.json").read_text())
+    record.update(edit)
+    (tmp_path / "w.json").write_text(json.dumps(record))
+    with pytest.raises(WeightsFileError, match=words):
+        load_weights(tmp_path / "w.json")
+
+
+def test_complex_and_boolean_arrays_are_refused(tmp_path):
+    net = trained()
+    meta = json.dumps({"format": "nnplayground-weights", "version": 1, "layer_sizes": [3, 5, 2, 1],
+                       "activations": ["tanh", "relu", "sigmoid"], "loss": "sse", "use_bias": True})
+    arrays = {f"W{l}": w for l, w in enumerate(net.weights)} | {f"b{l}": b for l, b in enumerate(net.biases)}
+    np.savez(tmp_path / "c.npz", metadata=np.array(meta), **(arrays | {"W1": net.weights[1] + 1j}))
+    with pytest.raises(WeightsFileError, match="W1 holds complex numbers"):
+        load_weights(tmp_path / "c.npz")
+    np.savez(tmp_path / "b.npz", metadata=np.array(meta), **(arrays | {"b0": np.ones(5, bool)}))
+    with pytest.raises(WeightsFileError, match="b0 holds true/false values"):
+        load_weights(tmp_path / "b.npz")
