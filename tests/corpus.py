@@ -308,7 +308,8 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
         "deep-100000": "[" * 100_000 + "]" * 100_000, "deep-open": "[" * 100_000,
         "deep-objects": '{"a":' * 50_000 + "1" + "}" * 50_000, "deep-in-value": weights_json(
             loss=json.loads("[" * 40 + "]" * 40)),
-        "crossed-brackets": "[{]}" * 1000, "brackets-in-strings": json.dumps({"format": "[[[[" * 5000}),
+        "crossed-brackets": "[{]}" * 1000, "escaped-quotes": '["' + 'a\\"' * 300_000,
+        "brackets-in-strings": json.dumps({"format": "[[[[" * 5000}),
     }.items():
         put(f"json-{label}.json", text)
         put(f"json-{label}.npz", weights_npz(text))
@@ -485,6 +486,7 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
                                                                                          '"layers": 1' + "0" * 400)))
     put("session-nan.nnpsession", session_npz(json.dumps(session_record()).replace('"layers": 2', '"layers": NaN')))
     put("session-deep.nnpsession", session_npz("[" * 200_000 + "]" * 200_000))
+    put("session-escaped-quotes.nnpsession", session_npz('{"cells": ["' + 'x\\"[' * 2_000_000))
     # sessions: the arrays
     for label, changes in {
         "history-2d": {"history": np.zeros((3, 3))}, "history-nan": {"history": np.array([1.0, np.nan])},

@@ -203,7 +203,7 @@ def open_regular_file(path: str | os.PathLike, max_bytes: int, what: str = "file
     name = Path(path).name
     check_regular_file(path, max_bytes, what)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise FileReadError(f"cannot read {name}: {describe_os_error(exc)}") from None
     st = os.fstat(fd)
@@ -227,7 +227,9 @@ def read_regular_file(path: str | os.PathLike, max_bytes: int) -> bytes:
 
 
 # -- JSON -------------------------------------------------------------------------------------------
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A string, or an unterminated one up to the end: it never fails part-way, so no quote is tried twice
+# (a pattern that could fail would restart at every escaped quote: quadratic on hostile text).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\(?:.|\Z)[^"\\]*)*(?:"|\Z)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _JSON_INT_DIGITS = 19  # ±9.2e18 fits an int64; longer integers are not a size, a seed or a count
 

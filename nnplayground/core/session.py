@@ -51,9 +51,6 @@ class Session:
     def iteration(self) -> int:
         return int(self.history.size)
 
-    def layer_sizes(self) -> list[int]:
-        return [self.roles.count(INPUT), *self.config.hidden, self.roles.count(TARGET)]
-
 
 def save_session(path: str | os.PathLike, session: Session, compress: bool = True) -> None:
     """Write atomically: on any failure (:class:`~.fileio.SaveError`) the previous file is whole.
@@ -108,7 +105,7 @@ def _read(path: Path) -> Session:
         layers = meta.get("layers")
         if type(layers) is not int or layers < 0:
             raise SessionFileError(f"{name}: its number of weight layers must be a whole number, got {layers!r:.40}")
-        sizes = [roles.count(INPUT), *config.hidden, roles.count(TARGET)]
+        sizes = _layer_sizes(roles, config)
         if layers:
             _check_sizes(name, sizes, layers)
             shapes = layer_shapes(sizes)
@@ -151,6 +148,11 @@ def _config(name: str, record, what: str) -> TrainingConfig:
         raise SessionFileError(f"{name}: its {what} cannot be used: {exc}") from None
 
 
+def _layer_sizes(roles, config: TrainingConfig) -> list[int]:
+    roles = list(roles)
+    return [roles.count(INPUT), *config.hidden, roles.count(TARGET)]
+
+
 def _check_sizes(name: str, sizes: list[int], layers: int) -> None:
     if layers != len(sizes) - 1:
         raise SessionFileError(f"{name}: {layers} weight layers for layer sizes {sizes}")
@@ -168,7 +170,7 @@ def _check(name: str, columns, roles, cells, config: TrainingConfig, weights, bi
     (if any) that fit the settings' hidden layers and the table's inputs and targets."""
     _check_table(name, columns, roles, cells)
     if weights or biases:
-        sizes = [list(roles).count(INPUT), *config.hidden, list(roles).count(TARGET)]
+        sizes = _layer_sizes(roles, config)
         _check_sizes(name, sizes, len(weights))
         try:
             check_layers(name, sizes, weights, biases)

@@ -10,6 +10,7 @@ import csv
 import io
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -262,6 +263,9 @@ def _report(progress: Progress, fraction: float) -> None:
         raise LoadCancelled("cancelled")
 
 
+_BLANK_LINE = re.compile(rb"(?<=\n)\r?\n|(?<=\n\r)\n")  # the end of an empty line (LF or CRLF)
+
+
 def _read_csv_bytes(path: Path, progress: Progress | None) -> bytes:
     """The file's bytes, read in chunks; the cells so far (lines × the header's columns) are counted
     as it goes, so an oversized table stops being read as soon as it is one."""
@@ -270,7 +274,8 @@ def _read_csv_bytes(path: Path, progress: Progress | None) -> bytes:
     except FileReadError as exc:
         raise TableError(str(exc)) from None
     chunks: list[bytes] = []
-    total, lines, columns = 0, 0, None
+    total, lines, columns, head = 0, 0, None, b""
+    tail = b"\n"  # the last bytes read: an empty line may straddle two chunks; the start counts as a break
     with fh:
         size = max(os.fstat(fh.fileno()).st_size, 1)
         while True:
@@ -284,10 +289,13 @@ def _read_csv_bytes(path: Path, progress: Progress | None) -> bytes:
             total += len(chunk)
             if total > MAX_CSV_BYTES:
                 raise TableError(f"{path.name} grew beyond {MAX_CSV_BYTES // 2**20} MB while it was read")
-            if columns is None and (b"\n" in chunk or b"\r" in chunk):
-                columns = _header_width(b"".join(chunks))
-            # blank lines are skipped by the parser: count a run of line breaks once
-            lines += chunk.count(b"\n") - chunk.count(b"\n\n") - chunk.count(b"\n\r\n")
+            if columns is None:
+                head = (head + chunk).lstrip()  # blank lines before the header row do not count
+                if b"\n" in head or b"\r" in head:
+                    columns = _header_width(head)
+            # lines so far, not counting the empty ones (the parser skips them; a line of spaces counts)
+            lines += chunk.count(b"\n") - len(_BLANK_LINE.findall(tail + chunk, len(tail)))
+            tail = (tail + chunk)[-2:]
             if columns and (lines - 1) * columns > MAX_CELLS:
                 raise TableError(f"{path.name} has more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}")
             if progress is not None:

@@ -270,11 +270,13 @@ def test_only_regular_files_are_read_and_a_fifo_does_not_block(tmp_path):
     ("[1" + "0" * 400 + "]", "the whole number 1000"),
     ("[1" + "0" * 5000 + "]", "the whole number 1000"),
     ("{not json}", "not valid JSON"),
+    ('["' + 'a\\"' * 300_000, "not valid JSON"),  # escaped quotes, never closed: must not take quadratic time
 ])
 def test_json_is_parsed_with_a_depth_limit_and_finite_numbers_only(text, words):
+    start = time.perf_counter()
     with pytest.raises(FileReadError, match=words) as info:
         parse_json(text, "f.json")
-    assert str(info.value).startswith("f.json")
+    assert str(info.value).startswith("f.json") and time.perf_counter() - start < 1
 
 
 def test_json_within_the_limits_parses_as_json_does():

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
+from nnplayground.core import table as table_module
 from nnplayground.core.table import MAX_CELLS, MAX_CSV_BYTES, READ_SHARE, LoadCancelled, cell_problem
 
 from ..conftest import EXAMPLES
@@ -173,3 +174,14 @@ def test_table_and_predictions_are_saved_as_csv(tmp_path):
     table.save_predictions_csv(tmp_path / "p.csv", np.array([[0.75], [0.25]]))
     assert (tmp_path / "p.csv").read_text() == table.predictions_csv_text(np.array([[0.75], [0.25]]))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv", "t.csv"]
+
+
+def test_blank_lines_do_not_count_towards_the_cell_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(table_module, "MAX_CELLS", 3_000)
+    monkeypatch.setattr(table_module, "READ_CHUNK", 1000)  # the limit is checked after each chunk
+    path = tmp_path / "airy.csv"
+    path.write_text("\n\na,b,y\n\n" + "1,2,3\n\n\n\r\n" * 1000)  # exactly 3,000 cells
+    assert TrainingTable.from_csv(path).n_rows == 1000
+    path.write_text("a,b,y\n" + "1,2,3\n" * 1001)
+    with pytest.raises(TableError, match="airy.csv has more than 3,000 cells"):
+        TrainingTable.from_csv(path)
