@@ -409,6 +409,8 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
     put("zip-deflate-garbage.npz", zip_bytes([good[0], Entry("W0.npy", os.urandom(200), 224, 0, 8)] + good[2:]))
     raw = zip_bytes(good)
     put("zip-directory-offset-wrong.npz", raw[:-6] + struct.pack("<LH", 5, 0))
+    directory_at = struct.unpack("<L", raw[-6:-2])[0]  # past it: zipfile seeks before the file's start
+    put("zip-directory-offset-past.npz", raw[:-6] + struct.pack("<LH", directory_at + 10_000, 0))
     # a 2 MB file inflating to 2 GiB, whose declared size is honest; and the same under a fitting record
     w0_head = npy_header(header((2 * GIB // 8,)))
     put("bomb-2gib.npz", zip_bytes([good[0], bomb("W0.npy", w0_head, 2 * GIB)] + good[2:]))

@@ -290,7 +290,8 @@ def parse_json(text: str, name: str, max_depth: int = MAX_JSON_DEPTH):
 # -- .npz archives ----------------------------------------------------------------------------------
 _EOCD = struct.Struct("<4s4H2LH")
 _ZIP64_LOCATOR = b"PK\x06\x07"
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, zlib.error,
+# What zipfile raises on a damaged archive (OSError too: an offset before the file's start is EINVAL).
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, zlib.error, OSError,
                NotImplementedError, RuntimeError, OverflowError, UnicodeDecodeError, KeyError, IndexError)
 
 
@@ -411,7 +412,7 @@ class NpzArchive:
                 yield fp
         except FileReadError:
             raise
-        except (*_ZIP_ERRORS, OSError) as exc:
+        except _ZIP_ERRORS as exc:
             raise FileReadError(f"{self.name} is damaged or truncated ({_plain(exc)})") from None
 
     def _header(self, fp, member: str) -> "_Header":
@@ -466,6 +467,8 @@ class _Header(NamedTuple):
 
 
 def _plain(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:200]
 
