@@ -227,9 +227,8 @@ def read_regular_file(path: str | os.PathLike, max_bytes: int) -> bytes:
 
 
 # -- JSON -------------------------------------------------------------------------------------------
-# A string, or an unterminated one up to the end: it never fails part-way, so no quote is tried twice
-# (a pattern that could fail would restart at every escaped quote: quadratic on hostile text).
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\(?:.|\Z)[^"\\]*)*(?:"|\Z)', re.DOTALL)
+_JSON_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_JSON_STRING = re.compile(r'"[^"]*(?:"|\Z)')  # once escapes are gone; an unterminated one runs to the end
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _JSON_INT_DIGITS = 19  # ±9.2e18 fits an int64; longer integers are not a size, a seed or a count
 
@@ -259,7 +258,9 @@ def _nesting_within(text: str, limit: int) -> bool | None:
     """Whether JSON ``text`` nests at most ``limit`` deep (up to twice that may pass); None if its
     brackets do not match. Strips strings, keeps the brackets, and removes innermost pairs one level
     per step: a few C-speed passes instead of a Python loop over the characters."""
-    skeleton = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    # Simple patterns only: a string pattern that had to handle escapes itself would keep state per
+    # escape (hundreds of MB for a few million) or, written otherwise, retry at every escaped quote.
+    skeleton = _NOT_BRACKET.sub("", _JSON_STRING.sub("", _JSON_ESCAPE.sub("", text)))
     for step in range(2 * limit + 1):
         if not skeleton:
             return True
