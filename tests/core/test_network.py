@@ -115,3 +115,59 @@ def test_large_negative_input_saturates_sigmoid_without_warnings():
         warnings.simplefilter("error")  # an overflow warning would fail the test
         out = net.predict([[-1000.0], [1000.0]])
     np.testing.assert_array_equal(out.ravel(), [0.0, 1.0])
+
+
+def test_a_table_larger_than_one_block_is_computed_block_by_block_with_the_same_numbers():
+    from nnplayground.core.network import BLOCK_ELEMENTS
+
+    rng = np.random.default_rng(4)
+    net = Network([5, 64, 16, 2], activations=["tanh", "sigmoid", "linear"], seed=4, init="xavier")
+    for b in net.biases:
+        b[...] = rng.normal(size=b.shape)
+    n = 3 * BLOCK_ELEMENTS // 64 + 17  # more than three blocks, none a whole number of rows
+    X, y = rng.normal(size=(n, 5)), rng.normal(size=(n, 2))
+    trace = net.forward(X)
+    assert len(trace.blocks) == 4
+    assert sum(rows[0].a_in.shape[0] for rows in trace.blocks) == n
+    assert {rows[0].z.shape[0] for rows in trace.blocks} <= {n // 4, n // 4 + 1}  # even blocks
+    # the same maths written out whole-table in NumPy
+    a1 = np.tanh(X @ net.weights[0] + net.biases[0])
+    a2 = 1 / (1 + np.exp(-(a1 @ net.weights[1] + net.biases[1])))
+    y_hat = a2 @ net.weights[2] + net.biases[2]
+    np.testing.assert_allclose(trace.output, y_hat, rtol=1e-12, atol=1e-14)
+    d3 = 2 * (y_hat - y)
+    d2 = d3 @ net.weights[2].T * a2 * (1 - a2)
+    d1 = d2 @ net.weights[1].T * (1 - a1 ** 2)
+    dW, db = net.gradients(X, y, "sse")
+    for got, want in zip(dW + db, [X.T @ d1, a1.T @ d2, a2.T @ d3, d1.sum(0), d2.sum(0), d3.sum(0)]):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-9)
+
+
+def test_a_stopped_pass_returns_at_once_and_a_stopped_backprop_keeps_the_last_gradients():
+    from nnplayground.core.network import Trace, backward_into, forward_into
+
+    class StopAtPoll:
+        def __init__(self, n):
+            self.n, self.polls = n, 0
+
+        def is_set(self):
+            self.polls += 1
+            return self.polls >= self.n
+
+    rng = np.random.default_rng(0)
+    net = Network([3, 4, 4, 1], seed=0)
+    trace = Trace.empty(net.layer_sizes, 6)
+    trace.a[0][...] = rng.random((6, 3))
+    assert forward_into(net, trace, StopAtPoll(2)) is None  # before the second layer
+    assert (trace.a[2] == 0).all() and (trace.a[1] != 0).all()
+    assert forward_into(net, trace, StopAtPoll(10)) is trace.a[-1]
+    trace.delta[-1][...] = 1.0
+    assert backward_into(net, trace)
+    gradient = trace.gradient.copy()
+    net.weights[2][...] += 1  # another backprop would give other gradients
+    for n in range(1, 5):  # before each of the three layers' δ, and before the gradients
+        trace.delta[-1][...] = 1.0
+        assert not backward_into(net, trace, StopAtPoll(n))
+        assert trace.gradient.tobytes() == gradient.tobytes()
+    trace.delta[-1][...] = 1.0
+    assert backward_into(net, trace, StopAtPoll(5)) and not np.array_equal(trace.gradient, gradient)
