@@ -11,12 +11,14 @@ from .losses import LOSSES
 from .network import INITS, Network, Trace
 from .session import Session, SessionFileError, load_session, save_session
 from .table import INPUT, TARGET, LoadCancelled, TableError, TrainingTable
-from .trainer import PHASES, DivergenceError, PhaseResult, Snapshot, Trainer
+from .trainer import (PHASES, BackpropResult, DivergenceError, FeedforwardResult, LossResult, PhaseResult,
+                      Snapshot, Trainer, UpdateResult)
 from .weights_io import WeightsFile, WeightsFileError, load_weights, save_weights
 
 __all__ = [
     "ACTIVATIONS", "LOSSES", "INITS", "PHASES", "INPUT", "TARGET",
-    "Network", "Trace", "TrainingConfig", "Trainer", "PhaseResult", "Snapshot", "DivergenceError",
+    "Network", "Trace", "TrainingConfig", "Trainer", "PhaseResult", "FeedforwardResult", "LossResult",
+    "BackpropResult", "UpdateResult", "Snapshot", "DivergenceError",
     "TrainingTable", "TableError", "ParameterExplanation", "explain_parameter",
     "Surface", "SurfaceSpec", "decision_surface", "WeightsFile", "WeightsFileError", "load_weights", "save_weights",
     "Session", "SessionFileError", "load_session", "save_session", "SaveError", "LoadCancelled",

@@ -2,37 +2,81 @@
 
 Stepping by phase is for people; :meth:`Trainer.run` is for speed and does the same maths with no
 per-phase bookkeeping. Both write into one preallocated :class:`Trace`, so after any phase the
-trace holds every number the step computed.
+trace holds every number the step computed. Each step returns what it computed as one typed,
+read-only result per phase (:class:`FeedforwardResult` … :class:`UpdateResult`).
+
+A stop flag is polled between layers (block of rows by block of rows), so even one huge iteration
+ends within milliseconds; an iteration stopped half-way is abandoned and starts again from its
+feedforward, with the weights, history and loss it would have changed untouched.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Callable
 
 import numpy as np
 
 from .losses import get_loss
-from .network import Network, Trace, _as_2d_float, _views, backward_into, forward_into, parameter_shapes
+from .network import (Network, StopFlag, Trace, _as_2d_float, _views, backward_into, forward_into,
+                      parameter_shapes)
 
 PHASES = ("feedforward", "loss", "backprop", "update")
 
-
-class StopFlag(Protocol):
-    def is_set(self) -> bool: ...
+# Below this many multiply-adds a whole iteration takes well under a millisecond: run() then polls its
+# stop flag between iterations only, where a poll costs nothing measurable, not between layers too.
+POLL_LAYERS_FROM = 1 << 20
 
 
 class DivergenceError(ArithmeticError):
     """The loss became NaN or infinite; the network keeps its last finite weights."""
 
 
-@dataclass(frozen=True)
+# eq=False: results hold arrays, which have no single truth value; a result equals only itself.
+@dataclass(frozen=True, eq=False)
 class PhaseResult:
-    """What one phase computed, as copies: safe to keep after training moves on."""
+    """What one phase computed, as read-only copies: safe to keep after training moves on."""
 
-    phase: str
-    iteration: int  # the iteration this phase belongs to (0-based)
-    values: dict[str, Any] = field(default_factory=dict)
+    phase: str  # one of PHASES
+    iteration: int  # the iteration this phase belongs to, 0-based (the inspector shows it 1-based)
+
+
+@dataclass(frozen=True, eq=False)
+class FeedforwardResult(PhaseResult):
+    X: np.ndarray  # a⁰, the inputs
+    z: tuple[np.ndarray, ...]  # z[l] = (X for l = 0, else a[l-1])·W[l] + b[l]; 0 is the first hidden layer
+    a: tuple[np.ndarray, ...]  # a[l] = f(z[l]); a[-1] is ŷ
+    phase: str = field(default="feedforward", init=False)
+
+
+@dataclass(frozen=True, eq=False)
+class LossResult(PhaseResult):
+    y_hat: np.ndarray
+    y: np.ndarray
+    error: np.ndarray  # ŷ − y
+    loss: float
+    phase: str = field(default="loss", init=False)
+
+
+@dataclass(frozen=True, eq=False)
+class BackpropResult(PhaseResult):
+    dL_dyhat: np.ndarray
+    delta: tuple[np.ndarray, ...]  # δ[l] = ∂L/∂z[l]
+    dW: tuple[np.ndarray, ...]
+    db: tuple[np.ndarray, ...]  # zeros without biases
+    phase: str = field(default="backprop", init=False)
+
+
+@dataclass(frozen=True, eq=False)
+class UpdateResult(PhaseResult):
+    learning_rate: float
+    W_before: tuple[np.ndarray, ...]
+    step_W: tuple[np.ndarray, ...]  # η·∂L/∂W, subtracted from W_before
+    W_after: tuple[np.ndarray, ...]
+    b_before: tuple[np.ndarray, ...]
+    step_b: tuple[np.ndarray, ...]
+    b_after: tuple[np.ndarray, ...]
+    phase: str = field(default="update", init=False)
 
 
 @dataclass(frozen=True)
@@ -45,7 +89,7 @@ class Snapshot:
     learning_rate: float
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
-    predictions: np.ndarray | None  # ŷ of the latest feedforward, or None before the first one
+    predictions: np.ndarray | None  # ŷ of the latest feedforward; None before one completes after a stop
     history: np.ndarray  # new loss values since the history_start given to snapshot()
     history_start: int
     gradients: tuple[np.ndarray, ...] = ()  # ∂L/∂W of the latest backprop (zeros before the first)
@@ -58,6 +102,10 @@ def _frozen(arr: np.ndarray) -> np.ndarray:
     out = np.array(arr, copy=True)
     out.flags.writeable = False
     return out
+
+
+def _frozen_all(arrays) -> tuple[np.ndarray, ...]:
+    return tuple(_frozen(a) for a in arrays)
 
 
 class Trainer:
@@ -97,6 +145,8 @@ class Trainer:
         self.X = self.trace.a[0]
         self._diff = np.zeros_like(self.y)
         self._step = np.zeros_like(net.parameters)  # η·∂L/∂θ of the latest update
+        weights = sum(n_in * n_out for n_in, n_out in zip(net.layer_sizes[:-1], net.layer_sizes[1:]))
+        self._poll_layers = X.shape[0] * weights >= POLL_LAYERS_FROM
         self._phase_index = 0
         self._fed = False
 
@@ -122,19 +172,8 @@ class Trainer:
         self.last_loss = float(history[-1]) if history.size else None
         self._phase_index = 0
 
-    def _record(self, loss: float) -> None:
-        if self.iteration == self._history.size:
-            grown = np.empty(self._history.size * 2)
-            grown[: self.iteration] = self._history
-            self._history = grown
-        self._history[self.iteration] = loss
-
     # -- the four phases ------------------------------------------------------------------------
-    def _feedforward(self) -> None:
-        forward_into(self.network, self.trace)
-        self._fed = True
-
-    def _compute_loss(self) -> float:
+    def _measure_loss(self) -> float:
         y_hat = self.trace.a[-1]
         np.subtract(y_hat, self.y, out=self._diff)
         loss = self._loss.value(y_hat, self.y, self._diff)
@@ -143,13 +182,12 @@ class Trainer:
                 f"the loss became {loss} at iteration {self.iteration + 1}: training diverged. "
                 "The weights are those of the last finite step; lower the learning rate and reset."
             )
-        self.last_loss = loss
         return loss
 
-    def _backprop(self) -> None:
+    def _backprop(self, stop: StopFlag | None = None) -> bool:
         t = self.trace
         self._loss.gradient(t.a[-1], self.y, self._diff, t.delta[-1])  # ∂L/∂ŷ seeds the output δ
-        backward_into(self.network, t)
+        return backward_into(self.network, t, stop)
 
     def _check_step(self, step: np.ndarray) -> None:
         if not math.isfinite(np.dot(step, step)):  # NaN, inf, or so large its square overflows
@@ -166,55 +204,71 @@ class Trainer:
         np.subtract(self.network.parameters, self._step, self.network.parameters)
 
     def _finish_iteration(self) -> None:
-        self._record(self.last_loss)
+        if self.iteration == self._history.size:
+            grown = np.empty(self._history.size * 2)
+            grown[: self.iteration] = self._history
+            self._history = grown
+        self._history[self.iteration] = self.last_loss
         self.iteration += 1
 
-    # -- stepping -------------------------------------------------------------------------------
-    def step_phase(self) -> PhaseResult:
-        """Run the next phase and return copies of what it computed."""
-        with np.errstate(over="ignore"):
-            return self._step_phase()
+    def _forget_feedforward(self) -> None:
+        """A stop came mid-pass: the trace's ŷ and activations are part new, part old, or (a run's
+        iteration restarting from its feedforward) ahead of the loss: none is reported until the
+        next complete feedforward."""
+        self._fed = False
 
-    def _step_phase(self) -> PhaseResult:
+    # -- stepping -------------------------------------------------------------------------------
+    def step_phase(self, stop: StopFlag | None = None) -> PhaseResult | None:
+        """Run the next phase and return copies of what it computed.
+
+        ``stop`` is polled before the phase and between the layers of a feedforward or a backprop;
+        once it is set the phase is abandoned and None returned: weights, history and iteration are
+        untouched, the trainer stays at that phase, and after an abandoned feedforward the snapshot
+        reports no predictions until the next complete one.
+        """
+        with np.errstate(over="ignore"):
+            return self._step_phase(stop)
+
+    def _step_phase(self, stop: StopFlag | None) -> PhaseResult | None:
         name, it, t, net = self.phase, self.iteration, self.trace, self.network
+        if stop is not None and stop.is_set():
+            return None
         if name == "feedforward":
-            self._feedforward()
-            values = {"X": t.a[0].copy(), "z": [z.copy() for z in t.z], "a": [a.copy() for a in t.a[1:]]}
+            self._fed = True
+            if forward_into(net, t, stop) is None:
+                self._forget_feedforward()
+                return None
+            result = FeedforwardResult(it, _frozen(t.a[0]), _frozen_all(t.z), _frozen_all(t.a[1:]))
         elif name == "loss":
-            loss = self._compute_loss()
-            values = {"y_hat": t.a[-1].copy(), "y": self.y.copy(), "error": self._diff.copy(), "loss": loss}
+            self.last_loss = self._measure_loss()
+            result = LossResult(it, _frozen(t.a[-1]), _frozen(self.y), _frozen(self._diff), self.last_loss)
         elif name == "backprop":
             dL_dyhat = self._loss.gradient(t.a[-1], self.y, self._diff, np.empty_like(self._diff))
-            self._backprop()
-            values = {
-                "dL_dyhat": dL_dyhat,
-                "delta": [d.copy() for d in t.delta],
-                "dW": [d.copy() for d in t.dW],
-                "db": [d.copy() for d in t.db],
-            }
+            if not self._backprop(stop):
+                return None
+            dL_dyhat.flags.writeable = False
+            result = BackpropResult(it, dL_dyhat, _frozen_all(t.delta), _frozen_all(t.dW), _frozen_all(t.db))
         else:
-            W_before = [w.copy() for w in net.weights]
-            b_before = [b.copy() for b in net.biases]
+            W_before, b_before = _frozen_all(net.weights), _frozen_all(net.biases)
             self._update()
-            steps = _views(self._step.copy(), parameter_shapes(net.layer_sizes))
+            step = _frozen(self._step)  # its views below are read-only too
+            steps = _views(step, parameter_shapes(net.layer_sizes))
             n = len(net.weights)
-            values = {
-                "learning_rate": self._lr,
-                "W_before": W_before,
-                "step_W": steps[:n],
-                "W_after": [w.copy() for w in net.weights],
-                "b_before": b_before,
-                "step_b": steps[n:],
-                "b_after": [b.copy() for b in net.biases],
-            }
+            result = UpdateResult(it, self._lr, W_before, tuple(steps[:n]), _frozen_all(net.weights),
+                                  b_before, tuple(steps[n:]), _frozen_all(net.biases))
             self._finish_iteration()
         self._phase_index = (self._phase_index + 1) % len(PHASES)
-        return PhaseResult(name, it, values)
+        return result
 
-    def step_iteration(self) -> float:
-        """Finish the current iteration (a whole one if at its start); return its loss."""
+    def step_iteration(self, stop: StopFlag | None = None) -> float | None:
+        """Finish the current iteration (a whole one if at its start); return its loss.
+
+        None when ``stop`` abandoned a phase (see :meth:`step_phase`): the trainer stays at that phase.
+        """
         while True:
-            result = self.step_phase()
+            result = self.step_phase(stop)
+            if result is None:
+                return None
             if result.phase == "update":
                 return self.last_loss
 
@@ -227,23 +281,37 @@ class Trainer:
         """Run ``n`` more iterations; return how many were done.
 
         ``on_progress(iteration, loss)`` is called after each one; returning True stops the run.
-        ``stop`` (e.g. a ``threading.Event``) is checked after each one, more cheaply than a callback:
-        another thread sets it to stop the run within one iteration.
+        ``stop`` (e.g. a ``threading.Event``) is polled between layers (of each row block), more cheaply
+        than a callback: another thread sets it to stop the run within one layer's work, or between
+        iterations when an iteration is too small for that to matter. An iteration it interrupts is
+        abandoned: weights, history, loss and iteration count stay as they were before it, the next
+        feedforward starts it again, and the snapshot reports no predictions until then.
         A run started mid-iteration first finishes that iteration (it counts as one of the n).
         """
         done = 0
         if n > 0 and self._phase_index:
-            loss = self.step_iteration()
+            loss = self.step_iteration(stop)
+            if loss is None:
+                return done
             done += 1
             if (on_progress is not None and on_progress(self.iteration, loss)) or (stop is not None and stop.is_set()):
                 return done
         net, trace = self.network, self.trace
+        layer_stop = stop if self._poll_layers else None
+        if done < n:
+            self._fed = True  # each pass below completes its feedforward or abandons its iteration
         with np.errstate(over="ignore"):
             while done < n:
                 # The four phases of step_phase, with no copies or bookkeeping between them.
-                forward_into(net, trace)
-                loss = self._compute_loss()
-                self._backprop()
+                if forward_into(net, trace, layer_stop) is None:
+                    self._forget_feedforward()
+                    break
+                loss = self._measure_loss()
+                self._loss.gradient(trace.a[-1], self.y, self._diff, trace.delta[-1])  # ∂L/∂ŷ seeds δ
+                if not backward_into(net, trace, layer_stop):
+                    self._forget_feedforward()
+                    break
+                self.last_loss = loss
                 if self._lr == 1.0:  # θ − 1·g is θ − g exactly: save the multiply
                     self._check_step(trace.gradient)
                     np.subtract(net.parameters, trace.gradient, net.parameters)
@@ -255,7 +323,6 @@ class Trainer:
                     break
                 if stop is not None and stop.is_set():
                     break
-        self._fed = True
         return done
 
     def snapshot(self, history_start: int = 0, row: int | None = None) -> Snapshot:

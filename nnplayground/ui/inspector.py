@@ -12,7 +12,8 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from ..core import ACTIVATIONS, LOSSES, PHASES, ParameterExplanation, PhaseResult
+from ..core import (ACTIVATIONS, LOSSES, PHASES, BackpropResult, FeedforwardResult, LossResult, ParameterExplanation,
+                    PhaseResult)
 
 MAX_ROWS, MAX_COLS = 8, 8  # larger matrices show their corner and say how much is left out
 CURRENT = "#fff4c2"
@@ -172,28 +173,27 @@ class InspectorPanel(QScrollArea):
         label.setStyleSheet(f"QLabel {{ background:{background}; padding:6px; }}")
         label.setProperty("grey", grey)
 
-    def _render(self, result: PhaseResult, config) -> str:
-        v = result.values
+    def _render(self, r: PhaseResult, config) -> str:
         acts = config.activations_for(len(config.hidden) + 1)
         n = len(acts)
-        if result.phase == "feedforward":
-            parts = [matrix_html(f"a{sup(0)} = X", v["X"])]
+        if isinstance(r, FeedforwardResult):
+            parts = [matrix_html(f"a{sup(0)} = X", r.X)]
             for l in range(n):
                 bias = f" + b{sup(l + 1)}" if config.use_bias else ""
                 parts.append(formula(f"z{sup(l + 1)} = a{sup(l)}·W{sup(l + 1)}{bias}"))
-                parts.append(matrix_html(f"z{sup(l + 1)}", v["z"][l]))
+                parts.append(matrix_html(f"z{sup(l + 1)}", r.z[l]))
                 parts.append(formula(f"a{sup(l + 1)} = {acts[l]}(z{sup(l + 1)}),  {ACTIVATIONS[acts[l]].formula}"))
-                parts.append(matrix_html(f"a{sup(l + 1)}" + (" = ŷ" if l == n - 1 else ""), v["a"][l]))
+                parts.append(matrix_html(f"a{sup(l + 1)}" + (" = ŷ" if l == n - 1 else ""), r.a[l]))
             return "".join(parts)
-        if result.phase == "loss":
+        if isinstance(r, LossResult):
             loss = LOSSES[config.loss]
             return "".join([
-                matrix_html("ŷ", v["y_hat"]), matrix_html("y", v["y"]), matrix_html("error ŷ − y", v["error"]),
-                formula(loss.formula), f"<p style='font-size:large'><b>L = {v['loss']:.6g}</b></p>",
+                matrix_html("ŷ", r.y_hat), matrix_html("y", r.y), matrix_html("error ŷ − y", r.error),
+                formula(loss.formula), f"<p style='font-size:large'><b>L = {r.loss:.6g}</b></p>",
             ])
-        if result.phase == "backprop":
+        if isinstance(r, BackpropResult):
             loss = LOSSES[config.loss]
-            parts = [formula(loss.gradient_formula), matrix_html("∂L/∂ŷ", v["dL_dyhat"])]
+            parts = [formula(loss.gradient_formula), matrix_html("∂L/∂ŷ", r.dL_dyhat)]
             for l in range(n - 1, -1, -1):
                 k = sup(l + 1)
                 if l == n - 1:
@@ -201,21 +201,21 @@ class InspectorPanel(QScrollArea):
                 else:
                     parts.append(formula(f"δ{k} = (δ{sup(l + 2)}·W{sup(l + 2)}ᵀ) ⊙ f′(z{k}),  "
                                          f"f′ = {ACTIVATIONS[acts[l]].derivative_formula}"))
-                parts.append(matrix_html(f"δ{k}", v["delta"][l]))
+                parts.append(matrix_html(f"δ{k}", r.delta[l]))
                 parts.append(formula(f"∂L/∂W{k} = a{sup(l)}ᵀ·δ{k}"))
-                parts.append(matrix_html(f"∂L/∂W{k}", v["dW"][l], link=f"W:{l}"))
+                parts.append(matrix_html(f"∂L/∂W{k}", r.dW[l], link=f"W:{l}"))
                 if config.use_bias:
                     parts.append(formula(f"∂L/∂b{k} = Σ_rows δ{k}"))
-                    parts.append(matrix_html(f"∂L/∂b{k}", v["db"][l], link=f"b:{l}"))
+                    parts.append(matrix_html(f"∂L/∂b{k}", r.db[l], link=f"b:{l}"))
             return "".join(parts)
-        parts = [formula(f"W ← W − η·∂L/∂W,  η = {result.values['learning_rate']:g}")]
+        parts = [formula(f"W ← W − η·∂L/∂W,  η = {r.learning_rate:g}")]
         for l in range(n):
             k = sup(l + 1)
-            parts.append(matrix_html(f"W{k} before", v["W_before"][l], link=f"W:{l}"))
-            parts.append(matrix_html(f"−η·∂L/∂W{k}", -v["step_W"][l]))
-            parts.append(matrix_html(f"W{k} after", v["W_after"][l], link=f"W:{l}"))
+            parts.append(matrix_html(f"W{k} before", r.W_before[l], link=f"W:{l}"))
+            parts.append(matrix_html(f"−η·∂L/∂W{k}", -r.step_W[l]))
+            parts.append(matrix_html(f"W{k} after", r.W_after[l], link=f"W:{l}"))
             if config.use_bias:
-                parts.append(matrix_html(f"b{k} after", v["b_after"][l], link=f"b:{l}"))
+                parts.append(matrix_html(f"b{k} after", r.b_after[l], link=f"b:{l}"))
         return "".join(parts)
 
     def _on_link(self, href: str):
