@@ -6,7 +6,11 @@ For a weight W^l[i, j] from unit i of the layer below to unit j of layer l, summ
 
 where ∂L/∂a^l_rj is ∂L/∂ŷ at the output, and Σ_k δ^(l+1)_rk · W^(l+1)_jk below it (the error sent
 back from the layer above). For a bias b^l_j the first factor is 1. Every factor is returned per row,
-so a view can print the sum term by term; the sum is the gradient backprop computes.
+so a view can print the sum term by term; the sum is the gradient backprop computes *on these weights*.
+
+Which weights those are matters once training moves: after an update the weights are no longer the
+ones the latest backprop used. :meth:`Trainer.explain` marks the explanation with the trainer's
+iteration and next phase so that a view can say so instead of printing two numbers that disagree.
 """
 from __future__ import annotations
 
@@ -31,7 +35,18 @@ class ParameterExplanation:
     local: np.ndarray  # per row: f'(z) of the target unit
     terms: np.ndarray  # per row: a_in · upstream · local
     gradient: float  # Σ terms
-    backprop_gradient: float  # the same number as the engine's backward pass computes it
+    backprop_gradient: float  # the same number as the engine's backward pass computes it, on the same weights
+    iteration: int | None = None  # the trainer's completed iterations when computed (None: not from a trainer)
+    phase: str | None = None  # the trainer's next phase then (as Snapshot.phase)
+
+    @property
+    def matches_latest_backprop(self) -> bool:
+        """Computed on the very weights and table of the trainer's latest backprop: its ∂L/∂θ is this Σ.
+
+        Only between a backprop and its update; after the update, or before a first backprop, the
+        gradient is the one the *next* backprop will compute.
+        """
+        return self.phase == "update"
 
 
 def explain_parameter(network: Network, X, y, loss: str, kind: str, layer: int, i: int, j: int) -> ParameterExplanation:

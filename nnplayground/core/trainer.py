@@ -12,11 +12,12 @@ feedforward, with the weights, history and loss it would have changed untouched.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
+from .explain import ParameterExplanation, explain_parameter
 from .losses import get_loss
 from .network import (Network, StopFlag, Trace, _as_2d_float, _views, backward_into, forward_into,
                       parameter_shapes)
@@ -324,6 +325,13 @@ class Trainer:
                 if stop is not None and stop.is_set():
                     break
         return done
+
+    def explain(self, kind: str, layer: int, i: int, j: int) -> ParameterExplanation:
+        """The chain rule of one parameter on the current weights and table, marked with the trainer's
+        iteration and next phase: it equals the latest backprop's ∂L/∂θ only when the next phase is
+        the update (see :attr:`ParameterExplanation.matches_latest_backprop`)."""
+        e = explain_parameter(self.network, self.X, self.y, self.loss_name, kind, layer, i, j)
+        return replace(e, iteration=self.iteration, phase=self.phase)
 
     def snapshot(self, history_start: int = 0, row: int | None = None) -> Snapshot:
         """Copies of the state, with the loss history from ``history_start`` on and, for ``row``,

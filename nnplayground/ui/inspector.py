@@ -3,6 +3,10 @@ and the chain rule of one clicked weight written out with its numbers.
 
 Only presentation lives here: every number comes from the worker's PhaseResults and
 ParameterExplanations, formatted, never recomputed.
+
+Iterations are counted from 1 here, as people count them: the phases of the trainer's iteration 0 are
+"iteration 1", and a trainer with 3 completed iterations that has not started the next is at
+"3 iterations done" (:func:`position_text`, the status bar's words too).
 """
 from __future__ import annotations
 
@@ -48,6 +52,13 @@ def matrix_html(name: str, values: np.ndarray, link: str | None = None) -> str:
         cells.append(f"<tr><td colspan='{min(cols, MAX_COLS) + 1}'>… {rows - MAX_ROWS} more rows</td></tr>")
     return (f"<p style='margin:4px 0 0 0'><b>{name}</b> <span style='color:#666'>{rows}×{cols}</span></p>"
             f"<table style='font-family:monospace; background:#fafafa' cellspacing='0'>{''.join(cells)}</table>")
+
+
+def position_text(iteration: int, next_phase: str) -> str:
+    """Where training is: ``iteration`` completed iterations, ``next_phase`` to run next (as a Snapshot)."""
+    if next_phase == PHASES[0]:
+        return f"{iteration:,} iteration{'' if iteration == 1 else 's'} done"
+    return f"iteration {iteration + 1:,}: {next_phase} next"
 
 
 def formula(text: str) -> str:
@@ -117,8 +128,9 @@ class InspectorPanel(QScrollArea):
         self.chain_rule.hide()
         self.hint.show()
 
-    def show_results(self, results, config, iteration: int) -> None:
-        """Show phase results (as copies from the worker); the last one is highlighted."""
+    def show_results(self, results, config, iteration: int | None = None) -> None:
+        """Show phase results (as copies from the worker); the last one is highlighted. (``iteration`` is
+        not needed: each result carries its own.)"""
         if not results:
             return
         self.hint.hide()
@@ -133,7 +145,7 @@ class InspectorPanel(QScrollArea):
             if result is None:
                 continue
             if result in results or phase not in self._rendered:
-                title = f"{PHASES.index(phase) + 1}. {phase} — iteration {result.iteration + 1}"
+                title = f"{PHASES.index(phase) + 1}. {phase} — iteration {result.iteration + 1:,}"
                 self._rendered[phase] = (title, self._render(result, config), False)
             title, body, _ = self._rendered[phase]
             self._rendered[phase] = (title, body, result is current)
@@ -145,17 +157,24 @@ class InspectorPanel(QScrollArea):
         QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.sections[self.current], 0, 0))
 
     def sync(self, iteration: int, next_phase: str) -> None:
-        """Grey out what training has moved past: after a run, the sections show older numbers."""
+        """Say how the numbers shown relate to where training is now; call it after every update.
+
+        ``iteration`` is the trainer's count of completed iterations (``Snapshot.iteration``, also the
+        0-based number of the iteration in progress) and ``next_phase`` the phase it runs next
+        (``Snapshot.phase``). Sections and the chain rule computed at an earlier point are greyed out,
+        with a note naming both points, e.g. "iteration 1" and "3,000 iterations done".
+        """
         position = iteration * len(PHASES) + PHASES.index(next_phase)
-        latest = max((r.iteration * len(PHASES) + PHASES.index(r.phase) for r in self.shown.values()), default=None)
-        stale = latest is not None and latest + 1 != position
+        latest = max(self.shown.values(), key=lambda r: r.iteration * len(PHASES) + PHASES.index(r.phase), default=None)
+        stale = latest is not None and latest.iteration * len(PHASES) + PHASES.index(latest.phase) + 1 != position
         if stale != self.stale:
             self.stale = stale
             for phase in self.shown:
                 self._paint(phase, grey=stale)
         if stale:
-            self.stale_note.setText(f"Training has moved on to iteration {iteration + 1}: these are older "
-                                    "numbers. Step a phase or an iteration to see the current ones.")
+            self.stale_note.setText(f"These are the numbers of iteration {latest.iteration + 1:,}; training has moved "
+                                    f"on ({position_text(iteration, next_phase)}). Step a phase or an iteration to "
+                                    "see the current ones.")
         self.stale_note.setVisible(stale)
         if self._explained_at is not None:
             fresh = self._explained_at == (iteration, next_phase)
@@ -228,19 +247,23 @@ class InspectorPanel(QScrollArea):
 
     def show_chain_rule(self, e: ParameterExplanation, names: list[list[str]] | None,
                         at: tuple[int, str] | None = None) -> None:
-        """``at`` is (iteration, next phase) when it was computed: it greys out once training moves on."""
+        """Show ``e`` (from :meth:`Trainer.explain`, which marks where training was when it was computed:
+        it greys out once training moves on, and says which weights it used). ``at`` = (iteration, next
+        phase) stands in for that mark on an explanation made outside a trainer."""
         self.hint.hide()
-        self._explained_at = at
+        self._explained_at = (e.iteration, e.phase) if e.phase is not None else at
         self.chain_rule.setEnabled(True)
         self.chain_rule.setStyleSheet("QLabel { background:#eef6ff; padding:6px; }")
         k = sup(e.layer + 1)
         to = names[e.layer + 1][e.j] if names else f"unit {e.j + 1}"
         if e.kind == "W":
             frm = names[e.layer][e.i] if names else f"unit {e.i + 1}"
-            title = f"∂L/∂W{k}[{e.i + 1}, {e.j + 1}]  ({escape(frm)} → {escape(to)})"
+            symbol = f"∂L/∂W{k}[{e.i + 1}, {e.j + 1}]"
+            title = f"{symbol}  ({escape(frm)} → {escape(to)})"
             first = f"a{sup(e.layer)} of {escape(frm)}  (∂z/∂w)"
         else:
-            title = f"∂L/∂b{k}[{e.j + 1}]  (bias of {escape(to)})"
+            symbol = f"∂L/∂b{k}[{e.j + 1}]"
+            title = f"{symbol}  (bias of {escape(to)})"
             first = "1  (∂z/∂b)"
         upstream = "∂L/∂ŷ" if e.is_output else f"Σₖ δ{sup(e.layer + 2)}ₖ·W{sup(e.layer + 2)}ⱼₖ  (∂L/∂a)"
         local = "∂ŷ/∂z = f′(z)" if e.is_output else "f′(z)"
@@ -251,14 +274,38 @@ class InspectorPanel(QScrollArea):
                         f"<td>=</td><td align='right'>{fmt(e.terms[r])}</td></tr>")
         if len(e.terms) > 12:
             rows.append(f"<tr><td colspan='8'>… {len(e.terms) - 12} more rows, all in the sum</td></tr>")
+        note = self._weights_note(self._explained_at, symbol)
         self.chain_rule.setText(
             f"<h3 style='margin:0'>{title}</h3>"
+            + (f"<p style='margin:2px 0; color:#9a3412'>{escape(note, quote=False)}</p>" if note else "")
             + formula(f"∂L/∂w = Σ_rows ({upstream}) · ({local}) · (∂z/∂w)")
             + "<table style='font-family:monospace' cellspacing='0' cellpadding='2'>"
             f"<tr style='color:#555'><td>row</td><td>{first}</td><td></td><td>{upstream}</td><td></td>"
             f"<td>{local}</td><td></td><td>term</td></tr>{''.join(rows)}</table>"
-            f"<p style='margin:4px 0'><b>Σ = {e.gradient:.6g}</b> &nbsp; backprop gives {e.backprop_gradient:.6g}; "
-            f"the parameter is {e.value:.6g}</p>")
+            f"<p style='margin:4px 0'><b>Σ = {e.gradient:.6g}</b> &nbsp; (the engine's backward pass on these same "
+            f"weights: {e.backprop_gradient:.6g}); the parameter is {e.value:.6g}</p>")
         self.chain_rule.show()
         self.explanation = e
         QTimer.singleShot(0, self, lambda: self.verticalScrollBar().setValue(0))  # it sits at the top
+
+    def _weights_note(self, at: tuple[int, str] | None, symbol: str) -> str:
+        """Which weights a chain rule computed at ``at`` (completed iterations, next phase) used, and how
+        its Σ relates to the backprop section's: after an update they are other weights, so the two
+        numbers differ, and the note says so."""
+        if at is None:
+            return ""
+        iteration, next_phase = at
+        shown = self.shown.get("backprop")
+        shown_text = ""
+        if shown is not None:
+            shown_text = (f" The backprop section's {symbol} is iteration {shown.iteration + 1:,}'s, computed on the "
+                          "weights before that iteration's update: other weights, so another number.")
+        if next_phase == "update":  # between a backprop and its update: the very weights backprop used
+            if shown is not None and shown.iteration == iteration:
+                return (f"On the weights the backprop of iteration {iteration + 1:,} used: this Σ is the {symbol} "
+                        "in the backprop section.")
+            return f"On the weights the backprop of iteration {iteration + 1:,} used."
+        if iteration == 0:
+            return "On the initial weights, before any update: the backprop of iteration 1 computes this Σ."
+        return (f"On the weights as updated by iteration {iteration:,}: the backprop of iteration {iteration + 1:,} "
+                f"computes this Σ.{shown_text}")

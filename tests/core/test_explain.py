@@ -83,3 +83,24 @@ def test_snapshot_carries_gradients_and_one_rows_activations(article):
     np.testing.assert_array_equal(snap.gradients[0], dW[0])
     assert snap.row == 2 and len(snap.row_activations) == 3
     np.testing.assert_array_equal(snap.row_activations[0], X[2])
+
+
+def test_a_trainers_explanation_says_which_weights_it_used(article):
+    from nnplayground.core import Trainer
+
+    X, y = article
+    trainer = Trainer(Network([3, 4, 1], use_bias=False, seed=0), X, y)
+    first = trainer.explain("W", 0, 1, 2)
+    assert (first.iteration, first.phase) == (0, "feedforward") and not first.matches_latest_backprop
+    for _ in range(3):
+        trainer.step_phase()
+    between = trainer.explain("W", 0, 1, 2)  # after the backprop, before its update
+    assert (between.iteration, between.phase) == (0, "update") and between.matches_latest_backprop
+    assert between.backprop_gradient == trainer.snapshot().gradients[0][1, 2]  # the very number backprop gave
+    trainer.step_phase()
+    after = trainer.explain("W", 0, 1, 2)  # the update moved the weights: the next backprop's gradient
+    assert (after.iteration, after.phase) == (1, "feedforward") and not after.matches_latest_backprop
+    assert after.value != between.value and after.gradient != pytest.approx(between.gradient, rel=1e-6)
+    trainer.run(1)
+    assert trainer.snapshot().gradients[0][1, 2] == after.backprop_gradient
+    assert explain_parameter(trainer.network, X, y, "sse", "W", 0, 1, 2).phase is None  # no trainer, no mark

@@ -4,8 +4,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from nnplayground.core import PHASES, Network, decision_surface
-from nnplayground.ui.inspector import CURRENT, STALE, fmt
+from nnplayground.core import PHASES, Network, Trainer, TrainingConfig, decision_surface
+from nnplayground.ui.inspector import CURRENT, STALE, InspectorPanel, fmt
 
 from .conftest import at_iteration
 
@@ -55,7 +55,7 @@ def test_clicked_weight_shows_a_chain_rule_that_sums_to_the_gradient(window, qtb
     if source == "heatmap":
         window.heatmaps.clicked.emit("W", 0, 1, 2)
     elif source == "inspector":
-        window.inspector._on_link("W:0:1:2")
+        window.inspector.sections["backprop"].linkActivated.emit("W:0:1:2")  # a click on ∂L/∂W¹'s cell
     else:
         window.views.setCurrentWidget(window.diagram)
         qtbot.waitUntil(lambda: window.diagram.edges.size > 0, timeout=3000)
@@ -167,7 +167,9 @@ def test_inspector_greys_out_once_training_moves_on(window, qtbot):
     window.run_action.trigger()
     qtbot.waitUntil(lambda: at_iteration(window, 3000), timeout=10000)
     inspector = window.inspector
-    assert inspector.stale and inspector.stale_note.isVisible() and "iteration 3001" in inspector.stale_note.text()
+    assert inspector.stale and inspector.stale_note.isVisible()
+    note = inspector.stale_note.text()
+    assert "numbers of iteration 1;" in note and "(3,000 iterations done)" in note
     # what a user sees: the old numbers drawn grey, the old chain rule greyed too
     assert STALE in inspector.sections["update"].text() and STALE in inspector.chain_rule.styleSheet()
     assert CURRENT not in inspector.sections["update"].styleSheet()
@@ -177,3 +179,66 @@ def test_inspector_greys_out_once_training_moves_on(window, qtbot):
     feedforward = inspector.sections["feedforward"]
     assert STALE not in feedforward.text() and CURRENT in feedforward.styleSheet()
     assert STALE in inspector.sections["update"].text()  # last iteration's update: older than this feedforward
+
+
+# -- the inspector alone, fed by a core Trainer as the worker feeds it ----------------------------------
+def tutorial_panel(qtbot):
+    from nnplayground.paths import DEFAULT_TABLE
+    from nnplayground.core import TrainingTable
+
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    config = TrainingConfig(use_bias=False)
+    return panel, config, config.make_trainer(TrainingTable.from_csv(DEFAULT_TABLE))
+
+
+def step(panel, config, trainer: Trainer, phases: int) -> None:
+    panel.show_results([trainer.step_phase() for _ in range(phases)], config)
+    panel.sync(trainer.iteration, trainer.phase)
+
+
+def test_a_chain_rule_after_the_update_says_it_used_the_updated_weights(qtbot):
+    panel, config, trainer = tutorial_panel(qtbot)
+    step(panel, config, trainer, 4)  # one whole iteration: backprop, then the update moved the weights
+    e = trainer.explain("W", 0, 1, 2)
+    backprop_value = panel.shown["backprop"].dW[0][1, 2]
+    assert e.gradient != pytest.approx(backprop_value, rel=1e-6)  # other weights: really another number
+    panel.show_chain_rule(e, None)
+    text = panel.chain_rule.text()
+    assert f"Σ = {e.gradient:.6g}" in text
+    assert "On the weights as updated by iteration 1: the backprop of iteration 2 computes this Σ." in text
+    assert "The backprop section's ∂L/∂W¹[2, 3] is iteration 1's, computed on the weights before" in text
+    assert f"{backprop_value:.6g}" not in text  # backprop's number is not set beside Σ as if they should match
+    assert panel.chain_rule.isEnabled()
+    step(panel, config, trainer, 3)  # iteration 2's feedforward, loss and backprop: on those same weights
+    assert e.gradient == pytest.approx(panel.shown["backprop"].dW[0][1, 2], rel=1e-12)
+    assert not panel.chain_rule.isEnabled()  # training moved on since it was computed: greyed out
+
+
+def test_a_chain_rule_between_backprop_and_update_is_the_backprop_sections_number(qtbot):
+    panel, config, trainer = tutorial_panel(qtbot)
+    panel.show_chain_rule(trainer.explain("W", 1, 2, 0), None)
+    assert "On the initial weights, before any update: the backprop of iteration 1 computes this Σ." in (
+        panel.chain_rule.text())
+    step(panel, config, trainer, 7)  # the next phase is iteration 2's update
+    e = trainer.explain("W", 1, 2, 0)
+    assert e.matches_latest_backprop and (e.iteration, e.phase) == (1, "update")
+    assert e.gradient == pytest.approx(panel.shown["backprop"].dW[1][2, 0], rel=1e-12)
+    panel.show_chain_rule(e, None)
+    text = panel.chain_rule.text()
+    assert ("On the weights the backprop of iteration 2 used: this Σ is the ∂L/∂W²[3, 1] in the backprop section."
+            in text)
+    assert panel.chain_rule.isEnabled()
+
+
+def test_sync_names_where_training_is_in_the_status_bars_words(qtbot):
+    panel, config, trainer = tutorial_panel(qtbot)
+    step(panel, config, trainer, 4)
+    assert not panel.stale and "iteration 1" in panel.sections["update"].text()
+    panel.sync(1, "feedforward")  # right where the results left it
+    assert not panel.stale_note.isVisibleTo(panel)
+    panel.sync(3000, "feedforward")
+    assert panel.stale and panel.stale_note.text().startswith(
+        "These are the numbers of iteration 1; training has moved on (3,000 iterations done).")
+    panel.sync(5, "loss")
+    assert "training has moved on (iteration 6: loss next)" in panel.stale_note.text()
