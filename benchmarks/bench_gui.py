@@ -47,7 +47,7 @@ def windowed(app, window, table, hidden, iterations) -> tuple[float, float, int]
     window.settings.hidden.setText(hidden)
     window.settings.learning_rate.setValue(0.01 if table.n_rows > 4 else 1.0)
     window.settings.iterations.setValue(iterations)
-    window.load_table(table)
+    window.files.adopt_table(table, None)
     wait(app, lambda: window.last_update is not None and window.last_update.snapshot.iteration == 0
          and window.last_update.table == table)
     # A new table's first paint (heatmaps rebuilt with new tick labels) is a one-off cost, reported on
@@ -73,21 +73,19 @@ def windowed(app, window, table, hidden, iterations) -> tuple[float, float, int]
     clock.start()
     tick.start()
     frames = [0]
-    shown = window._show
 
-    def counted(update):
+    def counted(_update):
         frames[0] += 1
-        shown(update)
 
-    window._show = counted
+    window.controller.shown.connect(counted)
     start = time.perf_counter()
     window.toggle_run()
-    wait(app, lambda: not window._running and window.last_update.snapshot.iteration >= iterations, 600)
+    wait(app, lambda: not window.running and window.last_update.snapshot.iteration >= iterations, 600)
     elapsed = time.perf_counter() - start
     tick.stop()
     if os.environ.get("NNP_TRACE"):
         print(f"  run took {elapsed:.2f} s")
-    window._show = shown
+    window.controller.shown.disconnect(counted)
     assert window.last_update.snapshot.iteration == iterations
     return config, iterations / elapsed, max(stalls or [0.0]), frames[0] / elapsed, first_paint
 

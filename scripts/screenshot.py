@@ -28,7 +28,7 @@ def main() -> int:
         steps.append((action, wait_until))
 
     def done_running(n):
-        return lambda: window.last_update and not window._running and window.last_update.snapshot.iteration >= n
+        return lambda: window.last_update and not window.running and window.last_update.snapshot.iteration >= n
 
     def shot(name):
         return lambda: window.grab().save(str(OUT / name))
@@ -45,12 +45,12 @@ def main() -> int:
     then(shot("inspector-backprop.png"))
     # 3. the diagram after some training, row 2 selected, an edge's chain rule open
     then(lambda: (window.settings.iterations.setValue(300), window.table_editor.view.setCurrentIndex(
-        window.table_model.index(1, 0)), window.views.setCurrentWidget(window.diagram)))
+        window.table_model.index(1, 0)), window.tabs.setCurrentWidget(window.diagram)))
     then(window.toggle_run, done_running(300))
     then(lambda: window.explain("W", 0, 1, 2), lambda: window.inspector.explanation is not None)
     then(shot("diagram.png"))
     # 4. XOR learnt, its decision surface
-    then(lambda: (window.views.setCurrentWidget(window.surface_view), window.open_table(EXAMPLES / "xor.csv"),
+    then(lambda: (window.tabs.setCurrentWidget(window.surface_view), window.open_table(EXAMPLES / "xor.csv"),
                   window.settings.iterations.setValue(3000)),
          lambda: window.last_update.table.columns == ("a", "b", "y"))
     then(window.toggle_run, lambda: done_running(3000)() and window.surface_view.surface is not None)

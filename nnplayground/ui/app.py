@@ -6,9 +6,10 @@ import sys
 SMOKE_TIMEOUT_MS = 15000
 
 
-def run_app(argv: list[str] | None = None, smoke_test: bool = False) -> int:
-    """Open the window and run until it closes. ``smoke_test``: open it, wait for the engine's first
-    answer, close and return 0 (1 if it never came): a check that a built bundle really starts."""
+def run_app(argv: list[str] | None = None, smoke_test: bool = False, open_path: str | None = None) -> int:
+    """Open the window and run until it closes; ``open_path``: a session or table to open in it.
+    ``smoke_test``: open it, wait for the engine's first answer, close and return 0 (1 if it never
+    came): a check that a built bundle really starts."""
     import pyqtgraph as pg
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
@@ -24,8 +25,10 @@ def run_app(argv: list[str] | None = None, smoke_test: bool = False) -> int:
     app.setApplicationDisplayName("nnplayground")
     app.setDesktopFileName("nnplayground")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnplayground.svg")))
-    window = MainWindow(offer_restore=not smoke_test, remember=not smoke_test)
+    window = MainWindow(offer_restore=not smoke_test and open_path is None, remember=not smoke_test)
     window.show()
+    if open_path is not None:
+        QTimer.singleShot(0, lambda: window.open_path(open_path))
     if not smoke_test:
         return app.exec()
     result = {"code": 1}

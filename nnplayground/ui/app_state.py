@@ -1,23 +1,19 @@
-"""What the app keeps between runs: preferences and recent files (QSettings), and the autosave file
-in the platform's app-data folder (QStandardPaths)."""
+"""What the app keeps between runs: preferences, window layout and recent files (QSettings).
+Autosaves are the Qt-free :mod:`nnplayground.app.autosave`'s."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings, Qt
+
+from ..app.autosave import SUBFOLDER as AUTOSAVE_FOLDER
 
 RECENT_MAX = 8
-AUTOSAVE_NAME = "autosave.nnpsession"
+MIN_DOCK_WIDTH = 300  # a layout saved on a much smaller screen gets the inspector back at this width
 
 
 def app_settings() -> QSettings:
     return QSettings(QSettings.IniFormat, QSettings.UserScope, "nnplayground", "nnplayground")
-
-
-def autosave_path() -> Path:
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home() / ".nnplayground")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / AUTOSAVE_NAME
 
 
 def recent_files() -> list[str]:
@@ -27,6 +23,9 @@ def recent_files() -> list[str]:
 
 
 def add_recent_file(path: str | Path) -> list[str]:
+    """Remember a file the user opened or saved (never an autosave: those are offered after a crash)."""
+    if Path(path).resolve().parent.name == AUTOSAVE_FOLDER:
+        return recent_files()
     path = str(Path(path).resolve())
     files = [path] + [f for f in recent_files() if f != path]
     app_settings().setValue("recentFiles", files[:RECENT_MAX])
@@ -40,3 +39,21 @@ def last_directory(default: Path) -> str:
 
 def remember_directory(path: str | Path) -> None:
     app_settings().setValue("lastDirectory", str(Path(path).resolve().parent))
+
+
+def restore_window_layout(window) -> None:
+    s = app_settings()
+    if s.value("geometry") is not None:
+        window.restoreGeometry(s.value("geometry"))
+    if s.value("windowState") is not None:
+        window.restoreState(s.value("windowState"))
+        if window.inspector_dock.width() < MIN_DOCK_WIDTH:
+            window.resizeDocks([window.inspector_dock], [430], Qt.Horizontal)
+    window.log_action.setChecked(s.value("logScale", False, type=bool))
+
+
+def save_window_layout(window) -> None:
+    s = app_settings()
+    s.setValue("geometry", window.saveGeometry())
+    s.setValue("windowState", window.saveState())
+    s.setValue("logScale", window.log_action.isChecked())

@@ -15,6 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsItem
 
+from ..app.loss_history import LossHistory
+
 CURVE = "#2563eb"
 MAX_BLOCKS = 1024  # about one block per pixel of a wide plot
 
@@ -79,9 +81,11 @@ def envelope_of(y: np.ndarray, offset: int, max_blocks: int = MAX_BLOCKS) -> tup
 
 
 class LossPlot(pg.PlotWidget):
+    """Draws a :class:`LossHistory` it does not own: :meth:`refresh` takes in what changed."""
+
     hovered = Signal(str)  # "iteration N: loss L", or "" when the pointer leaves
 
-    def __init__(self, parent=None):
+    def __init__(self, history: LossHistory, parent=None):
         super().__init__(parent, background="w")
         item = self.getPlotItem()
         item.setLabel("bottom", "iteration")
@@ -97,7 +101,8 @@ class LossPlot(pg.PlotWidget):
         item.addItem(self._readout, ignoreBounds=True)
         self._marker.hide()
         self._readout.hide()
-        self._y = np.empty(1024)
+        self.history = history
+        self._y = history.values
         self._n = 0
         self._log = False
         self._envelope = LossEnvelope()
@@ -117,43 +122,40 @@ class LossPlot(pg.PlotWidget):
 
     @property
     def values(self) -> np.ndarray:
-        """The losses received so far (a copy)."""
+        """The losses drawn (a copy)."""
         return self._y[: self._n].copy()
 
-    def drawn_points(self) -> int:
-        x, _ = self._curve.getData()
-        return 0 if x is None else len(x)
+    def drawn(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points the curve draws now (iterations, losses)."""
+        x, y = self._curve.getData()
+        return (np.empty(0), np.empty(0)) if x is None else (x, y)
 
-    def clear_history(self) -> None:
-        self._n = 0
-        self._low, self._high = math.inf, -math.inf
-        self._envelope.update(self._y[:0], 0)
-        self._following = True
-        self.redraw()
+    def drawn_points(self) -> int:
+        return len(self.drawn()[0])
 
     def set_extent(self, iterations: int) -> None:
         """Make room on the x axis for a run to ``iterations``, so the axis stays still while it runs."""
         self._extent = max(int(iterations), 1)
         self.redraw()
 
-    def add_history(self, start: int, losses: np.ndarray, redraw: bool = True) -> None:
-        """Losses of iterations ``start + 1 …``; a start of 0 replaces what was drawn."""
-        end = start + len(losses)
-        if start > self._n:
-            raise ValueError(f"loss history has a gap: drawn up to {self._n}, next chunk starts at {start}")
-        if end > self._y.size:
-            grown = np.empty(max(end, 2 * self._y.size))
-            grown[: self._n] = self._y[: self._n]
-            self._y = grown
-        self._y[start:end] = losses
-        self._n = end
-        if len(losses):
-            finite = np.asarray(losses)
-            self._low = min(self._low, float(finite.min()))
-            self._high = max(self._high, float(finite.max()))
-        self._envelope.update(self._y[: self._n], start)
-        if redraw:
-            self.redraw()
+    def refresh(self) -> None:
+        """Take in the history's new losses and redraw; a history started afresh starts the plot afresh."""
+        start = self.history.take_changes()
+        if start is None:
+            return
+        self._y = self.history.values
+        self._n = self._y.size
+        if start == 0:
+            self._low, self._high = math.inf, -math.inf
+            self._following = True
+            self._marker.hide()
+            self._readout.hide()
+        if self._n > start:
+            new = self._y[start:]
+            self._low = min(self._low, float(new.min()))
+            self._high = max(self._high, float(new.max()))
+        self._envelope.update(self._y, start)
+        self.redraw()
 
     def set_log_scale(self, on: bool) -> None:
         self._log = bool(on)

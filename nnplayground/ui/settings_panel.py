@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import ACTIVATIONS, INITS, LOSSES, TrainingConfig
+from ..core.config import CONSTRAINTS
 
 INVALID_STYLE = "QLineEdit { background: #f8c9c4; }"
 
@@ -21,9 +22,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         if not p.isdigit() or int(p) < 1:
             raise ValueError(f"{p!r} is not a number of units (a whole number from 1)")
         units.append(int(p))
-    if len(units) > 32 or max(units) > 4096:
-        raise ValueError("at most 32 hidden layers of at most 4096 units")
-    return tuple(units)
+    return CONSTRAINTS["hidden"].check(units)  # the limits are the core's, declared once
 
 
 class SettingsPanel(QGroupBox):
@@ -48,18 +47,19 @@ class SettingsPanel(QGroupBox):
         self.loss.addItems(list(LOSSES))
         self.loss.setCurrentText(d.loss)
         self.learning_rate = QDoubleSpinBox()
-        self.learning_rate.setDecimals(5)
-        self.learning_rate.setRange(0.00001, 1000.0)
+        lr = CONSTRAINTS["learning_rate"]
+        self.learning_rate.setDecimals(6)
+        self.learning_rate.setRange(lr.low, lr.high)
         self.learning_rate.setSingleStep(0.05)
         self.learning_rate.setValue(d.learning_rate)
         self.learning_rate.setToolTip("η in W ← W − η·∂L/∂W. Applies from the next iteration.")
         self.iterations = QSpinBox()
-        self.iterations.setRange(1, 100_000_000)
+        self.iterations.setRange(CONSTRAINTS["iterations"].low, CONSTRAINTS["iterations"].high)
         self.iterations.setGroupSeparatorShown(True)
         self.iterations.setValue(d.iterations)
         self.iterations.setToolTip("Run trains until this many iterations are done.")
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(CONSTRAINTS["seed"].low, min(CONSTRAINTS["seed"].high, 2**31 - 1))  # a QSpinBox is 32-bit
         self.seed.setValue(d.seed)
         self.seed.setToolTip("The same seed gives the same initial weights and the same run. Applies on Reset.")
         self.use_bias = QCheckBox("add a bias to every layer")
@@ -72,6 +72,11 @@ class SettingsPanel(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b42318;")
         self.message.hide()
+        for widget, name in ((self.hidden, "hiddenLayersEdit"), (self.activation, "activationEdit"),
+                             (self.loss, "lossCombo"), (self.learning_rate, "learningRateSpin"),
+                             (self.iterations, "iterationsSpin"), (self.seed, "seedSpin"), (self.use_bias, "biasCheck"),
+                             (self.init, "initCombo")):
+            widget.setObjectName(name)
         form.addRow("Hidden layers", self.hidden)
         form.addRow("Activation", self.activation)
         form.addRow("Loss", self.loss)

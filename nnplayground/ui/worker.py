@@ -4,18 +4,23 @@ The window sends commands through queued signals and gets back :class:`Update` v
 core's immutable :class:`Snapshot` (array copies). A run goes in slices of at most one frame's time,
 returning to the thread's event loop between slices, so commands (a new table, a new learning rate)
 apply between iterations, never mid-array, and at most one update per slice reaches the screen.
-Pause is a thread-safe flag checked after every iteration.
+Pause is a thread-safe flag the engine checks between layers, so even one huge iteration stops at once.
+
+The window never builds or touches a Trainer after handing it over with :meth:`TrainingWorker.install`:
+the worker owns it from then on. Every command carries a number, and every update says the latest
+command it has handled, so the controller knows when a step it asked for is done.
 """
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from ..core import DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
-from ..core.explain import explain_parameter
+from ..core import PHASES, DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
 from ..core.onnx_export import save_onnx
 from ..core.surface import Surface, SurfaceSpec, decision_surface
 from ..core.weights_io import save_weights
@@ -42,8 +47,9 @@ class Update:
     iterations_per_second: float | None
     config: TrainingConfig
     table: TrainingTable
-    generation: int  # the reset this state descends from: the window drops older ones
+    generation: int  # the network this state descends from: the window drops older ones
     run_request: int  # the latest run request the worker had received when it sent this
+    command: int = 0  # the latest command the worker has handled
     phase_results: tuple[PhaseResult, ...] = ()  # every phase the last step computed, in order
     surface: Surface | None = None  # for the ViewRequest's plane, when it asked for one
 
@@ -73,6 +79,8 @@ class TrainingWorker(QObject):
         self._sent = 0  # history entries the window already has
         self._generation = 0
         self._run_request = 0
+        self._command = 0
+        self._predicted = None  # ((trainer, iteration), ŷ) computed for a snapshot that had none
         self._view = ViewRequest()
         self._surface: Surface | None = None
         self._surface_time = 0.0
@@ -89,32 +97,13 @@ class TrainingWorker(QObject):
         self._frame_shown.set()
 
     # -- commands (queued slots, run on the worker's thread) ----------------------------------------
-    @Slot(object, object, int)
-    def reset(self, config: TrainingConfig, table: TrainingTable, generation: int) -> None:
-        """A new network from ``config`` (re-initialised from its seed) on ``table``."""
-        self._stop()
-        self._generation = generation
-        try:
-            trainer = config.make_trainer(table)
-        except ValueError as exc:
-            self.failed.emit(str(exc))
-            return
-        self._trainer, self._config, self._table, self._sent = trainer, config, table, 0
-        self._emit()
-
     @Slot(object, object, object, int)
-    def restore(self, config: TrainingConfig, table: TrainingTable, session, generation: int) -> None:
-        """Continue a saved session: its network, weights and loss history on ``table``."""
+    def install(self, trainer: Trainer, config: TrainingConfig, table: TrainingTable, generation: int) -> None:
+        """Train ``trainer`` (built by the caller, who keeps no reference to it) from now on."""
         self._stop()
         self._generation = generation
-        try:
-            trainer = config.make_trainer(table)
-            trainer.network.set_parameters(session.weights, session.biases)
-            trainer.restore_history(session.history)
-        except ValueError as exc:
-            self.failed.emit(f"Could not restore the session's network: {exc}")
-            return
         self._trainer, self._config, self._table, self._sent = trainer, config, table, 0
+        self._surface = None
         self._emit()
 
     @Slot(object)
@@ -142,20 +131,39 @@ class TrainingWorker(QObject):
         else:
             self._emit()
 
-    @Slot()
-    def step_phase(self) -> None:
+    @Slot(int, int)
+    def step_phases(self, count: int, command: int) -> None:
+        """Run ``count`` phases (presses of Step phase, merged); the update holds the results of the
+        phases since the last iteration began."""
+        self._command = command
         if self._ready():
-            self._guarded(lambda: self._emit_steps([self._trainer.step_phase()]))
+            self._guarded(lambda: self._step(count, whole_iterations=False))
 
-    @Slot()
-    def step_iteration(self) -> None:
+    @Slot(int, int)
+    def step_iterations(self, count: int, command: int) -> None:
+        """Finish ``count`` iterations (presses of Step iteration, merged)."""
+        self._command = command
         if self._ready():
-            def step():
-                results = []
-                while not results or results[-1].phase != "update":
-                    results.append(self._trainer.step_phase())
-                self._emit_steps(results)
-            self._guarded(step)
+            self._guarded(lambda: self._step(count, whole_iterations=True))
+
+    def _step(self, count: int, whole_iterations: bool) -> None:
+        t = self._trainer
+        self._pause.clear()
+        if whole_iterations and count > 1:  # all but the last fast, as a run would
+            if t.phase != PHASES[0]:
+                t.step_iteration(stop=self._pause)
+                count -= 1
+            t.run(count - 1, stop=self._pause)
+            count = 1
+        results: list[PhaseResult] = []
+        while count > 0 and not self._pause.is_set():
+            result = t.step_phase(stop=self._pause)
+            if result is None:  # stopped inside the phase (the window is closing): nothing half-done stays
+                break
+            results = [result] if result.phase == PHASES[0] else results + [result]
+            if result.phase == PHASES[-1] or not whole_iterations:
+                count -= 1
+        self._emit(phase_results=tuple(results))
 
     @Slot(object)
     def set_view(self, view: ViewRequest) -> None:
@@ -171,14 +179,15 @@ class TrainingWorker(QObject):
             return
         t = self._trainer
         try:
-            self.explained.emit(explain_parameter(t.network, t.X, t.y, self._config.loss, kind, layer, i, j))
+            self.explained.emit(t.explain(kind, layer, i, j))
         except ValueError as exc:
             self.failed.emit(f"Cannot explain that parameter: {exc}")
 
-    @Slot(int)
-    def run(self, request: int) -> None:
+    @Slot(int, int)
+    def run(self, request: int, command: int) -> None:
         """Run until the configured number of iterations (or a pause); ``request`` numbers the ask."""
         self._run_request = request
+        self._command = command
         if not self._ready():
             self._emit()  # the answer to this request: not running
             return
@@ -257,15 +266,22 @@ class TrainingWorker(QObject):
         seconds = time.perf_counter() - self._run_started
         return (self._trainer.iteration - self._run_first) / seconds if seconds > 0 else None
 
-    def _emit_steps(self, results: list[PhaseResult]) -> None:
-        self._emit(phase_results=tuple(results))
-
     def _emit(self, rate: float | None = None, phase_results: tuple[PhaseResult, ...] = ()) -> None:
         snapshot = self._trainer.snapshot(history_start=self._sent, row=self._view.row)
+        if snapshot.predictions is None and snapshot.iteration > 0 and not self._running:
+            # a restored session, or a pause inside an iteration: ŷ at the weights as they are
+            snapshot = replace(snapshot, predictions=self._predictions_now(snapshot.iteration))
         self._sent = snapshot.iteration
         self.updated.emit(
             Update(snapshot, self._running, rate, self._config, self._table, self._generation,
-                   self._run_request, phase_results, self._current_surface()))
+                   self._run_request, self._command, phase_results, self._current_surface()))
+
+    def _predictions_now(self, iteration: int) -> np.ndarray:
+        if self._predicted is None or self._predicted[0] != (id(self._trainer), iteration):
+            y_hat = self._trainer.network.predict(self._trainer.X)
+            y_hat.flags.writeable = False
+            self._predicted = ((id(self._trainer), iteration), y_hat)
+        return self._predicted[1]
 
     def _current_surface(self) -> Surface | None:
         spec = self._view.surface
@@ -294,9 +310,10 @@ class WorkerThread(QObject):
         self.thread.start()
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
-        """Stop training within one iteration and end the thread; True when it has ended."""
+        """Stop training and end the thread; True when it has ended. The engine checks the stop flag
+        between blocks of rows, so even one huge iteration stops within milliseconds."""
         if not self.thread.isRunning():
             return True
-        self.worker.request_pause()  # the running slice returns within one iteration
+        self.worker.request_pause()
         self.thread.quit()
         return self.thread.wait(timeout_ms)

@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 
 from nnplayground.core import Network, Trainer, TrainingTable
@@ -11,16 +14,25 @@ def isolated_app_state(tmp_path_factory):
 
     QStandardPaths.setTestModeEnabled(True)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path_factory.mktemp("settings")))
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))  # autosaves (app.data_dir reads it)
 
 
 @pytest.fixture(autouse=True)
 def fresh_app_state(isolated_app_state):
-    from nnplayground.ui.app_state import app_settings, autosave_path
+    from nnplayground.app.data_dir import data_dir
+    from nnplayground.ui.app_state import app_settings
 
     app_settings().clear()
-    autosave_path().unlink(missing_ok=True)
+    shutil.rmtree(data_dir(), ignore_errors=True)
     yield
-    autosave_path().unlink(missing_ok=True)
+    shutil.rmtree(data_dir(), ignore_errors=True)
+
+
+def autosaves() -> list:
+    """The autosave files there are now (every window's)."""
+    from nnplayground.app.data_dir import data_dir
+
+    return sorted((data_dir() / "autosave").glob("*.nnpsession"))
 
 
 def make_window(qtbot, **kwargs):
@@ -55,4 +67,4 @@ def core_trainer():
 
 def at_iteration(window, n):
     snap = window.last_update.snapshot if window.last_update else None
-    return snap is not None and snap.iteration == n and not window._running
+    return snap is not None and snap.iteration == n and not window.running

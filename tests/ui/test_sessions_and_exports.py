@@ -1,13 +1,16 @@
 """Sessions, autosave, preferences and exports, as a user meets them in the window."""
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
 from nnplayground.core import Network
-from nnplayground.ui.app_state import autosave_path, recent_files
+from nnplayground.ui.app_state import recent_files
 
-from .conftest import at_iteration, make_window
+from .conftest import at_iteration, autosaves, make_window
 
 
 def train(window, qtbot, n):
@@ -32,7 +35,7 @@ def test_save_and_open_a_session_restores_everything(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: other.last_update is not None, timeout=5000)
     assert other.open_path(path)
     qtbot.waitUntil(lambda: other.last_update.snapshot.iteration == 120, timeout=5000)
-    assert other.table_model.cell(3, 3) == "0.25"
+    assert other.document.cell(3, 3) == "0.25"
     assert other.settings.use_bias.isChecked() and other.settings.learning_rate.value() == 0.5
     for a, b in zip(other.last_update.snapshot.weights + other.last_update.snapshot.biases,
                     saved.weights + saved.biases):
@@ -48,9 +51,9 @@ def test_save_and_open_a_session_restores_everything(window, qtbot, tmp_path):
 def test_a_damaged_session_changes_nothing(window, qtbot, tmp_path):
     bad = tmp_path / "bad.nnpsession"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
-    before = window.table_model.to_csv_text()
+    before = window.document.to_csv_text()
     assert not window.open_path(bad)
-    assert window.table_model.to_csv_text() == before
+    assert window.document.to_csv_text() == before
     assert "damaged" in window.notice.text()
 
 
@@ -65,27 +68,43 @@ def test_closing_with_unsaved_changes_asks(qtbot, tmp_path):
     w.ask_save_changes = lambda: asked.append(1) or "cancel"
     w.close()
     assert asked and w.isVisible()  # cancel: still open, nothing lost
-    w.session_path = tmp_path / "kept.nnpsession"
+    w.state.path = tmp_path / "kept.nnpsession"
     w.ask_save_changes = lambda: "save"
     w.close()
     assert not w.isVisible() and (tmp_path / "kept.nnpsession").exists()
 
 
-def test_autosave_and_restore_after_a_crash(window, qtbot):
-    window.table_model.setData(window.table_model.index(1, 0), "7")
-    train(window, qtbot, 30)
-    assert window.autosave() and autosave_path().exists()
-    assert not window.autosave()  # nothing new since
-    # a crash: the window never closes, the autosave stays; the next start offers it back
+CRASHING_WINDOW = """
+import os, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from nnplayground.ui import MainWindow
+w = MainWindow(offer_restore=False, remember=False)
+w.document.set_cells([(1, 0, "7")])
+w.controller.step("iteration")
+while w.controller.latest is None or w.controller.latest.snapshot.iteration < 1:
+    app.processEvents()
+assert w.autosave.write(), "the autosave was not written"
+os._exit(3)  # a crash: no close, no clean-up
+"""
+
+
+def test_autosave_and_restore_after_a_real_crash(qtbot):
+    crash = subprocess.run([sys.executable, "-c", CRASHING_WINDOW], env=os.environ, timeout=60,
+                           capture_output=True, text=True)
+    assert crash.returncode == 3, crash.stderr
+    assert len(autosaves()) == 1  # the crashed window's file stayed
     again = make_window(qtbot)
     qtbot.waitUntil(lambda: again.last_update is not None, timeout=5000)
-    assert again.restore_offer is not None
-    assert again.restore_autosave()
-    qtbot.waitUntil(lambda: again.last_update.snapshot.iteration == 30, timeout=5000)
-    assert again.table_model.cell(1, 0) == "7" and again.isWindowModified() and again.session_path is None
-    again.restore_offer.close()
+    assert again.autosave.restore_offer is not None
+    assert again.autosave.restore_all(again.autosave.orphans()) == 1
+    qtbot.waitUntil(lambda: again.last_update.snapshot.iteration == 1, timeout=5000)
+    assert again.table_model.data(again.table_model.index(1, 0)) == "7"
+    assert again.isWindowModified() and again.session_path is None
+    assert autosaves() == [again.autosave.path]  # the orphan is this window's own file now
+    again.autosave.restore_offer.close()
     again.close()
-    assert not autosave_path().exists()  # a normal close leaves nothing to restore
+    assert autosaves() == []  # a normal close leaves nothing to restore
 
 
 def test_preferences_persist(qtbot):
@@ -105,16 +124,16 @@ def test_plot_exports_as_png_and_svg(window, qtbot, tmp_path):
     train(window, qtbot, 50)
     for which in ("loss", "heatmaps"):
         png, svg = tmp_path / f"{which}.png", tmp_path / f"{which}.svg"
-        assert window.export_plot(which, png) and window.export_plot(which, svg)
+        assert window.files.export_plot(which, png) and window.files.export_plot(which, svg)
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
         root = ET.parse(svg).getroot()
         assert root.tag.endswith("svg") and len(list(root.iter())) > 20
 
 
 def test_predictions_export(window, qtbot, tmp_path):
-    assert not window.export_predictions(tmp_path / "none.csv")  # nothing fed forward yet
+    assert not window.files.export_predictions(tmp_path / "none.csv")  # nothing fed forward yet
     train(window, qtbot, 10)
-    assert window.export_predictions(tmp_path / "p.csv")
+    assert window.files.export_predictions(tmp_path / "p.csv")
     lines = (tmp_path / "p.csv").read_text().splitlines()
     assert lines[0] == "x1,x2,x3,y,y_predicted,y_error" and len(lines) == 5
     y_hat = window.last_update.snapshot.predictions
@@ -124,7 +143,7 @@ def test_predictions_export(window, qtbot, tmp_path):
 def test_onnx_export_from_the_window_runs_in_onnxruntime(window, qtbot, tmp_path):
     ort = pytest.importorskip("onnxruntime")
     train(window, qtbot, 100)
-    window.export_weights(tmp_path / "net.onnx")
+    window.files.export_weights(tmp_path / "net.onnx")
     qtbot.waitUntil(lambda: "net.onnx" in window.notice.text(), timeout=5000)
     session = ort.InferenceSession(str(tmp_path / "net.onnx"), providers=["CPUExecutionProvider"])
     X = window.last_update.table.X
@@ -143,7 +162,7 @@ def test_a_session_saved_with_a_bad_cell_comes_back_when_it_is_fixed(window, qtb
     other = make_window(qtbot, offer_restore=False)
     qtbot.waitUntil(lambda: other.last_update is not None, timeout=5000)
     assert other.open_path(path)
-    assert other.table_model.cell(2, 1) == "oops"  # kept as typed
+    assert other.document.cell(2, 1) == "oops"  # kept as typed
     assert "row 3, column 'x2'" in other.notice.text() and "comes back" in other.notice.text()
     other.table_model.setData(other.table_model.index(2, 1), "0")
     qtbot.waitUntil(lambda: other.last_update.snapshot.iteration == 25, timeout=5000)

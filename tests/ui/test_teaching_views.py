@@ -57,7 +57,7 @@ def test_clicked_weight_shows_a_chain_rule_that_sums_to_the_gradient(window, qtb
     elif source == "inspector":
         window.inspector.sections["backprop"].linkActivated.emit("W:0:1:2")  # a click on ∂L/∂W¹'s cell
     else:
-        window.views.setCurrentWidget(window.diagram)
+        window.tabs.setCurrentWidget(window.diagram)
         qtbot.waitUntil(lambda: window.diagram.edges.size > 0, timeout=3000)
         edge = window.diagram.edges[(window.diagram.edges["layer"] == 0) & (window.diagram.edges["i"] == 1)
                                     & (window.diagram.edges["j"] == 2)][0]
@@ -96,7 +96,7 @@ def test_diagram_edges_follow_the_weights(window, qtbot):
     window.settings.use_bias.setChecked(True)  # untrained: applies at once
     qtbot.waitUntil(lambda: window.last_update.config.use_bias, timeout=3000)
     window.table_editor.view.setCurrentIndex(window.table_model.index(2, 0))
-    window.views.setCurrentWidget(window.diagram)
+    window.tabs.setCurrentWidget(window.diagram)
     window.step_iteration_action.trigger()
     qtbot.waitUntil(lambda: at_iteration(window, 1) and window.last_update.snapshot.row == 2, timeout=3000)
     d = window.diagram
@@ -131,7 +131,7 @@ def test_a_large_network_is_summarised(qtbot):
 def test_decision_surface_matches_predict_on_xor(window, qtbot):
     from nnplayground.paths import EXAMPLES
 
-    window.views.setCurrentWidget(window.surface_view)
+    window.tabs.setCurrentWidget(window.surface_view)
     assert window.open_table(EXAMPLES / "xor.csv")
     window.settings.iterations.setValue(300)
     qtbot.waitUntil(lambda: window.last_update.table.columns == ("a", "b", "y"), timeout=3000)
@@ -139,8 +139,8 @@ def test_decision_surface_matches_predict_on_xor(window, qtbot):
     qtbot.waitUntil(lambda: at_iteration(window, 300) and window.surface_view.surface is not None, timeout=10000)
     surface = window.surface_view.surface
     snap = window.last_update.snapshot
-    net = Network([2, 4, 1], use_bias=False)
-    net.set_parameters(snap.weights)
+    net = window.last_update.config.make_network(window.last_update.table)  # the example's own preset
+    net.set_parameters(snap.weights, snap.biases)
     np.testing.assert_array_equal(surface.values, decision_surface(net, surface.spec).values)
     assert surface.values.shape == (64, 64)
     xs, _ = window.surface_view.points.getData()
@@ -150,7 +150,7 @@ def test_decision_surface_matches_predict_on_xor(window, qtbot):
 def test_surface_needs_two_inputs(window, qtbot, tmp_path):
     one = tmp_path / "one.csv"
     one.write_text("x,y\n0,0\n1,1\n")
-    window.views.setCurrentWidget(window.surface_view)
+    window.tabs.setCurrentWidget(window.surface_view)
     assert window.open_table(one)
     qtbot.waitUntil(lambda: window.last_update.table.columns == ("x", "y"), timeout=3000)
     assert "at least two inputs" in window.surface_view.message.text()

@@ -55,13 +55,8 @@ def test_a_thousand_arrays_through_signal_object_exit_cleanly():
 
 def test_updates_are_handled_on_the_ui_thread(window, qtbot):
     threads = set()
-    shown = window._show
-
-    def spy(update):
-        threads.add(threading.current_thread() is threading.main_thread())
-        shown(update)
-
-    window._show = spy
+    for signal in (window.controller.received, window.controller.shown):
+        signal.connect(lambda _update: threads.add(threading.current_thread() is threading.main_thread()))
     window.settings.iterations.setValue(3000)
     window.run_action.trigger()
     qtbot.waitUntil(lambda: at_iteration(window, 3000), timeout=20000)
@@ -85,7 +80,7 @@ def test_reset_during_a_run_drops_stale_updates(window, qtbot):
     window.run_action.trigger()
     qtbot.waitUntil(lambda: window.last_update.snapshot.iteration > 2000, timeout=10000)
     window.reset_action.trigger()
-    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0 and not window._running, timeout=3000)
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0 and not window.running, timeout=3000)
     qtbot.wait(200)
     assert window.last_update.snapshot.iteration == 0
     assert len(window.loss_plot.values) == 0

@@ -23,7 +23,7 @@ def weights_shown(window):
 
 def test_launch_shows_the_tutorial_ready_to_train(window, core_trainer):
     model = window.table_model
-    assert model.header == ["x1", "x2", "x3", "y"] and model.rowCount() == 4
+    assert window.document.header == ["x1", "x2", "x3", "y"] and model.rowCount() == 4
     assert model.headerData(3, Qt.Horizontal) == "y (target)"
     for name, shortcut in ACTIONS.items():
         action = window.findChild(type(window.run_action), name)
@@ -106,8 +106,8 @@ def test_a_bad_cell_is_marked_and_blocks_run_and_step(window, qtbot):
         qtbot.wait(50)
         assert "row 2, column 'x2'" in window.notice.text() and "not a number" in window.notice.text()
     assert window.last_update.snapshot.iteration == 0 and window.last_update.snapshot.phase == "feedforward"
-    assert not window._running
-    model.undo_stack.undo()
+    assert not window.running
+    window.document.undo.undo()
     window.step_iteration_action.trigger()
     qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=3000)
 
@@ -117,7 +117,7 @@ def test_pause_stops_within_an_iteration_and_run_resumes(window, qtbot):
     window.run_action.trigger()
     qtbot.waitUntil(lambda: window.last_update.snapshot.iteration > 1000, timeout=10000)
     window.run_action.trigger()  # Pause
-    qtbot.waitUntil(lambda: not window._running, timeout=2000)
+    qtbot.waitUntil(lambda: not window.running, timeout=2000)
     stopped = window.last_update.snapshot.iteration
     qtbot.wait(200)
     assert window.last_update.snapshot.iteration == stopped
@@ -126,7 +126,7 @@ def test_pause_stops_within_an_iteration_and_run_resumes(window, qtbot):
     window.run_action.trigger()
     qtbot.waitUntil(lambda: window.last_update.snapshot.iteration > stopped + 100, timeout=5000)
     window.run_action.trigger()
-    qtbot.waitUntil(lambda: not window._running, timeout=2000)
+    qtbot.waitUntil(lambda: not window.running, timeout=2000)
 
 
 def test_closing_mid_run_ends_the_thread_quickly(qtbot, qtlog):
@@ -136,7 +136,7 @@ def test_closing_mid_run_ends_the_thread_quickly(qtbot, qtlog):
     w.settings.iterations.setValue(10_000_000)
     w.run_action.trigger()
     qtbot.waitUntil(lambda: w.last_update.snapshot.iteration > 500, timeout=5000)
-    thread = w._worker_thread.thread
+    thread = w.controller.engine_thread
     assert thread.isRunning()
     w.close()
     assert thread.isFinished()
@@ -150,7 +150,7 @@ def test_export_writes_a_file_the_core_loads(window, qtbot, tmp_path):
     for name in ("w.npz", "w.json"):
         # Wait on what the user sees: pytest-qt's waitSignal on a worker signal would run on the
         # worker's thread.
-        window.export_weights(tmp_path / name)
+        window.files.export_weights(tmp_path / name)
         qtbot.waitUntil(lambda name=name: name in window.notice.text(), timeout=3000)
         loaded = load_weights(tmp_path / name)
         assert loaded.layer_sizes == (3, 4, 1) and loaded.use_bias is False
@@ -159,7 +159,7 @@ def test_export_writes_a_file_the_core_loads(window, qtbot, tmp_path):
 
 
 def test_export_to_an_unwritable_place_says_so(window, qtbot, tmp_path):
-    window.export_weights(tmp_path / "missing-dir" / "w.npz")
+    window.files.export_weights(tmp_path / "missing-dir" / "w.npz")
     qtbot.waitUntil(lambda: "Could not export" in window.notice.text(), timeout=3000)
     assert not (tmp_path / "missing-dir").exists()
 
@@ -210,9 +210,9 @@ def test_invalid_hidden_layers_are_explained(window):
 def test_opening_a_bad_csv_changes_nothing(window, qtbot, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b,y\n1,2\n")
-    before = window.table_model.to_csv_text()
+    before = window.document.to_csv_text()
     assert window.open_table(bad) is False
-    assert window.table_model.to_csv_text() == before
+    assert window.document.to_csv_text() == before
     assert "row 1 has 2 cells" in window.notice.text()
 
 
@@ -221,15 +221,15 @@ def test_examples_open_and_rebuild_the_network(window, qtbot):
 
     assert window.open_table(EXAMPLES / "xor.csv")
     qtbot.waitUntil(lambda: window.last_update.snapshot.weights[0].shape == (2, 4), timeout=3000)
-    assert window.table_model.header == ["a", "b", "y"]
-    window.table_model.undo_stack.undo()  # the old table comes back
-    assert window.table_model.header == ["x1", "x2", "x3", "y"]
+    assert window.document.header == ["a", "b", "y"]
+    window.document.undo.undo()  # the old table comes back
+    assert window.document.header == ["x1", "x2", "x3", "y"]
 
 
 def test_adding_an_input_column_after_training_waits_for_reset(window, qtbot):
     window.step_iteration_action.trigger()
     qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=3000)
-    window.table_model.insert_column(3)
+    window.document.insert_column(3)
     assert "press Reset" in window.notice.text() and "table" in window.pending_label.text()
     window.step_iteration_action.trigger()
     qtbot.wait(50)
@@ -240,7 +240,7 @@ def test_adding_an_input_column_after_training_waits_for_reset(window, qtbot):
 
 def test_saving_the_table_keeps_what_was_typed(window, tmp_path):
     window.table_model.setData(window.table_model.index(0, 0), "oops")
-    assert window.save_table(tmp_path / "t.csv")
+    assert window.files.save_table(tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_text().splitlines()[1] == "oops,0,1,0"
 
 
@@ -271,7 +271,7 @@ def test_divergence_stops_the_run_and_says_why(window, qtbot):
     window.settings.iterations.setValue(100_000)
     window.run_action.trigger()
     qtbot.waitUntil(lambda: "diverged" in window.notice.text(), timeout=10000)
-    qtbot.waitUntil(lambda: not window._running, timeout=3000)
+    qtbot.waitUntil(lambda: not window.running, timeout=3000)
     assert window.run_action.text() == "Run"
     snap = window.last_update.snapshot
     assert snap.iteration < 100_000

@@ -1,0 +1,123 @@
+"""The window's actions, menus and toolbar: each user command once, with its shortcut and tip.
+
+Tests and the menus trigger the same QAction objects (found by objectName or as window attributes).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QStyle
+
+from ..paths import EXAMPLES
+from .table_model import undo_actions
+
+
+def make_action(parent, name, text, shortcut, tip, slot, icon=None) -> QAction:
+    a = QAction(text, parent)
+    a.setObjectName(name)
+    if shortcut:
+        a.setShortcut(QKeySequence(shortcut))
+    a.setToolTip(f"{tip} ({a.shortcut().toString(QKeySequence.NativeText)})" if shortcut else tip)
+    a.setStatusTip(tip)
+    if icon is not None:
+        a.setIcon(parent.style().standardIcon(icon))
+    a.triggered.connect(slot)
+    return a
+
+
+def build_actions(w) -> None:
+    """Create ``w``'s actions (as attributes), its menus and its training toolbar."""
+    files = w.files
+    specs = [
+        ("step_phase_action", "stepPhaseAction", "Step phase", "F11",
+         "Run the next phase: feedforward, loss, backprop or update", w.step_phase, QStyle.SP_MediaSeekForward),
+        ("step_iteration_action", "stepIterationAction", "Step iteration", "F10",
+         "Finish the current iteration (all four phases)", w.step_iteration, QStyle.SP_MediaSkipForward),
+        ("run_action", "runAction", "Run", "F5", "Run to the chosen number of iterations, or pause",
+         w.toggle_run, QStyle.SP_MediaPlay),
+        ("reset_action", "resetAction", "Reset", "Ctrl+R", "Re-initialise the network from the settings and seed",
+         w.reset, QStyle.SP_BrowserReload),
+        ("export_weights_action", "exportWeightsAction", "Export weights…", "Ctrl+E",
+         "Save the trained weights as .npz, .json or .onnx", files.ask_export_weights, QStyle.SP_ArrowDown),
+        ("open_action", "openTableAction", "Open…", QKeySequence.Open, "Open a saved session or a CSV training table",
+         files.ask_open, QStyle.SP_DialogOpenButton),
+        ("save_session_action", "saveSessionAction", "Save session", QKeySequence.Save,
+         "Save the table, settings, weights and loss history in one file", files.save, QStyle.SP_DialogSaveButton),
+        ("save_session_as_action", "saveSessionAsAction", "Save session as…", QKeySequence.SaveAs,
+         "Save the session in a new file", files.ask_save_as, None),
+        ("save_table_action", "saveTableAction", "Table as CSV…", None, "Save the training table as CSV",
+         files.ask_save_table, None),
+        ("export_loss_action", "exportLossPlotAction", "Loss plot (PNG, SVG)…", None,
+         "Save the loss plot as a picture", lambda: files.ask_export_plot("loss"), None),
+        ("export_heatmaps_action", "exportHeatmapsAction", "Weight heatmaps (PNG, SVG)…", None,
+         "Save the weight and gradient heatmaps as a picture", lambda: files.ask_export_plot("heatmaps"), None),
+        ("export_predictions_action", "exportPredictionsAction", "Predictions (CSV)…", None,
+         "Save inputs, targets, predictions and errors as CSV", files.ask_export_predictions, None),
+        ("quit_action", "quitAction", "Quit", QKeySequence.Quit, "Close nnplayground", w.close, None),
+        ("log_action", "logScaleAction", "Log-scale loss", "Ctrl+L", "Show the loss on a log scale", lambda: None,
+         None),
+    ]
+    for attr, name, text, shortcut, tip, slot, icon in specs:
+        setattr(w, attr, make_action(w, name, text, shortcut, tip, slot, icon))
+    w.log_action.setCheckable(True)
+    w.undo_action, w.redo_action = undo_actions(w.document.undo, w)
+
+    menu = w.menuBar()
+    file_menu = menu.addMenu("&File")
+    file_menu.addAction(w.open_action)
+    w.recent_menu = file_menu.addMenu("Open recent")
+    w.recent_menu.aboutToShow.connect(lambda: files.fill_recent_menu(w.recent_menu))
+    examples = file_menu.addMenu("Examples")
+    for path in sorted(EXAMPLES.glob("*.csv")):
+        examples.addAction(path.stem.replace("_", " ")).triggered.connect(
+            lambda _=False, p=path: files.open_table(p))
+    file_menu.addSeparator()
+    file_menu.addAction(w.save_session_action)
+    file_menu.addAction(w.save_session_as_action)
+    export_menu = file_menu.addMenu("Export")
+    for a in (w.export_weights_action, w.export_loss_action, w.export_heatmaps_action,
+              w.export_predictions_action, w.save_table_action):
+        export_menu.addAction(a)
+    file_menu.addSeparator()
+    file_menu.addAction(w.quit_action)
+    edit_menu = menu.addMenu("&Edit")
+    edit_menu.addAction(w.undo_action)
+    edit_menu.addAction(w.redo_action)
+    edit_menu.addSeparator()
+    editor = w.table_editor
+    for a in (editor.copy_action, editor.paste_action, None, editor.add_row_action, editor.remove_rows_action,
+              editor.add_column_action, editor.remove_column_action):
+        edit_menu.addSeparator() if a is None else edit_menu.addAction(a)
+    train_menu = menu.addMenu("&Train")
+    for a in (w.step_phase_action, w.step_iteration_action, w.run_action, None, w.reset_action):
+        train_menu.addSeparator() if a is None else train_menu.addAction(a)
+    view_menu = menu.addMenu("&View")
+    view_menu.addAction(w.log_action)
+    toggle = w.inspector_dock.toggleViewAction()
+    toggle.setShortcut(QKeySequence("F9"))
+    toggle.setObjectName("inspectorAction")
+    view_menu.addAction(toggle)
+
+    bar = w.addToolBar("Training")
+    bar.setObjectName("trainingToolBar")
+    bar.setMovable(False)
+    bar.setIconSize(QSize(18, 18))
+    bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+    for a in (w.step_phase_action, w.step_iteration_action, w.run_action, w.reset_action):
+        bar.addAction(a)
+    bar.addSeparator()
+    w.phase_strip = QLabel()
+    w.phase_strip.setObjectName("phaseStrip")
+    w.phase_strip.setContentsMargins(10, 0, 10, 0)
+    bar.addWidget(w.phase_strip)
+    bar.addSeparator()
+    bar.addAction(w.save_session_action)
+    bar.addAction(w.export_weights_action)
+
+
+def show_running(w, running: bool) -> None:
+    """Run becomes Pause while training runs, and the step actions wait."""
+    w.run_action.setText("Pause" if running else "Run")
+    w.run_action.setIcon(w.style().standardIcon(QStyle.SP_MediaPause if running else QStyle.SP_MediaPlay))
+    for a in (w.step_phase_action, w.step_iteration_action):
+        a.setEnabled(not running)

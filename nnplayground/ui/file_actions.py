@@ -1,0 +1,367 @@
+"""Everything the window reads or writes: sessions, tables, exports, recent files.
+
+Every ``ask_*`` method only asks for a path; the method it calls does the work and is what tests
+use. Writes go through the core's atomic writers (the old file stays whole on any failure); opening
+checks the whole file, and builds the network it holds, before anything in the window changes.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+
+from ..app.session_file import restore_trainer, session_to_save
+from ..core import TableError, TrainingTable
+from ..core.presets import preset_for
+from ..core.session import SessionFileError, load_session, save_session
+from ..core.fileio import SaveError, atomic_path, atomic_write_text
+from ..core.session import SUFFIX as SESSION_SUFFIX
+from ..core.table import LoadCancelled
+from ..paths import EXAMPLES
+from .app_state import add_recent_file, last_directory, recent_files, remember_directory
+
+PROGRESS_AFTER_MS = 400  # a table that loads faster than this shows no progress dialog
+
+
+class FileActions:
+    """Reads and writes for one window (``host``), through its public parts: ``document``, ``state``,
+    ``controller``, ``history``, ``views``, ``settings``, ``status``, ``install``, ``notify``, ``warn``."""
+
+    def __init__(self, host):
+        self.host = host
+        self.waiting_session = None  # an opened session whose table has a bad cell: restored once fixed
+        self.adopting = False  # a whole new table is being put in place: not an edit for the window
+
+    # -- asking for paths -------------------------------------------------------------------------
+    def _ask_save_path(self, title: str, name: str, filters: list[tuple[str, str]]) -> str | None:
+        """A save dialog starting in the last folder; the chosen filter's suffix is added if missing."""
+        start = str(Path(last_directory(Path.home())) / name)
+        path, chosen = QFileDialog.getSaveFileName(self.host, title, start, ";;".join(
+            f"{label} (*{suffix})" for label, suffix in filters))
+        if not path:
+            return None
+        suffixes = [suffix for _, suffix in filters]
+        if not any(path.lower().endswith(s) for s in suffixes):
+            path += next((s for label, s in filters if chosen.startswith(label)), suffixes[0])
+        remember_directory(path)
+        return path
+
+    def ask_open(self) -> None:
+        if not self.confirm_discard("open another file"):
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self.host, "Open a session or a table", last_directory(EXAMPLES),
+            f"Sessions and tables (*{SESSION_SUFFIX} *.csv *.tsv *.txt);;Sessions (*{SESSION_SUFFIX});;"
+            "CSV tables (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.open_path(path, confirmed=True)
+
+    def ask_save_as(self) -> bool:
+        path = self._ask_save_path("Save session", f"untitled{SESSION_SUFFIX}", [("Sessions", SESSION_SUFFIX)])
+        return self.save_session(path) if path else False
+
+    def ask_save_table(self) -> None:
+        path = self._ask_save_path("Save training table", "table.csv", [("CSV tables", ".csv")])
+        if path:
+            self.save_table(path)
+
+    def ask_export_weights(self) -> None:
+        path = self._ask_save_path("Export weights", "weights.npz", [
+            ("NumPy weights", ".npz"), ("JSON weights", ".json"), ("ONNX model", ".onnx")])
+        if path:
+            self.export_weights(path)
+
+    def ask_export_plot(self, which: str) -> None:
+        path = self._ask_save_path("Export plot", f"{which}.png", [("PNG image", ".png"), ("SVG drawing", ".svg")])
+        if path:
+            self.export_plot(which, path)
+
+    def ask_export_predictions(self) -> None:
+        path = self._ask_save_path("Export predictions", "predictions.csv", [("CSV", ".csv")])
+        if path:
+            self.export_predictions(path)
+
+    def confirm_discard(self, _doing: str = "") -> bool:
+        """Before the session is replaced: True when nothing unsaved is lost (saved, or the user says so)."""
+        if not self.host.state.dirty:
+            return True
+        answer = self.host.ask_save_changes()
+        return answer == "discard" or (answer == "save" and self.save())
+
+    def _position(self) -> tuple | None:
+        latest = self.host.controller.current
+        return None if latest is None else (latest.generation, latest.snapshot.iteration, latest.snapshot.phase)
+
+    # -- opening ----------------------------------------------------------------------------------
+    def open_path(self, path, confirmed: bool = False) -> bool:
+        """Open a session or a CSV table; False (and nothing changed) if it can't be opened or the user
+        keeps the unsaved work."""
+        if not confirmed and not self.confirm_discard("open another file"):
+            return False
+        remember_directory(path)
+        if str(path).lower().endswith(SESSION_SUFFIX):
+            return self.open_session(path)
+        return self.open_table(path, confirmed=True)
+
+    def open_session(self, path, autosave: bool = False) -> bool:
+        try:
+            session = load_session(path)
+            try:
+                table = TrainingTable.from_cells(session.columns, session.cells, session.roles)
+            except TableError:
+                table = None  # saved with a bad cell, as typed: the network waits until it is fixed
+            trainer = restore_trainer(session, table) if table is not None else None
+        except (SessionFileError, TableError, ValueError, MemoryError) as exc:
+            self.host.warn("Can't open this session", _reason(exc, path))
+            return False
+        self.adopt_session(session, trainer, table, None if autosave else Path(path))
+        self.waiting_session = session if trainer is None else None
+        if not autosave:
+            add_recent_file(path)
+        if trainer is None:
+            problems = self.host.document.problems()
+            where = (f"row {problems[0][0] + 1}, column {self.host.document.header[problems[0][1]]!r}: "
+                     f"{problems[0][2]}") if problems else "its table cannot be trained on"
+            self.host.notify(f"Opened {Path(path).name}: {where}. Fix it and the session's network comes back.",
+                             error=True)
+        else:
+            self.host.notify(f"Opened {Path(path).name}: {session.iteration:,} iterations trained.")
+        return True
+
+    def table_fixed(self, table: TrainingTable) -> bool:
+        """The table changed: if it now fits the session waiting for it, its network comes back."""
+        session = self.waiting_session
+        if session is None:
+            return False
+        self.waiting_session = None
+        if (table.columns, table.roles) != (session.columns, session.roles):
+            return False  # the columns changed: its weights no longer fit
+        try:
+            trainer = restore_trainer(session, table)
+        except (ValueError, MemoryError) as exc:
+            self.host.notify(f"The session's network cannot be restored: {exc}", error=True)
+            return False
+        self.host.install(trainer, session.config, table)
+        self.host.notify("Table fixed: the session's network is back.")
+        return True
+
+    def open_table(self, path, confirmed: bool = False) -> bool:
+        """Read a CSV table (on a background thread, with a progress dialog that can cancel)."""
+        if not confirmed and not self.confirm_discard("open another table"):
+            return False
+        try:
+            table = self._read_table(Path(path))
+        except LoadCancelled:
+            self.host.notify(f"Opening {Path(path).name} was cancelled; nothing changed.")
+            return False
+        except (TableError, MemoryError) as exc:
+            self.host.warn("Can't open this table", _reason(exc, path))
+            return False
+        self.waiting_session = None
+        return self.adopt_table(table, Path(path))
+
+    def _read_table(self, path: Path) -> TrainingTable:
+        """TrainingTable.from_csv on a thread while this one keeps painting a cancellable progress dialog."""
+        result: dict = {}
+        cancel = threading.Event()
+        fraction = [0.0]
+
+        def progress(f):
+            fraction[0] = f
+            return not cancel.is_set()
+
+        def read():
+            try:
+                result["table"] = TrainingTable.from_csv(path, progress=progress)
+            except BaseException as exc:  # handed to the UI thread, raised there
+                result["error"] = exc
+
+        thread = threading.Thread(target=read, name="nnplayground-open", daemon=True)
+        thread.start()
+        thread.join(PROGRESS_AFTER_MS / 1000)
+        if thread.is_alive():
+            dialog = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 1000, self.host)
+            dialog.setWindowTitle("Opening a table")
+            dialog.setWindowModality(Qt.WindowModal)
+            dialog.canceled.connect(cancel.set)
+            dialog.show()
+            QApplication.setOverrideCursor(Qt.WaitCursor)
+            try:
+                while thread.is_alive():
+                    dialog.setValue(int(1000 * fraction[0]))
+                    QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
+                    thread.join(0.03)
+            finally:
+                QApplication.restoreOverrideCursor()
+                dialog.close()
+        if "error" in result:
+            raise result["error"]
+        return result["table"]
+
+    # -- a new table or session -------------------------------------------------------------------
+    def adopt_table(self, table: TrainingTable, path: Path | None, undoable: bool = True) -> bool:
+        """A new problem: the table replaces the old one and a network starts afresh (with the table's
+        own preset when it is a shipped example)."""
+        h = self.host
+        config = preset_for(path) if path is not None else None
+        config = config or h.state.settings
+        try:
+            trainer = config.make_trainer(table)
+        except (ValueError, MemoryError) as exc:
+            h.warn("Can't train on this table", str(exc))
+            return False
+        self.adopting = True
+        try:
+            h.document.load(table)
+            if not undoable:
+                h.document.undo.clear()
+        finally:
+            self.adopting = False
+        h.install(trainer, config, table)
+        h.state.mark_saved(None, None)
+        h.refresh_title()
+        if path is not None and undoable:
+            inputs = table.input_columns
+            named = ", ".join(inputs) if len(inputs) <= 6 else f"{len(inputs)} inputs"
+            h.notify(f"Opened {path.name}: {table.n_rows:,} rows, inputs {named}, "
+                        f"target {', '.join(table.target_columns)}.")
+        return True
+
+    def adopt_session(self, session, trainer, table: TrainingTable | None, path: Path | None) -> None:
+        """An opened session, already checked and its network built (None while a bad cell waits)."""
+        h = self.host
+        self.adopting = True
+        try:
+            h.document.load_cells(session.columns, session.roles, session.cells)
+            h.document.undo.clear()
+        finally:
+            self.adopting = False
+        if trainer is not None:
+            h.install(trainer, session.config, table)
+        h.state.settings = session.config
+        if session.settings is not None:
+            h.state.change_settings(session.settings, untouched=False)
+        h.settings.set_config(h.state.settings)
+        h.status.set_pending(h.state.pending.describe())
+        h.state.mark_saved(path, None)
+        if path is None:
+            h.state.mark_changed()  # a restored autosave is not saved anywhere yet
+        h.refresh_title()
+
+    # -- saving -----------------------------------------------------------------------------------
+    def save(self) -> bool:
+        path = self.host.state.path
+        return self.save_session(path) if path is not None else self.ask_save_as()
+
+    def current_session(self):
+        h = self.host
+        waiting = self.waiting_session
+        if waiting is not None:  # its network waits for a bad cell to be fixed: keep it, if it still fits
+            fits = (tuple(h.document.header), tuple(h.document.roles)) == (waiting.columns, waiting.roles)
+            return replace(waiting, cells=h.document.cells(), **({} if fits else dict(
+                columns=tuple(h.document.header), roles=tuple(h.document.roles), weights=(), biases=(),
+                history=waiting.history[:0])))
+        latest = h.controller.current
+        return session_to_save(h.state, h.document.header, h.document.roles, h.document.cells(),
+                               latest.snapshot if latest else None, h.history)
+
+    def save_session(self, path) -> bool:
+        h = self.host
+        session = self.current_session()
+        try:
+            save_session(path, session)
+        except (SaveError, OSError, ValueError) as exc:
+            h.warn("Can't save the session", _reason(exc, path))
+            return False
+        h.state.mark_saved(Path(path), self._position())
+        h.session_saved()
+        remember_directory(path)
+        add_recent_file(path)
+        note = "" if session.weights or not h.controller.has_network else \
+            " (without weights: the table no longer fits the network until Reset)"
+        h.notify(f"Session saved to {path}{note}")
+        return True
+
+    def save_table(self, path) -> bool:
+        try:
+            atomic_write_text(path, self.host.document.to_csv_text())
+        except (SaveError, OSError) as exc:
+            self.host.warn("Can't save the table", _reason(exc, path))
+            return False
+        self.host.notify(f"Table saved to {path}")
+        return True
+
+    def export_weights(self, path) -> None:
+        """Written by the worker (it owns the network); it answers with exported or failed."""
+        self.host.controller.export(str(path))
+
+    def export_plot(self, which: str, path) -> bool:
+        """The loss plot or the heatmaps as PNG or SVG, with pyqtgraph's exporters."""
+        from pyqtgraph.exporters import ImageExporter, SVGExporter
+
+        self.host.controller.pacer.flush()
+        item = self.host.views.export_item(which)
+        try:
+            with atomic_path(path) as tmp:
+                if str(path).lower().endswith(".svg"):
+                    SVGExporter(item).export(str(tmp))
+                else:
+                    exporter = ImageExporter(item)
+                    exporter.parameters()["width"] = max(1200, int(item.boundingRect().width()))
+                    if exporter.export(str(tmp)) is False or not Path(tmp).exists():
+                        raise SaveError(f"cannot save {Path(path).name}: the picture could not be written")
+        except (SaveError, OSError, ValueError, RuntimeError) as exc:
+            self.host.warn("Can't export the plot", _reason(exc, path))
+            return False
+        self.host.notify(f"{'Loss plot' if which == 'loss' else 'Heatmaps'} saved to {path}")
+        return True
+
+    def export_predictions(self, path) -> bool:
+        latest = self.host.controller.current
+        if latest is None or latest.snapshot.predictions is None:
+            self.host.notify("No predictions yet: step a feedforward first.", error=True)
+            return False
+        try:
+            atomic_write_text(path, latest.table.predictions_csv_text(latest.snapshot.predictions))
+        except (SaveError, OSError, ValueError) as exc:
+            self.host.warn("Can't export the predictions", _reason(exc, path))
+            return False
+        self.host.notify(f"Predictions saved to {path}")
+        return True
+
+    # -- recent files -----------------------------------------------------------------------------
+    def fill_recent_menu(self, menu) -> None:
+        menu.clear()
+        files = recent_files()
+        for f in files:
+            menu.addAction(Path(f).name).triggered.connect(lambda _=False, p=f: self.open_path(p))
+        if not files:
+            menu.addAction("(none yet)").setEnabled(False)
+
+
+def _reason(exc: BaseException, path) -> str:
+    """The error's own message when it names the file (the core's do), else the file and the cause."""
+    if isinstance(exc, MemoryError):
+        return f"{Path(path).name}: not enough memory to open it"
+    text = str(exc)
+    if isinstance(exc, OSError) and not isinstance(exc, SaveError) and exc.strerror:
+        text = exc.strerror
+    return text if Path(path).name in text else f"{path}: {text}"
+
+
+def ask_question(parent, title: str, text: str, buttons: list[tuple[str, str]], default: str) -> str:
+    """A modal question; returns the chosen button's key ((key, label) pairs). Tests replace the
+    host's ``ask`` instead of answering a dialog."""
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
+    keys = {}
+    for key, label in buttons:
+        role = QMessageBox.RejectRole if key == "cancel" else QMessageBox.AcceptRole
+        keys[box.addButton(label, role)] = key
+        if key == default:
+            box.setDefaultButton(box.buttons()[-1])
+    box.exec()
+    return keys.get(box.clickedButton(), "cancel")
+

@@ -1,0 +1,109 @@
+"""Frame pacing: how often a running training shows itself, and when the worker may go on.
+
+Python threads share one interpreter lock, so every millisecond the window spends showing a frame
+is one the worker waits for. The pacer owns the one rule: while training runs, showing frames
+(painting included) may take at most ``budget`` of the UI thread's time; updates arriving sooner
+are not shown (their losses are kept all the same), and single steps always show at once. After a
+frame is shown the worker waits until it is painted, so painting and training never compete.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+
+UI_BUDGET = 0.08  # share of the UI thread that frames may take while training runs
+FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
+
+
+class FrameBudget:
+    """The spacing rule alone (no Qt): a frame's cost is the UI thread's CPU time from one frame to
+    the next, smoothed; the next frame is due after cost / budget seconds, within FRAME_MIN…FRAME_MAX."""
+
+    def __init__(self, budget: float = UI_BUDGET, wall: Callable[[], float] = time.perf_counter,
+                 cpu: Callable[[], float] = time.thread_time):
+        self.budget = budget
+        self._wall, self._cpu = wall, cpu
+        self.restart()
+
+    def restart(self) -> None:
+        self.interval, self.cost = FRAME_MIN, None
+        self.next_due = 0.0
+        self._marks = (self._wall(), self._cpu())
+
+    def due(self) -> bool:
+        return self._wall() >= self.next_due
+
+    def frame_done(self) -> None:
+        wall, cpu = self._wall(), self._cpu()
+        cost = cpu - self._marks[1]
+        self._marks = (wall, cpu)
+        self.cost = cost if self.cost is None else 0.7 * self.cost + 0.3 * cost
+        self.interval = min(max(self.cost / self.budget, FRAME_MIN), FRAME_MAX)
+        self.next_due = wall + self.interval
+
+
+class AfterPaint(QObject):
+    """Calls back once the events queued now, repaints included, have been handled.
+
+    Qt posts repaints (UpdateRequest) at low priority, some only while handling other queued events,
+    so the callback travels two low-priority hops to land behind them.
+    """
+
+    _TYPE = QEvent.Type(QEvent.registerEventType())
+    _PRIORITY = int(Qt.LowEventPriority.value)
+
+    def __init__(self, callback, parent=None):
+        super().__init__(parent)
+        self._callback = callback
+        self._hops = 0
+
+    def post(self):
+        self._hops = 2
+        QCoreApplication.postEvent(self, QEvent(self._TYPE), self._PRIORITY)
+
+    def event(self, event):
+        if event.type() != self._TYPE:
+            return super().event(event)
+        self._hops -= 1
+        if self._hops > 0:
+            QCoreApplication.postEvent(self, QEvent(self._TYPE), self._PRIORITY)
+        else:
+            self._callback()
+        return True
+
+
+class FramePacer(QObject):
+    """Decides for each update whether it is shown now, and releases the worker after painting."""
+
+    def __init__(self, show: Callable[[object], None], release_worker: Callable[[], None], parent=None):
+        super().__init__(parent)
+        self._show = show
+        self._release = release_worker  # thread-safe: lets a worker waiting for the frame go on
+        self._after_paint = AfterPaint(release_worker, self)
+        self.budget = FrameBudget()
+        self._latest = None
+
+    def restart(self) -> None:
+        """A run starts: its first frame is due at once."""
+        self.budget.restart()
+
+    def offer(self, update, more_coming: bool = False) -> None:
+        """Show ``update`` now if it is the last of a step or a run, or a frame that is due.
+        ``more_coming``: another step is already on its way (a key held down), so this one may wait."""
+        if (update.running or more_coming) and not self.budget.due():
+            self._latest = update
+            self._release()  # not due yet: training goes on
+            return
+        self._latest = None
+        self._show(update)
+        self.budget.frame_done()
+        if update.running:
+            self._after_paint.post()  # training resumes once this frame is on screen
+
+    def flush(self) -> None:
+        """Show the newest update held back, if any (e.g. before saving a picture of the views)."""
+        if self._latest is not None:
+            update, self._latest = self._latest, None
+            self._show(update)

@@ -1,0 +1,162 @@
+"""The right side of the window: the loss plot, the weight/network/surface tabs and the predictions.
+
+It shows an :class:`Update` and says what the user points at; the tab in view gets each new state,
+the others catch up when they are shown.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from ..app.loss_history import LossHistory
+from .diagram import NetworkDiagram
+from .heatmaps import WeightHeatmaps, unit_names
+from .loss_plot import LossPlot
+from .predictions_model import PredictionsModel
+from .surface_view import SurfaceView
+from .worker import Update
+
+
+def titled(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.setSpacing(2)
+    head = QHBoxLayout()
+    head.addWidget(QLabel(f"<b>{title}</b>"))
+    head.addStretch(1)
+    if extra is not None:
+        head.addWidget(extra)
+    layout.addLayout(head)
+    layout.addWidget(widget, 1)
+    return box
+
+
+def lay_out(window, table_editor, settings, views, inspector) -> QDockWidget:
+    """The window's layout: table and settings on the left, the views on the right, the step
+    inspector in a dock (returned)."""
+    left = QSplitter(Qt.Vertical)
+    left.addWidget(titled("Training table", table_editor))
+    left.addWidget(settings)
+    left.setStretchFactor(0, 3)
+    left.setStretchFactor(1, 2)
+    main = QSplitter(Qt.Horizontal)
+    main.addWidget(left)
+    main.addWidget(views)
+    main.setStretchFactor(0, 2)
+    main.setStretchFactor(1, 5)
+    main.setSizes([400, 700])
+    window.setCentralWidget(main)
+    dock = QDockWidget("Step inspector", window)
+    dock.setObjectName("inspectorDock")
+    dock.setWidget(inspector)
+    window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    window.resizeDocks([dock], [430], Qt.Horizontal)
+    return dock
+
+
+class TrainingViews(QWidget):
+    clicked = Signal(str, int, int, int)  # a parameter: kind ("W" or "b"), layer, i, j
+    viewChanged = Signal()  # the tab or the surface's plane changed: the worker provides other things
+
+    def __init__(self, history: LossHistory, parent=None):
+        super().__init__(parent)
+        self.loss_plot = LossPlot(history)
+        self.heatmaps = WeightHeatmaps()
+        self.diagram = NetworkDiagram()
+        self.surface_view = SurfaceView()
+        self.predictions_model = PredictionsModel(self)
+        self.predictions_view = QTableView()
+        self.predictions_view.setModel(self.predictions_model)
+        self.predictions_view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.predictions_view.verticalHeader().setDefaultSectionSize(22)
+        self.predictions_view.setMinimumWidth(250)
+        self.hover_label = QLabel(" ")
+        self.hover_label.setStyleSheet("color: #333; font-family: monospace;")
+        self.hover_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.log_box = QCheckBox("log scale")
+        self.names: list[list[str]] = []  # each layer's unit names, for hover texts and the chain rule
+        self._shown: Update | None = None
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("views")
+        self.tabs.addTab(self.heatmaps, "Weights && gradients")
+        self.tabs.addTab(self.diagram, "Network")
+        self.tabs.addTab(self.surface_view, "Decision surface")
+        lower = QSplitter(Qt.Horizontal)
+        lower.addWidget(self.tabs)
+        lower.addWidget(titled("Predictions", self.predictions_view))
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+        lower.setSizes([560, 340])
+        right = QSplitter(Qt.Vertical)
+        right.addWidget(titled("Loss", self.loss_plot, self.log_box))
+        right.addWidget(lower)
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(right, 1)
+        layout.addWidget(self.hover_label)
+
+        for view in (self.loss_plot, self.heatmaps, self.diagram):
+            view.hovered.connect(self.show_hover)
+        for view in (self.heatmaps, self.diagram):
+            view.clicked.connect(self.clicked)
+        self.surface_view.specChanged.connect(lambda _spec: self.viewChanged.emit())
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def surface_spec(self):
+        """The plane the worker should compute ŷ over, when the surface is in view."""
+        return self.surface_view.spec() if self.tabs.currentWidget() is self.surface_view else None
+
+    def clear(self) -> None:
+        """A new network: nothing shown belongs to it yet."""
+        self._shown = None
+        self.show_hover("")
+        self.loss_plot.refresh()
+
+    def show_update(self, update: Update) -> None:
+        snap, table = update.snapshot, update.table
+        self._shown = update
+        self.names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
+                                table.input_columns, table.target_columns)
+        self.loss_plot.refresh()
+        self._show_tab(update)
+        self.predictions_model.set_values(table.target_columns, table.y, snap.predictions)
+
+    def show_heatmaps(self, update: Update) -> None:
+        snap = update.snapshot
+        self.heatmaps.set_parameters(snap.weights, snap.biases, update.config.use_bias, self.names,
+                                     snap.gradients, snap.bias_gradients)
+
+    def _show_tab(self, update: Update) -> None:
+        snap, table = update.snapshot, update.table
+        current = self.tabs.currentWidget()
+        if current is self.heatmaps:
+            self.show_heatmaps(update)
+        elif current is self.diagram:
+            self.diagram.set_state(snap.weights, snap.biases, update.config.use_bias, self.names,
+                                   snap.row_activations, snap.row)
+        else:
+            if self.surface_view.table is not table:
+                self.surface_view.set_table(table)  # sends a new plane; its surface comes next update
+            spec = self.surface_view.spec()
+            surface = update.surface if update.surface is not None and update.surface.spec == spec else None
+            self.surface_view.set_surface(surface, table)
+
+    def _on_tab_changed(self, _index) -> None:
+        self.viewChanged.emit()
+        if self._shown is not None:
+            self._show_tab(self._shown)
+
+    def show_hover(self, text: str) -> None:
+        self.hover_label.setText(text or " ")
+
+    def export_item(self, which: str):
+        """The graphics item to save as a picture: "loss" or "heatmaps" (brought up to date first)."""
+        if which == "heatmaps" and self._shown is not None:
+            self.show_heatmaps(self._shown)
+        return self.loss_plot.getPlotItem() if which == "loss" else self.heatmaps.ci
