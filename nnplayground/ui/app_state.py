@@ -2,6 +2,7 @@
 Autosaves are the Qt-free :mod:`nnplayground.app.autosave`'s."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -24,9 +25,9 @@ def recent_files() -> list[str]:
 
 def add_recent_file(path: str | Path) -> list[str]:
     """Remember a file the user opened or saved (never an autosave: those are offered after a crash)."""
-    if Path(path).resolve().parent.name == AUTOSAVE_FOLDER:
+    path = _absolute(path)
+    if Path(path).parent.name == AUTOSAVE_FOLDER:
         return recent_files()
-    path = str(Path(path).resolve())
     files = [path] + [f for f in recent_files() if f != path]
     app_settings().setValue("recentFiles", files[:RECENT_MAX])
     return files[:RECENT_MAX]
@@ -38,7 +39,12 @@ def last_directory(default: Path) -> str:
 
 
 def remember_directory(path: str | Path) -> None:
-    app_settings().setValue("lastDirectory", str(Path(path).resolve().parent))
+    app_settings().setValue("lastDirectory", str(Path(_absolute(path)).parent))
+
+
+def _absolute(path: str | Path) -> str:
+    """The path made absolute without following links: a symlink loop must not crash Open."""
+    return os.path.abspath(os.fspath(path))
 
 
 def restore_window_layout(window) -> None:

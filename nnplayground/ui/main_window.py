@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.state = SessionState()
         self.controller = TrainingController(self.history, self)
         self.files = FileActions(self)
+        self.warning: QMessageBox | None = None  # the problem dialog on screen, if any
 
         self.table_model = TableModel(self.document, self)
         self.table_editor = TableEditor(self.table_model)
@@ -123,10 +124,14 @@ class MainWindow(QMainWindow):
         self.status.notify(text, error)
 
     def warn(self, title: str, text: str) -> None:
+        """A problem the user must see: in the status bar and in one dialog (a newer one replaces it)."""
         self.notify(f"{title}: {text}", error=True)
-        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.open()  # not exec(): the window (and the worker's updates) keep going
+        if self.warning is not None:
+            self.warning.close()
+        self.warning = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
+        self.warning.setAttribute(Qt.WA_DeleteOnClose)
+        self.warning.destroyed.connect(lambda *_: setattr(self, "warning", None))
+        self.warning.open()  # not exec(): the window (and the worker's updates) keep going
 
     def ask_save_changes(self) -> str:
         """'save', 'discard' or 'cancel' (tests replace this to answer without a dialog)."""

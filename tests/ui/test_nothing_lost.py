@@ -262,3 +262,27 @@ def test_widgets_have_the_names_tests_and_scripts_use(window):
     for name in ("hiddenLayersEdit", "activationEdit", "lossCombo", "learningRateSpin", "iterationsSpin",
                  "seedSpin", "biasCheck", "initCombo"):
         assert window.findChild(QWidget, name) is not None, name
+
+
+def test_8_every_crafted_file_opens_or_says_why_and_changes_nothing(window, tmp_path):
+    """The core loaders' corpus (tests/corpus.py) through the window's Open: never an exception, a hang
+    or a half-applied file."""
+    from ..corpus import build_corpus
+
+    window.document.set_cells([(0, 0, "0.5")])
+    before = (window.document.cells(), window.windowTitle())
+    outcomes = {"opened": 0, "refused": 0}
+    for path in build_corpus(tmp_path):
+        window.ask_save_changes = lambda: "discard"
+        start = time.perf_counter()
+        opened = window.open_path(path)
+        assert time.perf_counter() - start < 5, path.name
+        if opened:
+            outcomes["opened"] += 1
+            assert path.name.startswith("ok-") and path.suffix == ".nnpsession", path.name
+            before = (window.document.cells(), window.windowTitle())  # what the next refusal must keep
+        else:
+            outcomes["refused"] += 1
+            assert window.notice.text().startswith("Can't open this"), (path.name, window.notice.text())
+            assert (window.document.cells(), window.windowTitle()) == before, path.name
+    assert outcomes["refused"] >= 150 and window.warning is not None
