@@ -54,6 +54,11 @@ def parse_cells(cells: Sequence[Sequence[str]], n_columns: int) -> tuple[np.ndar
     return values, bad
 
 
+def cells_of(table: TrainingTable) -> list[list[str]]:
+    """Each number of ``table`` as the shortest text that reads back as the same float."""
+    return [[format_number(v) for v in row] for row in table.data.tolist()]
+
+
 class TableDocument:
     def __init__(self, table: TrainingTable | None = None):
         """An empty document, or one holding ``table`` with nothing to undo."""
@@ -160,8 +165,10 @@ class TableDocument:
         if any(self._cells[r][c] != text for r, c, text in changes):
             self._push(label, [("write", changes)])
 
-    def load(self, table: TrainingTable, label: str = "Load table") -> None:
-        cells = [[format_number(v) for v in row] for row in table.data.tolist()]
+    def load(self, table: TrainingTable, label: str = "Load table", cells: list[list[str]] | None = None) -> None:
+        """Replace the table with ``table``; ``cells``: its numbers as text, if already made (by
+        :func:`cells_of`, e.g. on the thread that read a large file, so the window need not wait)."""
+        cells = cells_of(table) if cells is None else cells
         self._push(label, [("replace", list(table.columns), list(table.roles), cells, np.array(table.data), {})])
 
     def load_cells(self, header: Sequence[str], roles: Sequence[str], cells: Sequence[Sequence[str]],

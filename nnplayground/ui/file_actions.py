@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
 from ..app.session_file import restore_trainer, session_to_save
+from ..app.table_document import cells_of
 from ..core import TableError, TrainingTable
 from ..core.presets import preset_for
 from ..core.session import SessionFileError, load_session, save_session
@@ -153,7 +154,7 @@ class FileActions:
         if not confirmed and not self.confirm_discard("open another table"):
             return False
         try:
-            table = self._read_table(Path(path))
+            table, cells = self._read_table(Path(path))
         except LoadCancelled:
             self.host.notify(f"Opening {Path(path).name} was cancelled; nothing changed.")
             return False
@@ -161,9 +162,9 @@ class FileActions:
             self.host.warn("Can't open this table", _reason(exc, path))
             return False
         self.waiting_session = None
-        return self.adopt_table(table, Path(path))
+        return self.adopt_table(table, Path(path), cells=cells)
 
-    def _read_table(self, path: Path) -> TrainingTable:
+    def _read_table(self, path: Path) -> tuple[TrainingTable, list[list[str]]]:
         """TrainingTable.from_csv on a thread while this one keeps painting a cancellable progress dialog."""
         result: dict = {}
         cancel = threading.Event()
@@ -176,6 +177,7 @@ class FileActions:
         def read():
             try:
                 result["table"] = TrainingTable.from_csv(path, progress=progress)
+                result["cells"] = cells_of(result["table"])  # the editor's text, made here, not in the window
             except BaseException as exc:  # handed to the UI thread, raised there
                 result["error"] = exc
 
@@ -186,11 +188,12 @@ class FileActions:
             dialog = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 1000, self.host)
             dialog.setWindowTitle("Opening a table")
             dialog.setWindowModality(Qt.WindowModal)
-            dialog.canceled.connect(cancel.set)
             dialog.show()
             QApplication.setOverrideCursor(Qt.WaitCursor)
             try:
                 while thread.is_alive():
+                    if dialog.wasCanceled():  # the button, Esc, or closing the dialog
+                        cancel.set()
                     dialog.setValue(int(1000 * fraction[0]))
                     QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
                     thread.join(0.03)
@@ -199,10 +202,12 @@ class FileActions:
                 dialog.close()
         if "error" in result:
             raise result["error"]
-        return result["table"]
+        if cancel.is_set():  # cancelled after the last look the reader took
+            raise LoadCancelled(f"opening {path.name} was cancelled")
+        return result["table"], result["cells"]
 
     # -- a new table or session -------------------------------------------------------------------
-    def adopt_table(self, table: TrainingTable, path: Path | None, undoable: bool = True) -> bool:
+    def adopt_table(self, table: TrainingTable, path: Path | None, undoable: bool = True, cells=None) -> bool:
         """A new problem: the table replaces the old one and a network starts afresh (with the table's
         own preset when it is a shipped example)."""
         h = self.host
@@ -215,7 +220,7 @@ class FileActions:
             return False
         self.adopting = True
         try:
-            h.document.load(table)
+            h.document.load(table, cells=cells)
             if not undoable:
                 h.document.undo.clear()
         finally:
@@ -225,8 +230,8 @@ class FileActions:
         h.refresh_title()
         if path is not None and undoable:
             inputs = table.input_columns
-            named = ", ".join(inputs) if len(inputs) <= 6 else f"{len(inputs)} inputs"
-            h.notify(f"Opened {path.name}: {table.n_rows:,} rows, inputs {named}, "
+            named = f"inputs {', '.join(inputs)}" if len(inputs) <= 6 else f"{len(inputs)} inputs"
+            h.notify(f"Opened {path.name}: {table.n_rows:,} rows, {named}, "
                         f"target {', '.join(table.target_columns)}.")
         return True
 

@@ -286,3 +286,32 @@ def test_8_every_crafted_file_opens_or_says_why_and_changes_nothing(window, tmp_
             assert window.notice.text().startswith("Can't open this"), (path.name, window.notice.text())
             assert (window.document.cells(), window.windowTitle()) == before, path.name
     assert outcomes["refused"] >= 150 and window.warning is not None
+
+
+def test_12_a_large_table_loads_behind_a_progress_dialog_that_can_cancel(window, qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    rng = np.random.default_rng(0)
+    big = tmp_path / "big.csv"
+    with open(big, "w") as fh:
+        fh.write("a,b,c,y\n")
+        np.savetxt(fh, rng.random((300_000, 4)), delimiter=",", fmt="%.6g")
+    before = window.document.cells()
+    seen = []
+
+    def cancel():
+        dialog = window.findChild(QProgressDialog)
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(50, cancel)
+            return
+        seen.append(dialog.labelText())
+        dialog.cancel()
+
+    QTimer.singleShot(50, cancel)
+    opened = window.open_table(big)
+    assert not opened, seen
+    assert seen == ["Reading big.csv…"] and "cancelled" in window.notice.text()
+    assert window.document.cells() == before
+    assert window.open_table(big)  # and left alone, it opens
+    assert window.document.n_rows == 300_000
