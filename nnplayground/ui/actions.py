@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QStyle
+from PySide6.QtWidgets import QComboBox, QLabel, QStyle
 
 from ..paths import EXAMPLES
 from .table_model import undo_actions
@@ -23,6 +23,28 @@ def make_action(parent, name, text, shortcut, tip, slot, icon=None) -> QAction:
         a.setIcon(parent.style().standardIcon(icon))
     a.triggered.connect(slot)
     return a
+
+
+SPEEDS = (("1 it/s", 1.0), ("3 it/s", 3.0), ("10 it/s", 10.0), ("30 it/s", 30.0), ("100 it/s", 100.0),
+          ("1,000 it/s", 1000.0), ("as fast as possible", None))  # the last: flat out
+
+
+def speed_control(w) -> QComboBox:
+    """How fast Run trains: slow speeds show every iteration; the last choice is as fast as possible."""
+    combo = QComboBox()
+    combo.setObjectName("speedControl")
+    for label, value in SPEEDS:
+        combo.addItem(label, value)
+    combo.setCurrentIndex(len(SPEEDS) - 1)
+    combo.setToolTip("Iterations a second while training runs (Ctrl+[ slower, Ctrl+] faster): slow speeds "
+                     "show every iteration move the curve, the heatmaps and the diagram")
+    combo.currentIndexChanged.connect(lambda i: w.controller.set_speed(SPEEDS[i][1]))
+    return combo
+
+
+def step_speed(w, direction: int) -> None:
+    combo = w.speed_control
+    combo.setCurrentIndex(min(max(combo.currentIndex() + direction, 0), combo.count() - 1))
 
 
 def build_actions(w) -> None:
@@ -88,8 +110,13 @@ def build_actions(w) -> None:
     for a in (editor.copy_action, editor.paste_action, None, editor.add_row_action, editor.remove_rows_action,
               editor.add_column_action, editor.remove_column_action):
         edit_menu.addSeparator() if a is None else edit_menu.addAction(a)
+    w.slower_action = make_action(w, "slowerAction", "Slower", "Ctrl+[", "Train fewer iterations a second",
+                                  lambda: step_speed(w, -1))
+    w.faster_action = make_action(w, "fasterAction", "Faster", "Ctrl+]", "Train more iterations a second",
+                                  lambda: step_speed(w, +1))
     train_menu = menu.addMenu("&Train")
-    for a in (w.step_phase_action, w.step_iteration_action, w.run_action, None, w.reset_action):
+    for a in (w.step_phase_action, w.step_iteration_action, w.run_action, w.slower_action, w.faster_action, None,
+              w.reset_action):
         train_menu.addSeparator() if a is None else train_menu.addAction(a)
     view_menu = menu.addMenu("&View")
     view_menu.addAction(w.log_action)
@@ -103,8 +130,11 @@ def build_actions(w) -> None:
     bar.setMovable(False)
     bar.setIconSize(QSize(18, 18))
     bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-    for a in (w.step_phase_action, w.step_iteration_action, w.run_action, w.reset_action):
+    for a in (w.step_phase_action, w.step_iteration_action, w.run_action):
         bar.addAction(a)
+    w.speed_control = speed_control(w)
+    bar.addWidget(w.speed_control)
+    bar.addAction(w.reset_action)
     bar.addSeparator()
     w.phase_strip = QLabel()
     w.phase_strip.setObjectName("phaseStrip")

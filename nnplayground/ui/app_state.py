@@ -56,6 +56,9 @@ def restore_window_layout(window) -> None:
         if window.inspector_dock.width() < MIN_DOCK_WIDTH:
             window.resizeDocks([window.inspector_dock], [430], Qt.Horizontal)
     window.log_action.setChecked(s.value("logScale", False, type=bool))
+    speed = s.value("speed", -1, type=int)
+    if 0 <= speed < window.speed_control.count():
+        window.speed_control.setCurrentIndex(speed)
 
 
 def save_window_layout(window) -> None:
@@ -63,3 +66,4 @@ def save_window_layout(window) -> None:
     s.setValue("geometry", window.saveGeometry())
     s.setValue("windowState", window.saveState())
     s.setValue("logScale", window.log_action.isChecked())
+    s.setValue("speed", window.speed_control.currentIndex())

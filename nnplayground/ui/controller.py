@@ -62,6 +62,7 @@ class TrainingController(QObject):
         self.last_shown: Update | None = None  # the newest state on screen
         self.generation = 0
         self.running = False
+        self.speed: float | None = None  # iterations per second while running; None: flat out
         self._run_request = 0
         self._command = 0
         self._step_in_flight = 0  # the command number of the step being computed, 0 if none
@@ -144,6 +145,11 @@ class TrainingController(QObject):
     def pause(self) -> None:
         self._pause_worker()
 
+    def set_speed(self, iterations_per_second: float | None) -> None:
+        """Training speed while running (None: as fast as possible); slow runs show every iteration."""
+        self.speed = iterations_per_second
+        self._worker.set_speed(iterations_per_second)  # thread-safe, and wakes a slow run's wait
+
     def _pause_worker(self) -> None:
         self._worker.request_pause()  # thread-safe; a running slice returns between two layers
 
@@ -177,7 +183,9 @@ class TrainingController(QObject):
                 self._after_paint.post()
         if self.running and not update.running and update.run_request == self._run_request:
             self._set_running(False)
-        self.pacer.offer(update, more_coming=more or bool(self._step_in_flight))
+        # a chosen speed already paces the frames: each one is shown
+        self.pacer.offer(update, more_coming=(more or bool(self._step_in_flight)) and self.speed is None,
+                         paced=self.speed is not None)
 
     def _send_queued_steps(self) -> None:
         if self._queued_steps and not self._step_in_flight and not self.running:

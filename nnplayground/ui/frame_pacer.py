@@ -89,10 +89,11 @@ class FramePacer(QObject):
         """A run starts: its first frame is due at once."""
         self.budget.restart()
 
-    def offer(self, update, more_coming: bool = False) -> None:
+    def offer(self, update, more_coming: bool = False, paced: bool = False) -> None:
         """Show ``update`` now if it is the last of a step or a run, or a frame that is due.
-        ``more_coming``: another step is already on its way (a key held down), so this one may wait."""
-        if (update.running or more_coming) and not self.budget.due():
+        ``more_coming``: another step is already on its way (a key held down), so this one may wait;
+        ``paced``: the worker runs at a chosen speed and sends only frames to show."""
+        if (update.running or more_coming) and not paced and not self.budget.due():
             self._latest = update
             self._release()  # not due yet: training goes on
             return

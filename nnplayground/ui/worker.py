@@ -73,6 +73,8 @@ class TrainingWorker(QObject):
         self._pause = threading.Event()
         self._frame_shown = threading.Event()
         self._frame_shown.set()
+        self._wake = threading.Event()  # ends a slow run's wait between iterations early
+        self._speed: float | None = None  # iterations per second while running; None: flat out
         self._running = False
         self._run_id = 0  # a slice of an older run (before a reset or pause) must not go on
         self._target = 0
@@ -91,6 +93,13 @@ class TrainingWorker(QObject):
     def request_pause(self) -> None:
         self._pause.set()
         self._frame_shown.set()  # do not wait on a window that may be closing
+        self._wake.set()
+
+    def set_speed(self, iterations_per_second: float | None) -> None:
+        """At most this many iterations a second while running (None: as fast as possible). Takes effect
+        at once, even in the middle of a slow run's wait."""
+        self._speed = iterations_per_second
+        self._wake.set()
 
     def frame_shown(self) -> None:
         """The window has painted the latest frame: training may take the lock again."""
@@ -243,10 +252,14 @@ class TrainingWorker(QObject):
             return
         start = time.perf_counter()
         before = trainer.iteration
-        # As many iterations as fill about one frame at the last slice's rate (no clock reads inside
-        # the loop; at most double the last slice, so a first guess from one iteration can't overshoot);
-        # the pause flag is still checked after every iteration.
-        count = max(1, min(int(self._last_rate * FRAME_SECONDS), 2 * self._last_count))
+        speed = self._speed
+        if speed is None:
+            # As many iterations as fill about one frame at the last slice's rate (no clock reads inside
+            # the loop; at most double the last slice, so a first guess from one iteration can't
+            # overshoot); the pause flag is still checked inside every iteration.
+            count = max(1, min(int(self._last_rate * FRAME_SECONDS), 2 * self._last_count))
+        else:  # a chosen speed: every iteration is a frame up to 30 a second, then a few per frame
+            count = max(1, int(speed * FRAME_SECONDS))
         try:
             trainer.run(min(count, self._target - trainer.iteration), stop=self._pause)
         except DivergenceError as exc:
@@ -255,9 +268,12 @@ class TrainingWorker(QObject):
         elapsed, done = time.perf_counter() - start, trainer.iteration - before
         if done and elapsed > 0:
             self._last_rate, self._last_count = done / elapsed, done
+        self._wake.clear()  # from here on a pause or a new speed ends the wait below
         self._frame_shown.clear()
         self._emit(self._run_rate())
         self._frame_shown.wait(FRAME_HANDOFF_SECONDS)
+        if speed is not None and done and speed == self._speed and not self._pause.is_set():
+            self._wake.wait(max(0.0, done / speed - (time.perf_counter() - start)))
         # Back to the event loop: queued commands apply between slices, never inside an iteration.
         QTimer.singleShot(0, self, lambda: self._slice(run_id))
 

@@ -1,0 +1,51 @@
+"""The speed control: slow runs show every iteration; Pause and speed changes take effect at once."""
+import time
+
+from .conftest import at_iteration
+
+
+def choose(window, label):
+    window.speed_control.setCurrentIndex(window.speed_control.findText(label))
+
+
+def test_the_last_choice_is_as_fast_as_possible(window):
+    combo = window.speed_control
+    assert combo.objectName() == "speedControl"
+    assert combo.currentText() == combo.itemText(combo.count() - 1) == "as fast as possible"
+
+
+def test_a_slow_run_shows_every_iteration_at_the_chosen_rate(window, qtbot):
+    shown = []
+    window.controller.shown.connect(lambda update: shown.append(update.snapshot.iteration))
+    choose(window, "10 it/s")
+    window.settings.iterations.setValue(8)
+    start = time.perf_counter()
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 8), timeout=5000)
+    elapsed = time.perf_counter() - start
+    assert 0.6 < elapsed < 1.5  # 8 iterations at 10 a second
+    assert [i for i in range(1, 9) if i not in shown] == []  # each one was on screen
+
+
+def test_pause_at_one_iteration_a_second_is_immediate(window, qtbot):
+    choose(window, "1 it/s")
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration >= 1, timeout=3000)
+    start = time.perf_counter()
+    window.run_action.trigger()  # Pause
+    qtbot.waitUntil(lambda: not window.running, timeout=2000)
+    assert time.perf_counter() - start < 0.1
+    stopped = window.last_update.snapshot.iteration
+    qtbot.wait(1200)
+    assert window.last_update.snapshot.iteration == stopped
+
+
+def test_a_faster_speed_applies_during_a_slow_run(window, qtbot):
+    choose(window, "1 it/s")
+    window.settings.iterations.setValue(1500)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration >= 1, timeout=3000)
+    window.faster_action.trigger()  # Ctrl+]
+    assert window.speed_control.currentText() == "3 it/s"
+    choose(window, "as fast as possible")
+    qtbot.waitUntil(lambda: at_iteration(window, 1500), timeout=5000)
