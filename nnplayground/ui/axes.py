@@ -1,0 +1,188 @@
+"""Axes and numbers a learner reads at once.
+
+pyqtgraph's axes rescale by SI prefixes ("loss (x1e+27)", "a (x0.001)"), so a tick reading "2" may
+mean 2e27, and on an empty log axis they label every mantissa (1, 0.9, 0.8, …) into one smear.
+:class:`PlainAxis` shows every tick as the value itself, plain ("0.001", "250", "1,500") or in
+scientific notation past the limits below ("2e+95"), and drops any label that would touch another.
+:func:`format_number_for_display` is the same rule for tables and readouts.
+"""
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+SCIENTIFIC_ABOVE = 1e6  # a magnitude past this is written 3.6e+09
+SCIENTIFIC_BELOW = 1e-4  # a non-zero magnitude under this is written 1.2e-05
+LABEL_GAP = 4  # pixels kept free between two tick labels
+LOG_LABELLED_MANTISSAS = (1, 2, 5)  # on a log axis, the ticks inside a decade that get a label
+LOG_MINOR_MIN_DECADE_PIXELS = 40  # a decade shorter than this gets no ticks between its ends
+
+
+def _scientific(x: float) -> bool:
+    a = abs(x)
+    return a > SCIENTIFIC_ABOVE or 0 < a < SCIENTIFIC_BELOW
+
+
+def _trim(mantissa: str) -> str:
+    return mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+
+
+def format_number_for_display(x: float, digits: int = 4, sign: bool = False) -> str:
+    """``x`` with ``digits`` significant digits (never fewer than its integer digits), trailing zeros
+    dropped, thousands separated ("1,500"); scientific past 1e6 or below 1e-4 ("3.635e+09").
+    ``sign`` writes a "+" before positive numbers (for differences such as ŷ − y)."""
+    x = float(x)
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    plus = "+" if sign and x > 0 else ""
+    if x == 0:
+        return "0"
+    if _scientific(x):
+        mantissa, exponent = f"{x:.{max(digits, 1) - 1}e}".split("e")
+        return f"{plus}{_trim(mantissa)}e{exponent}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    text = _trim(f"{x:,.{decimals}f}")
+    return "0" if text in ("-0", "0") else plus + text
+
+
+def _places(values: list[float], tolerance: float, scientific: bool) -> int:
+    """The fewest decimals (of the mantissa, if ``scientific``) that write every value to within
+    ``tolerance``: one count for a whole axis, so its labels line up ("0.0, 0.5, 1.0")."""
+    for places in range(16):
+        if all(abs(float(f"{v:.{places}e}" if scientific else f"{v:.{places}f}") - v) <= tolerance for v in values):
+            return places
+    return 15
+
+
+def tick_texts(values: list[float], spacing: float, largest: float) -> list[str]:
+    """Labels for ticks ``spacing`` apart on a linear axis whose largest tick magnitude is
+    ``largest``: scientific for all of them if that is past the limits, else plain."""
+    if not values:
+        return []
+    tolerance = abs(spacing) * 1e-3 if spacing else 0.0
+    if _scientific(largest):
+        places = _places(values, tolerance, True)
+        out = []
+        for v in values:
+            if abs(v) <= tolerance:
+                out.append("0")
+            else:
+                mantissa, exponent = f"{v:.{places}e}".split("e")
+                out.append(f"{mantissa}e{exponent}")
+        return out
+    places = _places(values, tolerance, False)
+    return ["0" if abs(v) <= tolerance else f"{v:,.{places}f}" for v in values]
+
+
+def log_tick_text(exponent: float) -> str:
+    """The label of a log axis' tick at 10**exponent: "0.01", "2", "1,000", "1e+20"."""
+    return format_number_for_display(10.0 ** exponent, digits=3)
+
+
+def _mantissa(exponent: float) -> int:
+    return int(round(10.0 ** (exponent - math.floor(exponent + 1e-9))))
+
+
+class PlainAxis(pg.AxisItem):
+    """An axis whose ticks read as the values themselves, with no label touching another."""
+
+    def __init__(self, orientation: str, **kwargs):
+        super().__init__(orientation, **kwargs)
+        super().enableAutoSIPrefix(False)
+        self._major_ticks: list[float] = []
+
+    def enableAutoSIPrefix(self, enable=True):
+        """Never scale by an SI prefix: a tick always reads as the value it marks."""
+        super().enableAutoSIPrefix(False)
+
+    def updateAutoSIPrefix(self):
+        # pyqtgraph rescales here even with the prefix disabled, whenever the label is visible
+        self.autoSIPrefixScale = 1.0
+        self.labelUnitPrefix = ""
+        self._updateLabel()
+
+    # -- where the ticks go ------------------------------------------------------------------------
+    def tickValues(self, minVal, maxVal, size):
+        levels = super().tickValues(minVal, maxVal, size)
+        # every level's labels are written alike (all plain or all scientific), decided by the major ticks
+        self._major_ticks = list(levels[0][1]) if levels else []
+        return levels
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        """Whole decades (or every few decades) as the major ticks; within a decade tall enough,
+        marks at 2…9 of which only 2 and 5 are labelled."""
+        majors = [(spacing, values) for spacing, values in stdTicks if spacing >= 1]
+        if not majors:
+            majors = [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
+        decades = maxVal - minVal
+        if majors[-1][0] > 1 or decades <= 0 or size / decades < LOG_MINOR_MIN_DECADE_PIXELS:
+            return majors
+        minor = [v + math.log10(m) for v in range(math.floor(minVal), math.ceil(maxVal)) for m in range(2, 10)]
+        minor = [x for x in minor if minVal < x < maxVal]
+        return majors + [(None, minor)]
+
+    # -- what they say ----------------------------------------------------------------------------
+    def tickStrings(self, values, scale, spacing):
+        if self.logMode:
+            shown = [v for v in values if _mantissa(v) in LOG_LABELLED_MANTISSAS]
+            labelled = LOG_LABELLED_MANTISSAS if spacing is not None or len(shown) >= 2 else range(1, 10)
+            return [log_tick_text(v) if _mantissa(v) in labelled else "" for v in values]
+        scaled = [v * scale for v in values]
+        largest = max([abs(v) * scale for v in self._major_ticks] + [abs(v) for v in scaled])
+        return tick_texts(scaled, (spacing or 0) * scale, largest)
+
+    def generateDrawSpecs(self, p):
+        """pyqtgraph's layout, keeping only labels (major ticks first) that touch no label kept before."""
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis_spec, tick_specs, text_specs = specs
+        kept, taken = [], []
+        for rect, flags, text in text_specs:
+            if not text:
+                continue
+            ink = self._ink_rect(p, rect, flags, text)
+            padded = ink.adjusted(-LABEL_GAP / 2, -LABEL_GAP / 2, LABEL_GAP / 2, LABEL_GAP / 2)
+            if any(padded.intersects(other) for other in taken):
+                continue
+            kept.append((rect, flags, text))
+            taken.append(padded)
+        return axis_spec, tick_specs, kept
+
+    @staticmethod
+    def _ink_rect(p, rect: QRectF, flags, text: str) -> QRectF:
+        """Where the text is drawn in full (pyqtgraph's own rectangle is 0.8 of its height)."""
+        return p.boundingRect(rect, int(flags), text)
+
+
+def tick_label_rects(axis: pg.AxisItem, painter) -> list[tuple[QRectF, str]]:
+    """Each drawn tick label of ``axis`` and the rectangle its text covers, laid out with ``painter``
+    (for checks that no two labels overlap)."""
+    specs = axis.generateDrawSpecs(painter)
+    if specs is None:
+        return []
+    return [(painter.boundingRect(rect, int(flags), text), text) for rect, flags, text in specs[2] if text]
+
+
+def use_plain_axes(plot_item: pg.PlotItem) -> None:
+    """Give ``plot_item`` a :class:`PlainAxis` on each side, keeping labels, visibility and log mode."""
+    replacing = {}
+    for name in ("left", "bottom", "right", "top"):
+        old = plot_item.getAxis(name)
+        if isinstance(old, PlainAxis):
+            continue
+        axis = PlainAxis(name)
+        axis.setLogMode(*((old.logMode, False) if name in ("bottom", "top") else (False, old.logMode)))
+        if old.labelText or old.labelUnits:
+            axis.setLabel(old.labelText, old.labelUnits, **old.labelStyle)
+        axis.setGrid(old.grid)
+        replacing[name] = (axis, old.isVisible(), old.label.isVisible())
+    if not replacing:
+        return
+    plot_item.setAxisItems({name: axis for name, (axis, _, _) in replacing.items()})
+    for name, (axis, visible, label_visible) in replacing.items():
+        plot_item.showAxis(name, visible)
+        axis.showLabel(label_visible)
+
