@@ -1,4 +1,5 @@
-"""The network's output over a plane of two inputs, the others held fixed: the decision surface."""
+"""The network's output over its inputs' ranges, the other inputs held fixed: over a plane of two inputs
+(the decision surface) or along one input (ŷ against x, for a table with one input)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,6 +52,11 @@ class InputRanges:
         held = self.means if fixed is None else tuple(fixed)
         return SurfaceSpec(x_input, y_input, held, self.spans[x_input], self.spans[y_input], output, resolution)
 
+    def curve_spec(self, x_input: int = 0, resolution: int = 200, fixed: tuple[float, ...] | None = None) -> CurveSpec:
+        """The line along one input over its span, the others at ``fixed`` (their means by default)."""
+        held = self.means if fixed is None else tuple(fixed)
+        return CurveSpec(x_input, held, self.spans[x_input], resolution)
+
 
 def spec_for(X: np.ndarray, x_input: int = 0, y_input: int = 1, output: int = 0, resolution: int = 64,
              fixed: tuple[float, ...] | None = None) -> SurfaceSpec:
@@ -80,3 +86,46 @@ def decision_surface(network: Network, spec: SurfaceSpec) -> Surface:
         raise ValueError(f"output {spec.output} does not exist; there are {network.n_outputs}")
     values = network.predict(points)[:, spec.output].reshape(len(ys), len(xs))
     return Surface(spec, xs, ys, values)
+
+
+@dataclass(frozen=True)
+class CurveSpec:
+    """Which line to sample: input ``x_input`` varies over ``x_range``, the rest stay at ``fixed``.
+    Every output is computed: with several targets the view draws one curve each."""
+
+    x_input: int
+    fixed: tuple[float, ...]
+    x_range: tuple[float, float]
+    resolution: int = 200
+
+
+@dataclass(frozen=True)
+class Curve:
+    spec: CurveSpec
+    xs: np.ndarray  # (resolution,)
+    values: np.ndarray  # (resolution, n_outputs): ŷ at xs[i]
+
+
+def curve_inputs(spec: CurveSpec, n_inputs: int) -> tuple[np.ndarray, np.ndarray]:
+    if not 0 <= spec.x_input < n_inputs:
+        raise ValueError(f"input {spec.x_input} does not exist; there are {n_inputs}")
+    if len(spec.fixed) != n_inputs:
+        raise ValueError(f"{len(spec.fixed)} fixed values for {n_inputs} inputs")
+    xs = np.linspace(*spec.x_range, spec.resolution)
+    points = np.tile(np.asarray(spec.fixed, dtype=float), (len(xs), 1))
+    points[:, spec.x_input] = xs
+    return xs, points
+
+
+def output_curve(network: Network, spec: CurveSpec) -> Curve:
+    """ŷ along one input: for a table with one input, the whole function the network has learned."""
+    xs, points = curve_inputs(spec, network.n_inputs)
+    return Curve(spec, xs, network.predict(points))
+
+
+# What the output view asks for -> what computes it: the worker needs no other case.
+OUTPUT_VIEWS = {SurfaceSpec: decision_surface, CurveSpec: output_curve}
+
+
+def output_view(network: Network, spec: SurfaceSpec | CurveSpec) -> Surface | Curve:
+    return OUTPUT_VIEWS[type(spec)](network, spec)
