@@ -76,6 +76,12 @@ class SessionState:
         self.pending |= Pending.SETTINGS
         return SettingsAction.WAIT
 
+    def no_network(self, settings: TrainingConfig) -> None:
+        """No network for now (an opened session waits for a bad cell to be fixed); ``settings`` show."""
+        self.settings = settings
+        self.network_config = self.network_io = None
+        self.pending = Pending.NONE
+
     def reset_refused(self) -> None:
         """A Reset the settings asked for could not happen (e.g. a bad cell): they wait for one."""
         if self.network_config is not None and not self.settings.same_network(self.network_config):

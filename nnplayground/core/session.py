@@ -22,13 +22,15 @@ from .fileio import (
     MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, check_layers, layer_shapes, open_regular_file,
     parse_json,
 )
-from .table import INPUT, TARGET
+from .table import INPUT, MAX_CELLS, MAX_CSV_BYTES, TARGET
 
 FORMAT = "nnplayground-session"
 VERSION = 1
 SUFFIX = ".nnpsession"
 MAX_HISTORY = CONSTRAINTS["iterations"].high  # losses: one per iteration, as many as a run may have
-MAX_METADATA_CHARS = 64 << 20  # the cells as typed: a table of the largest size a CSV may have, and room
+# the cells as typed, as JSON: the largest CSV that opens (MAX_CSV_BYTES) grows by quotes and commas, at
+# most 4 characters a cell, so every table that opens can be saved; save_session checks it before writing
+MAX_METADATA_CHARS = 2 * MAX_CSV_BYTES + 4 * MAX_CELLS
 MAX_SESSION_BYTES = 4 * MAX_METADATA_CHARS + 8 * (MAX_PARAMETERS + MAX_HISTORY) + (1 << 20)
 
 
@@ -74,8 +76,12 @@ def save_session(path: str | os.PathLike, session: Session, compress: bool = Tru
         meta["settings"] = session.settings.to_dict()
     arrays = {f"W{l}": w for l, w in enumerate(weights)}
     arrays.update({f"b{l}": b for l, b in enumerate(biases)})
+    text = json.dumps(meta, ensure_ascii=False)
+    if len(text) > MAX_METADATA_CHARS:
+        raise SessionFileError(f"cannot save {path.name}: its table as typed takes {len(text):,} characters; a "
+                               f"session holds at most {MAX_METADATA_CHARS:,} (save the table as CSV instead)")
     write = np.savez_compressed if compress else np.savez
-    atomic_write(path, lambda fh: write(fh, metadata=np.array(json.dumps(meta)), history=history, **arrays))
+    atomic_write(path, lambda fh: write(fh, metadata=np.array(text), history=history, **arrays))
 
 
 def load_session(path: str | os.PathLike) -> Session:

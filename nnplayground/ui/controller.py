@@ -24,6 +24,7 @@ class TrainingController(QObject):
     received = Signal(object)  # Update: every update of the current network, shown or not
     failed = Signal(str)  # training stopped or a command failed; the message is for the user
     exported = Signal(str)
+    exportFailed = Signal(str)
     explained = Signal(object)
     runningChanged = Signal(bool)
 
@@ -55,6 +56,7 @@ class TrainingController(QObject):
         worker.updated.connect(self._on_update)
         worker.failed.connect(self._on_failed)
         worker.exported.connect(self._on_exported)
+        worker.export_failed.connect(self._on_export_failed)
         worker.explained.connect(self._on_explained)
         self.pacer = FramePacer(self._show, worker.frame_shown, self)
         self._after_paint = AfterPaint(self._send_queued_steps, self)
@@ -62,6 +64,8 @@ class TrainingController(QObject):
         self.last_shown: Update | None = None  # the newest state on screen
         self.generation = 0
         self.running = False
+        self._installed_untouched = True
+        self._has_network = False
         self.speed: float | None = None  # iterations per second while running; None: flat out
         self._run_request = 0
         self._command = 0
@@ -75,7 +79,19 @@ class TrainingController(QObject):
 
     @property
     def has_network(self) -> bool:
-        return self.generation > 0
+        return self._has_network
+
+    def forget(self) -> None:
+        """No network for now (a session waits for its table to be fixed): the old one is neither shown
+        nor trained any more."""
+        self._pause_worker()
+        self.generation += 1
+        self._has_network = False
+        self.latest = self.last_shown = None
+        self.pacer.drop()
+        self._step_in_flight, self._queued_steps = 0, []
+        self.history.clear()
+        self._set_running(False)
 
     @property
     def current(self) -> Update | None:
@@ -86,14 +102,19 @@ class TrainingController(QObject):
     @property
     def untouched(self) -> bool:
         """Nothing trained yet on the current network (a reset loses nothing)."""
-        snap = self.current.snapshot if self.current else None
-        return snap is None or (snap.iteration == 0 and snap.phase == "feedforward")
+        if self.current is None:
+            return self._installed_untouched  # the worker has not answered about it yet
+        snap = self.current.snapshot
+        return snap.iteration == 0 and snap.phase == "feedforward"
 
     # -- commands ---------------------------------------------------------------------------------
     def install(self, trainer: Trainer, config: TrainingConfig, table: TrainingTable) -> int:
         """Hand the worker a new network (the caller keeps no reference to ``trainer``)."""
         self._pause_worker()
         self.generation += 1
+        self._installed_untouched = trainer.iteration == 0 and trainer.phase == "feedforward"
+        self._has_network = True
+        self.pacer.drop()  # a frame held back from the old network must never be shown now
         self._step_in_flight, self._queued_steps = 0, []
         self.history.replace(trainer.history)
         self._set_running(False)
@@ -196,13 +217,18 @@ class TrainingController(QObject):
         self.last_shown = update
         self.shown.emit(update)
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, message: str, generation: int) -> None:
+        if generation != self.generation:
+            return  # about a network replaced since
         self._step_in_flight, self._queued_steps = 0, []
         self._set_running(False)
         self.failed.emit(message)
 
     def _on_exported(self, path: str) -> None:
         self.exported.emit(path)
+
+    def _on_export_failed(self, message: str) -> None:
+        self.exportFailed.emit(message)
 
     def _on_explained(self, explanation) -> None:
         self.explained.emit(explanation)

@@ -246,6 +246,12 @@ class FileActions:
             self.adopting = False
         if trainer is not None:
             h.install(trainer, session.config, table)
+        else:  # its network waits for the bad cell: the old network must not stay, shown or trained
+            h.controller.forget()
+            h.views.clear()
+            h.inspector.clear()
+            h.status.clear()
+            h.state.no_network(session.config)
         h.state.settings = session.config
         if session.settings is not None:
             h.state.change_settings(session.settings, untouched=False)
@@ -266,7 +272,8 @@ class FileActions:
         waiting = self.waiting_session
         if waiting is not None:  # its network waits for a bad cell to be fixed: keep it, if it still fits
             fits = (tuple(h.document.header), tuple(h.document.roles)) == (waiting.columns, waiting.roles)
-            return replace(waiting, cells=h.document.cells(), **({} if fits else dict(
+            settings = None if h.state.settings == waiting.config else h.state.settings
+            return replace(waiting, cells=h.document.cells(), settings=settings, **({} if fits else dict(
                 columns=tuple(h.document.header), roles=tuple(h.document.roles), weights=(), biases=(),
                 history=waiting.history[:0])))
         latest = h.controller.current

@@ -103,6 +103,10 @@ class FramePacer(QObject):
         if update.running:
             self._after_paint.post()  # training resumes once this frame is on screen
 
+    def drop(self) -> None:
+        """Forget a held-back update (its network has been replaced)."""
+        self._latest = None
+
     def flush(self) -> None:
         """Show the newest update held back, if any (e.g. before saving a picture of the views)."""
         if self._latest is not None:

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         c.failed.connect(self._on_failed)
         c.runningChanged.connect(self._on_running_changed)
         c.exported.connect(lambda path: self.notify(f"Weights saved to {path}"))
+        c.exportFailed.connect(lambda why: self.warn("Can't export the weights", why))
         c.explained.connect(self._on_explained)
         self.table_model.tableChanged.connect(self._on_table_changed)
         self.settings.configChanged.connect(self._on_config_changed)
@@ -158,10 +159,13 @@ class MainWindow(QMainWindow):
     def _can_train(self) -> bool:
         if self.training_table() is None:
             return False
+        if not self.controller.has_network:
+            self.notify("No network yet: press Reset (Ctrl+R) to build one for this table.", error=True)
+            return False
         if Pending.TABLE in self.state.pending:
             self.notify("The table's columns no longer fit the network: press Reset (Ctrl+R) first.", error=True)
             return False
-        return self.controller.has_network
+        return True
 
     def step_phase(self) -> None:
         if not self.controller.running and self._can_train():

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core import PHASES, DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
 from ..core.onnx_export import save_onnx
-from ..core.surface import Surface, SurfaceSpec, decision_surface
+from ..core.surface import Curve, CurveSpec, Surface, SurfaceSpec, output_view
 from ..core.weights_io import save_weights
 
 FRAME_SECONDS = 1 / 30  # at most ~30 updates a second reach the window, however fast training runs
@@ -37,7 +37,7 @@ class ViewRequest:
     """What the window currently shows that costs the worker something to provide."""
 
     row: int | None = None  # the table row whose activations the diagram shows
-    surface: SurfaceSpec | None = None  # the decision surface's plane, if it is shown
+    surface: SurfaceSpec | CurveSpec | None = None  # the output view's plane (or line, for one input), if shown
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,9 @@ class Update:
 
 class TrainingWorker(QObject):
     updated = Signal(object)  # Update
-    failed = Signal(str)  # a message for the user; training has stopped
+    failed = Signal(str, int)  # a message for the user, the network it is about; training has stopped
     exported = Signal(str)  # the path written
+    export_failed = Signal(str)  # why the weights could not be written (the old file is untouched)
     explained = Signal(object)  # ParameterExplanation
 
     def __init__(self):
@@ -82,7 +83,7 @@ class TrainingWorker(QObject):
         self._generation = 0
         self._run_request = 0
         self._command = 0
-        self._predicted = None  # ((trainer, iteration), ŷ) computed for a snapshot that had none
+        self._predicted = None  # ((trace, iteration), ŷ) computed for a snapshot that had none
         self._view = ViewRequest()
         self._surface: Surface | None = None
         self._surface_time = 0.0
@@ -111,8 +112,9 @@ class TrainingWorker(QObject):
         """Train ``trainer`` (built by the caller, who keeps no reference to it) from now on."""
         self._stop()
         self._generation = generation
-        self._trainer, self._config, self._table, self._sent = trainer, config, table, 0
-        self._surface = None
+        # the window already has the trainer's history (it built the trainer): send only what follows
+        self._trainer, self._config, self._table, self._sent = trainer, config, table, trainer.iteration
+        self._surface = self._predicted = None
         self._emit()
 
     @Slot(object)
@@ -123,7 +125,7 @@ class TrainingWorker(QObject):
         try:
             self._trainer.set_data(table.X, table.y)
         except ValueError as exc:
-            self.failed.emit(str(exc))
+            self._fail(str(exc))
             return
         self._table = table
         self._emit()
@@ -190,7 +192,7 @@ class TrainingWorker(QObject):
         try:
             self.explained.emit(t.explain(kind, layer, i, j))
         except ValueError as exc:
-            self.failed.emit(f"Cannot explain that parameter: {exc}")
+            self._fail(f"Cannot explain that parameter: {exc}")
 
     @Slot(int, int)
     def run(self, request: int, command: int) -> None:
@@ -218,11 +220,14 @@ class TrainingWorker(QObject):
             else:
                 save_weights(self._trainer.network, path, loss=self._config.loss)
         except (ValueError, OSError) as exc:
-            self.failed.emit(f"Could not export the weights: {exc}")
+            self.export_failed.emit(str(exc))
             return
         self.exported.emit(path)
 
     # -- inside ---------------------------------------------------------------------------------
+    def _fail(self, message: str) -> None:
+        self.failed.emit(message, self._generation)
+
     def _ready(self) -> bool:
         return self._trainer is not None and not self._running
 
@@ -240,7 +245,7 @@ class TrainingWorker(QObject):
     def _diverged(self, exc: DivergenceError) -> None:
         self._stop()
         self._emit()
-        self.failed.emit(str(exc))
+        self._fail(str(exc))
 
     def _slice(self, run_id: int) -> None:
         trainer = self._trainer
@@ -293,20 +298,21 @@ class TrainingWorker(QObject):
                    self._run_request, self._command, phase_results, self._current_surface()))
 
     def _predictions_now(self, iteration: int) -> np.ndarray:
-        if self._predicted is None or self._predicted[0] != (id(self._trainer), iteration):
+        key = (self._trainer.trace, iteration)  # a new table (set_data) makes a new trace
+        if self._predicted is None or self._predicted[0][0] is not key[0] or self._predicted[0][1] != iteration:
             y_hat = self._trainer.network.predict(self._trainer.X)
             y_hat.flags.writeable = False
-            self._predicted = ((id(self._trainer), iteration), y_hat)
+            self._predicted = (key, y_hat)
         return self._predicted[1]
 
-    def _current_surface(self) -> Surface | None:
+    def _current_surface(self) -> Surface | Curve | None:
         spec = self._view.surface
         if spec is None:
             return None
         now = time.perf_counter()
         if self._surface is None or not self._running or now - self._surface_time >= SURFACE_SECONDS:
             try:
-                self._surface = decision_surface(self._trainer.network, spec)
+                self._surface = output_view(self._trainer.network, spec)  # a Surface, or a Curve for one input
             except ValueError:
                 return None  # a plane for another table: the window sends a new one
             self._surface_time = now

@@ -315,3 +315,38 @@ def test_12_a_large_table_loads_behind_a_progress_dialog_that_can_cancel(window,
     assert window.document.cells() == before
     assert window.open_table(big)  # and left alone, it opens
     assert window.document.n_rows == 300_000
+
+
+def test_predictions_follow_each_edit_of_the_table(window, qtbot):
+    """Seen in review: ŷ cached per iteration showed the previous table's predictions after a second edit."""
+    train(window, qtbot, 3)
+    for r, text in ((0, "0.5"), (1, "0.25")):
+        window.document.set_cells([(r, 0, text)])
+        qtbot.waitUntil(lambda r=r, text=text: window.last_update.table.X[r, 0] == float(text), timeout=3000)
+    snap, table = window.last_update.snapshot, window.last_update.table
+    net = window.last_update.config.make_network(table)
+    net.set_parameters(snap.weights, snap.biases)
+    np.testing.assert_allclose(snap.predictions, net.predict(table.X), rtol=0, atol=1e-12)
+
+
+def test_a_bad_cell_session_never_trains_the_previous_network(window, qtbot, tmp_path):
+    """Seen in review: open a session with a bad cell, rename a column, fix the cell: the old network
+    was trained on it, and Save wrote iteration 0 instead of the session's trained network."""
+    train(window, qtbot, 25)
+    window.document.set_cells([(2, 1, "oops")])
+    path = tmp_path / "bad-cell.nnpsession"
+    assert window.save_session(path)
+    other = make_window(qtbot, offer_restore=False)
+    qtbot.waitUntil(lambda: other.last_update is not None, timeout=5000)
+    other.step_iteration_action.trigger()  # the other window's own network, trained a little
+    qtbot.waitUntil(lambda: at_iteration(other, 1), timeout=3000)
+    assert other.open_path(path)
+    assert other.last_update is None and not other.controller.has_network  # nothing of the old one shown
+    other.document.rename_column(0, "first")
+    other.document.set_cells([(2, 1, "0")])
+    other.step_iteration_action.trigger()
+    qtbot.wait(200)
+    assert other.last_update is None and "press Reset" in other.notice.text()
+    other.reset_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(other, 0), timeout=3000)
+    assert other.last_update.table.columns[0] == "first"

@@ -165,5 +165,6 @@ def test_a_session_saved_with_a_bad_cell_comes_back_when_it_is_fixed(window, qtb
     assert other.document.cell(2, 1) == "oops"  # kept as typed
     assert "row 3, column 'x2'" in other.notice.text() and "comes back" in other.notice.text()
     other.table_model.setData(other.table_model.index(2, 1), "0")
-    qtbot.waitUntil(lambda: other.last_update.snapshot.iteration == 25, timeout=5000)
+    qtbot.waitUntil(lambda: other.last_update is not None and other.last_update.snapshot.iteration == 25,
+                    timeout=5000)
     np.testing.assert_array_equal(other.last_update.snapshot.weights[0], trained[0])

@@ -160,7 +160,8 @@ def test_export_writes_a_file_the_core_loads(window, qtbot, tmp_path):
 
 def test_export_to_an_unwritable_place_says_so(window, qtbot, tmp_path):
     window.files.export_weights(tmp_path / "missing-dir" / "w.npz")
-    qtbot.waitUntil(lambda: "Could not export" in window.notice.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "Can't export the weights" in window.notice.text(), timeout=3000)
+    assert "w.npz" in window.notice.text() and window.warning is not None  # a dialog too, naming the file
     assert not (tmp_path / "missing-dir").exists()
 
 
