@@ -12,6 +12,7 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
 
 SCIENTIFIC_ABOVE = 1e6  # a magnitude past this is written 3.6e+09
 SCIENTIFIC_BELOW = 1e-4  # a non-zero magnitude under this is written 1.2e-05
@@ -81,6 +82,14 @@ def log_tick_text(exponent: float) -> str:
     return format_number_for_display(10.0 ** exponent, digits=3)
 
 
+def _strides():
+    """1, 2, 5, 10, 20, 50, …"""
+    power = 1
+    while True:
+        yield from (power, 2 * power, 5 * power)
+        power *= 10
+
+
 def _mantissa(exponent: float) -> int:
     return int(round(10.0 ** (exponent - math.floor(exponent + 1e-9))))
 
@@ -92,6 +101,8 @@ class PlainAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         super().enableAutoSIPrefix(False)
         self._major_ticks: list[float] = []
+        self._major_spacing: float | None = None
+        self._pixels_per_unit = 0.0
 
     def enableAutoSIPrefix(self, enable=True):
         """Never scale by an SI prefix: a tick always reads as the value it marks."""
@@ -108,6 +119,8 @@ class PlainAxis(pg.AxisItem):
         levels = super().tickValues(minVal, maxVal, size)
         # every level's labels are written alike (all plain or all scientific), decided by the major ticks
         self._major_ticks = list(levels[0][1]) if levels else []
+        self._major_spacing = levels[0][0] if levels else None
+        self._pixels_per_unit = size / abs(maxVal - minVal) if maxVal != minVal else 0.0
         return levels
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):
@@ -128,10 +141,44 @@ class PlainAxis(pg.AxisItem):
         if self.logMode:
             shown = [v for v in values if _mantissa(v) in LOG_LABELLED_MANTISSAS]
             labelled = LOG_LABELLED_MANTISSAS if spacing is not None or len(shown) >= 2 else range(1, 10)
-            return [log_tick_text(v) if _mantissa(v) in labelled else "" for v in values]
-        scaled = [v * scale for v in values]
-        largest = max([abs(v) * scale for v in self._major_ticks] + [abs(v) for v in scaled])
-        return tick_texts(scaled, (spacing or 0) * scale, largest)
+            texts = [log_tick_text(v) if _mantissa(v) in labelled else "" for v in values]
+        else:
+            scaled = [v * scale for v in values]
+            largest = max([abs(v) * scale for v in self._major_ticks] + [abs(v) for v in scaled])
+            texts = tick_texts(scaled, (spacing or 0) * scale, largest)
+        return self._evenly_thinned(values, texts, spacing) if spacing == self._major_spacing else texts
+
+    def _evenly_thinned(self, values, texts, spacing) -> list[str]:
+        """Major labels too wide (or tall) for their spacing keep every 2nd, 5th, 10th… one, so
+        those shown stay evenly spaced ("0, 400,000, 800,000" rather than gaps where they collide);
+        of the ways to pick them, the one whose labels fit inside the axis (zero included if a tie)."""
+        if not spacing or not any(texts) or self._pixels_per_unit <= 0:
+            return texts
+        metrics = QFontMetricsF(self.style["tickFont"] or self.font())
+        if self.orientation in ("top", "bottom"):
+            sizes = [metrics.horizontalAdvance(t) for t in texts]
+        else:
+            sizes = [metrics.height() if t else 0.0 for t in texts]
+        pixels = abs(spacing) * self._pixels_per_unit
+        stride = next(s for s in _strides() if s * pixels >= max(sizes) + LABEL_GAP)
+        if stride == 1:
+            return texts
+        low, high = sorted(self.range)
+        room = self._overhang()
+
+        def fits(v, size):
+            return min(v - low, high - v) * self._pixels_per_unit + room >= size / 2
+
+        def kept(offset):
+            return [round(v / spacing) % stride == offset for v in values]
+
+        best = max(range(stride), key=lambda o: (sum(k and fits(v, z) for k, v, z in zip(kept(o), values, sizes)), -o))
+        return [t if k else "" for t, k in zip(texts, kept(best))]
+
+    def _overhang(self) -> float:
+        """How far (pixels) a label may reach past the axis' ends."""
+        overhang = self.style["hideOverlappingLabels"]
+        return 0 if overhang is True else (15 if overhang is False else int(overhang))
 
     def generateDrawSpecs(self, p):
         """pyqtgraph's layout, keeping only labels (major ticks first) that touch no label kept before."""
@@ -150,6 +197,16 @@ class PlainAxis(pg.AxisItem):
             kept.append((rect, flags, text))
             taken.append(padded)
         return axis_spec, tick_specs, kept
+
+    def boundingRect(self):
+        """pyqtgraph's, but labels may overhang the axis' ends by the style's ``hideOverlappingLabels``
+        pixels even with a grid shown (pyqtgraph then hides any end label that overhangs at all,
+        so a loss axis lost its "0")."""
+        rect = super().boundingRect()
+        m = self._overhang()
+        if self.grid is False or not m:
+            return rect
+        return rect.adjusted(0, -m, 0, m) if self.orientation in ("left", "right") else rect.adjusted(-m, 0, m, 0)
 
     @staticmethod
     def _ink_rect(p, rect: QRectF, flags, text: str) -> QRectF:

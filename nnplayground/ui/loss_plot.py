@@ -16,9 +16,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..app.loss_history import LossHistory
+from .axes import PlainAxis, format_number_for_display
 
 CURVE = "#2563eb"
 MAX_BLOCKS = 1024  # about one block per pixel of a wide plot
+END_LABEL_ROOM = 32  # pixels right of the plot where the x axis' last label ("1,500") may overhang
 
 
 class LossEnvelope:
@@ -86,12 +88,16 @@ class LossPlot(pg.PlotWidget):
     hovered = Signal(str)  # "iteration N: loss L", or "" when the pointer leaves
 
     def __init__(self, history: LossHistory, parent=None):
-        super().__init__(parent, background="w")
+        # plain axes: after a divergence the loss axis reads "2e+95", never "loss (x1e+27)" over "2"
+        super().__init__(parent, background="w", axisItems={"left": PlainAxis("left"), "bottom": PlainAxis("bottom")})
         item = self.getPlotItem()
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "loss")
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setMenuEnabled(False)
+        item.getAxis("bottom").setStyle(hideOverlappingLabels=END_LABEL_ROOM)
+        left, top, _, bottom = item.layout.getContentsMargins()
+        item.layout.setContentsMargins(left, top, END_LABEL_ROOM, bottom)
         cache_axes(item)
         self._curve = item.plot(pen=pg.mkPen(CURVE, width=2))
         self._marker = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(CURVE), pen=pg.mkPen("w"))
@@ -233,7 +239,7 @@ class LossPlot(pg.PlotWidget):
         y = math.log10(loss) if self._log else loss
         self._marker.setData([i + 1], [y])
         self._marker.show()
-        text = f"iteration {i + 1}: loss {loss:.6g}"
+        text = f"iteration {i + 1:,}: loss {format_number_for_display(loss, digits=6)}"
         self._readout.setText(text)
         self._readout.setPos(i + 1, y)
         self._readout.show()

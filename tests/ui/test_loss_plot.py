@@ -1,8 +1,11 @@
 """The loss plot keeps every peak and stays small however long the history."""
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QImage, QPainter
 
 from nnplayground.app.loss_history import LossHistory
+from nnplayground.ui.axes import tick_label_rects
 from nnplayground.ui.loss_plot import MAX_BLOCKS, LossEnvelope, LossPlot, envelope_of, nice_ceiling
 
 
@@ -98,3 +101,76 @@ def test_range_follows_in_steps(qtbot):
 @pytest.mark.parametrize("value, nice", [(1.33, 1.5), (0.0042, 0.005), (7, 8), (10, 10), (0, 1.0)])
 def test_nice_ceiling(value, nice):
     assert nice_ceiling(value) == pytest.approx(nice)
+
+
+# -- what the axes say, measured as drawn ---------------------------------------------------------
+
+def drawn_labels(axis) -> list[tuple]:
+    image = QImage(10, 10, QImage.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        return tick_label_rects(axis, painter)
+    finally:
+        painter.end()
+
+
+def shown_plot(qtbot, losses, extent, log, size):
+    plot = make_plot(qtbot)
+    plot.resize(*size)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_extent(extent)
+    if len(losses):
+        add(plot, 0, losses)
+    plot.set_log_scale(log)
+    qtbot.wait(10)
+    plot.getPlotItem().layout.activate()
+    return plot
+
+
+DIVERGED = np.array([1.33, 40.0, 7e4, 3e27, 1e95])  # a learning rate far too large: each step multiplies
+
+
+@pytest.mark.parametrize("size", [(640, 220), (380, 150)])
+@pytest.mark.parametrize("log", [False, True])
+@pytest.mark.parametrize("case", ["empty", "1", "1500", "1e6", "diverged"])
+def test_axis_labels_never_overlap_and_read_as_values(qtbot, case, log, size):
+    losses = {"empty": np.empty(0), "1": np.array([1.33]), "1500": np.geomspace(1.33, 0.004, 1500),
+              "1e6": np.geomspace(1.33, 1e-7, 1_000_000), "diverged": DIVERGED}[case]
+    plot = shown_plot(qtbot, losses, max(len(losses), 1500), log, size)
+    item = plot.getPlotItem()
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        assert "(x" not in axis.labelString()  # no "loss (x1e+27)", no "(x0.001)"
+        labels = drawn_labels(axis)
+        assert len(labels) >= 2, (name, labels)
+        for a in range(len(labels)):
+            for b in range(a + 1, len(labels)):
+                assert not labels[a][0].intersects(labels[b][0]), (name, labels[a], labels[b])
+        view = item.vb.viewRange()[1 if name == "left" else 0]
+        for _, text in labels:  # each label is the value it marks (a log axis marks 10**view)
+            value = float(text.replace(",", ""))
+            low, high = (10.0 ** v for v in view) if (log and name == "left") else view
+            assert low * (1 - 1e-9) - 1e-12 <= value <= high * (1 + 1e-9) + 1e-12, (name, text, view)
+    texts = {name: [t for _, t in drawn_labels(item.getAxis(name))] for name in ("left", "bottom")}
+    if case == "diverged" and not log:
+        assert "1e+95" in texts["left"] and "0" in texts["left"]
+    if case == "diverged" and log:
+        assert "1e+20" in texts["left"]
+    if case == "empty" and log:
+        assert {"0.01", "0.1", "1"} <= set(texts["left"])
+    iterations = sorted(float(t.replace(",", "")) for t in texts["bottom"])
+    assert len(set(np.diff(iterations))) == 1  # crowded labels are thinned evenly, not where they collide
+    if case == "1e6" and size[0] >= 640:
+        assert iterations[-1] == 1_000_000
+    if not log:
+        assert "0" in texts["left"]  # the loss axis keeps its 0
+
+
+def test_hover_reads_plainly(qtbot):
+    plot = shown_plot(qtbot, DIVERGED, 1500, False, (640, 220))
+    seen = []
+    plot.hovered.connect(seen.append)
+    vb = plot.getPlotItem().vb
+    plot.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(5, 0)))
+    assert seen[-1] == "iteration 5: loss 1e+95"
