@@ -40,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.fileio import describe_os_error
 from .data_dir import data_dir
 
 try:
@@ -56,17 +57,13 @@ _TEMP = re.compile(r"\.(autosave-\d+-\d+)\..*")  # a write in progress, or one a
 _CLAIM_TRIES = 5  # another window may be testing the lock for a few microseconds: try again briefly
 _MAX_WINDOWS = 10_000
 
-_CAUSES = {
-    errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied", errno.EROFS: "read-only file system", errno.ENOTDIR: "a file is in the way",
-    errno.EEXIST: "a file is in the way", errno.ENOENT: "the folder is gone", errno.EIO: "input/output error",
-}
+_FOLDER_CAUSES = {errno.ENOTDIR: "a file is in the way", errno.EEXIST: "a file is in the way"}
 
 
 def describe(exc: BaseException) -> str:
-    """A cause a user can act on ("disk full"), not an errno."""
+    """A cause a user can act on ("the disk is full"), not an errno: the words every file error uses."""
     if isinstance(exc, OSError):
-        return _CAUSES.get(exc.errno) or exc.strerror or type(exc).__name__
+        return _FOLDER_CAUSES.get(exc.errno) or describe_os_error(exc, writing=True)
     return str(exc) or type(exc).__name__
 
 
@@ -139,6 +136,21 @@ class AutosaveStore:
             return False
         self.reason = ""
         return True
+
+    def import_legacy(self) -> None:
+        """Version 0.1 kept one shared autosave in Qt's app-data folder (``<data folder>/nnplayground``
+        on Linux): a crash's leftover there becomes an orphan here (pid 0 is never a live window)."""
+        if not self.ready():
+            return
+        old = self.folder.parent / "nnplayground" / "autosave.nnpsession"
+        try:
+            if old.is_file():
+                n = 1
+                while (self.folder / f"autosave-0-{n}{SUFFIX}").exists():  # never over another
+                    n += 1
+                os.replace(old, self.folder / f"autosave-0-{n}{SUFFIX}")
+        except OSError:
+            pass  # left where it was; nothing is lost
 
     def open_slot(self) -> AutosaveSlot:
         """This window's autosave. Call once per window, keep it for the window's life."""
@@ -306,24 +318,16 @@ class AutosaveSlot:
             pass  # the first write tries again
 
     def write(self, writer: Callable[[Path], object]) -> AutosaveResult:
-        """Write the autosave with ``writer(path)`` (to a part file, then renamed over the last one).
-        Never raises: a failure is in the result, and the next write tries again."""
+        """Write the autosave with ``writer(path)``, which must replace the file atomically (as
+        ``core.session.save_session`` does, with a temporary file beside it: a crash's leftover of that
+        is cleaned as an orphan's part file). Never raises: a failure is in the result, and the next
+        write tries again."""
         if self._closed:
             return AutosaveResult(False, "this window's autosave is closed")
-        tmp = None
         try:
             self._reserve()
-            tmp = self.path.with_name(f".{self.path.name[: -len(SUFFIX)]}.part{SUFFIX}")
-            writer(tmp)
-            _fsync(tmp)
-            os.replace(tmp, self.path)
-            _fsync_folder(self.path.parent)
+            writer(self.path)
         except Exception as exc:
-            if tmp is not None:
-                try:
-                    tmp.unlink(missing_ok=True)
-                except OSError:
-                    pass
             first, self._failing = not self._failing, True
             where = f" in {self.store.folder}" if isinstance(exc, OSError) else ""
             return AutosaveResult(False, describe(exc) + where, first_failure=first)
@@ -503,27 +507,3 @@ def _windows_pid_alive(pid: int) -> bool:
         return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259  # STILL_ACTIVE
     finally:
         kernel32.CloseHandle(handle)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDWR)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """So the rename survives a power cut too (POSIX only; a no-op where folders cannot be opened)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

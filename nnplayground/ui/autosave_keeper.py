@@ -1,13 +1,16 @@
 """The window's side of autosaving: every few seconds while there are unsaved changes, a copy goes
 to this window's own autosave file; a failure is said once and retried; at start, autosaves left
 by windows that did not close normally are offered back.
+
+The session is taken on the UI thread (an immutable value) and written on a thread of its own, one
+write at a time: a large table's autosave (seconds for a million rows) must not freeze the window.
 """
 from __future__ import annotations
 
-import os
+import threading
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from ..app.autosave import AutosaveStore, Orphan
@@ -15,23 +18,33 @@ from ..core.session import save_session
 
 AUTOSAVE_MS = 5000
 
-_restored_windows: list = []  # windows opened for further orphans live as long as the app
+_restored_windows: list = []  # windows opened for further orphans: kept alive until they close
 
 
-class AutosaveKeeper:
+def _forget_window(key: int) -> None:
+    _restored_windows[:] = [w for w in _restored_windows if id(w) != key]
+
+
+class AutosaveKeeper(QObject):
+    _written = Signal(object)  # an AutosaveResult, emitted on the writing thread, received on the window's
+
     def __init__(self, window, data_dir=None):
+        super().__init__(window)
         self.window = window
+        self.data_dir = data_dir
         self.store = AutosaveStore(data_dir)
         self.slot = self.store.open_slot()
-        self._pending = False  # changes since the last autosave
+        self._pending = False  # changes since the last autosave was taken
+        self._writing: threading.Thread | None = None
+        self._written.connect(self._on_written)
         self.restore_offer: QMessageBox | None = None
         self.timer = QTimer(window)
-        self.timer.timeout.connect(self.write)
+        self.timer.timeout.connect(self.write_in_background)
         self.timer.start(AUTOSAVE_MS)
         if not self.store.enabled:
             QTimer.singleShot(0, lambda: window.notify(f"{self.store.reason[:1].upper()}{self.store.reason[1:]}."))
         else:
-            self._adopt_old_autosave()
+            self.store.import_legacy()
 
     @property
     def path(self):
@@ -39,46 +52,58 @@ class AutosaveKeeper:
         return self.slot.path
 
     def changed(self) -> None:
-        self._pending = self.window.state.dirty
+        self._pending = self._pending or self.window.state.dirty
 
     def saved(self) -> None:
         self._pending = False
 
-    def write(self) -> bool:
-        """Autosave now if there is anything unsaved; True when a copy was written."""
+    def _take(self):
+        """The session to write, or None when nothing is unsaved since the last autosave."""
         if not self._pending or not self.window.state.dirty:
-            return False
+            return None
+        self._pending = False  # a change from now on asks for another autosave
         session = self.window.files.current_session()
-        result = self.slot.write(lambda path: save_session(path, session, compress=False))
+        return lambda path: save_session(path, session, compress=False)
+
+    def write_in_background(self) -> None:
+        if self._writing is not None and self._writing.is_alive():
+            return  # one at a time; the next tick tries again
+        writer = self._take()
+        if writer is None:
+            return
+        self._writing = threading.Thread(target=lambda: self._written.emit(self.slot.write(writer)),
+                                         name="nnplayground-autosave", daemon=True)
+        self._writing.start()
+
+    def write(self) -> bool:
+        """Autosave now, on this thread, if anything is unsaved; True when a copy was written."""
+        self._wait()
+        writer = self._take()
+        if writer is None:
+            return False
+        result = self.slot.write(writer)
+        self._on_written(result)
+        return result.ok
+
+    def _on_written(self, result) -> None:
         if result.message:
             self.window.notify(result.message, error=not result.ok)
-        if result.ok:
-            self._pending = False
-        return result.ok
+        if not result.ok:
+            self._pending = True  # keep trying
+
+    def _wait(self) -> None:
+        if self._writing is not None:
+            self._writing.join()
+            self._writing = None
 
     def close(self) -> None:
         self.timer.stop()
+        self._wait()
         self.slot.close()
 
-    def _adopt_old_autosave(self) -> None:
-        """Version 0.1 kept one shared autosave in Qt's app-data folder: a crash's leftover there becomes
-        an orphan here (pid 0 is never a live window), so it is offered like any other."""
-        old = self.store.folder.parent / "nnplayground" / "autosave.nnpsession"
-        try:
-            if old.is_file():
-                n = 1
-                while (self.store.folder / f"autosave-0-{n}.nnpsession").exists():  # never over another
-                    n += 1
-                os.replace(old, self.store.folder / f"autosave-0-{n}.nnpsession")
-        except OSError:
-            pass  # left where it was; nothing is lost
-
     # -- after a crash ----------------------------------------------------------------------------
-    def orphans(self) -> list[Orphan]:
-        return self.store.orphans()
-
     def offer_orphans(self) -> None:
-        orphans = self.orphans()
+        orphans = self.store.orphans()
         if not orphans:
             return
         newest = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphans[0].modified))
@@ -111,8 +136,10 @@ class AutosaveKeeper:
         for i, orphan in enumerate(orphans):
             window = self.window
             if i:
-                window = MainWindow(offer_restore=False, remember=False)
+                window = MainWindow(offer_restore=False, remember=False, data_dir=self.data_dir)
+                window.setAttribute(Qt.WA_DeleteOnClose)  # closed, it goes (and leaves this list)
                 _restored_windows.append(window)
+                window.destroyed.connect(lambda *_, key=id(window): _forget_window(key))
                 window.show()
             restored += window.autosave.restore(orphan)
         return restored

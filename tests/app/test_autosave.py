@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from nnplayground.core.fileio import atomic_write, atomic_write_text
 from nnplayground.app.autosave import AutosaveStore, Orphan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +68,8 @@ def crash(proc):
 
 
 def text(s):
-    return lambda p: Path(p).write_text(s)
+    """A writer as the window passes one: it replaces the file atomically, as save_session does."""
+    return lambda p: atomic_write_text(p, s)
 
 
 # --- one file per window ----------------------------------------------------------------------------------
@@ -274,18 +276,18 @@ def test_stale_lock_and_part_files_from_crashes_are_cleaned(tmp_path, mode, chil
 # --- failures are said once, recovery too -----------------------------------------------------------------
 
 def failing(err):
-    def write(path):
-        Path(path).write_text("half a fi")
+    def half_then_fail(fh):
+        fh.write(b"half a fi")
         raise OSError(err, os.strerror(err))
-    return write
+    return lambda path: atomic_write(path, half_then_fail)
 
 
 def test_a_failing_autosave_is_said_once_and_its_recovery_too(tmp_path):
     slot = AutosaveStore(tmp_path).open_slot()
     assert slot.write(text("good")).ok
     first, again = slot.write(failing(errno.ENOSPC)), slot.write(failing(errno.ENOSPC))
-    assert not first.ok and first.first_failure and "disk full" in first.error
-    assert first.message.startswith("Autosave failed (disk full")
+    assert not first.ok and first.first_failure and "the disk is full" in first.error
+    assert first.message.startswith("Autosave failed (the disk is full")
     assert not again.ok and not again.first_failure and again.message is None
     assert slot.path.read_text() == "good"  # the last good autosave is intact, no part file left
     assert sorted(p.suffix for p in slot.path.parent.iterdir()) == [".lock", ".nnpsession"]
@@ -337,11 +339,11 @@ def full_disk(tmp_path):
 
 def test_a_really_full_disk_keeps_the_last_autosave_and_says_so_once(full_disk):
     slot = AutosaveStore(full_disk).open_slot()
-    assert slot.write(lambda p: Path(p).write_bytes(b"a" * 1000)).ok
-    big = [slot.write(lambda p: Path(p).write_bytes(b"b" * 200_000)) for _ in range(2)]
-    assert [r.first_failure for r in big] == [True, False] and "disk full" in big[0].error
+    assert slot.write(lambda p: atomic_write(p, lambda fh: fh.write(b"a" * 1000))).ok
+    big = [slot.write(lambda p: atomic_write(p, lambda fh: fh.write(b"b" * 200_000))) for _ in range(2)]
+    assert [r.first_failure for r in big] == [True, False] and "the disk is full" in big[0].error
     assert slot.path.read_bytes() == b"a" * 1000 and len(os.listdir(slot.path.parent)) == 2  # no part file
-    assert slot.write(lambda p: Path(p).write_bytes(b"c" * 1000)).recovered
+    assert slot.write(lambda p: atomic_write(p, lambda fh: fh.write(b"c" * 1000))).recovered
     slot.close()
 
 
@@ -390,3 +392,13 @@ def test_the_default_folder_follows_xdg_data_home(tmp_path, monkeypatch):
     store = AutosaveStore()
     assert store.folder == tmp_path / "nnplayground" / "autosave" and store.enabled
     assert store.open_slot().write(text("work")).ok
+
+
+def test_the_shared_autosave_of_version_0_1_is_offered_like_any_orphan(tmp_path):
+    old = tmp_path / "nnplayground" / "autosave.nnpsession"
+    old.parent.mkdir()
+    old.write_text("last session before the upgrade")
+    store = AutosaveStore(tmp_path)
+    store.import_legacy()
+    (orphan,) = store.orphans()
+    assert orphan.path.read_text() == "last session before the upgrade" and not old.exists()

@@ -97,7 +97,7 @@ def test_autosave_and_restore_after_a_real_crash(qtbot):
     again = make_window(qtbot)
     qtbot.waitUntil(lambda: again.last_update is not None, timeout=5000)
     assert again.autosave.restore_offer is not None
-    assert again.autosave.restore_all(again.autosave.orphans()) == 1
+    assert again.autosave.restore_all(again.autosave.store.orphans()) == 1
     qtbot.waitUntil(lambda: again.last_update.snapshot.iteration == 1, timeout=5000)
     assert again.table_model.data(again.table_model.index(1, 0)) == "7"
     assert again.isWindowModified() and again.session_path is None
