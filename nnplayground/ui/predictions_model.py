@@ -1,27 +1,76 @@
-"""Target, prediction and error for every row of the table, from the latest snapshot."""
+"""Target, prediction and error for every row of the table, from the latest snapshot.
+
+Numbers are written as :func:`format_number_for_display` writes them (at most 10 characters), so a
+column's width can be known without formatting every row: :meth:`PredictionsModel.column_width`.
+"""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
+
+from ..core import Snapshot
+from .axes import format_number_for_display
+
+DIGITS = 4  # significant digits shown; the tooltip has them all
+# the widest texts format_number_for_display writes with DIGITS digits (font digits are all one width)
+WIDEST_NUMBERS = ("-8.888e+88", "-0.0008888", "-888,888.8", "+8.888e+88")
+DISTINCT_TARGETS_MEASURED = 2000  # a target column with more distinct values is given the widest width
+CELL_PADDING = 14  # pixels around a cell's text (the style's margins and a little air)
+
+BEFORE_UPDATE_NOTE = ("ŷ is from the feedforward before the latest update: "
+                      "the weights shown are one update newer.")
+
+
+def predictions_note(snapshot: Snapshot, before_update: bool | None = None) -> str:
+    """What the window should say about ŷ: "" when it comes from the weights shown, else a sentence.
+
+    A snapshot's ŷ is that of the latest feedforward. After a completed iteration (its update run, the
+    trainer waiting for the next feedforward) that ŷ was computed with the weights *before* the update,
+    while the weights shown are after it. Mid-iteration (after its feedforward, loss or backprop) the
+    weights have not changed since, so ŷ belongs to them. ``before_update`` overrides the inference,
+    for when ŷ was computed at the current weights although the next phase is a feedforward: a
+    restored session or a pause inside an iteration (the worker computes ŷ anew) and a run that
+    diverged (the trainer keeps the diverging feedforward of the weights it kept).
+    """
+    if snapshot.predictions is None:
+        return ""
+    if before_update is None:
+        before_update = snapshot.phase == "feedforward" and snapshot.iteration > 0
+    return BEFORE_UPDATE_NOTE if before_update else ""
 
 
 class PredictionsModel(QAbstractTableModel):
+    noteChanged = Signal(str)  # "" when ŷ is from the weights shown
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._targets: tuple[str, ...] = ()
         self._y = np.zeros((0, 0))
         self._y_hat: np.ndarray | None = None
+        self._note = ""
+        self._target_texts: dict[int, tuple[str, ...]] = {}  # each target column's distinct texts
 
-    def set_values(self, targets: tuple[str, ...], y: np.ndarray, y_hat: np.ndarray | None) -> None:
+    def set_values(self, targets: tuple[str, ...], y: np.ndarray, y_hat: np.ndarray | None, note: str = "") -> None:
+        """Show ``y_hat`` against ``y``; ``note`` says where ŷ comes from (see :func:`predictions_note`)."""
+        if targets != self._targets or y.shape != self._y.shape or y is not self._y:
+            self._target_texts = {}
         if targets != self._targets or y.shape != self._y.shape:
             self.beginResetModel()
             self._targets, self._y, self._y_hat = targets, y, y_hat
             self.endResetModel()
-            return
-        self._targets, self._y, self._y_hat = targets, y, y_hat
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+        else:
+            self._targets, self._y, self._y_hat = targets, y, y_hat
+            if self.rowCount():
+                self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+        if note != self._note:
+            self._note = note
+            self.headerDataChanged.emit(Qt.Horizontal, 0, max(self.columnCount() - 1, 0))
+            self.noteChanged.emit(note)
+
+    @property
+    def note(self) -> str:
+        return self._note
 
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else self._y.shape[0]
@@ -37,17 +86,22 @@ class PredictionsModel(QAbstractTableModel):
             return None
         return float(self._y_hat[row, t] - self._y[row, t]) if kind == 2 else float(self._y_hat[row, t])
 
+    def text(self, row: int, column: int) -> str:
+        """A cell as shown: "–" before there is a ŷ, errors with their sign."""
+        v = self.value(row, column)
+        return "–" if v is None else format_number_for_display(v, DIGITS, sign=column % 3 == 2)
+
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        v = self.value(index.row(), index.column())
         if role == Qt.DisplayRole:
-            return "–" if v is None else (f"{v:+.4f}" if index.column() % 3 == 2 else f"{v:.4f}")
+            return self.text(index.row(), index.column())
+        v = self.value(index.row(), index.column())
         if role == Qt.ToolTipRole and v is not None:
             return repr(v)
         if role == Qt.TextAlignmentRole:
             return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.BackgroundRole and index.column() % 3 == 2 and v is not None:
+        if role == Qt.BackgroundRole and index.column() % 3 == 2 and v is not None and np.isfinite(v):
             strength = min(abs(v), 1.0)
             return QBrush(QColor(255, int(255 - 90 * strength), int(255 - 90 * strength)))
         return None
@@ -62,5 +116,27 @@ class PredictionsModel(QAbstractTableModel):
                 return (name, "ŷ", "ŷ − y")[kind]
             return (name, f"ŷ {name}", f"error {name}")[kind]
         if role == Qt.ToolTipRole and orientation == Qt.Horizontal:
-            return ("the target", "ŷ from the latest feedforward", "ŷ − y")[section % 3]
+            kind = section % 3
+            if kind == 1:
+                return "ŷ from the latest feedforward" + (f"\n{self._note}" if self._note else "")
+            return ("the target", "", "ŷ − y")[kind]
         return None
+
+    # -- widths ---------------------------------------------------------------------------------
+    def column_texts(self, column: int) -> tuple[str, ...]:
+        """Texts that bound the column's width: a target column's own values (when few distinct),
+        else the widest any number can be written."""
+        t, kind = divmod(column, 3)
+        if kind != 0:
+            return WIDEST_NUMBERS
+        if t not in self._target_texts:
+            distinct = np.unique(self._y[:, t])
+            self._target_texts[t] = (tuple(format_number_for_display(v, DIGITS) for v in distinct)
+                                     if distinct.size <= DISTINCT_TARGETS_MEASURED else WIDEST_NUMBERS)
+        return self._target_texts[t]
+
+    def column_width(self, column: int, cells: QFontMetrics, header: QFontMetrics) -> int:
+        """Pixels the column needs to show its header and any of its values in full."""
+        title = self.headerData(column, Qt.Horizontal)
+        widest = max([cells.horizontalAdvance(s) for s in self.column_texts(column)] + [0])
+        return max(widest, header.horizontalAdvance(title)) + CELL_PADDING

@@ -1,0 +1,119 @@
+"""The predictions table shows every value in full, large ones in scientific notation, and says when
+ŷ is from before the latest update."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QStyle
+
+from nnplayground.core import Network, Trainer
+from nnplayground.ui.predictions_model import PredictionsModel, predictions_note
+from nnplayground.ui.predictions_view import PredictionsPanel
+
+TWO_TARGETS = ("probability", "score")
+
+
+def two_target_values(rows=12):
+    rng = np.random.default_rng(3)
+    y = np.column_stack([rng.integers(0, 2, rows), rng.normal(0, 500, rows)]).astype(float)
+    y_hat = np.column_stack([rng.random(rows) * 1e-3, -rng.random(rows) * 3e5])
+    y_hat[0] = [3634576123.0, -0.00012345]  # a diverged ŷ, a tiny one
+    y_hat[1] = [0.98765, 1e-7]
+    return y, y_hat
+
+
+def make_panel(qtbot, width=340, height=300):
+    model = PredictionsModel()
+    panel = PredictionsPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(width, height)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return model, panel
+
+
+def test_two_targets_show_every_value_in_full(qtbot):
+    model, panel = make_panel(qtbot)
+    y, y_hat = two_target_values()
+    model.set_values(TWO_TARGETS, y, y_hat)
+    qtbot.wait(10)
+    table, header = panel.table, panel.table.horizontalHeader()
+    cells, titles = QFontMetrics(table.font()), QFontMetrics(header.font())
+    margin = 2 * (table.style().pixelMetric(QStyle.PM_FocusFrameHMargin, None, table) + 1)
+    for column in range(model.columnCount()):
+        width = header.sectionSize(column)
+        title = model.headerData(column, Qt.Horizontal)
+        assert titles.horizontalAdvance(title) <= width, title
+        assert width >= table.sizeHintForColumn(column)  # Qt's own measure of what the cells need
+        for row in range(model.rowCount()):
+            text = model.data(model.index(row, column))
+            assert "…" not in text
+            assert cells.horizontalAdvance(text) + margin <= width, (row, column, text, width)
+    # wider than the panel: a scroll bar reaches the rest
+    assert header.length() > table.viewport().width()
+    assert table.horizontalScrollBar().maximum() > 0
+
+
+def test_huge_and_tiny_values_are_written_in_scientific_notation():
+    model = PredictionsModel()
+    y, y_hat = two_target_values()
+    model.set_values(TWO_TARGETS, y, y_hat)
+    assert model.data(model.index(0, 1)) == "3.635e+09"
+    assert model.data(model.index(0, 4)) == "-0.0001234"
+    assert model.data(model.index(1, 1)) == "0.9877"
+    model.set_values(("y",), np.array([[1.0]]), np.array([[3.6e9]]))
+    assert model.data(model.index(0, 1)) == "3.6e+09"
+    assert model.data(model.index(0, 2)) == "+3.6e+09"  # the error, with its sign
+    assert model.data(model.index(0, 1), Qt.ToolTipRole) == "3600000000.0"
+
+
+def test_no_predictions_yet_shows_dashes():
+    model = PredictionsModel()
+    model.set_values(("y",), np.array([[1.0], [0.0]]), None)
+    assert [model.data(model.index(0, c)) for c in range(3)] == ["1", "–", "–"]
+
+
+@pytest.fixture
+def trainer(article):
+    X, y = article
+    return Trainer(Network([3, 4, 1], seed=1), X, y)
+
+
+def test_the_note_is_given_exactly_when_y_hat_is_not_from_the_weights_shown(trainer, article):
+    X, _ = article
+    assert trainer.snapshot().predictions is None and predictions_note(trainer.snapshot()) == ""
+    seen = []
+    for _ in range(8):  # two whole iterations, phase by phase
+        trainer.step_phase()
+        snap = trainer.snapshot()
+        net = Network([3, 4, 1])
+        net.set_parameters(snap.weights, snap.biases)
+        from_weights_shown = np.array_equal(net.predict(X), snap.predictions)
+        assert (predictions_note(snap) == "") == from_weights_shown, (snap.iteration, snap.phase)
+        seen.append(bool(predictions_note(snap)))
+    assert seen == [False, False, False, True] * 2  # only after each update
+    trainer.run(10)  # a run ends after an update too
+    snap = trainer.snapshot()
+    assert "before the latest update" in predictions_note(snap)
+    assert predictions_note(snap, before_update=False) == ""  # when the caller knows ŷ was recomputed
+
+
+def test_the_panel_shows_the_note_and_the_header_tooltip_repeats_it(qtbot):
+    model, panel = make_panel(qtbot)
+    y, y_hat = two_target_values()
+    model.set_values(TWO_TARGETS, y, y_hat, note="ŷ is from before the latest update")
+    assert panel.note_label.isVisible() and "before the latest update" in panel.note_label.text()
+    assert "before the latest update" in model.headerData(1, Qt.Horizontal, Qt.ToolTipRole)
+    model.set_values(TWO_TARGETS, y, y_hat)
+    assert not panel.note_label.isVisible()
+    assert "before" not in model.headerData(1, Qt.Horizontal, Qt.ToolTipRole)
+
+
+def test_columns_fit_again_when_the_targets_change(qtbot):
+    model, panel = make_panel(qtbot)
+    model.set_values(("y",), np.array([[1.0]]), np.array([[0.5]]))
+    narrow = panel.table.horizontalHeader().sectionSize(0)
+    model.set_values(("a much longer target name",), np.array([[1.0]]), np.array([[0.5]]))
+    header = panel.table.horizontalHeader()
+    assert header.sectionSize(0) > narrow
+    assert header.sectionSize(0) >= QFontMetrics(header.font()).horizontalAdvance("a much longer target name")
