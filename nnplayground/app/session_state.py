@@ -38,6 +38,7 @@ class SettingsAction(enum.Enum):
 class SessionState:
     def __init__(self, settings: TrainingConfig | None = None):
         self.path: Path | None = None
+        self.source: str | None = None  # the table file an unsaved session started from, for its title
         self.settings: TrainingConfig = settings or TrainingConfig()
         self.network_config: TrainingConfig | None = None
         self.network_io: tuple[int, int] | None = None  # the network's inputs and outputs
@@ -128,4 +129,6 @@ class SessionState:
 
     @property
     def title(self) -> str:
-        return self.path.name if self.path else "untitled"
+        if self.path:
+            return self.path.name
+        return f"untitled ({self.source})" if self.source else "untitled"

@@ -132,6 +132,9 @@ def build_actions(w) -> None:
     bar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
     for a in (w.step_phase_action, w.step_iteration_action, w.run_action):
         bar.addAction(a)
+    run_button = bar.widgetForAction(w.run_action)  # as wide as "Pause": the toolbar doesn't jump
+    run_button.setMinimumWidth(run_button.sizeHint().width() + run_button.fontMetrics().horizontalAdvance(
+        "Pause") - run_button.fontMetrics().horizontalAdvance("Run"))
     w.speed_control = speed_control(w)
     bar.addWidget(w.speed_control)
     bar.addAction(w.reset_action)

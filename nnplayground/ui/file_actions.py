@@ -11,11 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from ..app.session_file import restore_trainer, session_to_save
 from ..app.table_document import cells_of
-from ..core import TableError, TrainingTable
+from ..core import TableError, TrainingConfig, TrainingTable
 from ..core.presets import preset_for
 from ..core.session import SessionFileError, load_session, save_session
 from ..core.fileio import SaveError, atomic_path, atomic_write_text
@@ -51,14 +51,12 @@ class FileActions:
         return path
 
     def ask_open(self) -> None:
-        if not self.confirm_discard("open another file"):
-            return
         path, _ = QFileDialog.getOpenFileName(
             self.host, "Open a session or a table", last_directory(EXAMPLES),
             f"Sessions and tables (*{SESSION_SUFFIX} *.csv *.tsv *.txt);;Sessions (*{SESSION_SUFFIX});;"
             "CSV tables (*.csv *.tsv *.txt);;All files (*)")
         if path:
-            self.open_path(path, confirmed=True)
+            self.open_path(path)
 
     def ask_save_as(self) -> bool:
         path = self._ask_save_path("Save session", f"untitled{SESSION_SUFFIX}", [("Sessions", SESSION_SUFFIX)])
@@ -85,29 +83,32 @@ class FileActions:
         if path:
             self.export_predictions(path)
 
-    def confirm_discard(self, _doing: str = "") -> bool:
+    def confirm_discard(self) -> bool:
         """Before the session is replaced: True when nothing unsaved is lost (saved, or the user says so)."""
         if not self.host.state.dirty:
             return True
         answer = self.host.ask_save_changes()
-        return answer == "discard" or (answer == "save" and self.save())
+        if answer == "discard" or (answer == "save" and self.save()):
+            return True
+        self.host.notify("Nothing opened: the current session stays as it is.")
+        return False
 
     def _position(self) -> tuple | None:
         latest = self.host.controller.current
         return None if latest is None else (latest.generation, latest.snapshot.iteration, latest.snapshot.phase)
 
     # -- opening ----------------------------------------------------------------------------------
-    def open_path(self, path, confirmed: bool = False) -> bool:
+    def open_path(self, path) -> bool:
         """Open a session or a CSV table; False (and nothing changed) if it can't be opened or the user
-        keeps the unsaved work."""
-        if not confirmed and not self.confirm_discard("open another file"):
-            return False
+        keeps the unsaved work. The file is read and checked first: only a file that opens asks
+        whether to save the current work."""
         remember_directory(path)
         if str(path).lower().endswith(SESSION_SUFFIX):
             return self.open_session(path)
-        return self.open_table(path, confirmed=True)
+        return self.open_table(path)
 
     def open_session(self, path, autosave: bool = False) -> bool:
+        """``autosave``: restoring a crash's work, not opening the user's file."""
         try:
             session = load_session(path)
             try:
@@ -117,6 +118,8 @@ class FileActions:
             trainer = restore_trainer(session, table) if table is not None else None
         except (SessionFileError, TableError, ValueError, MemoryError) as exc:
             self.host.warn("Can't open this session", _reason(exc, path))
+            return False
+        if not autosave and not self.confirm_discard():
             return False
         self.adopt_session(session, trainer, table, None if autosave else Path(path))
         self.waiting_session = session if trainer is None else None
@@ -149,10 +152,8 @@ class FileActions:
         self.host.notify("Table fixed: the session's network is back.")
         return True
 
-    def open_table(self, path, confirmed: bool = False) -> bool:
+    def open_table(self, path) -> bool:
         """Read a CSV table (on a background thread, with a progress dialog that can cancel)."""
-        if not confirmed and not self.confirm_discard("open another table"):
-            return False
         try:
             table, cells = self._read_table(Path(path))
         except LoadCancelled:
@@ -160,6 +161,8 @@ class FileActions:
             return False
         except (TableError, MemoryError) as exc:
             self.host.warn("Can't open this table", _reason(exc, path))
+            return False
+        if not self.confirm_discard():
             return False
         self.waiting_session = None
         return self.adopt_table(table, Path(path), cells=cells)
@@ -211,8 +214,9 @@ class FileActions:
         """A new problem: the table replaces the old one and a network starts afresh (with the table's
         own preset when it is a shipped example)."""
         h = self.host
-        config = preset_for(path) if path is not None else None
-        config = config or h.state.settings
+        # a shipped example brings its own settings; any other file the defaults the CLI uses too;
+        # a table handed over by a script (no file) keeps the settings as they are
+        config = (preset_for(path) or TrainingConfig()) if path is not None else h.state.settings
         try:
             trainer = config.make_trainer(table)
         except (ValueError, MemoryError) as exc:
@@ -227,6 +231,7 @@ class FileActions:
             self.adopting = False
         h.install(trainer, config, table)
         h.state.mark_saved(None, None)
+        h.state.source = path.name if path is not None and undoable else None
         h.refresh_title()
         if path is not None and undoable:
             inputs = table.input_columns
@@ -258,6 +263,7 @@ class FileActions:
         h.settings.set_config(h.state.settings)
         h.status.set_pending(h.state.pending.describe())
         h.state.mark_saved(path, None)
+        h.state.source = None
         if path is None:
             h.state.mark_changed()  # a restored autosave is not saved anywhere yet
         h.refresh_title()
@@ -361,19 +367,4 @@ def _reason(exc: BaseException, path) -> str:
     text = str(exc)
     if isinstance(exc, OSError) and not isinstance(exc, SaveError) and exc.strerror:
         text = exc.strerror
-    return text if Path(path).name in text else f"{path}: {text}"
-
-
-def ask_question(parent, title: str, text: str, buttons: list[tuple[str, str]], default: str) -> str:
-    """A modal question; returns the chosen button's key ((key, label) pairs). Tests replace the
-    host's ``ask`` instead of answering a dialog."""
-    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
-    keys = {}
-    for key, label in buttons:
-        role = QMessageBox.RejectRole if key == "cancel" else QMessageBox.AcceptRole
-        keys[box.addButton(label, role)] = key
-        if key == default:
-            box.setDefaultButton(box.buttons()[-1])
-    box.exec()
-    return keys.get(box.clickedButton(), "cancel")
-
+    return text if Path(path).name in text else f"{Path(path).name}: {text}"

@@ -22,6 +22,7 @@ from ..core import (ACTIVATIONS, LOSSES, PHASES, BackpropResult, FeedforwardResu
 MAX_ROWS, MAX_COLS = 8, 8  # larger matrices show their corner and say how much is left out
 CURRENT = "#fff4c2"
 STALE = "#888"
+LINK = "#1a1a1a"  # clickable numbers (a weight's chain rule)
 SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -43,7 +44,7 @@ def matrix_html(name: str, values: np.ndarray, link: str | None = None) -> str:
         for c in range(min(cols, MAX_COLS)):
             text = fmt(values[r, c])
             if link:
-                text = f"<a href='{link}:{r}:{c}' style='color:#1a1a1a; text-decoration:none'>{text}</a>"
+                text = f"<a href='{link}:{r}:{c}' style='color:{LINK}; text-decoration:none'>{text}</a>"
             tds.append(f"<td align='right' style='padding:0 5px'>{text}</td>")
         if cols > MAX_COLS:
             tds.append("<td>…</td>")
@@ -129,9 +130,9 @@ class InspectorPanel(QScrollArea):
         self.chain_rule.hide()
         self.hint.show()
 
-    def show_results(self, results, config, iteration: int | None = None) -> None:
-        """Show phase results (as copies from the worker); the last one is highlighted. (``iteration`` is
-        not needed: each result carries its own.)"""
+    def show_results(self, results, config) -> None:
+        """Show phase results (as copies from the worker, each with its iteration); the last one is
+        highlighted."""
         if not results:
             return
         self.hint.hide()
@@ -155,7 +156,7 @@ class InspectorPanel(QScrollArea):
             label.show()
         self.current = current.phase
         # bring the phase just computed into view once the layout has placed it
-        QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.sections[self.current], 0, 0))
+        QTimer.singleShot(0, self, self._scroll_to_current)
 
     def sync(self, iteration: int, next_phase: str) -> None:
         """Say how the numbers shown relate to where training is now; call it after every update.
@@ -172,6 +173,8 @@ class InspectorPanel(QScrollArea):
             self.stale = stale
             for phase in self.shown:
                 self._paint(phase, grey=stale)
+            if stale:  # the note saying why they are grey is at the top: show it
+                self.verticalScrollBar().setValue(0)
         if stale:
             self.stale_note.setText(f"These are the numbers of iteration {latest.iteration + 1:,}; training has moved "
                                     f"on ({position_text(iteration, next_phase)}). Step a phase or an iteration to "
@@ -184,13 +187,27 @@ class InspectorPanel(QScrollArea):
                 background, color = ("#eef6ff", "#000") if fresh else ("#f3f3f3", STALE)
                 self.chain_rule.setStyleSheet(f"QLabel {{ background:{background}; padding:6px; color:{color}; }}")
 
+    def _scroll_to_current(self) -> None:
+        """Bring the phase just computed into view, up and down only: the sections are wider than the
+        dock, and scrolling sideways would cut off their left edge (their titles)."""
+        section = self.sections[self.current]
+        bar = self.verticalScrollBar()
+        top, bottom = section.y(), section.y() + section.height()
+        if top < bar.value() or bottom > bar.value() + self.viewport().height():
+            bar.setValue(top)
+        self.horizontalScrollBar().setValue(0)
+
     def _paint(self, phase: str, grey: bool) -> None:
         title, body, highlighted = self._rendered[phase]
         color = STALE if grey else "#000"
+        if grey:  # the clickable numbers carry their own colour: older numbers look older too
+            body = body.replace(f"color:{LINK}", f"color:{STALE}")
         label = self.sections[phase]
         label.setText(f"<h3 style='margin:0; color:{color}'>{title}</h3><div style='color:{color}'>{body}</div>")
         background = CURRENT if highlighted and not self.stale else "white"
-        label.setStyleSheet(f"QLabel {{ background:{background}; padding:6px; }}")
+        style = f"QLabel {{ background:{background}; padding:6px; }}"
+        if label.styleSheet() != style:  # restyling is costly (a polish of the label): only on change
+            label.setStyleSheet(style)
         label.setProperty("grey", grey)
 
     def _render(self, r: PhaseResult, config) -> str:

@@ -35,8 +35,7 @@ GREETING = "Ready: the tutorial's table and network. Step a phase (F11) or an it
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, table_path: str | Path | None = None, offer_restore: bool = True, remember: bool = True,
-                 data_dir: str | Path | None = None):
+    def __init__(self, offer_restore: bool = True, remember: bool = True, data_dir: str | Path | None = None):
         """``remember``: keep window layout and preferences between runs (off for scripted runs, which
         must not change a user's settings); ``offer_restore``: offer autosaves left by a crash;
         ``data_dir``: where autosaves go (default: the platform's app-data folder)."""
@@ -69,10 +68,8 @@ class MainWindow(QMainWindow):
         self._wire()
 
         self.autosave = AutosaveKeeper(self, data_dir)
-        first = Path(table_path or DEFAULT_TABLE)
-        self.files.adopt_table(TrainingTable.from_csv(first), first, undoable=False)
-        self.state.mark_saved(None, None)
-        self.notify(GREETING if table_path is None else f"Opened {first.name}.")
+        self.files.adopt_table(TrainingTable.from_csv(DEFAULT_TABLE), DEFAULT_TABLE, undoable=False)
+        self.notify(GREETING)
         if remember:
             restore_window_layout(self)
         if offer_restore:
@@ -142,22 +139,35 @@ class MainWindow(QMainWindow):
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
 
     # -- training ---------------------------------------------------------------------------------
-    def training_table(self) -> TrainingTable | None:
-        """The table as the core sees it, or None with the reason shown."""
-        problems = self.document.problems()
+    def _table_problem(self) -> str | None:
+        """Why the table can't be trained on, or None; cheap (no copy of the table) for every Step press."""
+        problems, roles = self.document.problems(), self.document.roles
         if problems:
             r, c, why = problems[0]
-            more = f" (and {len(problems) - 1} more bad cells)" if len(problems) > 1 else ""
-            self.notify(f"Can't train: row {r + 1}, column {self.document.header[c]!r}: {why}{more}", error=True)
-            return None
-        try:
-            return self.document.to_training_table()
-        except TableError as exc:
-            self.notify(f"Can't train: {exc}", error=True)
-            return None
+            more = "" if len(problems) == 1 else \
+                f" (and {len(problems) - 1} more bad cell{'s' if len(problems) > 2 else ''})"
+            return f"row {r + 1}, column {self.document.header[c]!r}: {why}{more}"
+        if not self.document.n_rows:
+            return "the table is empty: it needs at least one row"
+        if INPUT not in roles or TARGET not in roles:
+            return f"the table has no {'input' if INPUT not in roles else 'target'} column"
+        return None
+
+    def training_table(self) -> TrainingTable | None:
+        """The table as the core sees it, or None with the reason shown."""
+        problem = self._table_problem()
+        if problem is None:
+            try:
+                return self.document.to_training_table()
+            except TableError as exc:
+                problem = str(exc)
+        self.notify(f"Can't train: {problem}", error=True)
+        return None
 
     def _can_train(self) -> bool:
-        if self.training_table() is None:
+        problem = self._table_problem()
+        if problem is not None:
+            self.notify(f"Can't train: {problem}", error=True)
             return False
         if not self.controller.has_network:
             self.notify("No network yet: press Reset (Ctrl+R) to build one for this table.", error=True)
@@ -169,10 +179,12 @@ class MainWindow(QMainWindow):
 
     def step_phase(self) -> None:
         if not self.controller.running and self._can_train():
+            self.status.clear_notice()
             self.controller.step("phase")
 
     def step_iteration(self) -> None:
         if not self.controller.running and self._can_train():
+            self.status.clear_notice()
             self.controller.step("iteration")
 
     def toggle_run(self) -> None:
@@ -187,6 +199,7 @@ class MainWindow(QMainWindow):
             self.notify(f"Already at {target:,} iterations: raise Iterations or press Reset.", error=True)
             return
         self.loss_plot.set_extent(target)
+        self.status.clear_notice()
         self.controller.run()
 
     def reset(self) -> bool:
@@ -194,7 +207,8 @@ class MainWindow(QMainWindow):
         if table is None:
             return False
         try:
-            config = self.settings.config()
+            self.settings.config()  # the fields as shown must make settings (else: say why, build nothing)
+            config = self.state.settings
             trainer = config.make_trainer(table)
         except (ValueError, MemoryError) as exc:
             self.notify(f"Can't reset: {exc}", error=True)
@@ -250,6 +264,8 @@ class MainWindow(QMainWindow):
                         "targets: press Reset (Ctrl+R) to build a network that fits.", error=True)
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
+        if self.notice.text().startswith("Settings: "):  # the settings' own complaint, now fixed
+            self.notify("")
         untouched = self.controller.untouched and not self.controller.running
         action = self.state.change_settings(config, untouched)
         if action is SettingsAction.RESET and not self.reset():
@@ -271,7 +287,7 @@ class MainWindow(QMainWindow):
         snap = update.snapshot
         self.views.show_update(update)
         if update.phase_results:
-            self.inspector.show_results(update.phase_results, update.config, snap.iteration)
+            self.inspector.show_results(update.phase_results, update.config)
         self.inspector.sync(snap.iteration, snap.phase)
         self.status.show_update(update)
         done = update.phase_result.phase if update.phase_result else None

@@ -19,7 +19,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         raise ValueError("give the units of at least one hidden layer, e.g. 4 or 8, 4")
     units = []
     for p in parts:
-        if not p.isdigit() or int(p) < 1:
+        if not (p.isascii() and p.isdigit()) or int(p) < 1:
             raise ValueError(f"{p!r} is not a number of units (a whole number from 1)")
         units.append(int(p))
     return CONSTRAINTS["hidden"].check(units)  # the limits are the core's, declared once

@@ -58,6 +58,11 @@ class StatusLine:
         self.notice.setText(text)
         self.notice.setToolTip(text)
 
+    def clear_notice(self) -> None:
+        """Training moves on: an informational message about the past goes (errors say why and stay)."""
+        if not self.notice.styleSheet():
+            self.notify("")
+
     def set_pending(self, what: str) -> None:
         self.pending_label.setText(f"Reset to apply: {what}" if what else "")
 
@@ -74,6 +79,8 @@ class StatusLine:
         self.loss_label.setText("loss –" if snap.loss is None else f"loss {snap.loss:.6g}")
         if update.iterations_per_second:
             self.rate_label.setText(f"{update.iterations_per_second:,.0f} it/s")
+        elif not update.running:
+            self.rate_label.setText("")  # a step or an edit: the last run's speed is old news
         if update.running:
             self.progress.setMaximum(max(update.config.iterations, 1))
             self.progress.setValue(min(snap.iteration, update.config.iterations))
