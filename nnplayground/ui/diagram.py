@@ -1,191 +1,180 @@
 """The network as a diagram: a column of nodes per layer, an edge per weight.
 
-Edges are red for positive and blue for negative weights (the heatmaps' colours), thicker for larger
-|w|; nodes are filled by their activation for one chosen table row; bias nodes (+1) sit above each
-layer when the network has biases. Up to MAX_LAYERS layers of MAX_UNITS units are drawn in full;
-beyond that the diagram says what it leaves out. Hover names any node or edge; clicking an edge asks
-for that weight's chain rule.
+Edges are red for positive and blue for negative weights (the heatmaps' colours), wider and darker
+for larger |w|; nodes are filled by their activation for one chosen table row; bias nodes (+1) sit
+above each layer when the network has biases. A large network is drawn with a level of detail (see
+:mod:`.diagram_layout`): only each unit's strongest incoming edges, and a note above the diagram says
+what is hidden. A legend below it says what colours and widths mean. Hover names any node or edge;
+clicking an edge asks for that weight's chain rule. :meth:`NetworkDiagram.export` saves the picture.
 """
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
-MAX_UNITS = 32
-MAX_LAYERS = 8  # weight layers drawn
-WIDTHS = (0.6, 1.3, 2.2, 3.3, 4.6)  # pen widths by |w| / max|w| in fifths
-POSITIVE, NEGATIVE = (192, 2, 6), (33, 81, 219)
-NODE_SIZE = 22
-COLORMAP = "CET-D1"
+from ..core.fileio import SaveError, atomic_path
+from .diagram_layout import EDGE_DTYPE, NODE_DTYPE, plan, strongest_incoming
+from .diagram_paint import build_scene, paint
+
+EXPORT_SUFFIXES = (".png", ".svg")
+EXPORT_MIN_SIZE = (1000, 620)  # a saved picture is at least this large (logical pixels), whatever the window
+EXPORT_SCALE = 2  # PNG pixels per logical pixel
+SELECTION_SHARE = 0.05  # choosing the strongest edges may take this share of the time; else it is reused
+HIT_NODE, HIT_EDGE = 3.0, 4.0  # pixels of tolerance around a node and an edge
 
 
-class NetworkDiagram(pg.PlotWidget):
+class NetworkDiagram(QWidget):
     hovered = Signal(str)
     clicked = Signal(str, int, int, int)  # kind, layer, i, j
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="w")
-        item = self.getPlotItem()
-        item.hideAxis("left")
-        item.hideAxis("bottom")
-        item.setMenuEnabled(False)
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
-        self._cmap = pg.colormap.get(COLORMAP)
-        self._curves = {}
-        for sign, color in ((1, POSITIVE), (-1, NEGATIVE)):
-            for b, width in enumerate(WIDTHS):
-                curve = pg.PlotCurveItem(pen=pg.mkPen(color + (150,), width=width), connect="pairs")
-                item.addItem(curve)
-                self._curves[sign, b] = curve
-        self._nodes = pg.ScatterPlotItem(size=NODE_SIZE, pen=pg.mkPen("#333", width=1))
-        self._nodes.setZValue(5)
-        item.addItem(self._nodes)
-        self._labels: list[pg.TextItem] = []
-        self._note = pg.TextItem(color="#9a3412", anchor=(0, 0))
-        item.addItem(self._note, ignoreBounds=True)
-        self._structure = None
-        self.edges = np.zeros(0, dtype=[("kind", "U1"), ("layer", int), ("i", int), ("j", int), ("w", float),
-                                        ("x0", float), ("y0", float), ("x1", float), ("y1", float),
-                                        ("sign", int), ("bucket", int)])
-        self.nodes = np.zeros(0, dtype=[("layer", int), ("unit", int), ("x", float), ("y", float), ("a", float)])
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WA_OpaquePaintEvent)  # every paint covers the whole widget
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setMinimumSize(160, 120)
+        self._state = None  # (weights, biases, names, row_activations, row) as last given
+        self.plan = None  # diagram_layout.Plan: which part of the network is drawn
+        self._chosen = None  # the drawn edges' (i, j) per layer
+        self._chosen_at, self._chosen_cost = 0.0, 0.0
+        self.scene = None  # diagram_paint.Scene for the widget's present size
         self._names: list[list[str]] = []
-        self.summary = ""
-        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self.scene().sigMouseClicked.connect(self._on_click)
+        self._row: int | None = None
 
-    # -- data in --------------------------------------------------------------------------------
+    # -- what is shown, for the window and for tests --------------------------------------------------
+    @property
+    def edges(self) -> np.ndarray:
+        """The drawn edges: kind ("W" or "b"), layer, i, j, w, their ends in pixels, sign and width bucket."""
+        return self.scene.edges if self.scene is not None else np.zeros(0, dtype=EDGE_DTYPE)
+
+    @property
+    def nodes(self) -> np.ndarray:
+        """The drawn units: layer, unit, centre and half extents in pixels, activation (NaN if none yet)."""
+        return self.scene.nodes if self.scene is not None else np.zeros(0, dtype=NODE_DTYPE)
+
+    @property
+    def summary(self) -> str:
+        """What the diagram leaves out ("" when it draws every edge)."""
+        return self.scene.note if self.scene is not None else ""
+
+    @property
+    def hidden_edges(self) -> int:
+        return self.plan.total - self.plan.drawn() if self.plan is not None else 0
+
+    def sizeHint(self) -> QSize:
+        return QSize(520, 360)
+
+    # -- data in ---------------------------------------------------------------------------------------
     def set_state(self, weights, biases, use_bias: bool, names, row_activations=(), row: int | None = None):
-        n_layers = min(len(weights), MAX_LAYERS)
-        sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights[:n_layers]]
-        shown = [min(n, MAX_UNITS) for n in sizes]
-        structure = (tuple(sizes), use_bias, tuple(map(tuple, names)))
-        if structure != self._structure:
-            self._structure = structure
-            self._build_labels(shown, names, use_bias)
-        self._names = names
-        notes = []
-        if len(weights) > MAX_LAYERS:
-            notes.append(f"showing the first {MAX_LAYERS} of {len(weights)} layers")
-        if any(s < n for s, n in zip(shown, sizes)):
-            notes.append(f"showing at most {MAX_UNITS} units per layer")
-        self.summary = "; ".join(notes)
-        self._note.setText(("Summarised: " + self.summary) if notes else "")
-        self._note.setPos(-0.4, self._top(shown, use_bias) + 0.9)
+        sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
+        new_plan = plan(sizes, use_bias)
+        now = time.perf_counter()
+        # The strongest edges change slowly: where choosing them is costly, a choice made moments ago
+        # stands (their values are always today's), so choosing takes at most SELECTION_SHARE of the time.
+        fresh = (new_plan != self.plan or self._chosen_cost < 5e-4
+                 or now - self._chosen_at >= self._chosen_cost / SELECTION_SHARE)
+        self.plan = new_plan
+        if fresh:
+            self._chosen = strongest_incoming(weights, biases, new_plan)
+            self._chosen_at, self._chosen_cost = now, time.perf_counter() - now
+        self._names, self._row = names, row
+        self._state = (weights, biases, names, row_activations, row)
+        self._rebuild()
+        self.update()
 
-        ys = [self._column(m) for m in shown]
-        edges = []
-        largest = max([float(np.abs(w).max()) for w in weights[:n_layers]]
-                      + [float(np.abs(b).max()) for b in biases[:n_layers] if use_bias] + [1e-300])
-        for l in range(n_layers):
-            W = weights[l][: shown[l], : shown[l + 1]]
-            ii, jj = np.meshgrid(np.arange(W.shape[0]), np.arange(W.shape[1]), indexing="ij")
-            edges.append(self._edge_rows("W", l, ii.ravel(), jj.ravel(), W.ravel(), l, ys[l][ii.ravel()],
-                                         l + 1, ys[l + 1][jj.ravel()], largest))
-            if use_bias:
-                b = biases[l][: shown[l + 1]]
-                jj = np.arange(b.size)
-                top = np.full(b.size, self._bias_y(shown[l]))
-                edges.append(self._edge_rows("b", l, np.zeros(b.size, int), jj, b, l, top, l + 1, ys[l + 1][jj],
-                                             largest))
-        self.edges = np.concatenate(edges) if edges else self.edges[:0]
-        for (sign, bucket), curve in self._curves.items():
-            sel = self.edges[(self.edges["sign"] == sign) & (self.edges["bucket"] == bucket)]
-            x = np.column_stack([sel["x0"], sel["x1"]]).ravel()
-            y = np.column_stack([sel["y0"], sel["y1"]]).ravel()
-            curve.setData(x, y)
+    def _rebuild(self) -> None:
+        if self._state is None:
+            return
+        self.scene = self._scene(self.width(), self.height())
 
-        nodes = []
-        for l, m in enumerate(shown):
-            a = np.full(m, np.nan)
-            if row_activations and l < len(row_activations):
-                a = np.asarray(row_activations[l][:m], dtype=float)
-            nodes.append(np.array([(l, u, l, ys[l][u], a[u]) for u in range(m)], dtype=self.nodes.dtype))
-        self.nodes = np.concatenate(nodes)
-        self._row = row
-        brushes = []
-        for l in range(len(shown)):
-            layer_a = self.nodes["a"][self.nodes["layer"] == l]
-            limit = max(1.0, float(np.nanmax(np.abs(layer_a)))) if np.isfinite(layer_a).any() else 1.0
-            for value in layer_a:
-                brushes.append(pg.mkBrush("#ddd") if not np.isfinite(value) else
-                               pg.mkBrush(self._cmap.map(0.5 + 0.5 * value / limit)))
-        spots = [{"pos": (n["x"], n["y"]), "brush": br, "symbol": "o"} for n, br in zip(self.nodes, brushes)]
-        if use_bias:
-            spots += [{"pos": (l, self._bias_y(m)), "brush": pg.mkBrush("#f5f5f5"), "symbol": "s", "size": 16}
-                      for l, m in enumerate(shown[:-1])]
-        self._nodes.setData(spots)
+    def _scene(self, width: float, height: float):
+        weights, biases, names, row_activations, row = self._state
+        return build_scene(width, height, self.plan, self._chosen, weights, biases, names, row_activations, row,
+                           self.font())
 
-    def _edge_rows(self, kind, layer, i, j, w, x0, y0, x1, y1, largest):
-        rows = np.zeros(len(w), dtype=self.edges.dtype)
-        rows["kind"], rows["layer"], rows["i"], rows["j"], rows["w"] = kind, layer, i, j, w
-        rows["x0"], rows["y0"], rows["x1"], rows["y1"] = x0, y0, x1, y1
-        rows["sign"] = np.where(w >= 0, 1, -1)
-        rows["bucket"] = np.minimum((np.abs(w) / largest * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
-        return rows
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._rebuild()
 
-    @staticmethod
-    def _column(m: int) -> np.ndarray:
-        return (m - 1) / 2 - np.arange(m, dtype=float)  # first unit on top, centred on 0
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        if self.scene is None:
+            painter.fillRect(self.rect(), Qt.white)
+        else:
+            paint(painter, self.scene)
+        painter.end()
 
-    @staticmethod
-    def _bias_y(m: int) -> float:
-        return (m - 1) / 2 + 1.2
+    # -- a picture to keep -----------------------------------------------------------------------------
+    def export(self, path) -> None:
+        """Save the diagram as a PNG or SVG picture (by the name's suffix), at least EXPORT_MIN_SIZE, written
+        atomically. Raises ValueError for another kind of name or before there is a network, SaveError
+        when it cannot be written."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in EXPORT_SUFFIXES:
+            raise ValueError(f"{path.name}: a picture is saved as .png or .svg")
+        if self._state is None:
+            raise ValueError("there is no network to draw yet")
+        width, height = max(self.width(), EXPORT_MIN_SIZE[0]), max(self.height(), EXPORT_MIN_SIZE[1])
+        scene = self._scene(width, height)
+        with atomic_path(path) as tmp:
+            if suffix == ".svg":
+                generator = QSvgGenerator()
+                generator.setFileName(str(tmp))
+                generator.setSize(QSize(width, height))
+                generator.setViewBox(QRectF(0, 0, width, height))
+                generator.setTitle("Network diagram")
+                painter = QPainter()
+                if not painter.begin(generator):
+                    raise SaveError(f"cannot save {path.name}: the picture could not be written")
+                paint(painter, scene, per_node=True)
+                painter.end()
+            else:
+                image = QImage(width * EXPORT_SCALE, height * EXPORT_SCALE, QImage.Format_ARGB32_Premultiplied)
+                image.setDevicePixelRatio(EXPORT_SCALE)
+                painter = QPainter(image)
+                paint(painter, scene, per_node=True)
+                painter.end()
+                if not image.save(str(tmp), "PNG"):
+                    raise SaveError(f"cannot save {path.name}: the picture could not be written")
+            if tmp.stat().st_size == 0:
+                raise SaveError(f"cannot save {path.name}: the picture came out empty")
 
-    def _top(self, shown, use_bias) -> float:
-        return max(self._bias_y(m) if use_bias else (m - 1) / 2 for m in shown)
-
-    def _build_labels(self, shown, names, use_bias):
-        item = self.getPlotItem()
-        for label in self._labels:
-            item.removeItem(label)
-        self._labels = []
-        for l, m in enumerate(shown):
-            for u in range(m):
-                if m <= 16 or u % max(1, m // 8) == 0:
-                    name = names[l][u] if l < len(names) and u < len(names[l]) else ""
-                    y = self._column(m)[u]
-                    if l == 0:  # inputs: name to the left
-                        text = pg.TextItem(name, color="#222", anchor=(1, 0.5))
-                        text.setPos(l - 0.1, y)
-                    elif l == len(shown) - 1:  # outputs: to the right
-                        text = pg.TextItem(name, color="#222", anchor=(0, 0.5))
-                        text.setPos(l + 0.1, y)
-                    else:  # hidden: above the node
-                        text = pg.TextItem(name, color="#222", anchor=(0.5, 1))
-                        text.setPos(l, y + 0.22)
-                    item.addItem(text)
-                    self._labels.append(text)
-            if use_bias and l < len(shown) - 1:
-                text = pg.TextItem("+1", color="#555", anchor=(0.5, 0.5))
-                text.setPos(l, self._bias_y(m))
-                text.setZValue(6)
-                item.addItem(text)
-                self._labels.append(text)
-        top = self._top(shown, use_bias)
-        item.setRange(xRange=(-0.6, len(shown) - 0.4), yRange=(-max(shown) / 2 - 0.3, top + 1.2), padding=0.04)
-
-    # -- hover and click ------------------------------------------------------------------------
+    # -- hover and click -------------------------------------------------------------------------------
     def hit(self, x: float, y: float):
-        """The node or edge at view point (x, y): ("node", row) or ("edge", row) or None."""
-        if self.nodes.size:
-            d = np.hypot(self.nodes["x"] - x, self.nodes["y"] - y)
-            k = int(np.argmin(d))
-            if d[k] < 0.18:
-                return "node", self.nodes[k]
-        if self.edges.size:
-            e = self.edges
+        """What is drawn at widget pixel (x, y): ("node", row of ``nodes``), ("bias", layer it feeds),
+        ("edge", row of ``edges``), or None."""
+        n = self.nodes
+        if n.size:
+            inside = (np.abs(n["x"] - x) <= n["rx"] + HIT_NODE) & (np.abs(n["y"] - y) <= n["ry"] + HIT_NODE)
+            if inside.any():
+                k = np.flatnonzero(inside)
+                return "node", n[k[np.argmin(np.hypot(n["x"][k] - x, n["y"][k] - y))]]
+        if self.scene is not None:
+            for layer, bx, by in self.scene.bias_nodes:
+                if abs(bx - x) <= 9 + HIT_NODE and abs(by - y) <= 8 + HIT_NODE:
+                    return "bias", layer
+        e = self.edges
+        if e.size:
             dx, dy = e["x1"] - e["x0"], e["y1"] - e["y0"]
-            t = np.clip(((x - e["x0"]) * dx + (y - e["y0"]) * dy) / (dx * dx + dy * dy), 0, 1)
+            t = np.clip(((x - e["x0"]) * dx + (y - e["y0"]) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
             d = np.hypot(e["x0"] + t * dx - x, e["y0"] + t * dy - y)
-            k = int(np.argmin(d))
-            if d[k] < 0.06:
+            k = int(np.argmin(d[::-1]))  # the last drawn (on top) wins a tie
+            k = e.size - 1 - k
+            if d[k] <= HIT_EDGE:
                 return "edge", e[k]
         return None
 
     def describe(self, hit) -> str:
         what, r = hit
+        if what == "bias":
+            return f"+1: the constant input of layer {r + 1}'s biases"
         if what == "node":
             name = self._names[r["layer"]][r["unit"]]
             if not np.isfinite(r["a"]):
@@ -198,21 +187,17 @@ class NetworkDiagram(pg.PlotWidget):
         w = float(r["w"])
         return f"W{r['layer'] + 1}[{r['i'] + 1}, {r['j'] + 1}] = {w!r}  ({frm} → {to})  click: its chain rule"
 
-    def _view_point(self, pos):
-        vb = self.getPlotItem().vb
-        if not vb.sceneBoundingRect().contains(pos):
-            return None
-        p = vb.mapSceneToView(pos)
-        return p.x(), p.y()
-
-    def _on_mouse_moved(self, pos):
-        point = self._view_point(pos)
-        found = self.hit(*point) if point else None
+    def mouseMoveEvent(self, event):
+        found = self.hit(event.position().x(), event.position().y())
         self.hovered.emit(self.describe(found) if found else "")
 
-    def _on_click(self, event):
-        point = self._view_point(event.scenePos())
-        found = self.hit(*point) if point else None
-        if found and found[0] == "edge":
+    def leaveEvent(self, event):
+        self.hovered.emit("")
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event):
+        found = self.hit(event.position().x(), event.position().y())
+        if event.button() == Qt.LeftButton and found and found[0] == "edge":
             r = found[1]
             self.clicked.emit(str(r["kind"]), int(r["layer"]), int(r["i"]), int(r["j"]))
+        super().mousePressEvent(event)

@@ -92,42 +92,6 @@ def test_gradient_heatmaps_show_the_latest_backprop(window, qtbot, core_trainer)
     assert window.heatmaps.limits["gradient"] >= max(np.abs(g).max() for g in back.dW)
 
 
-def test_diagram_edges_follow_the_weights(window, qtbot):
-    window.settings.use_bias.setChecked(True)  # untrained: applies at once
-    qtbot.waitUntil(lambda: window.last_update.config.use_bias, timeout=3000)
-    window.table_editor.view.setCurrentIndex(window.table_model.index(2, 0))
-    window.tabs.setCurrentWidget(window.diagram)
-    window.step_iteration_action.trigger()
-    qtbot.waitUntil(lambda: at_iteration(window, 1) and window.last_update.snapshot.row == 2, timeout=3000)
-    d = window.diagram
-    snap = window.last_update.snapshot
-    assert d.edges.size == 3 * 4 + 4 * 1 + 4 + 1  # weights, then biases
-    for e in d.edges:
-        w = (snap.weights if e["kind"] == "W" else snap.biases)[e["layer"]]
-        value = w[e["i"], e["j"]] if e["kind"] == "W" else w[e["j"]]
-        assert e["w"] == value and e["sign"] == (1 if value >= 0 else -1)
-    order = np.argsort(np.abs(d.edges["w"]))
-    assert (np.diff(d.edges["bucket"][order]) >= 0).all()  # thicker for larger |w|
-    drawn = sum(0 if c.getData()[0] is None else len(c.getData()[0]) for c in d._curves.values())
-    assert drawn == 2 * d.edges.size
-    positive_pen = d._curves[1, 0].opts["pen"].color().getRgb()[:3]
-    assert positive_pen[0] > positive_pen[2]  # red for positive
-    np.testing.assert_array_equal(d.nodes["a"][d.nodes["layer"] == 0], window.last_update.table.X[2])
-    np.testing.assert_array_equal(d.nodes["a"][d.nodes["layer"] == 1], snap.row_activations[1])
-
-
-def test_a_large_network_is_summarised(qtbot):
-    from nnplayground.ui.diagram import NetworkDiagram
-
-    d = NetworkDiagram()
-    qtbot.addWidget(d)
-    net = Network([3, 64, 1], seed=0)
-    names = [["a", "b", "c"], [f"h{i}" for i in range(64)], ["y"]]
-    d.set_state(net.weights, net.biases, False, names)
-    assert "at most 32 units" in d.summary
-    assert d.edges.size == 3 * 32 + 32
-
-
 def test_decision_surface_matches_predict_on_xor(window, qtbot):
     from nnplayground.paths import EXAMPLES
 
