@@ -25,3 +25,13 @@ from hypothesis import settings  # noqa: E402
 # A loaded CI machine must not turn a slow example into a failure: no per-example deadline.
 settings.register_profile("nnplayground", deadline=None)
 settings.load_profile("nnplayground")
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """The crafted weight and session files (tests/corpus.py), built once for the loaders', the CLI's
+    and the window's tests: (folder, paths)."""
+    from .corpus import build_corpus
+
+    folder = tmp_path_factory.mktemp("corpus")
+    return folder, build_corpus(folder)

@@ -2,21 +2,13 @@
 prints predictions (exit 0) or says what is wrong in exactly one line on stderr (exit 2)."""
 import signal
 
-import pytest
 
 from nnplayground.cli import main
 
 from .conftest import EXAMPLES
-from .corpus import build_corpus
 
 ARTICLE = str(EXAMPLES / "article.csv")
 SECONDS_PER_FILE = 10
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus")
-    return folder, build_corpus(folder)
 
 
 class Hung(Exception):

@@ -19,7 +19,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .losses import LOSSES
-from .network import INITS, Network
+from .network import INITS, Network, n_parameters
 from .table import TrainingTable
 from .trainer import Trainer
 
@@ -248,7 +248,7 @@ class TrainingConfig:
         (weights, gradient, step, and the copies a snapshot takes of weights and gradient), and per
         row the inputs, four buffers per layer (z, a, δ, f′) and three per output (y, ŷ − y, ŷ copied)."""
         sizes = [n_inputs, *self.hidden, n_outputs]
-        parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+        parameters = n_parameters(sizes)
         per_row = n_inputs + 4 * sum(sizes[1:]) + 3 * n_outputs
         return 8 * (5 * parameters + n_rows * per_row)
 

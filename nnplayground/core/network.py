@@ -42,6 +42,12 @@ def _views(flat: np.ndarray, shapes: Sequence[tuple[int, ...]]) -> list[np.ndarr
     return views
 
 
+def n_parameters(layer_sizes: Sequence[int]) -> int:
+    """How many numbers the weights and biases of a network with these layer sizes hold."""
+    sizes = list(layer_sizes)
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
 def parameter_shapes(layer_sizes: Sequence[int]) -> list[tuple[int, ...]]:
     """Every W, then every b: the order of the flat parameter and gradient buffers."""
     sizes = list(layer_sizes)

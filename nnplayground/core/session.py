@@ -22,6 +22,7 @@ from .fileio import (
     MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, check_layers, layer_shapes, open_regular_file,
     parse_json,
 )
+from .network import n_parameters as count_parameters
 from .table import INPUT, MAX_CELLS, MAX_CSV_BYTES, TARGET
 
 FORMAT = "nnplayground-session"
@@ -165,7 +166,7 @@ def _check_sizes(name: str, sizes: list[int], layers: int) -> None:
     if sizes[0] < 1 or sizes[-1] < 1:
         raise SessionFileError(f"{name}: it holds weights, but its table has no "
                                f"{'input' if sizes[0] < 1 else 'target'} column for them")
-    n_parameters = sum((i + 1) * o for i, o in zip(sizes[:-1], sizes[1:]))
+    n_parameters = count_parameters(sizes)
     if n_parameters > MAX_PARAMETERS:
         raise SessionFileError(f"{name}: layer sizes {sizes} mean {n_parameters:,} parameters; "
                                f"at most {MAX_PARAMETERS:,} can be loaded")

@@ -20,7 +20,7 @@ from .fileio import (
     open_regular_file, parse_json, read_regular_file,
 )
 from .losses import LOSSES
-from .network import Network
+from .network import Network, n_parameters as count_parameters
 
 FORMAT = "nnplayground-weights"
 VERSION = 1
@@ -154,7 +154,7 @@ def _check_record(name: str, meta) -> tuple[list[int], list[str], str, bool]:
         or not all(type(s) is int and s > 0 for s in sizes)
     ):
         raise WeightsFileError(f"{name}: layer_sizes must be a list of 2 to {MAX_LAYERS + 1} positive whole numbers")
-    n_parameters = sum((i + 1) * o for i, o in zip(sizes[:-1], sizes[1:]))
+    n_parameters = count_parameters(sizes)
     if n_parameters > MAX_PARAMETERS:
         raise WeightsFileError(f"{name}: layer sizes {sizes} mean {n_parameters:,} parameters; "
                                f"at most {MAX_PARAMETERS:,} can be loaded")

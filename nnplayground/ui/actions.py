@@ -82,6 +82,9 @@ def build_actions(w) -> None:
     for attr, name, text, shortcut, tip, slot, icon in specs:
         setattr(w, attr, make_action(w, name, text, shortcut, tip, slot, icon))
     w.log_action.setCheckable(True)
+    w.log_action.toggled.connect(w.loss_plot.set_log_scale)
+    w.log_action.toggled.connect(w.views.log_box.setChecked)
+    w.views.log_box.toggled.connect(w.log_action.setChecked)
     w.undo_action, w.redo_action = undo_actions(w.document.undo, w)
 
     menu = w.menuBar()

@@ -57,14 +57,16 @@ def _places(values: list[float], tolerance: float, scientific: bool) -> int:
     return 15
 
 
-def tick_texts(values: list[float], spacing: float, largest: float) -> list[str]:
+def tick_texts(values: list[float], spacing: float, largest: float, alike: list[float] = ()) -> list[str]:
     """Labels for ticks ``spacing`` apart on a linear axis whose largest tick magnitude is
-    ``largest``: scientific for all of them if that is past the limits, else plain."""
+    ``largest``: scientific for all of them if that is past the limits, else plain; with as many
+    decimals as ``values`` and the other labelled ticks ``alike`` need ("0.0, 0.5, 1.0")."""
     if not values:
         return []
     tolerance = abs(spacing) * 1e-3 if spacing else 0.0
+    together = list(values) + list(alike)
     if _scientific(largest):
-        places = _places(values, tolerance, True)
+        places = _places(together, tolerance, True)
         out = []
         for v in values:
             if abs(v) <= tolerance:
@@ -73,7 +75,7 @@ def tick_texts(values: list[float], spacing: float, largest: float) -> list[str]
                 mantissa, exponent = f"{v:.{places}e}".split("e")
                 out.append(f"{mantissa}e{exponent}")
         return out
-    places = _places(values, tolerance, False)
+    places = _places(together, tolerance, False)
     return ["0" if abs(v) <= tolerance else f"{v:,.{places}f}" for v in values]
 
 
@@ -100,8 +102,11 @@ class PlainAxis(pg.AxisItem):
     def __init__(self, orientation: str, **kwargs):
         super().__init__(orientation, **kwargs)
         super().enableAutoSIPrefix(False)
+        self.setStyle(maxTextLevel=1)  # major and minor ticks get labels, never the finer third level
         self._major_ticks: list[float] = []
         self._major_spacing: float | None = None
+        self._labelled: list[float] = []  # the values of the levels that may get labels
+        self._finest = 0.0  # the smallest spacing among them
         self._pixels_per_unit = 0.0
 
     def enableAutoSIPrefix(self, enable=True):
@@ -120,6 +125,9 @@ class PlainAxis(pg.AxisItem):
         # every level's labels are written alike (all plain or all scientific), decided by the major ticks
         self._major_ticks = list(levels[0][1]) if levels else []
         self._major_spacing = levels[0][0] if levels else None
+        labelled = [level for level in levels[: self.style["maxTextLevel"] + 1] if level[0]]
+        self._labelled = [v for _, values in labelled for v in values]
+        self._finest = min((abs(spacing) for spacing, _ in labelled), default=0.0)
         self._pixels_per_unit = size / abs(maxVal - minVal) if maxVal != minVal else 0.0
         return levels
 
@@ -145,7 +153,8 @@ class PlainAxis(pg.AxisItem):
         else:
             scaled = [v * scale for v in values]
             largest = max([abs(v) * scale for v in self._major_ticks] + [abs(v) for v in scaled])
-            texts = tick_texts(scaled, (spacing or 0) * scale, largest)
+            texts = tick_texts(scaled, min(self._finest, spacing or self._finest) * scale, largest,
+                               [v * scale for v in self._labelled])
         return self._evenly_thinned(values, texts, spacing) if spacing == self._major_spacing else texts
 
     def _evenly_thinned(self, values, texts, spacing) -> list[str]:

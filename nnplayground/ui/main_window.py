@@ -13,9 +13,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from ..app.loss_history import LossHistory
+from ..app.reactions import TableReaction, table_edited, table_problem, training_table
 from ..app.session_state import Pending, SessionState, SettingsAction
 from ..app.table_document import TableDocument
-from ..core import INPUT, TARGET, TableError, TrainingConfig, TrainingTable
+from ..core import TrainingConfig, TrainingTable
 from ..paths import DEFAULT_TABLE, RESOURCES
 from .actions import build_actions, show_running
 from .app_state import restore_window_layout, save_window_layout
@@ -41,9 +42,7 @@ class MainWindow(QMainWindow):
         ``data_dir``: where autosaves go (default: the platform's app-data folder)."""
         super().__init__()
         self._remember = remember
-        icon = RESOURCES / "icons" / "nnplayground.svg"
-        if icon.exists():
-            self.setWindowIcon(QIcon(str(icon)))
+        self.setWindowIcon(QIcon(str(RESOURCES / "icons" / "nnplayground.svg")))
         self.resize(1500, 920)
         self.history = LossHistory()
         self.document = TableDocument()
@@ -91,9 +90,6 @@ class MainWindow(QMainWindow):
         self.views.viewChanged.connect(self._send_view)
         self.inspector.weightClicked.connect(self.explain)
         self.table_editor.view.selectionModel().currentRowChanged.connect(lambda *_: self._send_view())
-        self.log_action.toggled.connect(self.loss_plot.set_log_scale)
-        self.log_action.toggled.connect(self.views.log_box.setChecked)
-        self.views.log_box.toggled.connect(self.log_action.setChecked)
 
     # -- public API (menus, tests, scripts) -------------------------------------------------------
     @property
@@ -139,33 +135,15 @@ class MainWindow(QMainWindow):
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
 
     # -- training ---------------------------------------------------------------------------------
-    def _table_problem(self) -> str | None:
-        """Why the table can't be trained on, or None; cheap (no copy of the table) for every Step press."""
-        problems, roles = self.document.problems(), self.document.roles
-        if problems:
-            r, c, why = problems[0]
-            more = "" if len(problems) == 1 else \
-                f" (and {len(problems) - 1} more bad cell{'s' if len(problems) > 2 else ''})"
-            return f"row {r + 1}, column {self.document.header[c]!r}: {why}{more}"
-        if not self.document.n_rows:
-            return "the table is empty: it needs at least one row"
-        if INPUT not in roles or TARGET not in roles:
-            return f"the table has no {'input' if INPUT not in roles else 'target'} column"
-        return None
-
     def training_table(self) -> TrainingTable | None:
         """The table as the core sees it, or None with the reason shown."""
-        problem = self._table_problem()
-        if problem is None:
-            try:
-                return self.document.to_training_table()
-            except TableError as exc:
-                problem = str(exc)
-        self.notify(f"Can't train: {problem}", error=True)
-        return None
+        table, problem = training_table(self.document)
+        if problem is not None:
+            self.notify(f"Can't train: {problem}", error=True)
+        return table
 
     def _can_train(self) -> bool:
-        problem = self._table_problem()
+        problem = table_problem(self.document)
         if problem is not None:
             self.notify(f"Can't train: {problem}", error=True)
             return False
@@ -246,22 +224,23 @@ class MainWindow(QMainWindow):
     def _on_table_changed(self) -> None:
         if self.files.adopting:
             return
-        roles = self.document.roles
-        fits = self.state.table_changed(roles.count(INPUT), roles.count(TARGET))
+        edit = table_edited(self.state, self.document, self.controller.has_network, self.controller.untouched)
         self.status.set_pending(self.state.pending.describe())
         self.refresh_title()
-        table = self.training_table()  # says what is wrong if it can't be trained on
-        if table is None or self.files.table_fixed(table) or not self.controller.has_network:
-            return
-        if fits:
-            self.controller.set_table(table)  # applies between iterations, even mid-run
+        if edit.problem is not None:
+            self.notify(f"Can't train: {edit.problem}", error=True)
+        if edit.table is not None and self.files.table_fixed(edit.table):
+            return  # an opened session's network, back now that its bad cell is fixed
+        if edit.reaction is TableReaction.SEND:
+            self.controller.set_table(edit.table)  # applies between iterations, even mid-run
             self.notify("Table updated: training continues on the edited rows.")
-        elif self.controller.untouched:
+        elif edit.reaction is TableReaction.RESET:
             self.reset()
-        else:
+        elif edit.reaction is TableReaction.WAIT:
             self.controller.pause()
-            self.notify(f"The table now has {len(table.input_columns)} inputs and {len(table.target_columns)} "
-                        "targets: press Reset (Ctrl+R) to build a network that fits.", error=True)
+            self.notify(f"The table now has {len(edit.table.input_columns)} inputs and "
+                        f"{len(edit.table.target_columns)} targets: press Reset (Ctrl+R) to build a network that "
+                        "fits.", error=True)
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
         if self.notice.text().startswith("Settings: "):  # the settings' own complaint, now fixed
@@ -295,13 +274,7 @@ class MainWindow(QMainWindow):
 
     def _on_running_changed(self, running: bool) -> None:
         show_running(self, running)
-        self.status.set_running(running)
-        latest = self.controller.current
-        if not running and latest is not None and not latest.running:
-            snap, target = latest.snapshot, latest.config.iterations
-            loss = "–" if snap.loss is None else f"{snap.loss:.6g}"
-            self.notify(f"Done: {snap.iteration:,} iterations, loss {loss}." if snap.iteration >= target
-                        else f"Paused at iteration {snap.iteration:,}.")
+        self.status.set_running(running, self.controller.current)
 
     def _on_explained(self, explanation) -> None:
         self.inspector.show_chain_rule(explanation, self.views.names)

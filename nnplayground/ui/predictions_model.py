@@ -1,6 +1,6 @@
 """Target, prediction and error for every row of the table, from the latest snapshot.
 
-Numbers are written as :func:`format_number_for_display` writes them (at most 10 characters), so a
+Numbers are written as :func:`format_number_for_display` writes them (at most 11 characters), so a
 column's width can be known without formatting every row: :meth:`PredictionsModel.column_width`.
 """
 from __future__ import annotations
@@ -13,13 +13,16 @@ from ..core import Snapshot
 from .axes import format_number_for_display
 
 DIGITS = 4  # significant digits shown; the tooltip has them all
-# the widest texts format_number_for_display writes with DIGITS digits (font digits are all one width)
-WIDEST_NUMBERS = ("-8.888e+88", "-0.0008888", "-888,888.8", "+8.888e+88")
+# the longest shapes format_number_for_display writes with DIGITS digits, "0" standing for any digit
+# (exponents reach three digits: a diverged ŷ of 7e+117)
+LONGEST_NUMBERS = ("-0.000e-000", "+0.000e+000", "-0.0000000", "-000,000.0")
 DISTINCT_TARGETS_MEASURED = 2000  # a target column with more distinct values is given the widest width
-CELL_PADDING = 14  # pixels around a cell's text (the style's margins and a little air)
+CELL_PADDING = 10  # pixels around a cell's text: the style's margins (6) and a little air
 
-BEFORE_UPDATE_NOTE = ("ŷ is from the feedforward before the latest update: "
-                      "the weights shown are one update newer.")
+BEFORE_UPDATE_NOTE = "ŷ is from before the latest weight update."
+BEFORE_UPDATE_EXPLAINED = ("ŷ comes from the iteration's feedforward, which ran on the weights before its update:\n"
+                           "the weights shown are one update newer. The next feedforward (Step phase) shows\n"
+                           "ŷ of the weights shown.")
 
 
 def predictions_note(snapshot: Snapshot, before_update: bool | None = None) -> str:
@@ -118,25 +121,29 @@ class PredictionsModel(QAbstractTableModel):
         if role == Qt.ToolTipRole and orientation == Qt.Horizontal:
             kind = section % 3
             if kind == 1:
-                return "ŷ from the latest feedforward" + (f"\n{self._note}" if self._note else "")
+                return "ŷ from the latest feedforward" + (f"\n{BEFORE_UPDATE_EXPLAINED}" if self._note else "")
             return ("the target", "", "ŷ − y")[kind]
         return None
 
     # -- widths ---------------------------------------------------------------------------------
-    def column_texts(self, column: int) -> tuple[str, ...]:
+    def column_texts(self, column: int, cells: QFontMetrics) -> tuple[str, ...]:
         """Texts that bound the column's width: a target column's own values (when few distinct),
-        else the widest any number can be written."""
+        else the widest any number can be written in the font of ``cells``."""
         t, kind = divmod(column, 3)
-        if kind != 0:
-            return WIDEST_NUMBERS
-        if t not in self._target_texts:
+        if kind == 0 and t not in self._target_texts:
             distinct = np.unique(self._y[:, t])
             self._target_texts[t] = (tuple(format_number_for_display(v, DIGITS) for v in distinct)
-                                     if distinct.size <= DISTINCT_TARGETS_MEASURED else WIDEST_NUMBERS)
-        return self._target_texts[t]
+                                     if distinct.size <= DISTINCT_TARGETS_MEASURED else ())
+        return self._target_texts[t] if kind == 0 and self._target_texts[t] else widest_numbers(cells)
 
     def column_width(self, column: int, cells: QFontMetrics, header: QFontMetrics) -> int:
         """Pixels the column needs to show its header and any of its values in full."""
         title = self.headerData(column, Qt.Horizontal)
-        widest = max([cells.horizontalAdvance(s) for s in self.column_texts(column)] + [0])
+        widest = max([cells.horizontalAdvance(s) for s in self.column_texts(column, cells)] + [0])
         return max(widest, header.horizontalAdvance(title)) + CELL_PADDING
+
+
+def widest_numbers(metrics: QFontMetrics) -> tuple[str, ...]:
+    """The longest number shapes written with the font's widest digit (digits differ in some fonts)."""
+    digit = max("0123456789", key=metrics.horizontalAdvance)
+    return tuple(shape.replace("0", digit) for shape in LONGEST_NUMBERS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from .predictions_model import PredictionsModel
+from .predictions_model import BEFORE_UPDATE_EXPLAINED, PredictionsModel
 
 ROW_HEIGHT = 22
 
@@ -51,6 +51,7 @@ class PredictionsPanel(QWidget):
     def _show_note(self, note: str) -> None:
         if note != self.note_label.text():
             self.note_label.setText(note)
+            self.note_label.setToolTip(BEFORE_UPDATE_EXPLAINED if note else "")
         self.note_label.setVisible(bool(note))
 
     def changeEvent(self, event):

@@ -85,5 +85,11 @@ class StatusLine:
             self.progress.setMaximum(max(update.config.iterations, 1))
             self.progress.setValue(min(snap.iteration, update.config.iterations))
 
-    def set_running(self, running: bool) -> None:
+    def set_running(self, running: bool, latest: Update | None) -> None:
+        """A run started or ended; at its end, say how (``latest``: the network's newest state)."""
         self.progress.setVisible(running)
+        if not running and latest is not None and not latest.running:
+            snap, target = latest.snapshot, latest.config.iterations
+            loss = "–" if snap.loss is None else f"{snap.loss:.6g}"
+            self.notify(f"Done: {snap.iteration:,} iterations, loss {loss}." if snap.iteration >= target
+                        else f"Paused at iteration {snap.iteration:,}.")

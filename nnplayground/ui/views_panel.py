@@ -79,6 +79,7 @@ class TrainingViews(QWidget):
         self.log_box = QCheckBox("log scale")
         self.names: list[list[str]] = []  # each layer's unit names, for hover texts and the chain rule
         self._shown: Update | None = None
+        self._table, self._y, self._names_key = None, None, None  # the shown table's targets and unit names
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("views")
@@ -121,11 +122,16 @@ class TrainingViews(QWidget):
     def show_update(self, update: Update) -> None:
         snap, table = update.snapshot, update.table
         self._shown = update
-        self.names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
-                                table.input_columns, table.target_columns)
+        if table is not self._table:  # once per table, not per frame: y is a copy of every row
+            self._table, self._y = table, table.y
+        key = (tuple(w.shape for w in snap.weights), table.input_columns, table.target_columns)
+        if key != self._names_key:
+            self._names_key = key
+            self.names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
+                                    table.input_columns, table.target_columns)
         self.loss_plot.refresh()
         self._show_tab(update)
-        self.predictions_model.set_values(table.target_columns, table.y, snap.predictions)
+        self.predictions_model.set_values(table.target_columns, self._y, snap.predictions)
 
     def show_heatmaps(self, update: Update) -> None:
         snap = update.snapshot

@@ -2,7 +2,8 @@
 Qt-free app state: after each save, the file reopens to exactly what the app holds.
 
 The engine runs synchronously here (no worker thread): what is tested is the bookkeeping of the
-owners (table document, session state, loss history) and the session file between them.
+owners (table document, session state, loss history), the window's decisions (app.reactions, the same
+functions the window calls) and the session file between them.
 """
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from nnplayground.app.loss_history import LossHistory
+from nnplayground.app.reactions import TableReaction, table_edited
 from nnplayground.app.session_file import restore_trainer, session_to_save
 from nnplayground.app.session_state import Pending, SessionState, SettingsAction
 from nnplayground.app.table_document import TableDocument
@@ -31,7 +33,8 @@ class AppSession(RuleBasedStateMachine):
         super().__init__()
         import tempfile
 
-        self.folder = Path(tempfile.mkdtemp())
+        self._folder = tempfile.TemporaryDirectory()
+        self.folder = Path(self._folder.name)
         self.document = TableDocument(START)
         self.state = SessionState()
         self.history = LossHistory()
@@ -54,12 +57,12 @@ class AppSession(RuleBasedStateMachine):
             return None
 
     def _table_changed(self):
-        roles = self.document.roles
-        fits = self.state.table_changed(roles.count("input"), roles.count("target"))
-        table = self._table_or_none()
-        if fits and table is not None:
-            self.trainer.set_data(table.X, table.y)
-            self.table = table
+        edit = table_edited(self.state, self.document, has_network=True, untouched=self._untouched())
+        if edit.reaction is TableReaction.SEND:
+            self.trainer.set_data(edit.table.X, edit.table.y)
+            self.table = edit.table
+        elif edit.reaction is TableReaction.RESET:
+            self.reset()
 
     def _untouched(self):
         return self.trainer.iteration == 0 and self.trainer.phase == "feedforward"
@@ -152,6 +155,9 @@ class AppSession(RuleBasedStateMachine):
                 assert np.array_equal(twin.network.parameters, self.trainer.network.parameters)
         self.state.mark_saved(path, ("g", self.trainer.iteration, self.trainer.phase))
         assert not self.state.dirty
+
+    def teardown(self):
+        self._folder.cleanup()
 
     # what must always hold -----------------------------------------------------------------------------
     @invariant()

@@ -8,16 +8,9 @@ import sys
 import pytest
 
 from ..conftest import ROOT
-from ..corpus import build_corpus
 
 MEMORY_LIMIT = 1.5 * 2**30
 SECONDS_PER_FILE = 2.0
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("corpus")
-    return folder, build_corpus(folder)
 
 
 def run_in_child(folder):

@@ -71,7 +71,12 @@ def test_ticks_of_one_axis_are_written_alike():
     assert tick_texts([0.00002, 0.00004], 0.00002, 0.00004) == ["2e-05", "4e-05"]
 
 
-@pytest.mark.parametrize("y_range", [(0, 0.0005), (0, 1), (0, 1500), (-3e27, 2e95), (1e6, 3e6)])
+def decimals(text: str) -> int:
+    mantissa = text.split("e")[0]
+    return len(mantissa.split(".")[1]) if "." in mantissa else 0
+
+
+@pytest.mark.parametrize("y_range", [(0, 0.0005), (0, 1), (0, 1.5), (0, 1500), (-3e27, 2e95), (1e6, 3e6), (0, 2.5e69)])
 def test_linear_axis_shows_values_never_si_scaled(qtbot, y_range):
     widget = make_plot(qtbot)
     widget.setLabel("left", "a")
@@ -83,6 +88,7 @@ def test_linear_axis_shows_values_never_si_scaled(qtbot, y_range):
     assert len(labels) >= 2
     assert_no_overlap(labels)
     assert_text_fits(axis, labels)
+    assert len({decimals(t) for _, t in labels if t != "0"}) == 1, labels  # "0.5, 1.0, 1.5", not "0.5, 1, 1.5"
     for _, text in labels:  # each label is the value it marks: parse it back, it lies in the range
         value = float(text.replace(",", ""))
         span = y_range[1] - y_range[0]

@@ -264,15 +264,13 @@ def test_widgets_have_the_names_tests_and_scripts_use(window):
         assert window.findChild(QWidget, name) is not None, name
 
 
-def test_8_every_crafted_file_opens_or_says_why_and_changes_nothing(window, tmp_path):
+def test_8_every_crafted_file_opens_or_says_why_and_changes_nothing(window, corpus):
     """The core loaders' corpus (tests/corpus.py) through the window's Open: never an exception, a hang
     or a half-applied file."""
-    from ..corpus import build_corpus
-
     window.document.set_cells([(0, 0, "0.5")])
     before = (window.document.cells(), window.windowTitle())
     outcomes = {"opened": 0, "refused": 0}
-    for path in build_corpus(tmp_path):
+    for path in corpus[1]:
         window.ask_save_changes = lambda: "discard"
         start = time.perf_counter()
         opened = window.open_path(path)

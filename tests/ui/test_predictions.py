@@ -10,7 +10,7 @@ from nnplayground.core import Network, Trainer
 from nnplayground.ui.predictions_model import PredictionsModel, predictions_note
 from nnplayground.ui.predictions_view import PredictionsPanel
 
-TWO_TARGETS = ("probability", "score")
+TWO_TARGETS = ("and", "or")  # short names: the numbers, not the headers, set the widths
 
 
 def two_target_values(rows=12):
@@ -19,6 +19,7 @@ def two_target_values(rows=12):
     y_hat = np.column_stack([rng.random(rows) * 1e-3, -rng.random(rows) * 3e5])
     y_hat[0] = [3634576123.0, -0.00012345]  # a diverged ŷ, a tiny one
     y_hat[1] = [0.98765, 1e-7]
+    y_hat[2] = [6.996e117, -8.888e-188]  # three-digit exponents: "+6.996e+1…" was once cut off
     return y, y_hat
 
 
@@ -94,7 +95,7 @@ def test_the_note_is_given_exactly_when_y_hat_is_not_from_the_weights_shown(trai
     assert seen == [False, False, False, True] * 2  # only after each update
     trainer.run(10)  # a run ends after an update too
     snap = trainer.snapshot()
-    assert "before the latest update" in predictions_note(snap)
+    assert "before the latest weight update" in predictions_note(snap)
     assert predictions_note(snap, before_update=False) == ""  # when the caller knows ŷ was recomputed
 
 
@@ -103,7 +104,7 @@ def test_the_panel_shows_the_note_and_the_header_tooltip_repeats_it(qtbot):
     y, y_hat = two_target_values()
     model.set_values(TWO_TARGETS, y, y_hat, note="ŷ is from before the latest update")
     assert panel.note_label.isVisible() and "before the latest update" in panel.note_label.text()
-    assert "before the latest update" in model.headerData(1, Qt.Horizontal, Qt.ToolTipRole)
+    assert "one update newer" in model.headerData(1, Qt.Horizontal, Qt.ToolTipRole)
     model.set_values(TWO_TARGETS, y, y_hat)
     assert not panel.note_label.isVisible()
     assert "before" not in model.headerData(1, Qt.Horizontal, Qt.ToolTipRole)
