@@ -3,8 +3,8 @@
 
 A frame must cost a few milliseconds whatever the network, so the screen's paint uses few, cheap
 calls: one path per edge colour and width (opaque pens: translucent wide lines cost ten times more
-in Qt's raster engine), and each layer's node fills as one tiny image, scaled into the column and
-clipped to the circles. A file is drawn node by node instead, since SVG has no clipping.
+in Qt's raster engine), and a dense layer's node fills as one tiny image scaled into its column. A
+file gets that layer cell by cell instead (an SVG viewer would blur a scaled image).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from .diagram_layout import (
     NODE_MAX, WIDTHS, Geometry, Plan, edge_scale, edge_values, geometry, hidden_note, label_step, layer_limits,
@@ -45,7 +45,7 @@ def _pen(color, width, cosmetic=False) -> QPen:
 
 def edge_pens(scale: float = 1.0) -> dict:
     """The pen of each (sign, width bucket)."""
-    return {(sign, b): _pen(_tint(rgb, TINTS[b]), WIDTHS[b] * scale)
+    return {(sign, b): _pen(_tint(rgb, TINTS[b]), max(WIDTHS[b] * scale, 1.0), cosmetic=WIDTHS[b] * scale <= 1.0)
             for sign, rgb in ((1, POSITIVE), (-1, NEGATIVE)) for b in range(len(WIDTHS))}
 
 
@@ -250,6 +250,8 @@ def _paint_bias_nodes(painter: QPainter, scene: Scene) -> None:
 
 
 def _paint_nodes(painter: QPainter, scene: Scene, per_node: bool) -> None:
+    """Circles one by one (at most ~40 fit a column); a strip's cells as one image scaled into the
+    column, or cell by cell in a file."""
     g, nodes = scene.geometry, scene.nodes
     painter.setPen(OUTLINE)
     for l in range(len(g.xs)):
@@ -257,32 +259,20 @@ def _paint_nodes(painter: QPainter, scene: Scene, per_node: bool) -> None:
         layer, colours = nodes[at], scene.colours[at]
         s, (rx, ry) = g.spacing[l], g.extents(l)
         x = float(g.xs[l])
-        if per_node:
-            for node, argb in zip(layer, colours):
-                painter.setBrush(QColor.fromRgba(int(argb)))
-                centre = QPointF(x, float(node["y"]))
-                if g.is_strip(l):
-                    painter.drawRect(QRectF(x - rx, centre.y() - ry, 2 * rx, 2 * ry))
-                else:
-                    painter.drawEllipse(centre, rx, ry)
-            continue
-        column = np.ascontiguousarray(colours.reshape(-1, 1))
-        image = QImage(column.data, 1, column.shape[0], 4, QImage.Format_ARGB32).copy()
-        target = QRectF(x - rx, float(layer["y"][0]) - s / 2, 2 * rx, s * layer.size)
-        if g.is_strip(l):
-            painter.drawImage(target, image)
+        if not g.is_strip(l):
+            for y, argb in zip(layer["y"].tolist(), colours.tolist()):
+                painter.setBrush(QColor.fromRgba(argb))
+                painter.drawEllipse(QPointF(x, y), rx, ry)
+        elif per_node:
+            for y, argb in zip(layer["y"].tolist(), colours.tolist()):
+                painter.setBrush(QColor.fromRgba(argb))
+                painter.drawRect(QRectF(x - rx, y - ry, 2 * rx, 2 * ry))
+        else:
+            column = np.ascontiguousarray(colours.reshape(-1, 1))
+            target = QRectF(x - rx, float(layer["y"][0]) - s / 2, 2 * rx, s * layer.size)
+            painter.drawImage(target, QImage(column.data, 1, column.shape[0], 4, QImage.Format_RGB32).copy())
             painter.setBrush(Qt.NoBrush)
             painter.drawRect(target)
-            continue
-        circles = QPainterPath()
-        for y in layer["y"]:
-            circles.addEllipse(QPointF(x, float(y)), rx, ry)
-        painter.save()
-        painter.setClipPath(circles)
-        painter.drawImage(target, image)
-        painter.restore()
-        painter.setBrush(Qt.NoBrush)
-        painter.drawPath(circles)
 
 
 def _paint_text(painter: QPainter, scene: Scene) -> None:
