@@ -89,7 +89,8 @@ def test_gradient_heatmaps_show_the_latest_backprop(window, qtbot, core_trainer)
         back = reference.step_phase()
     for img, expected in zip(window.heatmaps.gradient_images, back.dW):
         np.testing.assert_array_equal(img.image, expected)
-    assert window.heatmaps.limits["gradient"] >= max(np.abs(g).max() for g in back.dW)
+    for limit, g in zip(window.heatmaps.limits["gradient"], back.dW):  # each matrix its own scale
+        assert np.abs(g).max() <= limit <= 4 / 3 * np.abs(g).max()  # rounded up by one nice step at most
 
 
 def test_decision_surface_matches_predict_on_xor(window, qtbot):
@@ -109,16 +110,6 @@ def test_decision_surface_matches_predict_on_xor(window, qtbot):
     assert surface.values.shape == (64, 64)
     xs, _ = window.surface_view.points.getData()
     assert sorted(xs) == [0, 0, 1, 1]
-
-
-def test_surface_needs_two_inputs(window, qtbot, tmp_path):
-    one = tmp_path / "one.csv"
-    one.write_text("x,y\n0,0\n1,1\n")
-    window.tabs.setCurrentWidget(window.surface_view)
-    assert window.open_table(one)
-    qtbot.waitUntil(lambda: window.last_update.table.columns == ("x", "y"), timeout=3000)
-    assert "at least two inputs" in window.surface_view.message.text()
-    assert window.surface_view.spec() is None
 
 
 def test_inspector_greys_out_once_training_moves_on(window, qtbot):
