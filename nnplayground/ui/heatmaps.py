@@ -31,7 +31,6 @@ BIAS_GAP = 0.35  # rows between W and b in a layer's picture
 ROWS = ("value", "gradient")
 BAR_WIDTH = 10  # px: the colour bar beside each matrix
 TICK_POINT_SIZE = 8
-BOTTOM_OVERHANG = 16  # px a column name may reach past the picture's right edge: short of the colour bar's labels
 NORM_DECADES = 6  # the norms' bars: the largest fills its slot, one 10**6 times smaller is empty
 
 
@@ -132,9 +131,9 @@ class MatrixPlot:
         for axis in (left, bottom):
             axis.setStyle(tickLength=0, tickFont=font, autoExpandTextSpace=False, autoReduceTextSpace=False)
         # the first and last names may reach past the picture's edge: left into the corner under the row
-        # names (made wide enough), right short of the colour bar's labels (a longer last name is left out)
+        # names (made wide enough), right under the colour bar (its labels end above the names)
         half = math.ceil(self._label_width / 2) + 2
-        bottom.setStyle(hideOverlappingLabels=min(half, BOTTOM_OVERHANG))
+        bottom.setStyle(hideOverlappingLabels=half)
         widest = max((metrics.horizontalAdvance(n) for n in [*self._left_names, "bias"]), default=0.0)
         left.setWidth(max(math.ceil(widest) + 8, half))
         # column names start half a name's height below the picture, so the last row's name (centred on

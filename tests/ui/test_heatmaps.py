@@ -217,7 +217,7 @@ def test_a_frame_updates_the_pictures_in_place(window, qtbot):
 
 
 # -- the widget on its own --------------------------------------------------------------------------
-def show_network(qtbot, sizes, width, height, use_bias=False, inputs=None, rng=None):
+def show_network(qtbot, sizes, width, height, use_bias=False, inputs=None, target="y", rng=None):
     rng = rng or np.random.default_rng(0)
     h = WeightHeatmaps()
     qtbot.addWidget(h)
@@ -227,7 +227,7 @@ def show_network(qtbot, sizes, width, height, use_bias=False, inputs=None, rng=N
     biases = [rng.normal(size=b) for b in sizes[1:]]
     inputs = inputs or [f"x{i + 1}" for i in range(sizes[0])]
     grads = [w * 10.0 ** -(len(sizes) - k) for k, w in enumerate(weights)]
-    h.set_parameters(weights, biases, use_bias, unit_names(sizes, inputs, ["y"]), grads, biases)
+    h.set_parameters(weights, biases, use_bias, unit_names(sizes, inputs, [target]), grads, biases)
     QApplication.processEvents()
     return h
 
@@ -235,13 +235,19 @@ def show_network(qtbot, sizes, width, height, use_bias=False, inputs=None, rng=N
 @pytest.mark.parametrize("width", [260, 338, 700])
 @pytest.mark.parametrize("sizes", [[3, 8, 4, 1], [3, 32, 32, 32, 1], [2, 64, 1]])
 def test_labels_never_overlap_at_any_width(qtbot, sizes, width):
-    h = show_network(qtbot, sizes, width, 320, use_bias=True,
-                     inputs=["petal_length", "sepal_width", "x"][: sizes[0]])  # long names are cut
+    inputs = ["petal_length", "sepal_width", "x"][: sizes[0]]
+    h = show_network(qtbot, sizes, width, 320, use_bias=True, inputs=inputs, target="petal_width")
+    names = unit_names(sizes, inputs, ["petal_width"])
     canvas = h.export_item().sceneBoundingRect()
     for m in every_plot(h):
         labels = plot_labels(m)
         assert_disjoint([label for drawn in labels.values() for label in drawn])
         assert "bias" in [t for _, t in labels["left"]]
+        # the first unit is always named, long names cut ("petal_l…")
+        assert [t for _, t in labels["left"]][0] == short_name(names[m.layer][0])
+        assert [t for _, t in labels["bottom"]][0] == short_name(names[m.layer + 1][0])
+        if m.layer == len(sizes) - 2:
+            assert [t for _, t in labels["bottom"]] == ["petal_w…"]
         for rect, _ in [label for drawn in labels.values() for label in drawn]:
             assert contains(canvas, rect)
     # what is wider than the view (64 columns of at least 3 px, beside long row names) scrolls sideways
