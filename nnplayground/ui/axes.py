@@ -57,14 +57,14 @@ def _places(values: list[float], tolerance: float, scientific: bool) -> int:
     return 15
 
 
-def tick_texts(values: list[float], spacing: float, largest: float, alike: list[float] = ()) -> list[str]:
+def tick_texts(values: list[float], spacing: float, largest: float) -> list[str]:
     """Labels for ticks ``spacing`` apart on a linear axis whose largest tick magnitude is
-    ``largest``: scientific for all of them if that is past the limits, else plain; with as many
-    decimals as ``values`` and the other labelled ticks ``alike`` need ("0.0, 0.5, 1.0")."""
+    ``largest``: scientific for all of them if that is past the limits, else plain; all with the
+    decimals the finest of them needs ("0.0, 0.5, 1.0")."""
     if not values:
         return []
     tolerance = abs(spacing) * 1e-3 if spacing else 0.0
-    together = list(values) + list(alike)
+    together = list(values)
     if _scientific(largest):
         places = _places(together, tolerance, True)
         out = []
@@ -99,14 +99,16 @@ def _mantissa(exponent: float) -> int:
 class PlainAxis(pg.AxisItem):
     """An axis whose ticks read as the values themselves, with no label touching another."""
 
-    def __init__(self, orientation: str, **kwargs):
+    def __init__(self, orientation: str, integers: bool = False, **kwargs):
+        """``integers``: ticks only at whole numbers (iterations: there is no iteration 0.2)."""
         super().__init__(orientation, **kwargs)
+        self.integers = integers
         super().enableAutoSIPrefix(False)
         self.setStyle(maxTextLevel=1)  # major and minor ticks get labels, never the finer third level
         self._major_ticks: list[float] = []
         self._major_spacing: float | None = None
-        self._labelled: list[float] = []  # the values of the levels that may get labels
-        self._finest = 0.0  # the smallest spacing among them
+        self._largest = 0.0  # the largest major tick's magnitude: past the limits, every label is scientific
+        self._value_of: dict[str, float] = {}  # each label written in this layout, and its value
         self._pixels_per_unit = 0.0
 
     def enableAutoSIPrefix(self, enable=True):
@@ -122,12 +124,12 @@ class PlainAxis(pg.AxisItem):
     # -- where the ticks go ------------------------------------------------------------------------
     def tickValues(self, minVal, maxVal, size):
         levels = super().tickValues(minVal, maxVal, size)
-        # every level's labels are written alike (all plain or all scientific), decided by the major ticks
+        if self.integers and not self.logMode:
+            levels = [(spacing, values) for spacing, values in levels if spacing >= 1]
+            if not levels:
+                levels = [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
         self._major_ticks = list(levels[0][1]) if levels else []
         self._major_spacing = levels[0][0] if levels else None
-        labelled = [level for level in levels[: self.style["maxTextLevel"] + 1] if level[0]]
-        self._labelled = [v for _, values in labelled for v in values]
-        self._finest = min((abs(spacing) for spacing, _ in labelled), default=0.0)
         self._pixels_per_unit = size / abs(maxVal - minVal) if maxVal != minVal else 0.0
         return levels
 
@@ -152,9 +154,9 @@ class PlainAxis(pg.AxisItem):
             texts = [log_tick_text(v) if _mantissa(v) in labelled else "" for v in values]
         else:
             scaled = [v * scale for v in values]
-            largest = max([abs(v) * scale for v in self._major_ticks] + [abs(v) for v in scaled])
-            texts = tick_texts(scaled, min(self._finest, spacing or self._finest) * scale, largest,
-                               [v * scale for v in self._labelled])
+            self._largest = max([abs(v) * scale for v in self._major_ticks] + [abs(v) for v in scaled])
+            texts = tick_texts(scaled, (spacing or 0) * scale, self._largest)
+            self._value_of.update(zip(texts, scaled))
         return self._evenly_thinned(values, texts, spacing) if spacing == self._major_spacing else texts
 
     def _evenly_thinned(self, values, texts, spacing) -> list[str]:
@@ -190,11 +192,24 @@ class PlainAxis(pg.AxisItem):
         return 0 if overhang is True else (15 if overhang is False else int(overhang))
 
     def generateDrawSpecs(self, p):
-        """pyqtgraph's layout, keeping only labels (major ticks first) that touch no label kept before."""
+        """pyqtgraph's layout, keeping only labels (major ticks first) that touch no label kept before,
+        then written alike: the decimals the labels drawn need ("0.1, 0.2", "0.0, 0.5, 1.0")."""
+        self._value_of = {}
         specs = super().generateDrawSpecs(p)
         if specs is None:
             return None
         axis_spec, tick_specs, text_specs = specs
+        kept = self._apart(p, text_specs)
+        values = [self._value_of.get(text) for _, _, text in kept]
+        if not self.logMode and len(kept) > 1 and None not in values:
+            ordered = sorted(set(values))
+            gap = min(b - a for a, b in zip(ordered, ordered[1:])) if len(ordered) > 1 else 0.0
+            alike = tick_texts(values, gap, self._largest)
+            kept = self._apart(p, [(rect, flags, text) for (rect, flags, _), text in zip(kept, alike)])
+        return axis_spec, tick_specs, kept
+
+    def _apart(self, p, text_specs) -> list:
+        """The labels, in order, that touch no label kept before them."""
         kept, taken = [], []
         for rect, flags, text in text_specs:
             if not text:
@@ -205,7 +220,7 @@ class PlainAxis(pg.AxisItem):
                 continue
             kept.append((rect, flags, text))
             taken.append(padded)
-        return axis_spec, tick_specs, kept
+        return kept
 
     def boundingRect(self):
         """pyqtgraph's, but labels may overhang the axis' ends by the style's ``hideOverlappingLabels``

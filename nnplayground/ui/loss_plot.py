@@ -89,7 +89,8 @@ class LossPlot(pg.PlotWidget):
 
     def __init__(self, history: LossHistory, parent=None):
         # plain axes: after a divergence the loss axis reads "2e+95", never "loss (x1e+27)" over "2"
-        super().__init__(parent, background="w", axisItems={"left": PlainAxis("left"), "bottom": PlainAxis("bottom")})
+        axes = {"left": PlainAxis("left"), "bottom": PlainAxis("bottom", integers=True)}  # no "iteration 0.2"
+        super().__init__(parent, background="w", axisItems=axes)
         item = self.getPlotItem()
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "loss")

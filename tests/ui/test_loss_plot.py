@@ -174,3 +174,9 @@ def test_hover_reads_plainly(qtbot):
     vb = plot.getPlotItem().vb
     plot.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(5, 0)))
     assert seen[-1] == "iteration 5: loss 1e+95"
+
+
+def test_an_empty_plot_counts_whole_iterations(qtbot):
+    plot = shown_plot(qtbot, np.empty(0), 1, False, (640, 220))  # before any run: the x axis spans 0 … 1
+    texts = [t for _, t in drawn_labels(plot.getPlotItem().getAxis("bottom"))]
+    assert texts == ["0", "1"]  # no iteration 0.2
