@@ -110,11 +110,11 @@ class MatrixPlot:
         k = layer + 1
         title = (f"W{k}" + (f" + b{k}" if use_bias else "")) if which == "value" else (
             f"∂L/∂W{k}" + (f" + ∂L/∂b{k}" if use_bias else ""))
-        self.plot = plot = pg.PlotItem(axisItems={"left": PlainAxis("left"), "bottom": PlainAxis("bottom")})
+        self.plot = plot = pg.PlotItem(axisItems={"left": PlainAxis("left"), "bottom": PlainAxis("bottom")},
+                                       enableMenu=False)  # no menu built: a deep network has dozens of plots
         plot.setTitle(title, size="9pt")
         plot.layout.removeItem(plot.titleLabel)  # over the whole plot: a narrow picture keeps its width
         plot.layout.addItem(plot.titleLabel, 0, 0, 1, 6)
-        plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         vb = plot.getViewBox()
