@@ -97,6 +97,7 @@ class Snapshot:
     bias_gradients: tuple[np.ndarray, ...] = ()
     row: int | None = None  # the table row whose activations follow
     row_activations: tuple[np.ndarray, ...] = ()  # a⁰ (the inputs) … a^L (ŷ) of that row, latest feedforward
+    predictions_before_update: bool = False  # ŷ was computed with the weights before the latest update
 
 
 def _frozen(arr: np.ndarray) -> np.ndarray:
@@ -119,6 +120,7 @@ class Trainer:
         self._history = np.empty(1024)
         self._phase_index = 0
         self.last_loss: float | None = None
+        self._updated_since_fed = False
         self.set_data(X, y)
 
     # -- settings -------------------------------------------------------------------------------
@@ -205,6 +207,7 @@ class Trainer:
         np.subtract(self.network.parameters, self._step, self.network.parameters)
 
     def _finish_iteration(self) -> None:
+        self._updated_since_fed = True  # ŷ of the trace is now that of the weights before this update
         if self.iteration == self._history.size:
             grown = np.empty(self._history.size * 2)
             grown[: self.iteration] = self._history
@@ -239,6 +242,7 @@ class Trainer:
             if forward_into(net, t, stop) is None:
                 self._forget_feedforward()
                 return None
+            self._updated_since_fed = False
             result = FeedforwardResult(it, _frozen(t.a[0]), _frozen_all(t.z), _frozen_all(t.a[1:]))
         elif name == "loss":
             self.last_loss = self._measure_loss()
@@ -307,6 +311,7 @@ class Trainer:
                 if forward_into(net, trace, layer_stop) is None:
                     self._forget_feedforward()
                     break
+                self._updated_since_fed = False
                 loss = self._measure_loss()
                 self._loss.gradient(trace.a[-1], self.y, self._diff, trace.delta[-1])  # ∂L/∂ŷ seeds δ
                 if not backward_into(net, trace, layer_stop):
@@ -346,6 +351,7 @@ class Trainer:
             weights=tuple(_frozen(w) for w in self.network.weights),
             biases=tuple(_frozen(b) for b in self.network.biases),
             predictions=_frozen(self.trace.a[-1]) if self._fed else None,
+            predictions_before_update=self._fed and self._updated_since_fed,
             history=_frozen(self._history[start : self.iteration]),
             history_start=start,
             gradients=tuple(_frozen(g) for g in self.trace.dW),

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QDockWidget, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from ..app.loss_history import LossHistory
 from .diagram import NetworkDiagram
 from .heatmaps import WeightHeatmaps, unit_names
 from .loss_plot import LossPlot
-from .predictions_model import PredictionsModel
+from .predictions_model import PredictionsModel, predictions_note
+from .predictions_view import PredictionsPanel
 from .surface_view import SurfaceView
 from .worker import Update
 
@@ -68,11 +69,8 @@ class TrainingViews(QWidget):
         self.diagram = NetworkDiagram()
         self.surface_view = SurfaceView()
         self.predictions_model = PredictionsModel(self)
-        self.predictions_view = QTableView()
-        self.predictions_view.setModel(self.predictions_model)
-        self.predictions_view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.predictions_view.verticalHeader().setDefaultSectionSize(22)
-        self.predictions_view.setMinimumWidth(250)
+        self.predictions = PredictionsPanel(self.predictions_model)
+        self.predictions_view = self.predictions.table
         self.hover_label = QLabel(" ")
         self.hover_label.setStyleSheet("color: #333; font-family: monospace;")
         self.hover_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -88,7 +86,7 @@ class TrainingViews(QWidget):
         self.tabs.addTab(self.surface_view, "Decision surface")
         lower = QSplitter(Qt.Horizontal)
         lower.addWidget(self.tabs)
-        lower.addWidget(titled("Predictions", self.predictions_view))
+        lower.addWidget(titled("Predictions", self.predictions))
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
         lower.setSizes([560, 340])
@@ -131,7 +129,8 @@ class TrainingViews(QWidget):
                                     table.input_columns, table.target_columns)
         self.loss_plot.refresh()
         self._show_tab(update)
-        self.predictions_model.set_values(table.target_columns, self._y, snap.predictions)
+        self.predictions_model.set_values(table.target_columns, self._y, snap.predictions,
+                                          note=predictions_note(snap, snap.predictions_before_update))
 
     def show_heatmaps(self, update: Update) -> None:
         snap = update.snapshot

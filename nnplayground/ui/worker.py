@@ -291,7 +291,8 @@ class TrainingWorker(QObject):
         snapshot = self._trainer.snapshot(history_start=self._sent, row=self._view.row)
         if snapshot.predictions is None and snapshot.iteration > 0 and not self._running:
             # a restored session, or a pause inside an iteration: ŷ at the weights as they are
-            snapshot = replace(snapshot, predictions=self._predictions_now(snapshot.iteration))
+            snapshot = replace(snapshot, predictions=self._predictions_now(snapshot.iteration),
+                               predictions_before_update=False)
         self._sent = snapshot.iteration
         self.updated.emit(
             Update(snapshot, self._running, rate, self._config, self._table, self._generation,

@@ -366,3 +366,19 @@ def test_a_stop_from_another_thread_ends_one_huge_iteration_within_a_fraction_of
     latency = returned[0] - asked
     assert latency < 0.25, f"stopping took {latency:.3f} s"
     assert trainer.iteration == len(trainer.history) and trainer.phase == "feedforward"
+
+
+def test_snapshot_says_when_its_predictions_are_from_before_the_update(article):
+    """ŷ is the latest feedforward's: after an update it belongs to the weights before it, and the
+    window says so (tested against the prediction of the weights the snapshot holds)."""
+    X, y = article
+    trainer = Trainer(Network([3, 4, 1], use_bias=False, seed=0), X, y)
+    for _ in range(8):  # two whole iterations, phase by phase
+        trainer.step_phase()
+        snap = trainer.snapshot()
+        net = Network([3, 4, 1], use_bias=False)
+        net.set_parameters(snap.weights, snap.biases)
+        matches = np.array_equal(snap.predictions, net.predict(X))
+        assert snap.predictions_before_update == (not matches) == (snap.phase == "feedforward")
+    trainer.run(5)
+    assert trainer.snapshot().predictions_before_update
