@@ -147,8 +147,9 @@ def build_actions(w) -> None:
     w.phase_strip.setContentsMargins(10, 0, 10, 0)
     bar.addWidget(w.phase_strip)
     bar.addSeparator()
-    bar.addAction(w.save_session_action)
-    bar.addAction(w.export_weights_action)
+    for a in (w.save_session_action, w.export_weights_action):  # icons (with tips): the toolbar fits 1024 px
+        bar.addAction(a)
+        bar.widgetForAction(a).setToolButtonStyle(Qt.ToolButtonIconOnly)
 
 
 def show_running(w, running: bool) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 
 from ..app.autosave import SUBFOLDER as AUTOSAVE_FOLDER
 
 RECENT_MAX = 8
-MIN_DOCK_WIDTH = 300  # a layout saved on a much smaller screen gets the inspector back at this width
 
 
 def app_settings() -> QSettings:
@@ -47,18 +46,19 @@ def _absolute(path: str | Path) -> str:
     return os.path.abspath(os.fspath(path))
 
 
-def restore_window_layout(window) -> None:
+def restore_window_layout(window) -> bool:
+    """The layout, log scale and speed of the last run; True when a layout was saved."""
     s = app_settings()
     if s.value("geometry") is not None:
         window.restoreGeometry(s.value("geometry"))
-    if s.value("windowState") is not None:
+    restored = s.value("windowState") is not None
+    if restored:
         window.restoreState(s.value("windowState"))
-        if window.inspector_dock.width() < MIN_DOCK_WIDTH:
-            window.resizeDocks([window.inspector_dock], [430], Qt.Horizontal)
     window.log_action.setChecked(s.value("logScale", False, type=bool))
     speed = s.value("speed", -1, type=int)
     if 0 <= speed < window.speed_control.count():
         window.speed_control.setCurrentIndex(speed)
+    return restored
 
 
 def save_window_layout(window) -> None:

@@ -28,7 +28,7 @@ from .settings_panel import SettingsPanel
 from .status_line import StatusLine, phase_strip_text
 from .table_editor import TableEditor
 from .table_model import TableModel
-from .views_panel import TrainingViews, lay_out
+from .views_panel import MIN_DOCK, TrainingViews, lay_out, share_width
 from .worker import Update, ViewRequest
 
 APP_NAME = "nnplayground"
@@ -69,8 +69,8 @@ class MainWindow(QMainWindow):
         self.autosave = AutosaveKeeper(self, data_dir)
         self.files.adopt_table(TrainingTable.from_csv(DEFAULT_TABLE), DEFAULT_TABLE, undoable=False)
         self.notify(GREETING)
-        if remember:
-            restore_window_layout(self)
+        self._restored = remember and restore_window_layout(self)
+        self._sized = False  # the panes get their shares of the width when first shown
         if offer_restore:
             self.autosave.offer_orphans()
 
@@ -286,6 +286,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.state.title}[*] — {APP_NAME}")
         self.setWindowModified(self.state.dirty)
         self.autosave.changed()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if not self._sized:  # after show: the window has the size the screen gave it
+            self._sized = True
+            if not self._restored or self.inspector_dock.width() < MIN_DOCK:  # a remembered layout stays
+                share_width(self, self.inspector_dock)
 
     # -- closing ----------------------------------------------------------------------------------
     def closeEvent(self, event):

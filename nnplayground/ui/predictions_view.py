@@ -30,7 +30,7 @@ class PredictionsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        self.table.setMinimumWidth(250)
+        self.table.setMinimumWidth(160)  # narrower than its columns on a small screen: it scrolls sideways
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

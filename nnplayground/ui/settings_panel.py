@@ -62,7 +62,8 @@ class SettingsPanel(QGroupBox):
         self.seed.setRange(CONSTRAINTS["seed"].low, min(CONSTRAINTS["seed"].high, 2**31 - 1))  # a QSpinBox is 32-bit
         self.seed.setValue(d.seed)
         self.seed.setToolTip("The same seed gives the same initial weights and the same run. Applies on Reset.")
-        self.use_bias = QCheckBox("add a bias to every layer")
+        self.use_bias = QCheckBox("on every layer")
+        self.use_bias.setToolTip("Add a bias b to every layer: z = a·W + b. Applies on Reset.")
         self.use_bias.setChecked(d.use_bias)
         self.init = QComboBox()
         self.init.addItems(list(INITS))
@@ -72,6 +73,9 @@ class SettingsPanel(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b42318;")
         self.message.hide()
+        for combo in (self.activation, self.loss, self.init):  # narrow screens: the form may shrink
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
         for widget, name in ((self.hidden, "hiddenLayersEdit"), (self.activation, "activationEdit"),
                              (self.loss, "lossCombo"), (self.learning_rate, "learningRateSpin"),
                              (self.iterations, "iterationsSpin"), (self.seed, "seedSpin"), (self.use_bias, "biasCheck"),

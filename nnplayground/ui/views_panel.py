@@ -35,6 +35,9 @@ def titled(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget
     return box
 
 
+MIN_LEFT, MIN_DOCK = 250, 240  # the table and settings, the inspector: readable at their narrowest
+
+
 def lay_out(window, table_editor, settings, views, inspector) -> QDockWidget:
     """The window's layout: table and settings on the left, the views on the right, the step
     inspector in a dock (returned)."""
@@ -44,18 +47,30 @@ def lay_out(window, table_editor, settings, views, inspector) -> QDockWidget:
     left.setStretchFactor(0, 3)
     left.setStretchFactor(1, 2)
     main = QSplitter(Qt.Horizontal)
+    main.setObjectName("mainSplitter")
     main.addWidget(left)
     main.addWidget(views)
     main.setStretchFactor(0, 2)
     main.setStretchFactor(1, 5)
-    main.setSizes([400, 700])
+    main.setChildrenCollapsible(False)
+    left.setMinimumWidth(MIN_LEFT)
     window.setCentralWidget(main)
     dock = QDockWidget("Step inspector", window)
     dock.setObjectName("inspectorDock")
     dock.setWidget(inspector)
+    inspector.setMinimumWidth(MIN_DOCK)
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
-    window.resizeDocks([dock], [430], Qt.Horizontal)
     return dock
+
+
+def share_width(window, dock: QDockWidget) -> None:
+    """Give the table, the views and the inspector their shares of the window's width as it is now (at
+    1024 px too: a fixed 430 px inspector left it 120 px on a small screen, or the views none)."""
+    width = window.width()
+    window.resizeDocks([dock], [int(min(max(0.27 * width, MIN_DOCK), 430))], Qt.Horizontal)
+    main = window.centralWidget()
+    left = int(min(max(0.26 * width, MIN_LEFT), 400))
+    main.setSizes([left, max(main.width() - left, 1)])
 
 
 class TrainingViews(QWidget):
@@ -81,9 +96,12 @@ class TrainingViews(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("views")
-        self.tabs.addTab(self.heatmaps, "Weights && gradients")
+        self.tabs.addTab(self.heatmaps, "Weights")
         self.tabs.addTab(self.diagram, "Network")
-        self.tabs.addTab(self.surface_view, "Decision surface")
+        self.tabs.addTab(self.surface_view, "Surface")
+        self.tabs.setTabToolTip(0, "Each layer's weights W and gradients ∂L/∂W as heatmaps")
+        self.tabs.setTabToolTip(1, "The network drawn: edges by weight, units by activation")
+        self.tabs.setTabToolTip(2, "ŷ over the inputs: a surface over two of them, or a curve over one")
         lower = QSplitter(Qt.Horizontal)
         lower.addWidget(self.tabs)
         lower.addWidget(titled("Predictions", self.predictions))
@@ -164,4 +182,4 @@ class TrainingViews(QWidget):
         """The graphics item to save as a picture: "loss" or "heatmaps" (brought up to date first)."""
         if which == "heatmaps" and self._shown is not None:
             self.show_heatmaps(self._shown)
-        return self.loss_plot.getPlotItem() if which == "loss" else self.heatmaps.ci
+        return self.loss_plot.getPlotItem() if which == "loss" else self.heatmaps.export_item()
