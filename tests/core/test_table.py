@@ -185,3 +185,72 @@ def test_blank_lines_do_not_count_towards_the_cell_limit(tmp_path, monkeypatch):
     path.write_text("a,b,y\n" + "1,2,3\n" * 1001)
     with pytest.raises(TableError, match="airy.csv has more than 3,000 cells"):
         TrainingTable.from_csv(path)
+
+
+# -- the vectorised reader: NumPy's, checked against the careful one ---------------------------------
+CHARS = st.lists(st.sampled_from(list("0123456789.,;\t\n\r -+e_xé\x0c\u2028") + ["nan", "inf", "1e400", "\r\n"]),
+                 max_size=80).map("".join)
+CELL = st.sampled_from(["1", "-2.5", "3e2", " 4 ", "0", "-0", "", "x", "nan", "1_0", "\uff12", "1e400"])
+LINE_END = st.sampled_from(["\n", "\r\n", "\n\n", "\r", "\x0c"])
+ROWS = st.lists(st.tuples(st.lists(CELL, min_size=2, max_size=4), LINE_END), max_size=12)
+
+
+def csv_body(rows, delimiter: str) -> str:
+    """Rows of mostly good cells, so that a bad one can come late, in a later piece."""
+    return "".join(delimiter.join(cells) + end for cells, end in rows)
+
+
+def outcome(text: str):
+    try:
+        table = TrainingTable.from_csv_text(text)
+    except TableError as exc:
+        return str(exc), exc.row, exc.column
+    return table.columns, table.data.tobytes(), table.data.shape
+
+
+@settings(max_examples=500)
+@given(st.sampled_from(["a,b,y", "a;b;y", "a\tb\ty", "x,y"]),
+       CHARS | st.builds(csv_body, ROWS, st.sampled_from(",;\t")), st.integers(1, 40))
+def test_numpys_reader_and_the_careful_one_agree_on_any_text(header, body, piece):
+    """A quote anywhere sends the whole text to the csv module; without one, NumPy reads it in pieces."""
+    quoted = f'"{header[0]}"{header[1:]}'  # the same header to the csv module; it makes the whole read careful
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(table_module, "PARSE_PIECE", piece)  # many pieces: row numbers must carry across them
+        assert outcome(f"{header}\n{body}") == outcome(f"{quoted}\n{body}")
+
+
+def test_a_bad_cell_deep_in_a_large_file_is_named_by_its_row_and_column(tmp_path):
+    rows = ["1.5,2,3"] * 100_000
+    rows[87_654] = "1.5,two,3"
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,y\n" + "\n".join(rows) + "\n")
+    with pytest.raises(TableError, match="row 87655, column 'b': 'two' is not a number") as info:
+        TrainingTable.from_csv(path)
+    assert (info.value.row, info.value.column) == (87_655, "b")
+    rows[87_654] = "1.5,2"
+    path.write_text("a,b,y\n" + "\n\n".join(rows) + "\n")  # blank lines are not rows
+    with pytest.raises(TableError, match="row 87655 has 2 cells but the header has 3 columns"):
+        TrainingTable.from_csv(path)
+
+
+def test_what_python_reads_as_a_number_still_reads(tmp_path):
+    """NumPy refuses '1_000' and ' ２ ' (a full-width digit); the careful path reads them as before."""
+    table = TrainingTable.from_csv_text("a,y\r\n1_000, \uff12 \r\n\r\n-0,1e-5\r\n")
+    assert table.data.tolist() == [[1000.0, 2.0], [-0.0, 1e-5]]
+    assert np.signbit(table.data[1, 0])
+
+
+def test_a_cancel_while_parsing_stops_the_read(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,y\n" + "1,2,3\n" * 100_000)
+    seen = []
+    with pytest.raises(LoadCancelled):
+        TrainingTable.from_csv(path, progress=lambda f: seen.append(f) or f < READ_SHARE)
+    assert READ_SHARE <= seen[-1] < 0.5  # the first report of the parse cancelled it
+
+
+def test_text_with_too_many_cells_is_refused_as_it_is_parsed(monkeypatch):
+    monkeypatch.setattr(table_module, "MAX_CELLS", 3_000)
+    assert TrainingTable.from_csv_text("a,b,y\n" + "1,2,3\n" * 1000).n_rows == 1000
+    with pytest.raises(TableError, match="more than 3,000 cells; the limit is 3,000"):
+        TrainingTable.from_csv_text("a,b,y\n" + "1,2,3\n" * 1001)
