@@ -13,7 +13,7 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 
-UI_BUDGET = 0.08  # share of the UI thread that frames may take while training runs
+UI_BUDGET = 0.14  # share of the time frames may take while training runs (training waits meanwhile)
 FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
 
 
@@ -77,9 +77,11 @@ class AfterPaint(QObject):
 class FramePacer(QObject):
     """Decides for each update whether it is shown now, and releases the worker after painting."""
 
-    def __init__(self, show: Callable[[object], None], release_worker: Callable[[], None], parent=None):
+    def __init__(self, show: Callable[[object], None], release_worker: Callable[[], None],
+                 tell_interval: Callable[[float], None] = lambda seconds: None, parent=None):
         super().__init__(parent)
         self._show = show
+        self._tell_interval = tell_interval  # the worker sizes its slices to the frames (thread-safe)
         self._release = release_worker  # thread-safe: lets a worker waiting for the frame go on
         self._after_paint = AfterPaint(release_worker, self)
         self.budget = FrameBudget()
@@ -100,6 +102,7 @@ class FramePacer(QObject):
         self._latest = None
         self._show(update)
         self.budget.frame_done()
+        self._tell_interval(self.budget.interval)
         if update.running:
             self._after_paint.post()  # training resumes once this frame is on screen
 

@@ -270,7 +270,9 @@ class MainWindow(QMainWindow):
         self.inspector.sync(snap.iteration, snap.phase)
         self.status.show_update(update)
         done = update.phase_result.phase if update.phase_result else None
-        self.phase_strip.setText(phase_strip_text(snap.phase, done))
+        strip = phase_strip_text(snap.phase, done)
+        if strip != self.phase_strip.text():  # rich text relaid out in the toolbar: only when it changes
+            self.phase_strip.setText(strip)
 
     def _on_running_changed(self, running: bool) -> None:
         show_running(self, running)
@@ -283,8 +285,11 @@ class MainWindow(QMainWindow):
         self.notify(message, error=True)
 
     def refresh_title(self) -> None:
-        self.setWindowTitle(f"{self.state.title}[*] — {APP_NAME}")
-        self.setWindowModified(self.state.dirty)
+        title = f"{self.state.title}[*] — {APP_NAME}"
+        if title != self.windowTitle():  # called for every update: only a change costs anything
+            self.setWindowTitle(title)
+        if self.state.dirty != self.isWindowModified():
+            self.setWindowModified(self.state.dirty)
         self.autosave.changed()
 
     def showEvent(self, event):

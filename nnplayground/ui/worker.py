@@ -76,6 +76,7 @@ class TrainingWorker(QObject):
         self._frame_shown.set()
         self._wake = threading.Event()  # ends a slow run's wait between iterations early
         self._speed: float | None = None  # iterations per second while running; None: flat out
+        self._frame_interval = FRAME_SECONDS
         self._running = False
         self._run_id = 0  # a slice of an older run (before a reset or pause) must not go on
         self._target = 0
@@ -95,6 +96,11 @@ class TrainingWorker(QObject):
         self._pause.set()
         self._frame_shown.set()  # do not wait on a window that may be closing
         self._wake.set()
+
+    def set_frame_interval(self, seconds: float) -> None:
+        """How often the window shows a frame while running (thread-safe): a slice lasts about this long,
+        so nearly every update it sends is shown, and none costs a wasted round trip."""
+        self._frame_interval = seconds
 
     def set_speed(self, iterations_per_second: float | None) -> None:
         """At most this many iterations a second while running (None: as fast as possible). Takes effect
@@ -262,7 +268,7 @@ class TrainingWorker(QObject):
             # As many iterations as fill about one frame at the last slice's rate (no clock reads inside
             # the loop; at most double the last slice, so a first guess from one iteration can't
             # overshoot); the pause flag is still checked inside every iteration.
-            count = max(1, min(int(self._last_rate * FRAME_SECONDS), 2 * self._last_count))
+            count = max(1, min(int(self._last_rate * max(FRAME_SECONDS, self._frame_interval)), 2 * self._last_count))
         else:  # a chosen speed: every iteration is a frame up to 30 a second, then a few per frame
             count = max(1, int(speed * FRAME_SECONDS))
         try:
