@@ -42,6 +42,7 @@ def tables(quick: bool):
 
 
 TABS = ("Weights", "Network", "Surface")
+PROBE_MS = int(os.environ.get("NNP_PROBE_MS", "20"))  # the stall probe: a timer this often (it costs the worker too)
 
 
 def headless(config, table, iterations) -> float:
@@ -64,13 +65,13 @@ def windowed(app, window, table, hidden, iterations) -> tuple[float, float, int]
     config = window.settings.config()
     stalls, clock, last = [], QElapsedTimer(), [0.0]
     tick = QTimer()
-    tick.setInterval(5)
+    tick.setInterval(PROBE_MS)
 
     cpu = [time.thread_time()]
 
     def on_tick():
         now, used = clock.nsecsElapsed() / 1e9, time.thread_time()
-        stalls.append(now - last[0] - 0.005)
+        stalls.append(now - last[0] - PROBE_MS / 1000)
         if os.environ.get("NNP_TRACE") and stalls[-1] > 0.04:
             iteration = window.last_update.snapshot.iteration
             print(f"  stall {stalls[-1] * 1000:.0f} ms at {now:.2f} s, iteration {iteration},"
