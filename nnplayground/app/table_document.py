@@ -1,13 +1,16 @@
 """The training table being edited: each cell as typed, so a bad entry is kept and shown, not lost.
 
-The document is the one owner of the table's state: names, roles, cell texts, each cell's number (NaN
-where the text is not one) and the bad cells with the reason. Every edit is a command on its ``undo``
-stack; ``to_training_table()`` hands the core a validated :class:`TrainingTable` or raises the core's
-:class:`TableError`. No Qt here: the Qt table model is an adapter that listens to :class:`TableChange`.
+The document is the one owner of the table's state: names, roles, each cell's number (NaN where its
+text is not one), the texts typed that are not their number's own text (``1.50``, ``oops``), and the
+bad cells with the reason. A cell's text is made from its number when it is read, so a table of a
+million rows opens as one array and a view formats only the cells on screen. Every edit is a command
+on its ``undo`` stack; ``to_training_table()`` hands the core a validated :class:`TrainingTable` or
+raises the core's :class:`TableError`. No Qt here: the Qt table model is an adapter that listens to
+:class:`TableChange`.
 
-Numbers and bad cells are kept up to date incrementally, so an edit in a table of a million cells
-costs only what it touches: a cell edit checks one cell, and a structural edit (rows, columns, paste)
-moves the numbers and bad cells it already knows instead of parsing every cell again. Each edit is a
+Numbers, typed texts and bad cells are kept up to date incrementally, so an edit in a table of a
+million cells costs only what it touches: a cell edit checks one cell, and a structural edit (rows,
+columns, paste) moves the numbers and texts it already knows instead of parsing every cell again. Each edit is a
 list of small *steps*; running a step returns the step that undoes it, so an edit and its undo are
 one piece of code and undo restores exactly what was there (the objects themselves, not a re-parse).
 """
@@ -21,7 +24,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..core.table import INPUT, MAX_CELLS, TARGET, TableError, TrainingTable, cell_problem, format_number
+from .cell_texts import CellTexts, parse_cells, typed_texts
 from .undo import UndoStack
+
+__all__ = ["ABOUT_TO_RESET", "CELLS", "HEADER", "RESET", "CellTexts", "TableChange", "TableDocument", "parse_cells"]
 
 CELLS, HEADER, ABOUT_TO_RESET, RESET = "cells", "header", "about_to_reset", "reset"
 
@@ -39,34 +45,14 @@ class TableChange:
     columns: tuple[int, ...] = ()
 
 
-def parse_cells(cells: Sequence[Sequence[str]], n_columns: int) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
-    """Each cell's number (NaN where it is not one) and {(row, column): why} for the bad cells."""
-    values = np.zeros((len(cells), n_columns))
-    bad = {}
-    for r, row in enumerate(cells):
-        for c, text in enumerate(row):
-            problem = cell_problem(text)
-            if problem:
-                bad[r, c] = problem
-                values[r, c] = np.nan
-            else:
-                values[r, c] = float(text)
-    return values, bad
-
-
-def cells_of(table: TrainingTable) -> list[list[str]]:
-    """Each number of ``table`` as the shortest text that reads back as the same float."""
-    return [[format_number(v) for v in row] for row in table.data.tolist()]
-
-
 class TableDocument:
     def __init__(self, table: TrainingTable | None = None):
         """An empty document, or one holding ``table`` with nothing to undo."""
         self.undo = UndoStack()
         self._header: list[str] = []
         self._roles: list[str] = []
-        self._cells: list[list[str]] = []
         self._values = np.zeros((0, 0))
+        self._typed: dict[tuple[int, int], str] = {}  # texts that are not format_number(their number)
         self._bad: dict[tuple[int, int], str] = {}
         self._listeners: list[Callable[[TableChange], None]] = []
         self._pending: TableChange | None = None
@@ -90,7 +76,7 @@ class TableDocument:
 
     @property
     def n_rows(self) -> int:
-        return len(self._cells)
+        return self._values.shape[0]
 
     @property
     def n_columns(self) -> int:
@@ -102,11 +88,12 @@ class TableDocument:
         return self._version
 
     def cell(self, row: int, column: int) -> str:
-        return self._cells[row][column]
+        text = self._typed.get((row, column))
+        return format_number(self._values.item(row, column)) if text is None else text
 
-    def cells(self) -> tuple[tuple[str, ...], ...]:
-        """Every cell's text, row by row (a copy)."""
-        return tuple(tuple(row) for row in self._cells)
+    def cells(self) -> CellTexts:
+        """Every cell's text, row by row, as of now: cheap to take; the texts are made when first read."""
+        return CellTexts(self._values.copy(), dict(self._typed))
 
     def problem(self, row: int, column: int) -> str | None:
         """Why this cell is not a usable number, or None."""
@@ -125,7 +112,7 @@ class TableDocument:
             (r, c), why = min(self._bad.items())
             name = self._header[c]
             raise TableError(f"row {r + 1}, column {name!r}: {why}", row=r + 1, column=name)
-        if not self._cells:
+        if not self.n_rows:
             raise TableError("the table is empty: it needs at least one row")
         return TrainingTable(tuple(self._header), tuple(self._roles), self._values)
 
@@ -134,7 +121,7 @@ class TableDocument:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self._header)
-        writer.writerows(self._cells)
+        writer.writerows(self.cells())
         return out.getvalue()
 
     # -- listening ------------------------------------------------------------------------------
@@ -162,29 +149,28 @@ class TableDocument:
         changes = [(r, c, str(text)) for r, c, text in changes]
         for r, c, _ in changes:
             self._check_cell(r, c)
-        if any(self._cells[r][c] != text for r, c, text in changes):
+        if any(self.cell(r, c) != text for r, c, text in changes):
             self._push(label, [("write", changes)])
 
-    def load(self, table: TrainingTable, label: str = "Load table", cells: list[list[str]] | None = None) -> None:
-        """Replace the table with ``table``; ``cells``: its numbers as text, if already made (by
-        :func:`cells_of`, e.g. on the thread that read a large file, so the window need not wait)."""
-        cells = cells_of(table) if cells is None else cells
-        self._push(label, [("replace", list(table.columns), list(table.roles), cells, np.array(table.data), {})])
+    def load(self, table: TrainingTable, label: str = "Load table") -> None:
+        """Replace the table with ``table``: its numbers are kept, their texts made as they are shown."""
+        self._push(label, [("replace", list(table.columns), list(table.roles), np.array(table.data), {}, {})])
 
     def load_cells(self, header: Sequence[str], roles: Sequence[str], cells: Sequence[Sequence[str]],
                    label: str = "Open") -> None:
         """Replace the table with text cells as they were typed (a saved session)."""
-        header, roles, cells = [str(h) for h in header], list(roles), [[str(t) for t in row] for row in cells]
+        header, roles = [str(h) for h in header], list(roles)
         if len(roles) != len(header):
             raise TableError(f"{len(header)} columns but {len(roles)} roles")
         for role in roles:
             self._check_role(role)
-        for r, row in enumerate(cells):
-            if len(row) != len(header):
-                raise TableError(f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
-                                 row=r + 1)
+        if not all(len(row) == len(header) for row in cells):
+            r, row = next((r, row) for r, row in enumerate(cells) if len(row) != len(header))
+            raise TableError(f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
+                             row=r + 1)
         self._check_size(len(cells), len(header))
-        self._push(label, [("replace", header, roles, cells, *parse_cells(cells, len(header)))])
+        values, bad = parse_cells(cells, len(header))
+        self._push(label, [("replace", header, roles, values, typed_texts(cells, values), bad)])
 
     def insert_rows(self, row: int, count: int = 1) -> None:
         """Insert ``count`` rows of zeros before ``row`` (``row == n_rows`` appends)."""
@@ -293,12 +279,12 @@ class TableDocument:
             n += 1
         return f"{stem}{n}"
 
-    def _zero_rows(self, positions: range, n_columns: int) -> tuple:
-        return ("insert_rows", list(positions), [["0"] * n_columns for _ in positions],
-                np.zeros((len(positions), n_columns)), {})
+    @staticmethod
+    def _zero_rows(positions: range, n_columns: int) -> tuple:
+        return ("insert_rows", list(positions), np.zeros((len(positions), n_columns)), {}, {})
 
     def _zero_column(self, column: int, name: str, role: str) -> tuple:
-        return ("insert_column", column, name, role, ["0"] * self.n_rows, np.zeros(self.n_rows), {})
+        return ("insert_column", column, name, role, np.zeros(self.n_rows), {}, {})
 
     def _push(self, label: str, steps: list[tuple]) -> None:
         self.undo.push(_Edit(self, label, steps))
@@ -321,27 +307,30 @@ class TableDocument:
             self._pending = TableChange(HEADER, columns=tuple(sorted({c for _, c, _ in steps})))
         return inverse
 
-    def _set_number(self, r: int, c: int, text: str) -> None:
+    def _set_cell(self, r: int, c: int, text: str) -> None:
         problem = cell_problem(text)
+        value = np.nan if problem else float(text)
+        self._values[r, c] = value
         if problem:
             self._bad[r, c] = problem
-            self._values[r, c] = np.nan
         else:
             self._bad.pop((r, c), None)
-            self._values[r, c] = float(text)
+        if text == format_number(value):
+            self._typed.pop((r, c), None)
+        else:
+            self._typed[r, c] = text
 
     def _step_write(self, changes):
         old = []
         for r, c, text in changes:
-            old.append((r, c, self._cells[r][c]))
-            self._cells[r][c] = text
-            self._set_number(r, c, text)
+            old.append((r, c, self.cell(r, c)))
+            self._set_cell(r, c, text)
         old.reverse()  # a cell written twice gets its first old text back last
         return ("write", old)
 
-    def _step_insert_rows(self, positions, rows, values, bad):
-        """``positions``: the new rows' indices once inserted (ascending); ``bad``: {(i, column): why}, i
-        counting the new rows."""
+    def _step_insert_rows(self, positions, values, typed, bad):
+        """``positions``: the new rows' indices once inserted (ascending); ``values``: their numbers;
+        ``typed`` and ``bad``: {(i, column): text or why}, i counting the new rows."""
         n, k = self.n_rows, len(positions)
         kept = np.ones(n + k, dtype=bool)
         kept[positions] = False
@@ -349,63 +338,66 @@ class TableDocument:
         new_values[kept] = self._values
         new_values[positions] = values
         self._values = new_values
-        if positions[-1] - positions[0] == k - 1:
-            self._cells[positions[0]:positions[0]] = rows
-        else:
-            old, new = iter(self._cells), iter(rows)
-            self._cells = [next(old) if keep else next(new) for keep in kept.tolist()]
-        if self._bad:
-            where = np.flatnonzero(kept)  # old row -> new row
-            self._bad = {(int(where[r]), c): why for (r, c), why in self._bad.items()}
-        self._bad.update({(positions[i], c): why for (i, c), why in bad.items()})
+        where = np.flatnonzero(kept)  # old row -> new row
+
+        def moved(cells, new):
+            out = {(int(where[r]), c): v for (r, c), v in cells.items()}
+            out.update({(positions[i], c): v for (i, c), v in new.items()})
+            return out
+
+        self._typed, self._bad = moved(self._typed, typed), moved(self._bad, bad)
         return ("remove_rows", positions)
 
     def _step_remove_rows(self, positions):
         gone = np.zeros(self.n_rows, dtype=bool)
         gone[positions] = True
-        rows = [self._cells[p] for p in positions]
         values = self._values[positions]
-        bad, kept_bad = {}, {}
-        if self._bad:
-            new_row = np.cumsum(~gone) - 1
-            index = {p: i for i, p in enumerate(positions)}
-            for (r, c), why in self._bad.items():
-                if gone[r]:
-                    bad[index[r], c] = why
-                else:
-                    kept_bad[int(new_row[r]), c] = why
-        self._bad = kept_bad
-        self._values = self._values[~gone]
-        if positions[-1] - positions[0] == len(positions) - 1:
-            del self._cells[positions[0]:positions[-1] + 1]
-        else:
-            self._cells = [row for row, g in zip(self._cells, gone.tolist()) if not g]
-        return ("insert_rows", positions, rows, values, bad)
+        new_row = np.cumsum(~gone) - 1
+        index = {p: i for i, p in enumerate(positions)}
 
-    def _step_insert_column(self, column, name, role, texts, values, bad):
-        """``texts`` and ``values``: the new column's, one per row; ``bad``: {row: why}."""
-        for row, text in zip(self._cells, texts):
-            row.insert(column, text)
+        def split(cells):
+            taken, kept = {}, {}
+            for (r, c), v in cells.items():
+                if gone[r]:
+                    taken[index[r], c] = v
+                else:
+                    kept[int(new_row[r]), c] = v
+            return taken, kept
+
+        (typed, self._typed), (bad, self._bad) = split(self._typed), split(self._bad)
+        self._values = self._values[~gone]
+        return ("insert_rows", positions, values, typed, bad)
+
+    def _step_insert_column(self, column, name, role, values, typed, bad):
+        """``values``: the new column's numbers, one per row; ``typed`` and ``bad``: {row: text or why}."""
         self._header.insert(column, name)
         self._roles.insert(column, role)
         self._values = np.insert(self._values, column, values, axis=1)
-        self._bad = {(r, c + (c >= column)): why for (r, c), why in self._bad.items()}
-        self._bad.update({(r, column): why for r, why in bad.items()})
+
+        def moved(cells, new):
+            out = {(r, c + (c >= column)): v for (r, c), v in cells.items()}
+            out.update({(r, column): v for r, v in new.items()})
+            return out
+
+        self._typed, self._bad = moved(self._typed, typed), moved(self._bad, bad)
         return ("remove_column", column)
 
     def _step_remove_column(self, column):
-        texts = [row.pop(column) for row in self._cells]
         name, role = self._header.pop(column), self._roles.pop(column)
         values = self._values[:, column].copy()
         self._values = np.delete(self._values, column, axis=1)
-        bad, kept_bad = {}, {}
-        for (r, c), why in self._bad.items():
-            if c == column:
-                bad[r] = why
-            else:
-                kept_bad[r, c - (c > column)] = why
-        self._bad = kept_bad
-        return ("insert_column", column, name, role, texts, values, bad)
+
+        def split(cells):
+            taken, kept = {}, {}
+            for (r, c), v in cells.items():
+                if c == column:
+                    taken[r] = v
+                else:
+                    kept[r, c - (c > column)] = v
+            return taken, kept
+
+        (typed, self._typed), (bad, self._bad) = split(self._typed), split(self._bad)
+        return ("insert_column", column, name, role, values, typed, bad)
 
     def _step_rename(self, column, name):
         old, self._header[column] = self._header[column], name
@@ -415,9 +407,9 @@ class TableDocument:
         old, self._roles[column] = self._roles[column], role
         return ("set_role", column, old)
 
-    def _step_replace(self, header, roles, cells, values, bad):
-        old = ("replace", self._header, self._roles, self._cells, self._values, self._bad)
-        self._header, self._roles, self._cells, self._values, self._bad = header, roles, cells, values, bad
+    def _step_replace(self, header, roles, values, typed, bad):
+        old = ("replace", self._header, self._roles, self._values, self._typed, self._bad)
+        self._header, self._roles, self._values, self._typed, self._bad = header, roles, values, typed, bad
         return old
 
 

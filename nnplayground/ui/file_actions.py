@@ -7,6 +7,7 @@ checks the whole file, and builds the network it holds, before anything in the w
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from ..app.session_file import restore_trainer, session_to_save
-from ..app.table_document import cells_of
 from ..core import TableError, TrainingConfig, TrainingTable
 from ..core.presets import preset_for
 from ..core.session import SessionFileError, load_session, save_session
@@ -155,7 +155,7 @@ class FileActions:
     def open_table(self, path) -> bool:
         """Read a CSV table (on a background thread, with a progress dialog that can cancel)."""
         try:
-            table, cells = self._read_table(Path(path))
+            table = self._read_table(Path(path))
         except LoadCancelled:
             self.host.notify(f"Opening {Path(path).name} was cancelled; nothing changed.")
             return False
@@ -165,9 +165,9 @@ class FileActions:
         if not self.confirm_discard():
             return False
         self.waiting_session = None
-        return self.adopt_table(table, Path(path), cells=cells)
+        return self.adopt_table(table, Path(path))
 
-    def _read_table(self, path: Path) -> tuple[TrainingTable, list[list[str]]]:
+    def _read_table(self, path: Path) -> TrainingTable:
         """TrainingTable.from_csv on a thread while this one keeps painting a cancellable progress dialog."""
         result: dict = {}
         cancel = threading.Event()
@@ -180,13 +180,15 @@ class FileActions:
         def read():
             try:
                 result["table"] = TrainingTable.from_csv(path, progress=progress)
-                result["cells"] = cells_of(result["table"])  # the editor's text, made here, not in the window
             except BaseException as exc:  # handed to the UI thread, raised there
                 result["error"] = exc
 
         thread = threading.Thread(target=read, name="nnplayground-open", daemon=True)
         thread.start()
-        thread.join(PROGRESS_AFTER_MS / 1000)
+        dialog_at = time.monotonic() + PROGRESS_AFTER_MS / 1000
+        while thread.is_alive() and time.monotonic() < dialog_at:  # the window paints on; input waits for it
+            QCoreApplication.processEvents(QEventLoop.ExcludeUserInputEvents, 10)
+            thread.join(0.005)
         if thread.is_alive():
             dialog = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 1000, self.host)
             dialog.setWindowTitle("Opening a table")
@@ -207,10 +209,10 @@ class FileActions:
             raise result["error"]
         if cancel.is_set():  # cancelled after the last look the reader took
             raise LoadCancelled(f"opening {path.name} was cancelled")
-        return result["table"], result["cells"]
+        return result["table"]
 
     # -- a new table or session -------------------------------------------------------------------
-    def adopt_table(self, table: TrainingTable, path: Path | None, undoable: bool = True, cells=None) -> bool:
+    def adopt_table(self, table: TrainingTable, path: Path | None, undoable: bool = True) -> bool:
         """A new problem: the table replaces the old one and a network starts afresh (with the table's
         own preset when it is a shipped example)."""
         h = self.host
@@ -224,7 +226,7 @@ class FileActions:
             return False
         self.adopting = True
         try:
-            h.document.load(table, cells=cells)
+            h.document.load(table)
             if not undoable:
                 h.document.undo.clear()
         finally:

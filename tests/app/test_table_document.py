@@ -1,17 +1,20 @@
 """The table document: what the user types is kept, every edit can be undone exactly, no Qt needed."""
 import subprocess
 import sys
+import tracemalloc
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nnplayground.app import cell_texts
 from nnplayground.app.table_document import (
     ABOUT_TO_RESET, CELLS, HEADER, RESET, TableChange, TableDocument, parse_cells,
 )
 from nnplayground.app.undo import UndoStack
 from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
+from nnplayground.core.table import cell_problem, format_number
 
 
 @pytest.fixture
@@ -288,6 +291,7 @@ def apply(doc: TableDocument, edit) -> None:
 
 
 def assert_numbers_are_a_fresh_parse(doc: TableDocument) -> None:
+    assert doc.cells() == tuple(tuple(doc.cell(r, c) for c in range(doc.n_columns)) for r in range(doc.n_rows))
     values, bad = parse_cells(doc.cells(), doc.n_columns)
     assert doc.problems() == sorted((r, c, why) for (r, c), why in bad.items())
     np.testing.assert_array_equal(doc.numbers(), values)  # NaN where a cell is bad, in both
@@ -300,6 +304,13 @@ def assert_numbers_are_a_fresh_parse(doc: TableDocument) -> None:
 
 @given(st.lists(EDITS, max_size=25), st.lists(st.booleans(), max_size=25))
 def test_any_edits_undo_to_the_start_and_redo_to_the_end(edits, undo_midway):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cell_texts, "FORMAT_BLOCK", 5)  # texts made a few rows at a time, as for a large table
+        patch.setattr(cell_texts, "PARSE_BLOCK", 2)
+        undo_and_redo_all(edits, undo_midway)
+
+
+def undo_and_redo_all(edits, undo_midway):
     doc = TableDocument(TrainingTable.from_csv_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n"))
     start = state(doc)
     for edit, back in zip(edits, undo_midway + [False] * len(edits)):
@@ -320,3 +331,67 @@ def test_any_edits_undo_to_the_start_and_redo_to_the_end(edits, undo_midway):
         doc.undo.redo()
         assert_numbers_are_a_fresh_parse(doc)
     assert state(doc) == end and doc.undo.index == done
+
+
+# -- cells as numbers, texts made when read ---------------------------------------------------------------
+EDGES = [0.0, -0.0, 0.1, 1e-5, 1e-4, 123.0, -7.0, 2.0**53, 1e16, 9999999999999998.0, 1e22, 5e-324,
+         1.7976931348623157e308, -1.5e-300]
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=2, max_size=40))
+def test_a_loaded_tables_cells_read_as_the_shortest_text_of_each_number(numbers):
+    data = np.array((numbers + EDGES)[: 2 * ((len(numbers) + len(EDGES)) // 2)]).reshape(-1, 2)
+    doc = TableDocument(TrainingTable(("a", "y"), (INPUT, TARGET), data))
+    expected = tuple(tuple(format_number(v) for v in row) for row in data.tolist())
+    assert doc.cells() == expected and expected == doc.cells()
+    assert [doc.cell(r, 1) for r in range(doc.n_rows)] == [row[1] for row in expected]
+    assert doc.to_training_table().data.tobytes() == data.tobytes()  # -0.0 and every bit kept
+
+
+def test_texts_typed_are_kept_as_typed_through_edits_and_undo():
+    doc = TableDocument()
+    typed = [["1.50", " 4 ", "1e2"], ["-0", "0.0", "oops"], ["nan", "7", "2.5"]]
+    doc.load_cells(["a", "b", "y"], [INPUT, INPUT, TARGET], typed)
+    assert doc.cells() == tuple(map(tuple, typed))
+    assert doc.numbers()[0].tolist() == [1.5, 4.0, 100.0]
+    assert doc.problems() == [(1, 2, "'oops' is not a number"), (2, 0, "'nan' is not a finite number")]
+    doc.insert_rows(0)
+    doc.insert_column(0)
+    doc.remove_rows([2])
+    assert doc.cells() == (("0", "0", "0", "0"), ("0", "1.50", " 4 ", "1e2"), ("0", "nan", "7", "2.5"))
+    for _ in range(3):
+        doc.undo.undo()
+    assert doc.cells() == tuple(map(tuple, typed)) and doc.undo.undo_text == "Open"
+
+
+def test_cells_taken_are_the_table_as_it_was_then(doc):
+    before = doc.cells()
+    doc.set_cells([(0, 0, "5"), (1, 1, "x")])
+    assert before == (("0", "0", "0"), ("0", "1", "1"), ("1", "0", "1"))
+    assert before != doc.cells() and doc.cells()[:2] == (("5", "0", "0"), ("0", "x", "1"))
+    doc.undo.undo()
+    assert before == doc.cells() and len(before) == 3 and before[-1] == ("1", "0", "1")
+
+
+@given(st.lists(st.lists(st.sampled_from(["1", "-2.5", "", "x", "nan", "1_0", " 4 ", "1e400", "\uff12"]),
+                         min_size=3, max_size=3), max_size=12))
+def test_parsing_many_cells_at_once_finds_what_one_at_a_time_finds(cells):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cell_texts, "PARSE_BLOCK", 4)
+        values, bad = parse_cells(cells, 3)
+    assert bad == {(r, c): cell_problem(t) for r, row in enumerate(cells) for c, t in enumerate(row) if cell_problem(t)}
+    expected = [[np.nan if cell_problem(t) else float(t) for t in row] for row in cells]
+    np.testing.assert_array_equal(values, np.array(expected).reshape(-1, 3))
+
+
+def test_a_large_table_is_held_as_numbers_not_as_millions_of_texts():
+    data = np.random.default_rng(0).random((200_000, 10))
+    table = TrainingTable(tuple(f"x{i}" for i in range(9)) + ("y",), (INPUT,) * 9 + (TARGET,), data)
+    tracemalloc.start()
+    try:
+        doc = TableDocument(table)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * data.nbytes  # its 16 MB of numbers, once; two million texts would be ~120 MB more
+    assert doc.cell(123_456, 7) == format_number(data[123_456, 7])

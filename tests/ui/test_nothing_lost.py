@@ -285,10 +285,19 @@ def test_8_every_crafted_file_opens_or_says_why_and_changes_nothing(window, corp
     assert outcomes["refused"] >= 150 and window.warning is not None
 
 
-def test_12_a_large_table_loads_behind_a_progress_dialog_that_can_cancel(window, qtbot, tmp_path):
+def test_12_a_large_table_loads_behind_a_progress_dialog_that_can_cancel(window, qtbot, tmp_path, monkeypatch):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QProgressDialog
 
+    from nnplayground.core import TrainingTable
+
+    read = TrainingTable.from_csv.__func__
+
+    def from_a_slow_disk(cls, path, targets=None, progress=None):
+        """300,000 rows parse in ~0.1 s, before the dialog's 400 ms: a slow disk lets it show."""
+        return read(cls, path, targets, lambda f: time.sleep(0.01) or progress(f))
+
+    monkeypatch.setattr(TrainingTable, "from_csv", classmethod(from_a_slow_disk))
     rng = np.random.default_rng(0)
     big = tmp_path / "big.csv"
     with open(big, "w") as fh:

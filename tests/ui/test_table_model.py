@@ -1,9 +1,11 @@
 """The Qt adapter over the table document: views see the cells, their colours and marks, and follow every
 change; edits typed in a view reach the document and can be undone from the Edit menu."""
+import numpy as np
 import pytest
 import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QTableView
 
 from nnplayground.app.table_document import TableDocument
 from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
@@ -127,3 +129,32 @@ def test_two_views_of_one_document_agree(doc, qtbot):
     first.setData(first.index(0, 2), "9")
     doc.insert_column(0, "z", INPUT)
     assert cells(first) == cells(second) and second.data(second.index(0, 3)) == "9"
+
+
+class CountingDocument(TableDocument):
+    """Notes which rows a view asked the text of."""
+
+    def __init__(self, table):
+        super().__init__(table)
+        self.asked: set[int] = set()
+
+    def cell(self, row, column):
+        self.asked.add(row)
+        return super().cell(row, column)
+
+
+def test_a_view_of_half_a_million_rows_asks_for_the_rows_on_screen_only(qtbot):
+    data = np.arange(2_000_000.0).reshape(-1, 4) / 8
+    doc = CountingDocument(TrainingTable(("a", "b", "c", "y"), (INPUT, INPUT, INPUT, TARGET), data))
+    view = QTableView()
+    view.setModel(TableModel(doc, view))
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitUntil(lambda: bool(doc.asked), timeout=2000)
+    assert len(doc.asked) < 20 and max(doc.asked) < 20
+    doc.asked.clear()
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: 499_999 in doc.asked, timeout=2000)
+    assert len(doc.asked) < 20
+    assert view.model().data(view.model().index(499_999, 3)) == "249999.875"
