@@ -7,6 +7,7 @@ to take on the window's thread, formatted by whoever reads it (a save's writing 
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from itertools import chain
 
@@ -60,10 +61,9 @@ def parse_cells(cells: Sequence[Sequence[str]], n_columns: int) -> tuple[np.ndar
 
 def typed_texts(cells: Sequence[Sequence[str]], values: np.ndarray) -> Typed:
     """The cells whose text is not their number's own text, as :class:`CellTexts` keeps them."""
-    n_columns = values.shape[1]
-    given = chain.from_iterable(cells)
-    return {divmod(i, n_columns): text for i, (text, made) in enumerate(zip(given, format_numbers(values)))
-            if text != made}
+    given = list(chain.from_iterable(cells))
+    differs = np.fromiter(map(operator.ne, given, format_numbers(values)), bool, len(given))
+    return {divmod(i, values.shape[1]): given[i] for i in np.flatnonzero(differs).tolist()}
 
 
 class CellTexts(Sequence):
