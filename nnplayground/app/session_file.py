@@ -11,6 +11,7 @@ import numpy as np
 
 from ..core import Snapshot, Trainer, TrainingTable
 from ..core.session import Session
+from .cell_texts import CellTexts
 from .loss_history import LossHistory
 from .session_state import Pending, SessionState
 
@@ -22,7 +23,9 @@ def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapsh
     config = state.training_config or state.settings
     fits = snapshot is not None and Pending.TABLE not in state.pending
     return Session(
-        columns=tuple(columns), roles=tuple(roles), cells=tuple(tuple(r) for r in cells), config=config,
+        # the document's cell snapshot makes its texts when read: on the autosave's thread, not here
+        columns=tuple(columns), roles=tuple(roles), config=config,
+        cells=cells if isinstance(cells, CellTexts) else tuple(tuple(r) for r in cells),
         weights=tuple(snapshot.weights) if fits else (), biases=tuple(snapshot.biases) if fits else (),
         history=np.array(history.values if fits else (), dtype=float), settings=state.waiting_settings,
     )
