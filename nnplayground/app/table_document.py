@@ -297,7 +297,16 @@ class TableDocument:
         structural = not kinds <= {"write", "rename", "set_role"}
         if structural:
             self._tell(TableChange(ABOUT_TO_RESET))
-        inverse = [getattr(self, f"_step_{name}")(*args) for name, *args in steps]
+        inverse = []
+        try:
+            for name, *args in steps:
+                inverse.append(getattr(self, f"_step_{name}")(*args))
+        except BaseException:  # e.g. MemoryError half-way: the steps done are undone, the views told
+            for name, *args in reversed(inverse):
+                getattr(self, f"_step_{name}")(*args)
+            if structural:
+                self._tell(TableChange(RESET))
+            raise
         inverse.reverse()
         if structural:
             self._pending = TableChange(RESET)

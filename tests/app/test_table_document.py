@@ -395,3 +395,21 @@ def test_a_large_table_is_held_as_numbers_not_as_millions_of_texts():
         tracemalloc.stop()
     assert peak < 1.5 * data.nbytes  # its 16 MB of numbers, once; two million texts would be ~120 MB more
     assert doc.cell(123_456, 7) == format_number(data[123_456, 7])
+
+
+def test_an_edit_that_fails_half_way_changes_nothing_and_ends_the_views_reset(monkeypatch):
+    """Seen in review: a structural edit raising half-way (MemoryError on a huge table) left the steps
+    already done applied and a Qt model inside beginResetModel for ever."""
+    doc = TableDocument(TrainingTable(("a", "y"), ("input", "target"), np.array([[1.0, 0.0], [2.0, 1.0]])))
+    before = (doc.cells(), doc.header, doc.roles)
+    heard = []
+    doc.subscribe(lambda change: heard.append(change.kind))
+
+    def no_memory(*args):
+        raise MemoryError
+
+    monkeypatch.setattr(TableDocument, "_step_insert_column", no_memory)
+    with pytest.raises(MemoryError):
+        doc.paste(0, 1, "5\t6\n7\t8")  # grows the table: rows and a column
+    assert (tuple(map(tuple, doc.cells())), doc.header, doc.roles) == (tuple(map(tuple, before[0])), *before[1:])
+    assert heard[0] == "about_to_reset" and heard[-1] == "reset" and not doc.undo.can_undo
