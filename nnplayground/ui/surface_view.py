@@ -1,66 +1,114 @@
-"""The decision surface: ŷ over the plane of two chosen inputs, the others held at chosen values,
-with the training rows drawn on top in their targets' colours."""
+"""The output view: what the network computes over its inputs' ranges, in the data's own units.
+
+With two or more inputs, the decision surface: ŷ over the plane of two chosen inputs, the others held
+at chosen values, the table's rows drawn on top in their targets' colours (on the targets' colour
+scale, so a dot that matches the surface under it is a row the network gets right). With one input,
+ŷ against x (:class:`CurveView`). Either can be saved as a PNG or SVG picture.
+"""
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget,
+)
 
-from ..core.surface import InputRanges, Surface, SurfaceSpec
+from ..core.fileio import SaveError, atomic_path
+from ..core.surface import Curve, CurveSpec, InputRanges, Surface, SurfaceSpec
 from ..core.table import TrainingTable
+from .curve_view import CurveView, data_units
+from .training_points import draw_points, point_style
 
 COLORMAP = "CET-D1"
-MAX_POINTS = 2000  # rows drawn on the surface; more would only hide it (an evenly spaced subset)
 MAX_FIXED_EDITORS = 6  # past this many other inputs, they are held at their means with no editors
+EXPORT_MIN_WIDTH = 1200  # pixels: an exported PNG is at least this wide, whatever the window's size
+EXPORT_SUFFIXES = (".png", ".svg")
+
+
+def target_levels(targets: np.ndarray) -> tuple[float, float]:
+    """The colour scale: the targets' own range (one colour per target value whatever ŷ does, so the
+    scale holds still while training runs); a constant target gets a unit-wide scale around it."""
+    low, high = float(targets.min()), float(targets.max())
+    return (low, high) if high > low else (low - 0.5, high + 0.5)
 
 
 class SurfaceView(QWidget):
-    specChanged = Signal(object)  # SurfaceSpec, or None when the table has fewer than two inputs
+    specChanged = Signal(object)  # SurfaceSpec, CurveSpec (one input), or None (no plane chosen)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.x_combo, self.y_combo, self.out_combo = QComboBox(), QComboBox(), QComboBox()
+        self.y_label, self.out_label = QLabel("y:"), QLabel("output:")
         for combo in (self.x_combo, self.y_combo, self.out_combo):
             combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.fixed_box = QHBoxLayout()
         bar = QHBoxLayout()
-        for text, w in (("x:", self.x_combo), ("y:", self.y_combo), ("output:", self.out_combo)):
-            bar.addWidget(QLabel(text))
+        for label, w in ((QLabel("x:"), self.x_combo), (self.y_label, self.y_combo), (self.out_label, self.out_combo)):
+            bar.addWidget(label)
             bar.addWidget(w)
         bar.addLayout(self.fixed_box)
         bar.addStretch(1)
         self.message = QLabel()
         self.message.setStyleSheet("color:#555")
+        self.message.setWordWrap(True)
         self.plot = pg.PlotWidget(background="w")
-        self.plot.getPlotItem().setMenuEnabled(False)
+        item = self.plot.getPlotItem()
+        item.setMenuEnabled(False)
+        data_units(item)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.colormap.get(COLORMAP))
         self.plot.addItem(self.image)
-        self.points = pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=1.5))
+        self.points = pg.ScatterPlotItem()
         self.points.setZValue(5)
         self.plot.addItem(self.points)
         self.bar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get(COLORMAP), interactive=False, width=12)
-        self.bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.bar.setImageItem(self.image, insert_in=item)
+        self.bar.axis.enableAutoSIPrefix(False)
+        self.bar.axis.setWidth(None)  # as wide as its labels: "0.0015" would not fit the 45 px it comes with
+        item.layout.setContentsMargins(1, 10, 1, 1)  # room for the colour bar's top label
+        self.curve_view = CurveView()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.plot)
+        self.stack.addWidget(self.curve_view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
         layout.addWidget(self.message)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.stack, 1)
         self.table: TrainingTable | None = None
         self._fixed: list[QDoubleSpinBox] = []
         self._ranges: InputRanges | None = None  # the table's input spans and means, once per table
-        self.surface: Surface | None = None
+        self._points_for = None  # (table, x, y, output) the surface's dots were drawn for
+        self.points_note = ""  # what the points rule did, as the message says it
+        self.surface: Surface | None = None  # the decision surface shown, if any
+        self.curve: Curve | None = None  # ŷ against x shown, if any
         for combo in (self.x_combo, self.y_combo, self.out_combo):
             combo.currentIndexChanged.connect(self._changed)
 
+    @property
+    def one_input(self) -> bool:
+        """True when the table has one input: the view shows ŷ against it instead of a surface."""
+        return self.table is not None and len(self.table.input_columns) == 1
+
     def set_table(self, table: TrainingTable) -> None:
-        """A new table: choose its first two inputs, fix the rest at their means."""
+        """A new table: choose its first two inputs (or its only one), fix the rest at their means."""
         same_columns = self.table is not None and (self.table.columns, self.table.roles) == (table.columns, table.roles)
         self.table, self._ranges = table, InputRanges.of(table.X)  # together: spec() reads both
+        if self.one_input:
+            self.curve_view.set_table(table)
         if same_columns:
             self._changed()  # same columns, new values: same choices, new ranges
             return
+        self.surface, self.curve = None, None
+        self.image.clear()
+        self.points.clear()
+        self.curve_view.set_curve(None)
+        self.stack.setCurrentWidget(self.curve_view if self.one_input else self.plot)
+        for w in (self.y_label, self.y_combo, self.out_label, self.out_combo):
+            w.setVisible(not self.one_input)  # one input: every output is drawn against it
         for combo, items in ((self.x_combo, table.input_columns), (self.y_combo, table.input_columns),
                              (self.out_combo, table.target_columns)):
             combo.blockSignals(True)
@@ -73,7 +121,7 @@ class SurfaceView(QWidget):
             if w is not None:
                 w.deleteLater()
         self._fixed = []
-        if len(table.input_columns) - 2 > MAX_FIXED_EDITORS:
+        if self.one_input or len(table.input_columns) - 2 > MAX_FIXED_EDITORS:
             self._changed()
             return
         for name, mean in zip(table.input_columns, self._ranges.means):
@@ -89,10 +137,12 @@ class SurfaceView(QWidget):
             self._fixed.append(box)
         self._changed()
 
-    def spec(self) -> SurfaceSpec | None:
+    def spec(self) -> SurfaceSpec | CurveSpec | None:
         t = self.table
-        if t is None or len(t.input_columns) < 2:
+        if t is None:
             return None
+        if self.one_input:
+            return self._ranges.curve_spec(0)
         xi, yi = self.x_combo.currentIndex(), self.y_combo.currentIndex()
         if xi == yi:
             return None
@@ -109,35 +159,85 @@ class SurfaceView(QWidget):
             label = self.fixed_box.itemAt(2 * i).widget()
             if label is not None:
                 label.setVisible(not varying)
-        if t is not None and len(t.input_columns) < 2:
-            self.message.setText("The decision surface needs a table with at least two inputs.")
+        if t is None:
+            self.message.setText("")
+        elif self.one_input:
+            x = t.input_columns[0]
+            several = " One colour per target." if len(t.target_columns) > 1 else ""
+            self.message.setText(f"ŷ against {x}, a little beyond the table's range; dots are its rows.{several} "
+                                 f"{self.curve_view.note}".rstrip())
         elif spec is None:
             self.message.setText("Choose two different inputs for x and y.")
-        else:
-            held = "" if self._fixed or len(t.input_columns) == 2 else " The other inputs are held at their means."
-            shown = (f" Showing {MAX_POINTS:,} of {t.n_rows:,} rows, evenly spaced." if t.n_rows > MAX_POINTS
-                     else " Rows are dots in their target's colour.")
-            self.message.setText(f"ŷ of {t.target_columns[spec.output]} over {t.input_columns[spec.x_input]} and "
-                                 f"{t.input_columns[spec.y_input]}.{shown}{held}")
-        self.specChanged.emit(spec)
-
-    def set_surface(self, surface: Surface | None, table: TrainingTable) -> None:
-        self.surface = surface
-        if surface is None:
             self.image.clear()
             self.points.clear()
+            self._points_for = None
+        else:
+            item = self.plot.getPlotItem()
+            item.setLabel("bottom", t.input_columns[spec.x_input])
+            item.setLabel("left", t.input_columns[spec.y_input])
+            self._draw_points(spec)
+            held = "" if self._fixed or len(t.input_columns) == 2 else " The other inputs are held at their means."
+            note = self.points_note or "Rows are dots in their target's colour."
+            self.message.setText(f"ŷ of {t.target_columns[spec.output]} over {t.input_columns[spec.x_input]} and "
+                                 f"{t.input_columns[spec.y_input]}. {note}{held}")
+        self.specChanged.emit(spec)
+
+    def _draw_points(self, spec: SurfaceSpec) -> None:
+        """The rows over the surface: drawn again only when the table or the plane changes, not per frame."""
+        t = self.table
+        key = (t, spec.x_input, spec.y_input, spec.output)
+        if self._points_for == key:
             return
-        s = surface.spec
-        low = min(0.0, float(surface.values.min()), float(table.y[:, s.output].min()))
-        high = max(1.0, float(surface.values.max()), float(table.y[:, s.output].max()))
-        self.image.setImage(surface.values, autoLevels=False, levels=(low, high))
+        self._points_for = key
+        style = point_style(t.n_rows)
+        self.points_note = style.note
+        targets = t.y[:, spec.output]
+        low, high = target_levels(targets)
+        shade = (targets[style.rows] - low) / (high - low)
+        colors = pg.colormap.get(COLORMAP).map(shade, mode="byte")
+        draw_points(self.points, t.X[style.rows, spec.x_input], t.X[style.rows, spec.y_input], style, colors)
+        self.bar.setLevels((low, high))
+
+    def set_surface(self, shown: Surface | Curve | None, table: TrainingTable) -> None:
+        """Show what the worker computed for :meth:`spec` (None: nothing yet, or no plane chosen)."""
+        if table is not self.table:
+            self.set_table(table)
+        if self.one_input:
+            self.curve = shown if isinstance(shown, Curve) else None
+            self.curve_view.set_curve(self.curve)
+            return
+        self.surface = shown if isinstance(shown, Surface) else None
+        if self.surface is None:
+            self.image.clear()
+            return
+        s = self.surface.spec
+        self._draw_points(s)
+        levels = target_levels(table.y[:, s.output])
+        self.image.setImage(self.surface.values, autoLevels=False, levels=levels)
         self.image.setRect(QRectF(s.x_range[0], s.y_range[0], s.x_range[1] - s.x_range[0], s.y_range[1] - s.y_range[0]))
-        if self.bar.levels() != (low, high):
-            self.bar.setLevels((low, high))
-        rows = np.linspace(0, table.n_rows - 1, MAX_POINTS).astype(int) if table.n_rows > MAX_POINTS else slice(None)
-        targets = table.y[rows, s.output]
-        shade = (targets - low) / (high - low) if high > low else np.full(len(targets), 0.5)
-        colors = pg.colormap.get(COLORMAP).map(shade, mode="qcolor")  # one lookup for all rows
-        self.points.setData(table.X[rows, s.x_input], table.X[rows, s.y_input], brush=[pg.mkBrush(c) for c in colors])
-        self.plot.getPlotItem().setLabel("bottom", table.input_columns[s.x_input])
-        self.plot.getPlotItem().setLabel("left", table.input_columns[s.y_input])
+
+    def shown_plot(self) -> pg.PlotItem:
+        """The plot in view: the surface with its colour bar, or ŷ against x."""
+        return (self.curve_view if self.one_input else self.plot).getPlotItem()
+
+    def export(self, path) -> None:
+        """Save the plot in view as a PNG or SVG picture, written atomically: the old file, if any, stays
+        whole until the new one is complete. Raises ValueError for another kind of file name, SaveError
+        when it cannot be written."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in EXPORT_SUFFIXES:
+            raise ValueError(f"{path.name}: a picture is saved as .png or .svg")
+        from pyqtgraph.exporters import ImageExporter, SVGExporter
+
+        item = self.shown_plot()
+        with atomic_path(path) as tmp:
+            if suffix == ".svg":
+                SVGExporter(item).export(str(tmp))
+            else:
+                exporter = ImageExporter(item)
+                exporter.parameters()["width"] = max(EXPORT_MIN_WIDTH, int(item.boundingRect().width()))
+                if exporter.export(str(tmp)) is False:
+                    raise SaveError(f"cannot save {path.name}: the picture could not be written")
+            if tmp.stat().st_size == 0:
+                raise SaveError(f"cannot save {path.name}: the picture came out empty")

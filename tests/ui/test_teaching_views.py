@@ -112,16 +112,6 @@ def test_decision_surface_matches_predict_on_xor(window, qtbot):
     assert sorted(xs) == [0, 0, 1, 1]
 
 
-def test_surface_needs_two_inputs(window, qtbot, tmp_path):
-    one = tmp_path / "one.csv"
-    one.write_text("x,y\n0,0\n1,1\n")
-    window.tabs.setCurrentWidget(window.surface_view)
-    assert window.open_table(one)
-    qtbot.waitUntil(lambda: window.last_update.table.columns == ("x", "y"), timeout=3000)
-    assert "at least two inputs" in window.surface_view.message.text()
-    assert window.surface_view.spec() is None
-
-
 def test_inspector_greys_out_once_training_moves_on(window, qtbot):
     window.step_iteration_action.trigger()
     qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=3000)
