@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.table_model.tableChanged.connect(self._on_table_changed)
         self.settings.configChanged.connect(self._on_config_changed)
         self.settings.invalid.connect(lambda why: self.notify(f"Settings: {why}", error=True))
+        self.table_editor.message.connect(self.notify)
         self.views.clicked.connect(self.explain)
         self.views.viewChanged.connect(self._send_view)
         self.inspector.weightClicked.connect(self.explain)

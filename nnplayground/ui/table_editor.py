@@ -3,7 +3,7 @@
 Every edit goes to the model's document (the one owner of the table); the view follows its changes."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QInputDialog, QMenu, QTableView, QToolBar, QVBoxLayout, QWidget,
@@ -14,6 +14,7 @@ from .table_model import TableModel
 
 
 class TableEditor(QWidget):
+    message = Signal(str, bool)  # a message for the window's status line: text, is it an error
     def __init__(self, model: TableModel, parent=None):
         super().__init__(parent)
         self.model = model
@@ -98,7 +99,7 @@ class TableEditor(QWidget):
         if ok:
             problem = self.document.rename_column(column, name)
             if problem:
-                self.window().statusBar().showMessage(f"Not renamed: {problem}", 6000)
+                self.message.emit(f"Not renamed: {problem}", True)
 
     def _header_menu(self, pos):
         column = self.view.horizontalHeader().logicalIndexAt(pos)
@@ -127,7 +128,7 @@ class TableEditor(QWidget):
         try:
             edit(*args)
         except TableError as exc:
-            self.window().statusBar().showMessage(f"Not done: {exc}", 6000)
+            self.message.emit(f"Not done: {exc}", True)
             return False
         return True
 
@@ -138,10 +139,10 @@ class TableEditor(QWidget):
         try:
             rows, cols = self.document.paste(max(row, 0), max(column, 0), text)
         except TableError as exc:
-            self.window().statusBar().showMessage(f"Not pasted: {exc}", 6000)
+            self.message.emit(f"Not pasted: {exc}", True)
             return
         if rows:
-            self.window().statusBar().showMessage(f"Pasted {rows} × {cols} cells", 4000)
+            self.message.emit(f"Pasted {rows} × {cols} cells", False)
 
     def copy(self):
         indexes = self.view.selectionModel().selectedIndexes()

@@ -57,3 +57,8 @@ def test_bad_cells_are_counted_in_plain_words(window):
     window.document.set_cells([(0, 0, "a"), (1, 0, "b")])
     window.step_iteration_action.trigger()
     assert window.notice.text().endswith("(and 1 more bad cell)")
+
+
+def test_the_table_editors_messages_reach_the_status_line(window):
+    window.table_editor.paste("0.5\t0.25")
+    assert window.notice.text() == "Pasted 1 × 2 cells"
