@@ -204,3 +204,18 @@ def test_export_refuses_other_names_and_missing_folders(view, tmp_path):
     with pytest.raises(SaveError):
         view.export(tmp_path / "no such folder" / "view.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_table_relabels_the_view_before_its_first_surface(view):
+    show(view, plane_table(20), Network([2, 4, 1], seed=0))
+    x = np.linspace(0, 1, 5)
+    view.set_table(table(("t", "v"), ("input", "target"), np.column_stack([x, x])))  # no ŷ computed yet
+    assert view.stack.currentWidget() is view.curve_view and view.surface is None
+    assert view.curve_view.getPlotItem().getAxis("bottom").labelText == "t"
+    other = table(("p", "q", "r", "y"), ("input", "input", "input", "target"), np.random.default_rng(2).random((9, 4)))
+    view.set_table(other)
+    item = view.plot.getPlotItem()
+    assert view.stack.currentWidget() is view.plot and view.curve is None
+    assert (item.getAxis("bottom").labelText, item.getAxis("left").labelText) == ("p", "q")
+    assert view.image.image is None and len(view.points.getData()[0]) == 9  # no old surface; the new rows
+    assert view.y_combo.isVisibleTo(view) and view.message.text().startswith("ŷ of y over p and q.")
