@@ -30,7 +30,6 @@ class CurveView(pg.PlotWidget):
         super().__init__(parent, background="w")
         self.plot_item = self.getPlotItem()
         self.plot_item.setMenuEnabled(False)
-        self.plot_item.showGrid(x=True, y=True, alpha=0.15)
         data_units(self.plot_item)
         # above the plot, not over it: in a corner it would hide the rows there
         self.legend = pg.LegendItem(offset=None, colCount=2, labelTextColor="k", frame=False)
