@@ -173,7 +173,7 @@ def main():
                   f" {stall * 1000:11.1f} ms {pause * 1000:5.0f} ms", flush=True)
     window.close()
     print("targets: frames/s >= 24 at ratio >= 0.85 (under Xvfb/xcb), longest stall < 50 ms, pause < 100 ms."
-          " Stall: the most a 5 ms UI timer ran late during a run; frames/s: repaints with new training state"
+          " Stall: the most a UI timer (every 20 ms) ran late during a run; frames/s: repaints with new training state"
           " (the run with the best ratio); pause: from Pause to the window showing the run stopped.")
 
 

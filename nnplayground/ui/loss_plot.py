@@ -94,7 +94,7 @@ class LossPlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "loss")
-        item.showGrid(x=True, y=True, alpha=0.25)
+        # no grid: it cost ~1.5 of a running frame's ~7 ms (hovering the curve reads any value exactly)
         item.setMenuEnabled(False)
         item.getAxis("bottom").setStyle(hideOverlappingLabels=END_LABEL_ROOM)
         left, top, _, bottom = item.layout.getContentsMargins()
