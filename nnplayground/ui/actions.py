@@ -73,6 +73,11 @@ def build_actions(w) -> None:
          "Save the loss plot as a picture", lambda: files.ask_export_plot("loss"), None),
         ("export_heatmaps_action", "exportHeatmapsAction", "Weight heatmaps (PNG, SVG)…", None,
          "Save the weight and gradient heatmaps as a picture", lambda: files.ask_export_plot("heatmaps"), None),
+        ("export_network_action", "exportNetworkAction", "Network diagram (PNG, SVG)…", None,
+         "Save the network diagram as a picture", lambda: files.ask_export_plot("network"), None),
+        ("export_surface_action", "exportSurfaceAction", "Surface or ŷ(x) (PNG, SVG)…", None,
+         "Save the decision surface (or, for one input, ŷ against x) as a picture",
+         lambda: files.ask_export_plot("surface"), None),
         ("export_predictions_action", "exportPredictionsAction", "Predictions (CSV)…", None,
          "Save inputs, targets, predictions and errors as CSV", files.ask_export_predictions, None),
         ("quit_action", "quitAction", "Quit", QKeySequence.Quit, "Close nnplayground", w.close, None),
@@ -100,8 +105,8 @@ def build_actions(w) -> None:
     file_menu.addAction(w.save_session_action)
     file_menu.addAction(w.save_session_as_action)
     export_menu = file_menu.addMenu("Export")
-    for a in (w.export_weights_action, w.export_loss_action, w.export_heatmaps_action,
-              w.export_predictions_action, w.save_table_action):
+    for a in (w.export_weights_action, w.export_loss_action, w.export_heatmaps_action, w.export_network_action,
+              w.export_surface_action, w.export_predictions_action, w.save_table_action):
         export_menu.addAction(a)
     file_menu.addSeparator()
     file_menu.addAction(w.quit_action)

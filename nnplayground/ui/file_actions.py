@@ -74,6 +74,9 @@ class FileActions:
             self.export_weights(path)
 
     def ask_export_plot(self, which: str) -> None:
+        if which in ("network", "surface"):  # shown while the name is chosen: what is saved is what is seen
+            views = self.host.views
+            views.tabs.setCurrentWidget(views.diagram if which == "network" else views.surface_view)
         path = self._ask_save_path("Export plot", f"{which}.png", [("PNG image", ".png"), ("SVG drawing", ".svg")])
         if path:
             self.export_plot(which, path)
@@ -319,10 +322,19 @@ class FileActions:
         self.host.controller.export(str(path))
 
     def export_plot(self, which: str, path) -> bool:
-        """The loss plot or the heatmaps as PNG or SVG, with pyqtgraph's exporters."""
+        """A view as PNG or SVG: "loss", "heatmaps", "network" or "surface"."""
         from pyqtgraph.exporters import ImageExporter, SVGExporter
 
         self.host.controller.pacer.flush()
+        names = {"loss": "Loss plot", "heatmaps": "Heatmaps", "network": "Network diagram", "surface": "Surface"}
+        if which in ("network", "surface"):
+            try:
+                self.host.views.export_view(which, path)
+            except (SaveError, OSError, ValueError, RuntimeError) as exc:
+                self.host.warn("Can't export the picture", _reason(exc, path))
+                return False
+            self.host.notify(f"{names[which]} saved to {path}")
+            return True
         item = self.host.views.export_item(which)
         try:
             with atomic_path(path) as tmp:
@@ -336,7 +348,7 @@ class FileActions:
         except (SaveError, OSError, ValueError, RuntimeError) as exc:
             self.host.warn("Can't export the plot", _reason(exc, path))
             return False
-        self.host.notify(f"{'Loss plot' if which == 'loss' else 'Heatmaps'} saved to {path}")
+        self.host.notify(f"{names[which]} saved to {path}")
         return True
 
     def export_predictions(self, path) -> bool:

@@ -149,6 +149,7 @@ class TrainingViews(QWidget):
         self._shown = update
         if table is not self._table:  # once per table, not per frame: y is a copy of every row
             self._table, self._y = table, table.y
+            self.tabs.setTabText(2, "ŷ(x)" if len(table.input_columns) == 1 else "Surface")
         key = (tuple(w.shape for w in snap.weights), table.input_columns, table.target_columns)
         if key != self._names_key:
             self._names_key = key
@@ -191,6 +192,21 @@ class TrainingViews(QWidget):
 
     def show_hover(self, text: str) -> None:
         self.hover_label.setText(text or " ")
+
+    def export_view(self, which: str, path) -> None:
+        """Save the network diagram ("network") or the surface / ŷ(x) view ("surface") as PNG or SVG,
+        brought up to date first (a tab not in view is not drawn while training runs)."""
+        widget = self.diagram if which == "network" else self.surface_view
+        if self._shown is not None:
+            current = self.tabs.currentWidget()
+            self.tabs.blockSignals(True)
+            try:
+                self.tabs.setCurrentWidget(widget)  # _show_tab draws the tab in view
+                self._show_tab(self._shown)
+            finally:
+                self.tabs.setCurrentWidget(current)
+                self.tabs.blockSignals(False)
+        widget.export(path)
 
     def export_item(self, which: str):
         """The graphics item to save as a picture: "loss" or "heatmaps" (brought up to date first)."""

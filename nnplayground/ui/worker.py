@@ -51,7 +51,7 @@ class Update:
     run_request: int  # the latest run request the worker had received when it sent this
     command: int = 0  # the latest command the worker has handled
     phase_results: tuple[PhaseResult, ...] = ()  # every phase the last step computed, in order
-    surface: Surface | None = None  # for the ViewRequest's plane, when it asked for one
+    surface: Surface | Curve | None = None  # for the ViewRequest's plane (or line), when it asked for one
 
     @property
     def phase_result(self) -> PhaseResult | None:

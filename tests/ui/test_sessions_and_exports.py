@@ -168,3 +168,17 @@ def test_a_session_saved_with_a_bad_cell_comes_back_when_it_is_fixed(window, qtb
     qtbot.waitUntil(lambda: other.last_update is not None and other.last_update.snapshot.iteration == 25,
                     timeout=5000)
     np.testing.assert_array_equal(other.last_update.snapshot.weights[0], trained[0])
+
+
+@pytest.mark.parametrize("which, tab", [("network", 1), ("surface", 2)])
+def test_the_diagram_and_the_surface_export_as_png_and_svg(window, qtbot, tmp_path, which, tab):
+    window.tabs.setCurrentIndex(tab)
+    train(window, qtbot, 50)
+    qtbot.wait(200)
+    for name in (f"{which}.png", f"{which}.svg"):
+        assert window.files.export_plot(which, tmp_path / name), window.notice.text()
+    from PySide6.QtGui import QImage
+
+    assert not QImage(str(tmp_path / f"{which}.png")).isNull()
+    ET.parse(tmp_path / f"{which}.svg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{which}.png", f"{which}.svg"]  # no temporary file
