@@ -1,11 +1,15 @@
 """Take the README's screenshots of the real window: run it under Xvfb,
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screenshot.py
+    xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screenshot.py
 
-and it writes resources/screenshots/: main-window.png (after the tutorial's 1500 iterations),
-inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png.
+and it writes resources/screenshots/ at 1366x768: main-window.png (after the tutorial's 1500 iterations),
+inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png,
+deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x) and
+surface-10k.png (a 10,000-row table's surface).
 """
+import tempfile
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -20,7 +24,7 @@ def main() -> int:
     app = QApplication(sys.argv)
     window = MainWindow(offer_restore=False, remember=False)
     window.ask_save_changes = lambda: "discard"  # a screenshot run keeps nothing
-    window.resize(1500, 920)
+    window.resize(1366, 768)
     window.show()
     steps = []
 
@@ -55,6 +59,51 @@ def main() -> int:
          lambda: window.last_update.table.columns == ("a", "b", "y"))
     then(window.toggle_run, lambda: done_running(3000)() and window.surface_view.surface is not None)
     then(shot("surface-xor.png"))
+    # 5. a deep network: "32, 32, 32" on the tutorial's table, its weights and its diagram
+    def deep():
+        window.open_table(EXAMPLES / "article.csv")
+        s = window.settings
+        s.hidden.setText("32, 32, 32")
+        s.activation.setCurrentText("tanh, tanh, tanh, sigmoid")
+        s.init.setCurrentText("xavier")
+        s.use_bias.setChecked(True)
+        s.learning_rate.setValue(0.1)
+        s.iterations.setValue(500)
+        window.tabs.setCurrentWidget(window.heatmaps)
+    then(deep, lambda: window.last_update.snapshot.weights[0].shape == (3, 32))
+    then(window.toggle_run, done_running(500))
+    then(shot("deep-weights.png"))
+    then(lambda: window.tabs.setCurrentWidget(window.diagram))
+    then(shot("deep-network.png"))
+    # 6. one input: the sine regression learnt, ŷ against x
+    then(lambda: (window.tabs.setCurrentWidget(window.surface_view),
+                  window.open_table(EXAMPLES / "sine_regression.csv"), window.settings.iterations.setValue(3000)),
+         lambda: window.last_update.table.n_rows > 4 and window.last_update.snapshot.iteration == 0)
+    then(window.toggle_run, lambda: done_running(3000)() and window.surface_view.curve is not None)
+    then(shot("sine-1d.png"))
+    # 7. a 10,000-row table: inside or outside a circle, its surface with the rows as small dots
+    def big():
+        import numpy as np
+
+        rng = np.random.default_rng(0)
+        X = rng.uniform(-1, 1, (10_000, 2))
+        y = (np.hypot(X[:, 0], X[:, 1]) < 0.6).astype(float)
+        path = Path(tempfile.mkdtemp()) / "circle-10k.csv"
+        with open(path, "w") as fh:
+            fh.write("x1,x2,inside\n")
+            np.savetxt(fh, np.column_stack([X, y]), delimiter=",", fmt="%.4f")
+        window.open_table(path)
+        s = window.settings
+        s.hidden.setText("8")
+        s.activation.setCurrentText("tanh, sigmoid")
+        s.loss.setCurrentText("mse")
+        s.init.setCurrentText("xavier")
+        s.learning_rate.setValue(2.0)
+        s.iterations.setValue(3000)
+    then(big, lambda: window.last_update.table.n_rows == 10_000
+         and window.last_update.snapshot.weights[0].shape == (2, 8))
+    then(window.toggle_run, lambda: done_running(3000)() and window.surface_view.surface is not None)
+    then(shot("surface-10k.png"))
     then(window.close)
 
     def advance(started=False):
