@@ -68,3 +68,10 @@ def core_trainer():
 def at_iteration(window, n):
     snap = window.last_update.snapshot if window.last_update else None
     return snap is not None and snap.iteration == n and not window.running
+
+
+def train(window, qtbot, n):
+    """Run the window's training to ``n`` iterations and wait until it has stopped there."""
+    window.settings.iterations.setValue(n)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, n), timeout=10000)

@@ -1,13 +1,7 @@
 """What a new user met in the first hour (an Xvfb walk-through), each now as it should be."""
 from nnplayground.paths import EXAMPLES
 
-from .conftest import at_iteration
-
-
-def train(window, qtbot, n):
-    window.settings.iterations.setValue(n)
-    window.run_action.trigger()
-    qtbot.waitUntil(lambda: at_iteration(window, n), timeout=10000)
+from .conftest import at_iteration, train
 
 
 def test_a_file_that_cannot_open_never_asks_about_unsaved_work(window, qtbot, tmp_path):

@@ -13,13 +13,7 @@ from nnplayground.core import load_session
 from nnplayground.paths import EXAMPLES
 from nnplayground.ui.app_state import recent_files
 
-from .conftest import at_iteration, autosaves, make_window
-
-
-def train(window, qtbot, n):
-    window.settings.iterations.setValue(n)
-    window.run_action.trigger()
-    qtbot.waitUntil(lambda: at_iteration(window, n), timeout=10000)
+from .conftest import at_iteration, autosaves, make_window, train
 
 
 def test_1_saving_while_layers_wait_for_reset_keeps_weights_and_reopens(window, qtbot, tmp_path):

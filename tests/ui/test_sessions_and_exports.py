@@ -10,13 +10,7 @@ import pytest
 from nnplayground.core import Network
 from nnplayground.ui.app_state import recent_files
 
-from .conftest import at_iteration, autosaves, make_window
-
-
-def train(window, qtbot, n):
-    window.settings.iterations.setValue(n)
-    window.run_action.trigger()
-    qtbot.waitUntil(lambda: at_iteration(window, n), timeout=10000)
+from .conftest import autosaves, make_window, train
 
 
 def test_save_and_open_a_session_restores_everything(window, qtbot, tmp_path):
