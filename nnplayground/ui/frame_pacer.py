@@ -13,7 +13,7 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 
-UI_BUDGET = 0.14  # share of the time frames may take while training runs (training waits meanwhile)
+UI_BUDGET = 0.12  # share of the time frames may take while training runs (training waits meanwhile)
 FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
 
 
@@ -41,7 +41,9 @@ class FrameBudget:
         self._marks = (wall, cpu)
         self.cost = cost if self.cost is None else 0.7 * self.cost + 0.3 * cost
         self.interval = min(max(self.cost / self.budget, FRAME_MIN), FRAME_MAX)
-        self.next_due = wall + self.interval
+        # measured from the end of this frame's work: the next is due once the training part of the
+        # interval has passed (the frame itself takes the rest), so one slice of the worker is one frame
+        self.next_due = wall + self.interval * (1 - self.budget)
 
 
 class AfterPaint(QObject):
@@ -102,7 +104,8 @@ class FramePacer(QObject):
         self._latest = None
         self._show(update)
         self.budget.frame_done()
-        self._tell_interval(self.budget.interval)
+        # the worker trains for the rest of the interval: a frame's period is its slice plus the frame
+        self._tell_interval(self.budget.interval * (1 - self.budget.budget))
         if update.running:
             self._after_paint.post()  # training resumes once this frame is on screen
 

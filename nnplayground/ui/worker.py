@@ -268,7 +268,7 @@ class TrainingWorker(QObject):
             # As many iterations as fill about one frame at the last slice's rate (no clock reads inside
             # the loop; at most double the last slice, so a first guess from one iteration can't
             # overshoot); the pause flag is still checked inside every iteration.
-            count = max(1, min(int(self._last_rate * max(FRAME_SECONDS, self._frame_interval)), 2 * self._last_count))
+            count = max(1, min(int(self._last_rate * self._frame_interval), 2 * self._last_count))
         else:  # a chosen speed: every iteration is a frame up to 30 a second, then a few per frame
             count = max(1, int(speed * FRAME_SECONDS))
         try:
