@@ -84,13 +84,18 @@ class TrainingController(QObject):
     def forget(self) -> None:
         """No network for now (a session waits for its table to be fixed): the old one is neither shown
         nor trained any more."""
-        self._pause_worker()
-        self.generation += 1
+        self._retire()
         self._has_network = False
         self.latest = self.last_shown = None
+        self.history.clear()
+
+    def _retire(self) -> None:
+        """The current network is replaced: stop it, and nothing of it (updates, held frames, merged
+        step presses) is used from now on."""
+        self.pause()
+        self.generation += 1
         self.pacer.drop()
         self._step_in_flight, self._queued_steps = 0, []
-        self.history.clear()
         self._set_running(False)
 
     @property
@@ -110,14 +115,10 @@ class TrainingController(QObject):
     # -- commands ---------------------------------------------------------------------------------
     def install(self, trainer: Trainer, config: TrainingConfig, table: TrainingTable) -> int:
         """Hand the worker a new network (the caller keeps no reference to ``trainer``)."""
-        self._pause_worker()
-        self.generation += 1
+        self._retire()
         self._installed_untouched = trainer.iteration == 0 and trainer.phase == "feedforward"
         self._has_network = True
-        self.pacer.drop()  # a frame held back from the old network must never be shown now
-        self._step_in_flight, self._queued_steps = 0, []
         self.history.replace(trainer.history)
-        self._set_running(False)
         self._install.emit(trainer, config, table, self.generation)
         return self.generation
 
@@ -164,15 +165,12 @@ class TrainingController(QObject):
         self._run.emit(self._run_request, self._command)
 
     def pause(self) -> None:
-        self._pause_worker()
+        self._worker.request_pause()  # thread-safe; a running slice returns between two layers
 
     def set_speed(self, iterations_per_second: float | None) -> None:
         """Training speed while running (None: as fast as possible); slow runs show every iteration."""
         self.speed = iterations_per_second
         self._worker.set_speed(iterations_per_second)  # thread-safe, and wakes a slow run's wait
-
-    def _pause_worker(self) -> None:
-        self._worker.request_pause()  # thread-safe; a running slice returns between two layers
 
     def shutdown(self) -> bool:
         """Stop training and end the worker's thread; False if it is still finishing an iteration

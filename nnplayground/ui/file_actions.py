@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
+from ..app.reactions import table_problem
 from ..app.session_file import restore_trainer, session_to_save
 from ..core import TableError, TrainingConfig, TrainingTable
 from ..core.presets import preset_for
@@ -129,9 +130,7 @@ class FileActions:
         if not autosave:
             add_recent_file(path)
         if trainer is None:
-            problems = self.host.document.problems()
-            where = (f"row {problems[0][0] + 1}, column {self.host.document.header[problems[0][1]]!r}: "
-                     f"{problems[0][2]}") if problems else "its table cannot be trained on"
+            where = table_problem(self.host.document) or "its table cannot be trained on"
             self.host.notify(f"Opened {Path(path).name}: {where}. Fix it and the session's network comes back.",
                              error=True)
         else:
@@ -257,12 +256,7 @@ class FileActions:
         if trainer is not None:
             h.install(trainer, session.config, table)
         else:  # its network waits for the bad cell: the old network must not stay, shown or trained
-            h.controller.forget()
-            h.views.clear()
-            h.inspector.clear()
-            h.status.clear()
-            h.state.no_network(session.config)
-        h.state.settings = session.config
+            h.forget_network(session.config)
         if session.settings is not None:
             h.state.change_settings(session.settings, untouched=False)
         h.settings.set_config(h.state.settings)

@@ -202,10 +202,20 @@ class MainWindow(QMainWindow):
         self.settings.set_config(config)
         self.status.set_pending("")
         self.controller.install(trainer, config, table)
+        self._clear_shown()
+        self._send_view()
+
+    def forget_network(self, settings: TrainingConfig) -> None:
+        """No network until the user's Reset (or a waiting session's table is fixed); ``settings`` show."""
+        self.controller.forget()
+        self._clear_shown()
+        self.state.no_network(settings)
+
+    def _clear_shown(self) -> None:
+        """Nothing shown of the previous network stays."""
         self.views.clear()
         self.inspector.clear()
         self.status.clear()
-        self._send_view()
 
     def explain(self, kind: str, layer: int, i: int, j: int) -> None:
         """Ask for the chain rule of one parameter; it shows in the inspector."""
