@@ -17,6 +17,31 @@ UI_BUDGET = 0.12  # share of the time frames may take while training runs (train
 FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
 
 
+# While training runs, the parts of a frame change at their own rates: the loss curve every frame
+# (it is what moves), the tab's pictures (heatmaps, diagram, surface) at most 12 times a second, and
+# numbers (status bar, predictions) 4 times (faster can't be read). A frame then costs less, and more
+# frames fit in the window's share of the time.
+PICTURE_SECONDS = 1 / 12
+NUMBERS_SECONDS = 0.25
+
+
+class RateLimit:
+    """A part of the window that, while training runs, changes at most every ``seconds``; a step or
+    the end of a run always shows it."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter):
+        self.seconds = seconds
+        self._clock = clock
+        self._next = 0.0
+
+    def due(self, running: bool) -> bool:
+        now = self._clock()
+        if running and now < self._next:
+            return False
+        self._next = now + self.seconds if running else 0.0
+        return True
+
+
 class FrameBudget:
     """The spacing rule alone (no Qt): a frame's cost is the UI thread's CPU time from one frame to
     the next, smoothed; the next frame is due after cost / budget seconds, within FRAME_MIN…FRAME_MAX."""

@@ -5,17 +5,15 @@ loss next" while the third iteration's phases are being stepped, "3 iterations d
 """
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from ..core import PHASES
+from .frame_pacer import NUMBERS_SECONDS, RateLimit
 from .inspector import position_text
 from .worker import Update
 
 ERROR_STYLE = "color: #b42318; font-weight: bold;"
-TEXT_SECONDS = 0.25  # while training runs, the status numbers change at most this often
 
 
 def phase_strip_text(next_phase: str, done: str | None) -> str:
@@ -47,7 +45,7 @@ class StatusLine:
                               (self.loss_label, "loss 0.000000e-00"), (self.rate_label, "1,000,000 it/s")):
             label.setMinimumWidth(metrics.horizontalAdvance(widest) + 8)  # text changes never resize the bar
             label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self._next_text = 0.0  # while running, the numbers are shown again from this perf_counter time
+        self._rate = RateLimit(NUMBERS_SECONDS)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.progress.setTextVisible(True)
@@ -78,10 +76,8 @@ class StatusLine:
         self.progress.hide()
 
     def show_update(self, update: Update) -> None:
-        now = time.perf_counter()
-        if update.running and now < self._next_text:
-            return  # numbers changing 24 times a second can't be read: a few times a second while running
-        self._next_text = now + TEXT_SECONDS if update.running else 0.0
+        if not self._rate.due(update.running):
+            return  # numbers changing 20 times a second can't be read
         snap = update.snapshot
         self.iteration_label.setText(position_text(snap.iteration, snap.phase))
         self.loss_label.setText("loss –" if snap.loss is None else f"loss {snap.loss:.6g}")

@@ -5,8 +5,6 @@ the others catch up when they are shown.
 """
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QDockWidget, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -14,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from ..app.loss_history import LossHistory
 from .diagram import NetworkDiagram
+from .frame_pacer import NUMBERS_SECONDS, PICTURE_SECONDS, RateLimit
 from .heatmaps import WeightHeatmaps, unit_names
 from .loss_plot import LossPlot
 from .predictions_model import PredictionsModel, predictions_note
@@ -37,11 +36,6 @@ def titled(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget
     return box
 
 
-# While training runs: the loss curve moves every frame; the tab's pictures (heatmaps, diagram,
-# surface) at most 12 times a second, and tables of numbers 4 times (faster can't be read), so a frame
-# costs less and more of them fit in the window's share of the time.
-TAB_SECONDS = 1 / 12
-NUMBERS_SECONDS = 0.25
 MIN_LEFT, MIN_DOCK = 250, 240  # the table and settings, the inspector: readable at their narrowest
 
 
@@ -100,8 +94,7 @@ class TrainingViews(QWidget):
         self.names: list[list[str]] = []  # each layer's unit names, for hover texts and the chain rule
         self._shown: Update | None = None
         self._table, self._y, self._names_key = None, None, None  # the shown table's targets and unit names
-        self._next_numbers = 0.0  # while running, the predictions change again from this perf_counter time
-        self._next_tab = 0.0  # and the tab in view
+        self._tab_rate, self._numbers_rate = RateLimit(PICTURE_SECONDS), RateLimit(NUMBERS_SECONDS)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("views")
@@ -156,12 +149,9 @@ class TrainingViews(QWidget):
             self.names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
                                     table.input_columns, table.target_columns)
         self.loss_plot.refresh()  # every frame: the curve is what moves
-        now = time.perf_counter()
-        if not update.running or now >= self._next_tab:  # the tab's pictures: at most 12 a second
-            self._next_tab = now + TAB_SECONDS if update.running else 0.0
+        if self._tab_rate.due(update.running):
             self._show_tab(update)
-        if not update.running or now >= self._next_numbers:  # numbers: a few times a second while running
-            self._next_numbers = now + NUMBERS_SECONDS if update.running else 0.0
+        if self._numbers_rate.due(update.running):
             self.predictions_model.set_values(table.target_columns, self._y, snap.predictions,
                                               note=predictions_note(snap, snap.predictions_before_update))
 

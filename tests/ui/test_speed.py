@@ -49,3 +49,18 @@ def test_a_faster_speed_applies_during_a_slow_run(window, qtbot):
     assert window.speed_control.currentText() == "3 it/s"
     choose(window, "as fast as possible")
     qtbot.waitUntil(lambda: at_iteration(window, 1500), timeout=5000)
+
+
+def test_a_rate_limited_part_shows_at_most_so_often_while_running_and_always_otherwise():
+    from nnplayground.ui.frame_pacer import RateLimit
+
+    now = [0.0]
+    rate = RateLimit(0.25, clock=lambda: now[0])
+    assert rate.due(running=True)
+    now[0] = 0.1
+    assert not rate.due(running=True)
+    assert rate.due(running=False)  # a step, or the end of a run: always
+    now[0] = 0.2
+    assert rate.due(running=True) and not rate.due(running=True)
+    now[0] = 0.46
+    assert rate.due(running=True)
