@@ -9,9 +9,11 @@ permission), ends in one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import stat
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
@@ -20,9 +22,13 @@ import numpy as np
 
 from .core import INPUT, LOSSES, TARGET, DivergenceError, Network, TableError, Trainer, TrainingTable
 from .core.config import CONSTRAINTS, TrainingConfig
+from .core.encoding import Encoding
+from .core.health import HealthMonitor, diagnose
 from .core.losses import get_loss
+from .core.metrics import compute_metrics
 from .core.onnx_export import save_onnx
 from .core.presets import preset_for
+from .core.suggest import suggest, with_problem
 from .core.table import format_number
 from .core.weights_io import EXTENSIONS, load_weights, save_weights
 
@@ -70,17 +76,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser("train", prog=f"{PROG} train", help="train on a CSV table and print the result",
                            description=(
-        "Train a network on TABLE (CSV with a header row; comma, semicolon or tab separated) and print the "
-        "final loss and the predictions. By default the last column is the target. A shipped example brings "
-        "its own settings (the tutorial's table: the tutorial's network, without biases); each option given "
-        "overrides one of them. Other tables start from the defaults shown."))
+        "Train a network on TABLE (CSV with a header row; comma, semicolon or tab separated; columns of numbers "
+        "or of text labels) and print the final loss, the metrics and the predictions. By default the last "
+        "column is the target. Settings are those suggested for the table (the problem from its targets, the "
+        "output and loss that belong to it, scaling for inputs beyond ±1, …); a shipped example brings its own "
+        "(the tutorial's table: the tutorial's network, without biases). Each option given overrides one."))
     train.add_argument("table", type=Path, help="the training table (.csv)")
+    train.add_argument("--problem", metavar="NAME",
+                       help=f"{_limits('problem')}: how the targets are read (default: suggested from them)")
     train.add_argument("--hidden", type=_whole_number, action="append", metavar="UNITS",
                        help=f"units in a hidden layer; repeat for more layers, {_limits('hidden')} "
-                            f"(default: {', '.join(map(str, d.hidden))})")
+                            "(default: suggested)")
     train.add_argument("--activation", metavar="NAME",
-                       help=f"{_limits('activation')} (default: {d.activation})")
-    train.add_argument("--loss", metavar="NAME", help=f"{_limits('loss')} (default: {d.loss})")
+                       help=f"the hidden layers': {_limits('activation')} (default: suggested)")
+    train.add_argument("--output-activation", metavar="NAME",
+                       help=f"the output layer's: {_limits('output_activation')} (default: the problem's)")
+    train.add_argument("--loss", metavar="NAME", help=f"{_limits('loss')} (default: the problem's)")
+    train.add_argument("--scaling", action=argparse.BooleanOptionalAction,
+                       help="standardise the inputs (and a regression's targets) to (x − μ)/σ; --no-scaling to "
+                            "train on the numbers as they are (default: suggested)")
     train.add_argument("--lr", type=_number, metavar="RATE",
                        help=f"learning rate, {_limits('learning_rate')} (default: {format_number(d.learning_rate)})")
     train.add_argument("--iterations", type=_whole_number, metavar="N",
@@ -95,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--target", action="append", metavar="COLUMN",
                        help="a target column by name; repeat for several (default: the last column)")
     train.add_argument("--export", type=Path, metavar="FILE", help="save the trained weights (.npz, .json or .onnx)")
+    train.add_argument("--json", action="store_true",
+                       help="print one JSON object (loss, iterations, problem, layer_sizes, metrics, health, "
+                            "settings) instead of the tables")
     predict = sub.add_parser("predict", prog=f"{PROG} predict", help="print a saved network's predictions on a table",
                              description=(
         "Load MODEL (weights saved as .npz or .json, or a session .nnpsession) and print its predictions "
@@ -190,12 +207,31 @@ def _open_window(open_path: Path | None = None, smoke_test: bool = False) -> int
 
 
 # -- train --------------------------------------------------------------------------------------------
-def _config(args) -> tuple[TrainingConfig, TrainingConfig | None]:
-    """The example's preset (or the defaults) with each given option in place of its setting."""
+def _given(args) -> dict:
+    """The settings given as options, each checked alone (before a large table is read)."""
+    given = {"problem": args.problem, "hidden": args.hidden, "activation": args.activation,
+             "output_activation": args.output_activation, "loss": args.loss, "scaling": args.scaling,
+             "learning_rate": args.lr, "iterations": args.iterations, "seed": args.seed, "use_bias": args.bias,
+             "init": args.init}
+    given = {k: v for k, v in given.items() if v is not None}
+    for name, value in given.items():
+        CONSTRAINTS[name].check(value)
+    return given
+
+
+def _config(args, table: TrainingTable, given: dict) -> tuple[TrainingConfig, str]:
+    """The example's preset (or the table's suggestion) with each given option in place of its setting,
+    and where the settings came from."""
     preset = preset_for(args.table)
-    given = {"hidden": args.hidden, "activation": args.activation, "loss": args.loss, "learning_rate": args.lr,
-             "iterations": args.iterations, "seed": args.seed, "use_bias": args.bias, "init": args.init}
-    return replace(preset or TrainingConfig(), **{k: v for k, v in given.items() if v is not None}), preset
+    if preset is not None:
+        base, source = preset, f"the shipped example {args.table.name}'s preset"
+    else:
+        base, source = suggest(table).config, "suggested for this table"
+        if "problem" in given and not {"output_activation", "loss"} & set(given):
+            base = with_problem(base, given["problem"])  # the output and loss that belong to the problem
+    if given:
+        source += "; options given replace them"
+    return replace(base, **given), source
 
 
 def _train(args) -> int:
@@ -205,28 +241,53 @@ def _train(args) -> int:
             raise UsageError(f"--export must end in {', '.join(EXPORTS)}, got {export.name!r}")
         if not export.parent.is_dir():  # say so now, not after a long run
             raise UsageError(f"cannot save {export}: the folder {export.parent} does not exist")
-    config, preset = _config(args)  # settings first: refused before a large table is read
+    given = _given(args)  # each setting first: refused before a large table is read
     _refuse_special_file(args.table)
     table = TrainingTable.from_csv(args.table, targets=args.target)
+    config, source = _config(args, table, given)
     trainer = config.make_trainer(table)
-    net = trainer.network
+    net, encoding = trainer.network, trainer.encoding
+    monitor = HealthMonitor()
+    monitor.observe(trainer)
+    started = time.perf_counter()
     try:
-        _run_with_progress(trainer, config.iterations)
+        _run_with_progress(trainer, config.iterations, monitor)
     except DivergenceError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
-    if preset is not None:
-        print(f"settings: the shipped example {args.table.name}'s preset; options given replace its settings")
-    print(f"{net}, loss {config.loss}, learning rate {format_number(config.learning_rate)}, seed {config.seed}")
-    print(f"loss after {trainer.iteration} iterations: {trainer.history[-1]:.6g} "
-          f"(first: {trainer.history[0]:.6g}); on the trained weights: {_final_loss(trainer):.6g}")
-    print(predictions_table(table, net.predict(table.X)))
+    seconds = time.perf_counter() - started
+    y_hat = net.predict(trainer.X)
+    metrics = compute_metrics(encoding, y_hat, trainer.y)
+    notes = diagnose(monitor.samples, trainer.history, activations=net.activations, layer_sizes=net.layer_sizes,
+                     init=config.init, learning_rate=config.learning_rate, scaled=encoding.scales_inputs)
+    if args.json:
+        print(json.dumps({
+            "table": str(args.table), "rows": table.n_rows, "problem": config.problem,
+            "layer_sizes": list(net.layer_sizes), "iterations": trainer.iteration,
+            "loss": trainer.history[-1], "first_loss": trainer.history[0], "final_loss": _final_loss(trainer),
+            "metrics": metrics.to_dict(), "seconds": round(seconds, 4),
+            "health": [{"code": n.code, "message": n.message, "fix": n.fix, "stuck": n.stuck} for n in notes],
+            "settings": config.to_dict(), "settings_source": source,
+            "classes": [list(c) for c in encoding.classes],
+        }, allow_nan=False))
+    else:
+        print(f"settings: {source}")
+        print(f"{net}, {config.problem}, loss {config.loss}, scaling {'on' if config.scaling else 'off'}, "
+              f"learning rate {format_number(config.learning_rate)}, seed {config.seed}")
+        print(f"loss after {trainer.iteration} iterations: {trainer.history[-1]:.6g} "
+              f"(first: {trainer.history[0]:.6g}); on the trained weights: {_final_loss(trainer):.6g}")
+        print(f"{metrics.summary()} ({seconds:.2f} s)")
+        for note in notes:
+            if note.stuck:
+                print(f"note: {note}")
+        print(predictions_table(table, y_hat, encoding))
     if export is not None:
         if export.suffix.lower() == ".onnx":
             save_onnx(net, export, loss=config.loss)
         else:
             save_weights(net, export, loss=config.loss)
-        print(f"weights saved to {export}")
+        if not args.json:
+            print(f"weights saved to {export}")
     return 0
 
 
@@ -240,16 +301,18 @@ def _predict(args) -> int:
     if suffix == SESSION_SUFFIX:
         session = load_session(args.model)
         roles = list(session.roles)
-        sizes = [roles.count(INPUT), *session.config.hidden, roles.count(TARGET)]
         if not session.weights:
             raise UsageError(f"{args.model.name} holds no trained weights (saved while a setting waited for Reset)")
+        encoding = session.network_encoding
+        sizes = [encoding.n_inputs, *session.config.hidden, encoding.n_outputs]
         net = Network(sizes, session.config.activations_for(len(sizes) - 1), use_bias=session.config.use_bias)
         net.set_parameters(session.weights, session.biases)
         loss = session.config.loss
         if args.table is None:
             if args.target:
                 raise UsageError("--target needs a TABLE")
-            table = TrainingTable.from_cells(session.columns, [list(r) for r in session.cells], roles)
+            table = TrainingTable.from_cells(session.columns, [list(r) for r in session.cells], roles,
+                                             kinds=session.column_kinds)
         else:
             trained_targets = [c for c, r in zip(session.columns, roles) if r == TARGET]
             table = _table_for(net, args.table, args.target, trained_targets)
@@ -260,14 +323,18 @@ def _predict(args) -> int:
         net = weights.to_network()
         loss = weights.loss
         table = _table_for(net, args.table, args.target, ())
+        encoding = None
     else:
         raise UsageError(f"MODEL must be a weights file (.npz, .json) or a session ({SESSION_SUFFIX}), "
                          f"got {args.model.name!r}")
-    y_hat = net.predict(table.X)
+    X, y = (table.X, table.y) if encoding is None else (encoding.encode_inputs(table), encoding.encode_targets(table))
+    y_hat = net.predict(X)
     print(net)
     if loss in LOSSES:
-        print(f"loss ({loss}) on {table.n_rows} rows: {get_loss(loss).value(y_hat, table.y, y_hat - table.y):.6g}")
-    print(predictions_table(table, y_hat))
+        print(f"loss ({loss}) on {table.n_rows} rows: {get_loss(loss).value(y_hat, y, y_hat - y):.6g}")
+    if encoding is not None:
+        print(compute_metrics(encoding, y_hat, y).summary())
+    print(predictions_table(table, y_hat, encoding))
     return 0
 
 
@@ -311,37 +378,60 @@ def _final_loss(trainer: Trainer) -> float:
     return get_loss(trainer.loss_name).value(y_hat, trainer.y, y_hat - trainer.y)
 
 
-def _run_with_progress(trainer: Trainer, iterations: int) -> None:
-    if iterations < BAR_FROM:
-        trainer.run(iterations)
-        return
-    from tqdm import tqdm
-
+def _run_with_progress(trainer: Trainer, iterations: int, monitor: HealthMonitor | None = None) -> None:
+    """Run in about 200 pieces, a health sample after each (and a progress bar on long runs)."""
     chunk = max(1, iterations // 200)
-    with tqdm(total=iterations, unit="it", file=sys.stderr, disable=None, leave=False) as bar:
+    bar = None
+    if iterations >= BAR_FROM:
+        from tqdm import tqdm
+
+        bar = tqdm(total=iterations, unit="it", file=sys.stderr, disable=None, leave=False)
+    try:
         left = iterations
         while left:
             done = trainer.run(min(chunk, left))
             left -= done
-            bar.update(done)
-            bar.set_postfix(loss=f"{trainer.last_loss:.4g}", refresh=False)
+            if monitor is not None:
+                monitor.observe(trainer)
+            if bar is not None:
+                bar.update(done)
+                bar.set_postfix(loss=f"{trainer.last_loss:.4g}", refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 _COMMANDS = {"train": _train, "predict": _predict}
 
 
-def predictions_table(table: TrainingTable, y_hat: np.ndarray) -> str:
-    """Inputs, then each target beside its prediction and error, one row per table row."""
+def predictions_table(table: TrainingTable, y_hat: np.ndarray, encoding: Encoding | None = None) -> str:
+    """Inputs, then each target beside its prediction: the error for numbers, the class and its
+    probability for classes; one row per table row. ``y_hat``: the network's outputs (encoded)."""
     headers = ["row", *table.input_columns]
-    for name in table.target_columns:
-        headers += [name, f"{name} predicted", "error"]
-    rows = []
     shown = min(table.n_rows, MAX_PRINTED_ROWS)
-    for r in range(shown):
-        cells = [str(r + 1), *(format_number(v) for v in table.X[r])]
-        for t in range(table.y.shape[1]):
-            cells += [format_number(table.y[r, t]), f"{y_hat[r, t]:.4f}", f"{y_hat[r, t] - table.y[r, t]:+.4f}"]
-        rows.append(cells)
+    inputs = [table.texts(c)[:shown] for c, r in enumerate(table.roles) if r == INPUT]
+    targets = [table.texts(c)[:shown] for c, r in enumerate(table.roles) if r == TARGET]
+    columns: list[list[str]] = []  # the prediction columns, beside the targets
+    if encoding is not None and encoding.problem == "multiclass":
+        name = table.target_columns[0]
+        headers += [name, f"{name} predicted", "probability"]
+        guess = np.argmax(y_hat[:shown], axis=1)
+        columns = [targets[0], [encoding.classes[0][g] for g in guess.tolist()],
+                   [f"{y_hat[r, g]:.4f}" for r, g in enumerate(guess.tolist())]]
+    elif encoding is not None and encoding.problem == "binary":
+        for t, name in enumerate(table.target_columns):
+            classes = encoding.classes[t]
+            headers += [name, f"{name} predicted", f"P({classes[1]})"]
+            columns += [targets[t], [classes[int(p >= 0.5)] for p in y_hat[:shown, t].tolist()],
+                        [f"{p:.4f}" for p in y_hat[:shown, t].tolist()]]
+    else:
+        values = y_hat if encoding is None else encoding.decode(y_hat)
+        for t, name in enumerate(table.target_columns):
+            headers += [name, f"{name} predicted", "error"]
+            y = table.y[:shown, t]
+            columns += [targets[t], [f"{v:.4g}" if abs(v) >= 1e4 else f"{v:.4f}" for v in values[:shown, t].tolist()],
+                        [f"{e:+.4g}" for e in (values[:shown, t] - y).tolist()]]
+    rows = [[str(r + 1), *(col[r] for col in inputs), *(col[r] for col in columns)] for r in range(shown)]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]

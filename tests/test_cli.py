@@ -1,3 +1,4 @@
+import json
 import errno
 import subprocess
 import sys
@@ -27,7 +28,7 @@ def test_train_prints_loss_and_predictions_and_exports(tmp_path, capsys):
     assert f"loss after 1500 iterations: {trainer.history[-1]:.6g}" in out
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["row", "x1"])
-    predicted = [float(lines[header + 1 + r].split()[5]) for r in range(4)]
+    predicted = [float(lines[header + 1 + r].split()[6]) for r in range(4)]  # P(1), beside the class
     np.testing.assert_allclose(predicted, trainer.network.predict(table.X).ravel(), atol=5e-5)
     np.testing.assert_array_equal(load_weights(out_file).to_network().parameters, trainer.network.parameters)
 
@@ -36,7 +37,8 @@ def test_layers_activations_and_targets_are_passed_through(tmp_path, capsys):
     csv = tmp_path / "t.csv"
     csv.write_text("t,a,b\n0,0,0\n1,0,1\n1,1,0\n0,1,1\n")
     assert main(["train", str(csv), "--target", "t", "--hidden", "5", "--hidden", "3",
-                 "--activation", "tanh,relu,sigmoid", "--iterations", "10", "--export", str(tmp_path / "w.npz")]) == 0
+                 "--activation", "tanh,relu", "--output-activation", "sigmoid", "--iterations", "10",
+                 "--export", str(tmp_path / "w.npz")]) == 0
     assert "Network([2, 5, 3, 1], activations=['tanh', 'relu', 'sigmoid'], use_bias=True)" in capsys.readouterr().out
     assert load_weights(tmp_path / "w.npz").layer_sizes == (2, 5, 3, 1)
 
@@ -56,8 +58,14 @@ def test_layers_activations_and_targets_are_passed_through(tmp_path, capsys):
         (["train", ARTICLE, *["--hidden", "2"] * 33], "hidden layers: at most 32 layers of at most 4096 units, got 33"),
         (["train", ARTICLE, "--hidden", "0"], "hidden layers: each layer needs at least one unit, got 0"),
         (["train", ARTICLE, "--activation", "swish"], "activation: unknown activation 'swish'"),
-        (["train", ARTICLE, "--activation", "tanh,relu,relu"], "3 activations named; the network has 2 layers"),
-        (["train", ARTICLE, "--loss", "hinge"], "loss: unknown loss 'hinge'; choose from sse, mse, bce"),
+        (["train", ARTICLE, "--activation", "tanh,relu,relu"], "3 activations named; the network has 1 hidden layer"),
+        (["train", ARTICLE, "--output-activation", "tanh", "--loss", "bce"], "loss: bce needs a sigmoid output"),
+        (["train", ARTICLE, "--problem", "regression", "--output-activation", "sigmoid", "--scaling"],
+         "a sigmoid output gives values from 0 to 1, but the targets, scaled, go from"),
+        (["train", ARTICLE, "--problem", "regression", "--loss", "cross_entropy"], "needs a softmax output"),
+        (["train", ARTICLE, "--output-activation", "softmax"], "a softmax output is trained with the cross_entropy"),
+        (["train", ARTICLE, "--problem", "sorting"], "problem: unknown problem 'sorting'"),
+        (["train", ARTICLE, "--loss", "hinge"], "loss: unknown loss 'hinge'; choose from sse, mse, bce, cross_entropy"),
         (["train", ARTICLE, "--init", "zeros"], "initial weights: unknown init 'zeros'"),
         (["train", ARTICLE, "--export", "w.pkl"], "--export must end in .npz, .json, .onnx"),
         (["train", ARTICLE, "--export", "nowhere/w.npz"], "the folder nowhere does not exist"),
@@ -95,7 +103,8 @@ def test_a_bad_cell_names_row_and_column(tmp_path, capsys):
 
 
 def test_divergence_is_reported_without_a_traceback(capsys, tmp_path):
-    code = main(["train", ARTICLE, "--activation", "linear", "--lr", "50", "--export", str(tmp_path / "w.npz")])
+    code = main(["train", ARTICLE, "--activation", "linear", "--output-activation", "linear", "--lr", "50",
+                 "--export", str(tmp_path / "w.npz")])
     err = capsys.readouterr().err
     assert code == 1 and "diverged" in err and "Traceback" not in err
     assert not (tmp_path / "w.npz").exists()
@@ -172,13 +181,13 @@ def test_predict_with_a_session_uses_its_own_table_or_one_given(tmp_path, capsys
                       np.ones(3))
     save_session(tmp_path / "s.nnpsession", session)
     assert main(["predict", str(tmp_path / "s.nnpsession")]) == 0
-    own = _predicted_column(capsys.readouterr().out, 4, 5)
+    own = _predicted_column(capsys.readouterr().out, 4, 6)
     np.testing.assert_allclose(own, net.predict(table.X).ravel(), atol=5e-5)
     # Columns in another order: the session's target is found by name.
     (tmp_path / "t.csv").write_text("y,x1,x2,x3\n1,1,0,1\n")
     assert main(["predict", str(tmp_path / "s.nnpsession"), str(tmp_path / "t.csv")]) == 0
     out = capsys.readouterr().out
-    assert float(out.splitlines()[-1].split()[5]) == pytest.approx(net.predict([[1, 0, 1]])[0, 0], abs=5e-5)
+    assert float(out.splitlines()[-1].split()[6]) == pytest.approx(net.predict([[1, 0, 1]])[0, 0], abs=5e-5)
 
 
 @pytest.mark.parametrize(
@@ -233,33 +242,38 @@ def test_the_tutorials_table_trains_as_the_tutorial_with_no_options(tmp_path, ca
     table = TrainingTable.from_csv(ARTICLE)
     w1, w2, losses, predictions = tutorial_run(table.X, table.y, *Network([3, 4, 1], use_bias=False, seed=0).weights,
                                                1500)
-    assert "Network([3, 4, 1], activations='sigmoid', use_bias=False), loss sse, learning rate 1, seed 0" in out
+    assert ("Network([3, 4, 1], activations='sigmoid', use_bias=False), binary, loss sse, scaling off, "
+            "learning rate 1, seed 0") in out
     assert f"loss after 1500 iterations: {losses[-1]:.6g} (first: {losses[0]:.6g})" in out
-    np.testing.assert_allclose(_predicted_column(out, 4, 5), predictions.ravel(), atol=5e-5)
+    np.testing.assert_allclose(_predicted_column(out, 4, 6), predictions.ravel(), atol=5e-5)
     saved = load_weights(tmp_path / "w.json")
     assert saved.use_bias is False
     np.testing.assert_allclose(saved.weights[0], w1, rtol=0, atol=1e-12)
     np.testing.assert_allclose(saved.weights[1], w2, rtol=0, atol=1e-12)
 
 
-def test_options_override_the_examples_preset_one_by_one_and_other_tables_get_the_defaults(tmp_path, capsys):
+def test_options_override_the_examples_preset_one_by_one_and_other_tables_get_their_suggestion(tmp_path, capsys):
     assert main(["train", ARTICLE, "--bias", "--iterations", "7"]) == 0
     out = capsys.readouterr().out
-    assert "Network([3, 4, 1], activations='sigmoid', use_bias=True), loss sse, learning rate 1, seed 0" in out
+    assert ("Network([3, 4, 1], activations='sigmoid', use_bias=True), binary, loss sse, scaling off, "
+            "learning rate 1, seed 0") in out
     assert "loss after 7 iterations" in out
     assert main(["train", str(EXAMPLES / "sine_regression.csv"), "--iterations", "3"]) == 0
     out = capsys.readouterr().out
-    assert "Network([1, 8, 1], activations=['tanh', 'linear'], use_bias=True), loss mse, learning rate 0.1" in out
-    copy = tmp_path / "article.csv"  # the same file elsewhere is the user's own: the defaults apply
+    assert "Network([1, 8, 1], activations=['tanh', 'linear'], use_bias=True), regression, loss mse, scaling off, " \
+           "learning rate 0.1" in out
+    copy = tmp_path / "article.csv"  # the same file elsewhere is the user's own: its suggestion applies
     copy.write_bytes((EXAMPLES / "article.csv").read_bytes())
     assert main(["train", str(copy), "--iterations", "3"]) == 0
-    assert "Network([3, 4, 1], activations='sigmoid', use_bias=True), loss sse" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "settings: suggested for this table" in out
+    assert "Network([3, 8, 1], activations=['tanh', 'sigmoid'], use_bias=True), binary, loss bce, scaling off" in out
 
 
 def test_export_onnx_writes_a_model_that_predicts_as_the_network(tmp_path, capsys):
     ort = pytest.importorskip("onnxruntime")
     onnx_path, npz_path = tmp_path / "w.onnx", tmp_path / "w.npz"
-    args = ["train", str(EXAMPLES / "xor.csv"), "--hidden", "5", "--hidden", "3", "--activation", "tanh,relu,sigmoid",
+    args = ["train", str(EXAMPLES / "xor.csv"), "--hidden", "5", "--hidden", "3", "--activation", "tanh,relu",
             "--iterations", "200"]
     assert main([*args, "--export", str(onnx_path)]) == 0
     assert main([*args, "--export", str(npz_path)]) == 0
@@ -316,3 +330,47 @@ def test_a_file_argument_opens_it_in_the_window(monkeypatch, tmp_path):
     assert main([]) == 0
     assert opened == [{"smoke_test": False, "open_path": ARTICLE}, {"smoke_test": True, "open_path": ARTICLE},
                       {"smoke_test": False}]
+
+
+@pytest.mark.parametrize("name, problem, metric, least", [
+    ("iris.csv", "multiclass", "accuracy", 0.95), ("wine.csv", "multiclass", "accuracy", 0.95),
+    ("breast_cancer.csv", "binary", "accuracy", 0.95), ("diabetes.csv", "regression", "r2", 0.45),
+])
+def test_real_tables_learn_with_no_options_and_json_says_so(tmp_path, capsys, name, problem, metric, least):
+    """A copy outside the examples folder: its own suggestion, not the preset, is what trains."""
+    copy = tmp_path / name
+    copy.write_bytes((EXAMPLES / name).read_bytes())
+    assert main(["train", str(copy), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["problem"] == problem and result["iterations"] == 1500
+    assert result["settings_source"] == "suggested for this table"
+    assert result["metrics"][metric] >= least
+    assert result["layer_sizes"][0] == len(TrainingTable.from_csv(copy).input_columns)
+    assert {"loss", "iterations", "problem", "layer_sizes", "metrics", "health"} <= set(result)
+    if problem == "regression":
+        assert result["metrics"]["rmse"] > 0
+    else:
+        assert len(result["classes"][0]) == (3 if problem == "multiclass" else 2)
+
+
+def test_text_labels_train_and_print_as_labels(tmp_path, capsys):
+    (tmp_path / "pets.csv").write_text("weight,legs,kind\n4,4,cat\n30,4,dog\n0.1,2,bird\n5,4,cat\n25,4,dog\n"
+                                       "0.2,2,bird\n")
+    assert main(["train", str(tmp_path / "pets.csv"), "--iterations", "800"]) == 0
+    out = capsys.readouterr().out
+    assert "multiclass, loss cross_entropy, scaling on" in out and "accuracy 100.0 % (6 of 6 rows)" in out
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["row", "weight"])
+    assert "kind  kind predicted  probability" in lines[header]
+    assert [line.split()[3:5] for line in lines[header + 1:header + 4]] == [["cat", "cat"], ["dog", "dog"],
+                                                                             ["bird", "bird"]]
+
+
+def test_a_stuck_network_is_reported_not_taken_for_success(capsys):
+    assert main(["train", ARTICLE, "--hidden", "32", "--hidden", "32", "--hidden", "32", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    codes = [n["code"] for n in result["health"]]
+    assert codes[0] == "saturated-start" and result["health"][0]["stuck"]
+    assert "try xavier" in result["health"][0]["fix"]
+    assert main(["train", ARTICLE, "--hidden", "32", "--hidden", "32", "--hidden", "32"]) == 0
+    assert "note: Layer 2 and layer 3 are saturated from the start" in capsys.readouterr().out

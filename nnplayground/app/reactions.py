@@ -1,9 +1,10 @@
 """What an edit of the table asks of the network: the decision, without Qt, so that the window and
 the tests make the very same one.
 
-An edit that keeps the table's inputs and targets is trained on from the next iteration; one that
-changes them rebuilds an untrained network at once, or pauses a trained one until the user's Reset
-(throwing training away is the user's call). A table that can't be trained on says why.
+An edit that the network can still read (same columns, no label it was not built for, targets its
+output reaches) is trained on from the next iteration; one that it can't rebuilds an untrained network
+at once, or pauses a trained one until the user's Reset (throwing training away is the user's call). A
+table that can't be trained on, or that the settings can't build a network for, says why.
 """
 from __future__ import annotations
 
@@ -55,13 +56,44 @@ def training_table(document: TableDocument) -> tuple[TrainingTable | None, str |
         return None, str(exc)
 
 
+def fit_problem(state: SessionState, table: TrainingTable) -> str | None:
+    """Why the network (as built) cannot train on ``table``, or None: its columns, a label it was not
+    built for, targets its output can't reach."""
+    encoding, config = state.network_encoding, state.network_config
+    if encoding is None or config is None:
+        return None
+    problem = encoding.fits(table)
+    if problem is None:
+        try:
+            config.check_targets(encoding, table)
+        except ValueError as exc:
+            problem = str(exc)
+    return problem
+
+
+def columns_fit(state: SessionState, document: TableDocument) -> bool:
+    """Whether the document's input and target columns are the network's (their cells aside)."""
+    encoding = state.network_encoding
+    if encoding is None:
+        return True
+    inputs = tuple(h for h, r in zip(document.header, document.roles) if r == INPUT)
+    targets = tuple(h for h, r in zip(document.header, document.roles) if r == TARGET)
+    return inputs == tuple(c.name for c in encoding.inputs) and targets == encoding.targets
+
+
 def table_edited(state: SessionState, document: TableDocument, has_network: bool, untouched: bool) -> TableEdit:
     """The table was edited: record whether it still fits the network, and say what to do."""
-    roles = document.roles
-    fits = state.table_changed(roles.count(INPUT), roles.count(TARGET))
     table, problem = training_table(document)
-    if table is None or not has_network:
-        return TableEdit(TableReaction.NOTHING, table, problem)
+    if table is None:  # a bad cell: whether it fits is decided by its columns until the cells are fixed
+        state.table_changed(columns_fit(state, document))
+        return TableEdit(TableReaction.NOTHING, None, problem)
+    fits = state.table_changed(fit_problem(state, table) is None)
+    if not has_network:
+        return TableEdit(TableReaction.NOTHING, table)
     if fits:
         return TableEdit(TableReaction.SEND, table)
+    try:  # can the settings build a network for the table as it is now?
+        state.settings.encoding_for(table)
+    except ValueError as exc:
+        return TableEdit(TableReaction.NOTHING, table, str(exc))
     return TableEdit(TableReaction.RESET if untouched else TableReaction.WAIT, table)

@@ -17,7 +17,7 @@ from .session_state import Pending, SessionState
 
 
 def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapshot | None,
-                    history: LossHistory) -> Session:
+                    history: LossHistory, kinds=None, encoding=None) -> Session:
     """The session as it stands: the table as typed, the network's settings (and the chosen ones when
     they wait for Reset), and the weights and losses when they fit the table."""
     config = state.training_config or state.settings
@@ -28,12 +28,13 @@ def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapsh
         cells=cells if isinstance(cells, CellTexts) else tuple(tuple(r) for r in cells),
         weights=tuple(snapshot.weights) if fits else (), biases=tuple(snapshot.biases) if fits else (),
         history=np.array(history.values if fits else (), dtype=float), settings=state.waiting_settings,
+        kinds=None if kinds is None else tuple(kinds), encoding=encoding if fits else None,
     )
 
 
 def restore_trainer(session: Session, table: TrainingTable) -> Trainer:
     """The session's network on ``table``, trained as far as the file says (ValueError if it can't be)."""
-    trainer = session.config.make_trainer(table)
+    trainer = session.config.make_trainer(table, encoding=session.network_encoding)
     if session.weights:
         trainer.network.set_parameters(session.weights, session.biases)
         trainer.restore_history(session.history)

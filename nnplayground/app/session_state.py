@@ -13,13 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core import TrainingConfig
+from ..core.encoding import Encoding
 
 
 class Pending(enum.Flag):
     """What has changed since the network was built and only applies on Reset."""
 
     NONE = 0
-    TABLE = enum.auto()  # the table's inputs or targets no longer fit the network
+    TABLE = enum.auto()  # the table's columns or labels no longer fit the network
     SETTINGS = enum.auto()  # layers, activation, loss, seed, biases or init changed
 
     def describe(self) -> str:
@@ -41,7 +42,7 @@ class SessionState:
         self.source: str | None = None  # the table file an unsaved session started from, for its title
         self.settings: TrainingConfig = settings or TrainingConfig()
         self.network_config: TrainingConfig | None = None
-        self.network_io: tuple[int, int] | None = None  # the network's inputs and outputs
+        self.network_encoding: Encoding | None = None  # how the table became the network's numbers
         self.pending = Pending.NONE
         self._revision = 0
         self._saved_revision = 0
@@ -56,11 +57,11 @@ class SessionState:
         return replace(self.network_config, learning_rate=self.settings.learning_rate,
                        iterations=self.settings.iterations)
 
-    def network_built(self, config: TrainingConfig, io: tuple[int, int]) -> None:
-        """A network with ``io`` (inputs, outputs) was (re)built from ``config``: nothing waits for Reset."""
+    def network_built(self, config: TrainingConfig, encoding: Encoding) -> None:
+        """A network was (re)built from ``config`` for the table as ``encoding`` reads it: nothing waits for Reset."""
         self.settings = config
         self.network_config = config
-        self.network_io = tuple(io)
+        self.network_encoding = encoding
         self.pending = Pending.NONE
 
     def change_settings(self, config: TrainingConfig, untouched: bool) -> SettingsAction:
@@ -80,7 +81,7 @@ class SessionState:
     def no_network(self, settings: TrainingConfig) -> None:
         """No network for now (an opened session waits for a bad cell to be fixed); ``settings`` show."""
         self.settings = settings
-        self.network_config = self.network_io = None
+        self.network_config = self.network_encoding = None
         self.pending = Pending.NONE
 
     def reset_refused(self) -> None:
@@ -88,11 +89,11 @@ class SessionState:
         if self.network_config is not None and not self.settings.same_network(self.network_config):
             self.pending |= Pending.SETTINGS
 
-    def table_changed(self, n_inputs: int, n_targets: int) -> bool:
-        """The table was edited; it has these many input and target columns (whatever its cells hold).
-        Returns whether they still fit the network; if not, the table waits for Reset."""
+    def table_changed(self, fits: bool) -> bool:
+        """The table was edited; ``fits``: the network can still train on it (its columns, and its labels,
+        read by the network's encoding). Returns ``fits``; if not, the table waits for Reset."""
         self.mark_changed()
-        fits = self.network_io is None or (n_inputs, n_targets) == self.network_io
+        fits = fits or self.network_encoding is None
         if fits:
             self.pending &= ~Pending.TABLE
         else:

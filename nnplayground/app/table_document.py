@@ -1,8 +1,10 @@
 """The training table being edited: each cell as typed, so a bad entry is kept and shown, not lost.
 
-The document is the one owner of the table's state: names, roles, each cell's number (NaN where its
-text is not one), the texts typed that are not their number's own text (``1.50``, ``oops``), and the
-bad cells with the reason. A cell's text is made from its number when it is read, so a table of a
+The document is the one owner of the table's state: names, roles, what each column holds (numbers,
+or text labels such as ``setosa``), each cell's number (NaN where its text is not one), the texts typed
+that are not their number's own text (``1.50``, ``oops``, ``setosa``), and the bad cells with the reason
+(in a numbers column, a text that is not a number; in a labels column, only an empty cell). A cell's
+text is made from its number when it is read, so a table of a
 million rows opens as one array and a view formats only the cells on screen. Every edit is a command
 on its ``undo`` stack; ``to_training_table()`` hands the core a validated :class:`TrainingTable` or
 raises the core's :class:`TableError`. No Qt here: the Qt table model is an adapter that listens to
@@ -18,12 +20,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 
-from ..core.table import INPUT, MAX_CELLS, TARGET, TableError, TrainingTable, cell_problem, format_number
+from ..core.table import (INPUT, KINDS, LABELS, MAX_CELLS, NUMBERS, TARGET, TableError, TrainingTable,
+                          cell_problem, format_number, is_labels_column, label_of, sort_labels)
 from .cell_texts import CellTexts, parse_cells, typed_texts
 from .undo import UndoStack
 
@@ -51,6 +55,7 @@ class TableDocument:
         self.undo = UndoStack()
         self._header: list[str] = []
         self._roles: list[str] = []
+        self._kinds: list[str] = []
         self._values = np.zeros((0, 0))
         self._typed: dict[tuple[int, int], str] = {}  # texts that are not format_number(their number)
         self._bad: dict[tuple[int, int], str] = {}
@@ -73,6 +78,11 @@ class TableDocument:
     @property
     def roles(self) -> list[str]:
         return list(self._roles)
+
+    @property
+    def kinds(self) -> list[str]:
+        """What each column holds: NUMBERS or LABELS (text labels, one-hot or classes for the network)."""
+        return list(self._kinds)
 
     @property
     def n_rows(self) -> int:
@@ -114,7 +124,28 @@ class TableDocument:
             raise TableError(f"row {r + 1}, column {name!r}: {why}", row=r + 1, column=name)
         if not self.n_rows:
             raise TableError("the table is empty: it needs at least one row")
-        return TrainingTable(tuple(self._header), tuple(self._roles), self._values)
+        if LABELS not in self._kinds:
+            return TrainingTable(tuple(self._header), tuple(self._roles), self._values)
+        data, levels = self._values.copy(), []
+        for c, kind in enumerate(self._kinds):
+            if kind == NUMBERS:
+                levels.append(None)
+                continue
+            labels = self.labels(c)
+            names = sort_labels(labels)
+            index = {name: i for i, name in enumerate(names)}
+            data[:, c] = [index[label] for label in labels]
+            levels.append(names)
+        return TrainingTable(tuple(self._header), tuple(self._roles), data, tuple(levels))
+
+    def labels(self, column: int) -> list[str]:
+        """Each row's label in a labels column (a number's own text, else the text typed, stripped)."""
+        values, typed = self._values[:, column], self._typed
+        out = []
+        for r, v in enumerate(values.tolist()):
+            text = typed.get((r, column))
+            out.append(label_of(text) if text is not None else format_number(v))
+        return out
 
     def to_csv_text(self) -> str:
         """The table as typed, bad cells included: saving never loses what the user entered."""
@@ -154,23 +185,54 @@ class TableDocument:
 
     def load(self, table: TrainingTable, label: str = "Load table") -> None:
         """Replace the table with ``table``: its numbers are kept, their texts made as they are shown."""
-        self._push(label, [("replace", list(table.columns), list(table.roles), np.array(table.data), {}, {})])
+        values, typed = np.array(table.data), {}
+        for c, levels in enumerate(table.levels):
+            if levels is None:
+                continue
+            numbers = np.array([_number_or_nan(lv) for lv in levels])
+            codes = table.data[:, c].astype(np.intp)
+            values[:, c] = numbers[codes]
+            words = [i for i, lv in enumerate(levels) if lv != format_number(numbers[i])]
+            for r in np.flatnonzero(np.isin(codes, words)).tolist():
+                typed[r, c] = levels[codes[r]]
+        self._push(label, [("replace", list(table.columns), list(table.roles), list(table.kinds), values,
+                            typed, {})])
 
     def load_cells(self, header: Sequence[str], roles: Sequence[str], cells: Sequence[Sequence[str]],
-                   label: str = "Open") -> None:
-        """Replace the table with text cells as they were typed (a saved session)."""
+                   label: str = "Open", kinds: Sequence[str] | None = None) -> None:
+        """Replace the table with text cells as they were typed (a saved session). ``kinds``: what each
+        column holds; by default a column is text labels when more than half its filled cells are not numbers."""
         header, roles = [str(h) for h in header], list(roles)
         if len(roles) != len(header):
             raise TableError(f"{len(header)} columns but {len(roles)} roles")
         for role in roles:
             self._check_role(role)
+        if kinds is not None and (len(kinds) != len(header) or any(k not in KINDS for k in kinds)):
+            raise TableError(f"each of the {len(header)} columns holds {' or '.join(KINDS)}")
         if not all(len(row) == len(header) for row in cells):
             r, row = next((r, row) for r, row in enumerate(cells) if len(row) != len(header))
             raise TableError(f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
                              row=r + 1)
         self._check_size(len(cells), len(header))
         values, bad = parse_cells(cells, len(header))
-        self._push(label, [("replace", header, roles, values, typed_texts(cells, values), bad)])
+        if kinds is None:
+            suspects = sorted({c for _, c in bad})  # only a column with a bad cell can be one of labels
+            kinds = [NUMBERS] * len(header)
+            for c in suspects:
+                if is_labels_column(row[c] for row in cells):
+                    kinds[c] = LABELS
+        kinds = list(kinds)
+        bad = {(r, c): why for (r, c), why in bad.items() if kinds[c] == NUMBERS or why == "empty cell"}
+        self._push(label, [("replace", header, roles, kinds, values, typed_texts(cells, values), bad)])
+
+    def set_kind(self, column: int, kind: str) -> None:
+        """Make a column hold numbers or text labels (undoable); its cells keep their texts."""
+        self._check_column(column)
+        if kind not in KINDS:
+            raise TableError(f"a column holds {' or '.join(KINDS)}, not {kind!r}")
+        if self._kinds[column] != kind:
+            what = "text labels" if kind == LABELS else "numbers"
+            self._push(f"Make {self._header[column]} hold {what}", [("set_kind", column, kind)])
 
     def insert_rows(self, row: int, count: int = 1) -> None:
         """Insert ``count`` rows of zeros before ``row`` (``row == n_rows`` appends)."""
@@ -284,7 +346,7 @@ class TableDocument:
         return ("insert_rows", list(positions), np.zeros((len(positions), n_columns)), {}, {})
 
     def _zero_column(self, column: int, name: str, role: str) -> tuple:
-        return ("insert_column", column, name, role, np.zeros(self.n_rows), {}, {})
+        return ("insert_column", column, name, role, NUMBERS, np.zeros(self.n_rows), {}, {})
 
     def _push(self, label: str, steps: list[tuple]) -> None:
         self.undo.push(_Edit(self, label, steps))
@@ -294,7 +356,7 @@ class TableDocument:
     # once, and the step it returns is built from the table as it then is.
     def _run(self, steps: list[tuple]) -> list[tuple]:
         kinds = {name for name, *_ in steps}
-        structural = not kinds <= {"write", "rename", "set_role"}
+        structural = not kinds <= {"write", "rename", "set_role"}  # set_kind: which cells are bad changes too
         if structural:
             self._tell(TableChange(ABOUT_TO_RESET))
         inverse = []
@@ -316,9 +378,14 @@ class TableDocument:
             self._pending = TableChange(HEADER, columns=tuple(sorted({c for _, c, _ in steps})))
         return inverse
 
+    def _cell_problem(self, c: int, text: str) -> str | None:
+        if self._kinds[c] == NUMBERS:
+            return cell_problem(text)
+        return None if text.strip() else "empty cell"
+
     def _set_cell(self, r: int, c: int, text: str) -> None:
-        problem = cell_problem(text)
-        value = np.nan if problem else float(text)
+        problem = self._cell_problem(c, text)
+        value = _number_or_nan(text)
         self._values[r, c] = value
         if problem:
             self._bad[r, c] = problem
@@ -377,10 +444,11 @@ class TableDocument:
         self._values = self._values[~gone]
         return ("insert_rows", positions, values, typed, bad)
 
-    def _step_insert_column(self, column, name, role, values, typed, bad):
+    def _step_insert_column(self, column, name, role, kind, values, typed, bad):
         """``values``: the new column's numbers, one per row; ``typed`` and ``bad``: {row: text or why}."""
         self._header.insert(column, name)
         self._roles.insert(column, role)
+        self._kinds.insert(column, kind)
         self._values = np.insert(self._values, column, values, axis=1)
 
         def moved(cells, new):
@@ -392,7 +460,7 @@ class TableDocument:
         return ("remove_column", column)
 
     def _step_remove_column(self, column):
-        name, role = self._header.pop(column), self._roles.pop(column)
+        name, role, kind = self._header.pop(column), self._roles.pop(column), self._kinds.pop(column)
         values = self._values[:, column].copy()
         self._values = np.delete(self._values, column, axis=1)
 
@@ -406,7 +474,7 @@ class TableDocument:
             return taken, kept
 
         (typed, self._typed), (bad, self._bad) = split(self._typed), split(self._bad)
-        return ("insert_column", column, name, role, values, typed, bad)
+        return ("insert_column", column, name, role, kind, values, typed, bad)
 
     def _step_rename(self, column, name):
         old, self._header[column] = self._header[column], name
@@ -416,9 +484,21 @@ class TableDocument:
         old, self._roles[column] = self._roles[column], role
         return ("set_role", column, old)
 
-    def _step_replace(self, header, roles, values, typed, bad):
-        old = ("replace", self._header, self._roles, self._values, self._typed, self._bad)
-        self._header, self._roles, self._values, self._typed, self._bad = header, roles, values, typed, bad
+    def _step_set_kind(self, column, kind):
+        old = self._kinds[column]
+        self._kinds[column] = kind
+        for r in range(self.n_rows):  # which cells are bad depends on what the column holds
+            problem = self._cell_problem(column, self.cell(r, column))
+            if problem:
+                self._bad[r, column] = problem
+            else:
+                self._bad.pop((r, column), None)
+        return ("set_kind", column, old)
+
+    def _step_replace(self, header, roles, kinds, values, typed, bad):
+        old = ("replace", self._header, self._roles, self._kinds, self._values, self._typed, self._bad)
+        self._header, self._roles, self._kinds = header, roles, kinds
+        self._values, self._typed, self._bad = values, typed, bad
         return old
 
 
@@ -439,3 +519,12 @@ class _Edit:
 
     def undo(self) -> None:
         self._steps, self._inverse = self._document._run(self._inverse), None
+
+
+def _number_or_nan(text: str) -> float:
+    """The number a cell's text reads as, or NaN (a text label, an empty or bad cell)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan

@@ -3,6 +3,12 @@
 Derivatives are written in terms of the layer's *output* ``a = f(z)`` (the tutorial's
 ``sigmoid_derivative(self.output)``, scikit-learn's ``DERIVATIVES``): backprop then needs only the
 stored activations. Every function writes into ``out`` so the trainer's hot loop allocates nothing.
+
+Softmax is the one activation that is not applied unit by unit: each output depends on the whole
+row, so its derivative is a matrix per row, not a number per unit. It is only used at the output with
+the cross-entropy loss, where that matrix and the loss's ∂L/∂ŷ = −y/ŷ multiply out to δ = ŷ − y
+(:mod:`.losses` computes that δ directly); its ``derivative`` here is the matrix's diagonal ŷ(1 − ŷ),
+shown to a learner, never used by backprop.
 """
 from __future__ import annotations
 
@@ -60,6 +66,14 @@ def linear_derivative(a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
+def softmax(z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    # e^(z_k) / Σ_j e^(z_j) along each row; the row's largest z is taken off first, which changes
+    # nothing mathematically and keeps e^z from overflowing
+    np.subtract(z, z.max(axis=1, keepdims=True), out)
+    np.exp(out, out)
+    return np.divide(out, out.sum(axis=1, keepdims=True), out)
+
+
 @dataclass(frozen=True)
 class Activation:
     name: str
@@ -67,17 +81,29 @@ class Activation:
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
     formula: str
     derivative_formula: str
+    low: float  # the values it can give: a target outside [low, high] can never be reached
+    high: float
+    elementwise: bool = True  # False for softmax: an output layer only (see the module's note)
+
+    def reaches(self, low: float, high: float) -> bool:
+        """Whether every value from ``low`` to ``high`` lies in this activation's range."""
+        return self.low <= low and high <= self.high
 
 
+INF = float("inf")
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", sigmoid, sigmoid_derivative, "σ(z) = 1 / (1 + e^(−z))", "a·(1 − a)"),
-        Activation("tanh", tanh, tanh_derivative, "tanh(z)", "1 − a²"),
-        Activation("relu", relu, relu_derivative, "max(z, 0)", "1 if a > 0 else 0"),
-        Activation("linear", linear, linear_derivative, "z", "1"),
+        Activation("sigmoid", sigmoid, sigmoid_derivative, "σ(z) = 1 / (1 + e^(−z))", "a·(1 − a)", 0.0, 1.0),
+        Activation("tanh", tanh, tanh_derivative, "tanh(z)", "1 − a²", -1.0, 1.0),
+        Activation("relu", relu, relu_derivative, "max(z, 0)", "1 if a > 0 else 0", 0.0, INF),
+        Activation("linear", linear, linear_derivative, "z", "1", -INF, INF),
+        Activation("softmax", softmax, sigmoid_derivative, "softmax(z)_k = e^(z_k) / Σ_j e^(z_j)",
+                   "∂a_k/∂z_j = a_k·(δ_kj − a_j)", 0.0, 1.0, elementwise=False),
     )
 }
+HIDDEN_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.elementwise)
+OUTPUT_ACTIVATIONS = tuple(ACTIVATIONS)
 
 
 def get_activation(name: str) -> Activation:

@@ -17,10 +17,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .encoding import PROBLEM_TITLES, PROBLEMS, Encoding, EncodingError
 from .losses import LOSSES
 from .network import INITS, Network, n_parameters
-from .table import TrainingTable
+from .table import TrainingTable, format_number
 from .trainer import Trainer
 
 _short = reprlib.Repr()  # a value named in a message stays short, however large or nested it is
@@ -123,9 +124,9 @@ class Layers:
 
 @dataclass(frozen=True)
 class Activations:
-    """One activation for every layer, or one per layer (hidden layers first, then the output), kept
-    as one comma-separated text: ``"relu, relu, sigmoid"``. How many there must be depends on the
-    hidden layers, so :class:`TrainingConfig` checks the count."""
+    """One activation for every hidden layer, or one per hidden layer (first to last), kept as one
+    comma-separated text: ``"relu, tanh"``. How many there may be depends on the hidden layers, so
+    :class:`TrainingConfig` checks the count. The output layer's activation is a setting of its own."""
 
     label: str
     names: tuple[str, ...]
@@ -143,6 +144,9 @@ class Activations:
         if not any(parts):
             raise ValueError(f"{self.label}: name one activation ({', '.join(self.names)}) or one per layer")
         for name in parts:
+            if name == "softmax":
+                raise ValueError(f"{self.label}: softmax is for the output layer only (it turns a whole row "
+                                 "into probabilities); choose it as the output activation")
             if name not in self.names:
                 raise ValueError(
                     f"{self.label}: unknown activation {shown(name)}; choose from {', '.join(self.names)}"
@@ -152,9 +156,12 @@ class Activations:
 
 # -- every setting, its type and its limits: the one declaration ------------------------------------
 CONSTRAINTS: dict[str, Interval | Choice | Flag | Layers | Activations] = {
+    "problem": Choice("problem", "problem", PROBLEMS),
     "hidden": Layers("hidden layers", max_layers=32, max_units=4096),
-    "activation": Activations("activation", tuple(ACTIVATIONS)),
+    "activation": Activations("hidden activation", HIDDEN_ACTIVATIONS),
+    "output_activation": Choice("output activation", "activation", OUTPUT_ACTIVATIONS),
     "loss": Choice("loss", "loss", tuple(LOSSES)),
+    "scaling": Flag("scaling"),
     # 1e-6: sse sums over the rows, so a table of a million rows needs steps a million times smaller
     # than the tutorial's 4; 1e3: beyond it every activation saturates or diverges in the first steps.
     "learning_rate": Interval("learning rate", float, 1e-6, 1e3),
@@ -187,9 +194,12 @@ class TrainingConfig:
     """The settings of a run. The defaults are the one set the window and the CLI start from; a
     shipped example may bring its own (:mod:`nnplayground.core.presets`)."""
 
+    problem: str = "binary"  # binary, multiclass or regression: how the targets are encoded (encoding.py)
     hidden: tuple[int, ...] = (4,)
-    activation: str = "sigmoid"  # one name for every layer, or comma-separated, one per layer
+    activation: str = "sigmoid"  # the hidden layers': one name for all, or comma-separated, one per layer
+    output_activation: str = "sigmoid"
     loss: str = "sse"
+    scaling: bool = False  # standardise the inputs (and a regression's targets): x̃ = (x − μ)/σ
     learning_rate: float = 1.0
     iterations: int = 1500
     seed: int = 0
@@ -202,6 +212,9 @@ class TrainingConfig:
         for name, constraint in CONSTRAINTS.items():
             object.__setattr__(self, name, constraint.check(getattr(self, name)))
         self.activations_for(len(self.hidden) + 1)
+        problem = pairing_problem(self.problem, self.output_activation, self.loss)
+        if problem:
+            raise ValueError(problem)
 
     # -- files --------------------------------------------------------------------------------------
     @classmethod
@@ -227,17 +240,47 @@ class TrainingConfig:
 
     # -- the network it describes -------------------------------------------------------------------
     def activations_for(self, n_layers: int) -> list[str]:
+        """Every layer's activation: the hidden layers', then the output's."""
         names = [a.strip() for a in self.activation.split(",")]
+        hidden = n_layers - 1
         if len(names) == 1:
-            return names * n_layers
-        if len(names) != n_layers:
-            raise ValueError(
-                f"{CONSTRAINTS['activation'].label}: {len(names)} activations named; the network has {n_layers} layers"
-            )
-        return names
+            return names * hidden + [self.output_activation]
+        if len(names) != hidden:
+            more = " (the output's is the output activation)" if len(names) == n_layers else ""
+            raise ValueError(f"{CONSTRAINTS['activation'].label}: {len(names)} activations named; the network has "
+                             f"{hidden} hidden layer{'s' if hidden != 1 else ''}{more}")
+        return names + [self.output_activation]
 
-    def layer_sizes(self, table: TrainingTable) -> list[int]:
-        return [len(table.input_columns), *self.hidden, len(table.target_columns)]
+    def encoding_for(self, table: TrainingTable) -> Encoding:
+        """How ``table`` becomes the network's numbers under these settings; ValueError (an
+        :class:`~.encoding.EncodingError`) says why it can't, with the fix."""
+        encoding = Encoding.fit(table, self.problem, self.scaling)
+        self.check_targets(encoding, table)
+        return encoding
+
+    def check_targets(self, encoding: Encoding, table: TrainingTable) -> None:
+        """Refuse an output that can never reach the (encoded) targets: a sigmoid's 0…1 for targets of
+        25 to 346, a softmax for one output."""
+        act = ACTIVATIONS[self.output_activation]
+        if not act.elementwise and encoding.n_outputs < 2:
+            raise EncodingError(f"output activation: softmax needs two outputs or more; {PROBLEM_TITLES[self.problem]} "
+                                f"of this table has {encoding.n_outputs}")
+        Y = encoding.encode_targets(table)
+        low, high = float(Y.min()), float(Y.max())
+        if not act.reaches(low, high):
+            what = "the targets, scaled," if encoding.scales_targets else "the targets"
+            fix = "use a linear output" if self.problem == "regression" else "use a sigmoid output"
+            if self.problem == "regression" and not encoding.scales_targets and act.low == 0 and low >= 0:
+                fix += " (or scaling, which a linear output needs too)"
+            raise EncodingError(
+                f"output activation: a {self.output_activation} output gives values from "
+                f"{format_number(act.low)} to {format_number(act.high)}, but {what} go from {low:.4g} to "
+                f"{high:.4g}: {fix}")
+
+    def layer_sizes(self, table: TrainingTable, encoding: Encoding | None = None) -> list[int]:
+        if encoding is None:
+            encoding = self.encoding_for(table)
+        return [encoding.n_inputs, *self.hidden, encoding.n_outputs]
 
     def same_network(self, other: "TrainingConfig") -> bool:
         """Whether ``other`` only differs in what applies without re-initialising the weights."""
@@ -252,9 +295,11 @@ class TrainingConfig:
         per_row = n_inputs + 4 * sum(sizes[1:]) + 3 * n_outputs
         return 8 * (5 * parameters + n_rows * per_row)
 
-    def check_fits(self, table: TrainingTable) -> None:
+    def check_fits(self, table: TrainingTable, encoding: Encoding | None = None) -> None:
         """ValueError, before anything is allocated, if training on ``table`` would exceed :data:`MEMORY_BUDGET`."""
-        need = self.memory_needed(len(table.input_columns), len(table.target_columns), table.n_rows)
+        n_in, n_out = ((len(table.input_columns), len(table.target_columns)) if encoding is None
+                       else (encoding.n_inputs, encoding.n_outputs))
+        need = self.memory_needed(n_in, n_out, table.n_rows)
         if need > MEMORY_BUDGET:
             layers = (", ".join(map(str, self.hidden)) if len(self.hidden) <= 4
                       else f"{len(self.hidden)} layers of up to {max(self.hidden)} units")
@@ -264,10 +309,38 @@ class TrainingConfig:
                 "Use fewer or smaller hidden layers, or fewer rows"
             )
 
-    def make_network(self, table: TrainingTable) -> Network:
-        self.check_fits(table)
-        sizes = self.layer_sizes(table)
+    def make_network(self, table: TrainingTable, encoding: Encoding | None = None) -> Network:
+        if encoding is None:
+            encoding = self.encoding_for(table)
+        self.check_fits(table, encoding)
+        sizes = self.layer_sizes(table, encoding)
         return Network(sizes, self.activations_for(len(sizes) - 1), self.use_bias, self.seed, self.init)
 
-    def make_trainer(self, table: TrainingTable) -> Trainer:
-        return Trainer(self.make_network(table), table.X, table.y, self.loss, self.learning_rate)
+    def make_trainer(self, table: TrainingTable, encoding: Encoding | None = None) -> Trainer:
+        """A new network for ``table`` and its trainer, on the table as this config encodes it (fitted
+        now unless ``encoding`` is given, as a restored session's is); ``trainer.encoding`` keeps it."""
+        if encoding is None:
+            encoding = self.encoding_for(table)
+        else:
+            self.check_targets(encoding, table)
+        trainer = Trainer(self.make_network(table, encoding), encoding.encode_inputs(table),
+                          encoding.encode_targets(table), self.loss, self.learning_rate)
+        trainer.encoding = encoding
+        return trainer
+
+
+def pairing_problem(problem: str, output: str, loss: str) -> str | None:
+    """Why an output activation and a loss can't train together for a problem, or None. The one rule
+    the window, the CLI and session files share."""
+    needs = LOSSES[loss].output
+    if needs is not None and output != needs:
+        why = {"sigmoid": "its ŷ must be a probability between 0 and 1, one per output",
+               "softmax": "its ŷ must be a probability per class, adding up to 1 in each row"}[needs]
+        return f"loss: {loss} needs a {needs} output ({why}); the output activation is {output}"
+    if output == "softmax" and loss != "cross_entropy":
+        return ("output activation: a softmax output is trained with the cross_entropy loss here "
+                "(together their δ at the output is ŷ − y); choose that loss")
+    if output == "softmax" and problem != "multiclass":
+        return ("output activation: softmax gives one probability per class; it needs the multiclass problem, "
+                f"not {problem}")
+    return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .losses import get_loss
-from .network import Network, Trace, _as_2d_float, backward_into, forward_into
+from .network import Network, Trace, _as_2d_float, backward_into, forward_into, seed_output_delta
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class ParameterExplanation:
     terms: np.ndarray  # per row: a_in · upstream · local
     gradient: float  # Σ terms
     backprop_gradient: float  # the same number as the engine's backward pass computes it, on the same weights
+    delta_formula: str | None = None  # at the output when the loss and activation cancel: upstream is δ itself
     iteration: int | None = None  # the trainer's completed iterations when computed (None: not from a trainer)
     phase: str | None = None  # the trainer's next phase then (as Snapshot.phase)
 
@@ -66,9 +67,9 @@ def explain_parameter(network: Network, X, y, loss: str, kind: str, layer: int, 
     trace.a[0][...] = X
     with np.errstate(over="ignore"):
         y_hat = forward_into(network, trace)
-    lossfn.gradient(y_hat, y, y_hat - y, trace.delta[-1])
+    fused = seed_output_delta(network, lossfn, y_hat, y, y_hat - y, trace.delta[-1])
     dL_dyhat = trace.delta[-1][:, j].copy() if layer == n_layers - 1 else None
-    backward_into(network, trace)
+    backward_into(network, trace, output_delta=fused)
 
     is_output = layer == n_layers - 1
     if is_output:
@@ -76,7 +77,10 @@ def explain_parameter(network: Network, X, y, loss: str, kind: str, layer: int, 
     else:  # the error the layer above sends back to unit j
         upstream = trace.delta[layer + 1] @ network.weights[layer + 1][j, :]
     act = network._acts[layer]
-    local = act.derivative(trace.a[layer + 1][:, j].copy(), np.empty(X.shape[0]))
+    if is_output and fused:  # upstream already is δ = (ŷ − y)/N: the loss and the activation cancelled
+        local = np.ones(X.shape[0])
+    else:
+        local = act.derivative(trace.a[layer + 1][:, j].copy(), np.empty(X.shape[0]))
     a_in = np.ones(X.shape[0]) if kind == "b" else trace.a[layer][:, i].copy()
     terms = a_in * upstream * local
     if kind == "W":
@@ -85,4 +89,5 @@ def explain_parameter(network: Network, X, y, loss: str, kind: str, layer: int, 
         value = float(network.biases[layer][j])
         engine = float(trace.db[layer][j]) if network.use_bias else float(terms.sum())
     return ParameterExplanation(kind, layer, i if kind == "W" else 0, j, value, is_output, a_in, upstream, local,
-                                terms, float(terms.sum()), engine)
+                                terms, float(terms.sum()), engine,
+                                lossfn.delta_formula if is_output and fused else None)

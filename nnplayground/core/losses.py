@@ -1,6 +1,12 @@
 """Losses by name, each value beside its gradient with respect to the prediction ŷ.
 
 Both receive ``diff = ŷ − y``, already computed once per iteration by the trainer.
+
+Two losses belong with one output activation, and together their chain rule collapses: for a
+sigmoid output with bce and a softmax output with cross-entropy, δ = ∂L/∂z at the output is just
+(ŷ − y)/N (the 1/(ŷ(1 − ŷ)) of the loss cancels the sigmoid's ŷ(1 − ŷ); softmax's Jacobian cancels
+−y/ŷ because each row of y sums to 1). ``output_delta`` computes that δ directly, as scikit-learn
+does: it is exact where the product would lose digits, and it is what the inspector explains.
 """
 from __future__ import annotations
 
@@ -51,6 +57,29 @@ def bce_gradient(y_hat, y, diff, out):
     return out
 
 
+def cross_entropy(y_hat, y, diff) -> float:
+    # L = −(1/N) Σ_rows Σ_k y_k ln ŷ_k, for one-hot rows y and softmax rows ŷ
+    p = np.clip(y_hat, BCE_EPS, 1.0)
+    return float(-np.sum(y * np.log(p)) / y.shape[0])
+
+
+def cross_entropy_gradient(y_hat, y, diff, out):
+    # ∂L/∂ŷ = −y / (ŷ·N): shown to a learner; backprop takes output_delta's ŷ − y instead
+    p = np.clip(y_hat, BCE_EPS, 1.0)
+    np.divide(y, p, out=out)
+    out *= -1.0 / y.shape[0]
+    return out
+
+
+def mean_delta(y_hat, y, diff, out):
+    # δ = ∂L/∂z at the output = (ŷ − y) / N, N the values averaged (bce: every cell; cross-entropy: rows)
+    return np.multiply(diff, 1.0 / diff.size, out=out)
+
+
+def row_mean_delta(y_hat, y, diff, out):
+    return np.multiply(diff, 1.0 / diff.shape[0], out=out)
+
+
 @dataclass(frozen=True)
 class Loss:
     name: str
@@ -58,6 +87,14 @@ class Loss:
     gradient: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     formula: str
     gradient_formula: str
+    output: str | None = None  # the output activation this loss needs, if any
+    output_delta: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
+    delta_formula: str | None = None  # δ at the output, with that activation
+
+    def delta_for(self, activation: str):
+        """The function giving δ at the output directly for this output activation, or None (then
+        δ = ∂L/∂ŷ ⊙ f′(z), unit by unit)."""
+        return self.output_delta if activation == self.output else None
 
 
 LOSSES: dict[str, Loss] = {
@@ -71,6 +108,17 @@ LOSSES: dict[str, Loss] = {
             bce_gradient,
             "L = −(1/N) Σ [y·ln ŷ + (1 − y)·ln(1 − ŷ)]",
             "∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)·N)",
+            output="sigmoid", output_delta=mean_delta,
+            delta_formula="δ = (ŷ − y)/N: the sigmoid's ŷ(1 − ŷ) cancels the loss's 1/(ŷ(1 − ŷ))",
+        ),
+        Loss(
+            "cross_entropy",
+            cross_entropy,
+            cross_entropy_gradient,
+            "L = −(1/N) Σ_rows Σ_k y_k·ln ŷ_k",
+            "∂L/∂ŷ = −y / (ŷ·N)",
+            output="softmax", output_delta=row_mean_delta,
+            delta_formula="δ = (ŷ − y)/N: softmax's Jacobian ŷ_k(δ_kj − ŷ_j) times −y/ŷ, with Σ_k y_k = 1",
         ),
     )
 }

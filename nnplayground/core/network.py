@@ -8,11 +8,14 @@ of preallocated buffers: the trainer reuses one trace for every iteration, and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
 from .activations import get_activation
+
+if TYPE_CHECKING:
+    from .losses import Loss
 
 INITS = ("uniform", "xavier", "he")
 
@@ -150,10 +153,23 @@ def forward_into(net: "Network", trace: Trace, stop: StopFlag | None = None) -> 
     return trace.a[-1]
 
 
-def backward_into(net: "Network", trace: Trace, stop: StopFlag | None = None) -> bool:
+def seed_output_delta(net: "Network", loss: "Loss", y_hat: np.ndarray, y: np.ndarray, diff: np.ndarray,
+                      out: np.ndarray) -> bool:
+    """Write into ``out`` what backprop starts from: ∂L/∂ŷ, or (True is returned) δ at the output
+    itself when the loss and the output activation collapse to (ŷ − y)/N (see :mod:`.losses`)."""
+    delta = loss.delta_for(net.activations[-1])
+    if delta is None:
+        loss.gradient(y_hat, y, diff, out)
+        return False
+    delta(y_hat, y, diff, out)
+    return True
+
+
+def backward_into(net: "Network", trace: Trace, stop: StopFlag | None = None, output_delta: bool = False) -> bool:
     """Backprop by the chain rule, from the output back, after :func:`forward_into`.
 
-    ``trace.delta[-1]`` must hold ∂L/∂ŷ on entry; on return every δ, ∂L/∂W and ∂L/∂b is filled:
+    ``trace.delta[-1]`` must hold ∂L/∂ŷ on entry (or δ at the output itself, with ``output_delta``:
+    see :func:`seed_output_delta`); on return every δ, ∂L/∂W and ∂L/∂b is filled:
     δ_L = ∂L/∂ŷ ⊙ f'(a_L);  δ_{l-1} = (δ_l·W_lᵀ) ⊙ f'(a_{l-1});  ∂L/∂W_l = a_{l-1}ᵀ·δ_l;  ∂L/∂b_l = Σ_rows δ_l.
     Every δ comes first, one block of rows at a time, then the gradients over all rows. ``stop`` is
     polled before each layer of each block and before the gradients; once it is set the pass is
@@ -161,11 +177,13 @@ def backward_into(net: "Network", trace: Trace, stop: StopFlag | None = None) ->
     left them.
     """
     acts, weights = net._acts, net.weights
+    last = len(acts) - 1 if output_delta else -1  # the layer whose δ is already complete
     for rows in trace.blocks:
         for r in reversed(rows):
             if stop is not None and stop.is_set():
                 return False
-            np.multiply(r.delta, acts[r.layer].derivative(r.a, r.scratch), r.delta)
+            if r.layer != last:
+                np.multiply(r.delta, acts[r.layer].derivative(r.a, r.scratch), r.delta)
             if r.delta_in is not None:
                 np.dot(r.delta, weights[r.layer].T, r.delta_in)
     if stop is not None and stop.is_set():
@@ -201,6 +219,8 @@ class Network:
         if init not in INITS:
             raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
         self._acts = [get_activation(n) for n in names]
+        if not all(a.elementwise for a in self._acts[:-1]):
+            raise ValueError("softmax is for the output layer only: it normalises a whole row into probabilities")
         self.layer_sizes = tuple(sizes)
         self.activations = tuple(names)
         self.use_bias = bool(use_bias)
@@ -252,8 +272,8 @@ class Network:
         trace.a[0][...] = X
         with np.errstate(over="ignore"):
             y_hat = forward_into(self, trace)
-        lossfn.gradient(y_hat, y, y_hat - y, trace.delta[-1])
-        backward_into(self, trace)
+        fused = seed_output_delta(self, lossfn, y_hat, y, y_hat - y, trace.delta[-1])
+        backward_into(self, trace, output_delta=fused)
         return trace.dW, trace.db
 
     def set_parameters(self, weights: Sequence, biases: Sequence | None = None) -> None:

@@ -1,6 +1,7 @@
 """Settings that suit each shipped example table, so that opening one, in the window or with
 ``nnplayground train``, starts where it should: the tutorial's table with the tutorial's own network,
-the regression with a linear output. Any other table starts from :class:`TrainingConfig`'s defaults.
+the regression with a linear output, the real tables with what :func:`~.suggest.suggest` proposes.
+Any other table starts from its suggestion.
 """
 from __future__ import annotations
 
@@ -10,20 +11,34 @@ from pathlib import Path
 from ..paths import EXAMPLES
 from .config import TrainingConfig
 
+def _tutorial_like(hidden: int, iterations: int = 1500, use_bias: bool = True) -> TrainingConfig:
+    return TrainingConfig(problem="binary", hidden=(hidden,), activation="sigmoid", output_activation="sigmoid",
+                          loss="sse", scaling=False, learning_rate=1.0, iterations=iterations, seed=0,
+                          use_bias=use_bias, init="uniform")
+
+
+def _suggested(problem: str, units: int, output: str, loss: str, rate: float) -> TrainingConfig:
+    """What :func:`~.suggest.suggest` proposes for the table (a test holds each to it)."""
+    return TrainingConfig(problem=problem, hidden=(units,), activation="tanh", output_activation=output, loss=loss,
+                          scaling=True, learning_rate=rate, iterations=1500, seed=0, use_bias=True, init="xavier")
+
+
 PRESETS: dict[str, TrainingConfig] = {  # every setting spelled out: a preset must not move when a default does
     # The tutorial, exactly: 3-4-1, sigmoid, sse, η = 1, 1500 iterations, uniform [0, 1) weights, no biases.
-    "article.csv": TrainingConfig(hidden=(4,), activation="sigmoid", loss="sse", learning_rate=1.0, iterations=1500,
-                                  seed=0, use_bias=False, init="uniform"),
-    "and.csv": TrainingConfig(hidden=(2,), activation="sigmoid", loss="sse", learning_rate=1.0, iterations=1500,
-                              seed=0, use_bias=True, init="uniform"),
-    "or.csv": TrainingConfig(hidden=(2,), activation="sigmoid", loss="sse", learning_rate=1.0, iterations=1500,
-                             seed=0, use_bias=True, init="uniform"),
+    "article.csv": _tutorial_like(4, use_bias=False),
+    "and.csv": _tutorial_like(2),
+    "or.csv": _tutorial_like(2),
     # XOR is not linearly separable: four hidden units and twice the tutorial's iterations (max error < 0.02).
-    "xor.csv": TrainingConfig(hidden=(4,), activation="sigmoid", loss="sse", learning_rate=1.0, iterations=3000,
-                              seed=0, use_bias=True, init="uniform"),
-    # A regression: tanh hidden units, a linear output and the mean squared error (max error < 0.05).
-    "sine_regression.csv": TrainingConfig(hidden=(8,), activation="tanh, linear", loss="mse", learning_rate=0.1,
+    "xor.csv": _tutorial_like(4, iterations=3000),
+    # A one-input regression: tanh hidden units, a linear output and the mean squared error (max error < 0.05).
+    "sine_regression.csv": TrainingConfig(problem="regression", hidden=(8,), activation="tanh",
+                                          output_activation="linear", loss="mse", scaling=False, learning_rate=0.1,
                                           iterations=5000, seed=0, use_bias=True, init="xavier"),
+    # Real tables (resources/examples/SOURCES.md), with the settings suggest() proposes for them.
+    "iris.csv": _suggested("multiclass", 8, "softmax", "cross_entropy", 0.5),  # text labels, three classes
+    "wine.csv": _suggested("multiclass", 16, "softmax", "cross_entropy", 0.5),  # spreads 0.12 to 314
+    "breast_cancer.csv": _suggested("binary", 16, "sigmoid", "bce", 0.5),  # text labels, 30 mixed-scale inputs
+    "diabetes.csv": _suggested("regression", 16, "linear", "mse", 0.1),  # a target of 25 to 346
 }
 
 

@@ -7,6 +7,8 @@ against the record, and checks everything before anything uses it: a damaged or 
 
 A session may hold no weights (a network not trained yet, or one whose settings wait for Reset);
 ``settings`` then records what the settings panel showed, if it differed from the network's config.
+With weights it holds their :class:`~.encoding.Encoding` too (the μ, σ and labels they were trained
+with). Format 1 (before text labels, problems and scaling) is read and turned into today's settings.
 """
 from __future__ import annotations
 
@@ -18,15 +20,16 @@ from pathlib import Path
 import numpy as np
 
 from .config import CONSTRAINTS, TrainingConfig
+from .encoding import Encoding, InputColumn
 from .fileio import (
     MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, check_layers, layer_shapes, open_regular_file,
     parse_json,
 )
 from .network import n_parameters as count_parameters
-from .table import INPUT, MAX_CELLS, MAX_CSV_BYTES, TARGET
+from .table import INPUT, KINDS, MAX_CELLS, MAX_CSV_BYTES, NUMBERS, TARGET
 
 FORMAT = "nnplayground-session"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".nnpsession"
 MAX_HISTORY = CONSTRAINTS["iterations"].high  # losses: one per iteration, as many as a run may have
 # the cells as typed, as JSON: the largest CSV that opens (MAX_CSV_BYTES) grows by quotes and commas, at
@@ -49,10 +52,33 @@ class Session:
     biases: tuple[np.ndarray, ...]
     history: np.ndarray  # loss per completed iteration
     settings: TrainingConfig | None = None  # the settings panel's, when they differ and wait for Reset
+    kinds: tuple[str, ...] | None = None  # per column: numbers or labels (None: every column numbers)
+    encoding: Encoding | None = None  # how the table became the weights' numbers (with weights only)
 
     @property
     def iteration(self) -> int:
         return int(self.history.size)
+
+    @property
+    def column_kinds(self) -> tuple[str, ...]:
+        return self.kinds if self.kinds is not None else (NUMBERS,) * len(self.columns)
+
+    @property
+    def network_encoding(self) -> Encoding | None:
+        """The weights' encoding: the recorded one, or for numbers taken as they are, the plain one."""
+        if self.encoding is not None or not self.weights:
+            return self.encoding
+        return plain_encoding(self.columns, self.roles, self.config.problem)
+
+
+def plain_encoding(columns, roles, problem: str) -> Encoding:
+    """Numbers in, numbers out: what a network of format 1 was trained on (no scaling, no labels)."""
+    inputs = tuple(InputColumn(c) for c, r in zip(columns, roles) if r == INPUT)
+    targets = tuple(c for c, r in zip(columns, roles) if r == TARGET)
+    if problem == "multiclass":
+        raise ValueError("a multi-class network needs its classes recorded")
+    classes = (("0", "1"),) * len(targets) if problem == "binary" else ()
+    return Encoding(inputs, problem, targets, classes)
 
 
 def save_session(path: str | os.PathLike, session: Session, compress: bool = True) -> None:
@@ -64,14 +90,19 @@ def save_session(path: str | os.PathLike, session: Session, compress: bool = Tru
     weights = [np.asarray(w, dtype=np.float64) for w in session.weights]
     biases = [np.asarray(b, dtype=np.float64) for b in session.biases]
     history = np.asarray(session.history, dtype=np.float64)
+    try:
+        encoding = session.network_encoding
+    except ValueError as exc:
+        raise SessionFileError(f"cannot save {path.name}: {exc}") from None
     _check(f"cannot save {path.name}", session.columns, session.roles, session.cells, session.config,
-           weights, biases, history)
+           weights, biases, history, session.column_kinds, encoding)
     meta = {
         "format": FORMAT, "version": VERSION,
-        "columns": list(session.columns), "roles": list(session.roles),
+        "columns": list(session.columns), "roles": list(session.roles), "kinds": list(session.column_kinds),
         "cells": [list(r) for r in session.cells],
         "config": session.config.to_dict(),
         "layers": len(session.weights),
+        "encoding": None if encoding is None else encoding.to_dict(),
     }
     if session.settings is not None:
         meta["settings"] = session.settings.to_dict()
@@ -104,15 +135,26 @@ def _read(path: Path) -> Session:
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise SessionFileError(f"{name} is not an nnplayground session")
         version = meta.get("version")
-        if type(version) is not int or version != VERSION:
-            raise SessionFileError(f"{name} is session format {version!r:.40}; this app reads {VERSION}")
+        if type(version) is not int or version not in (1, VERSION):
+            raise SessionFileError(f"{name} is session format {version!r:.40}; this app reads 1 and {VERSION}")
         columns, roles, cells = _table(name, meta)
-        config = _config(name, meta.get("config"), "settings")
-        settings = None if meta.get("settings") is None else _config(name, meta["settings"], "waiting settings")
+        if version == 1:  # numbers only, one activation list, no problem or scaling
+            problem = _v1_problem(roles, cells)
+            config = _config(name, _v1_config(meta.get("config"), problem), "settings")
+            settings = None if meta.get("settings") is None else _config(
+                name, _v1_config(meta["settings"], problem), "waiting settings")
+            kinds, encoding = (NUMBERS,) * len(columns), None
+        else:
+            config = _config(name, meta.get("config"), "settings")
+            settings = None if meta.get("settings") is None else _config(name, meta["settings"], "waiting settings")
+            kinds = _kinds(name, meta.get("kinds"), len(columns))
+            encoding = None if meta.get("encoding") is None else _encoding(name, meta["encoding"])
         layers = meta.get("layers")
         if type(layers) is not int or layers < 0:
             raise SessionFileError(f"{name}: its number of weight layers must be a whole number, got {layers!r:.40}")
-        sizes = _layer_sizes(roles, config)
+        if layers and encoding is None:
+            encoding = _plain(name, columns, roles, config)
+        sizes = _layer_sizes(roles, config, encoding)
         if layers:
             _check_sizes(name, sizes, layers)
             shapes = layer_shapes(sizes)
@@ -123,8 +165,54 @@ def _read(path: Path) -> Session:
             if npz.shape("history") != (0,):  # checked before reading: its losses belong to no weights
                 raise SessionFileError(f"{name}: it has a loss history but no weights")
         history = npz.array("history", max_size=MAX_HISTORY, ndim=1)
-    _check(name, columns, roles, cells, config, weights, biases, history)
-    return Session(columns, roles, cells, config, weights, biases, history, settings)
+    _check(name, columns, roles, cells, config, weights, biases, history, kinds, encoding)
+    return Session(columns, roles, cells, config, weights, biases, history, settings, kinds,
+                   encoding if weights else None)
+
+
+def _v1_problem(roles, cells) -> str:
+    """Format 1 trained on the numbers as they were: binary if every target is 0 or 1, else a regression."""
+    targets = [c for c, r in enumerate(roles) if r == TARGET]
+    for row in cells:
+        for c in targets:
+            text = row[c].strip()
+            if text not in ("0", "1"):
+                try:
+                    if float(text) not in (0.0, 1.0):
+                        return "regression"
+                except ValueError:
+                    continue  # a bad cell: it decides nothing
+    return "binary"
+
+
+def _v1_config(record, problem: str):
+    """Format 1's settings as today's: its activation named every layer, the output's last."""
+    if not isinstance(record, dict) or not isinstance(record.get("activation"), str):
+        return record  # let from_dict say what is wrong
+    names = [a.strip() for a in record["activation"].split(",")]
+    hidden, output = (names, names[0]) if len(names) == 1 else (names[:-1], names[-1])
+    return {"problem": problem, **record, "activation": ", ".join(hidden), "output_activation": output,
+            "scaling": False}
+
+
+def _kinds(name: str, kinds, n_columns: int) -> tuple[str, ...]:
+    if not isinstance(kinds, list) or len(kinds) != n_columns or any(k not in KINDS for k in kinds):
+        raise SessionFileError(f"{name}: each column must hold {' or '.join(KINDS)}")
+    return tuple(kinds)
+
+
+def _encoding(name: str, record) -> Encoding:
+    try:
+        return Encoding.from_dict(record)
+    except ValueError as exc:
+        raise SessionFileError(f"{name}: {exc}") from None
+
+
+def _plain(name: str, columns, roles, config: TrainingConfig) -> Encoding:
+    try:
+        return plain_encoding(columns, roles, config.problem)
+    except ValueError as exc:
+        raise SessionFileError(f"{name}: {exc}") from None
 
 
 def _table(name: str, meta: dict) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -155,7 +243,9 @@ def _config(name: str, record, what: str) -> TrainingConfig:
         raise SessionFileError(f"{name}: its {what} cannot be used: {exc}") from None
 
 
-def _layer_sizes(roles, config: TrainingConfig) -> list[int]:
+def _layer_sizes(roles, config: TrainingConfig, encoding: Encoding | None) -> list[int]:
+    if encoding is not None:
+        return [encoding.n_inputs, *config.hidden, encoding.n_outputs]
     roles = list(roles)
     return [roles.count(INPUT), *config.hidden, roles.count(TARGET)]
 
@@ -172,12 +262,23 @@ def _check_sizes(name: str, sizes: list[int], layers: int) -> None:
                                f"at most {MAX_PARAMETERS:,} can be loaded")
 
 
-def _check(name: str, columns, roles, cells, config: TrainingConfig, weights, biases, history: np.ndarray) -> None:
-    """What a session must be to open: one role per column, rows as wide as the header, and weights
-    (if any) that fit the settings' hidden layers and the table's inputs and targets."""
+def _check(name: str, columns, roles, cells, config: TrainingConfig, weights, biases, history: np.ndarray,
+           kinds, encoding: Encoding | None) -> None:
+    """What a session must be to open: one role and kind per column, rows as wide as the header, and
+    weights (if any) that fit the settings' hidden layers and their encoding of the table's columns."""
     _check_table(name, columns, roles, cells)
+    if len(kinds) != len(columns) or any(k not in KINDS for k in kinds):
+        raise SessionFileError(f"{name}: each column must hold {' or '.join(KINDS)}")
+    if encoding is not None:
+        inputs = tuple(c for c, r in zip(columns, roles) if r == INPUT)
+        targets = tuple(c for c, r in zip(columns, roles) if r == TARGET)
+        if tuple(c.name for c in encoding.inputs) != inputs or encoding.targets != targets:
+            raise SessionFileError(f"{name}: its network's encoding names other columns than its table's")
+        if encoding.problem != config.problem:
+            raise SessionFileError(f"{name}: its network's encoding is for a {encoding.problem} problem, "
+                                   f"its settings for {config.problem}")
     if weights or biases:
-        sizes = _layer_sizes(roles, config)
+        sizes = _layer_sizes(roles, config, encoding)
         _check_sizes(name, sizes, len(weights))
         try:
             check_layers(name, sizes, weights, biases)

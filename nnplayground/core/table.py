@@ -1,8 +1,14 @@
-"""The training table: named columns, each an input or a target, every cell a finite number.
+"""The training table: named columns, each an input or a target, holding numbers or text labels.
 
 Validation happens here, once, as the table enters the core: a bad cell raises :class:`TableError`
 naming its row and column, and nothing is dropped or coerced. :func:`cell_problem` is the same
 check for one cell, for an editor that wants to mark bad cells while keeping what was typed.
+
+A column of text labels ("setosa", "malignant") keeps its labels as *levels* (sorted: numbers by
+value, then texts) and each row's label as the level's index in ``data``; the encoding between a
+table and a network (:mod:`.encoding`) turns them into one-hot columns or classes. Reading a file, a
+column is text labels when more than half of its filled cells are not numbers; otherwise a cell that
+is not a number is a mistake, named as before.
 
 Parsing is vectorised: NumPy's C CSV reader (``np.loadtxt``) reads the text piece by piece, a few
 milliseconds each, so a thread reading a large file lets the window's thread run between pieces. It is
@@ -33,6 +39,9 @@ import numpy as np
 from .fileio import FileReadError, atomic_write_text, describe_os_error, open_regular_file
 
 INPUT, TARGET = "input", "target"
+NUMBERS, LABELS = "numbers", "labels"  # what a column holds
+KINDS = (NUMBERS, LABELS)
+MAX_LEVELS = 10_000  # different labels in one column: more is an identifier, not a category
 DELIMITERS = ",;\t"
 MAX_CSV_BYTES = 50 * 1024 * 1024
 MAX_CELLS = 5_000_000
@@ -82,14 +91,54 @@ def format_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def label_of(text: str) -> str | None:
+    """The label a cell of a text-labels column stands for: a number's own text ("1.0" and "1" are
+    one label, "1"), else the text without surrounding spaces; None for an empty cell."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        value = float(stripped)
+    except ValueError:
+        return stripped
+    return format_number(value) if math.isfinite(value) else stripped
+
+
+def sort_labels(labels) -> tuple[str, ...]:
+    """Labels in the order a learner expects: numbers by value first, then texts alphabetically."""
+    def key(label: str):
+        try:
+            return (0, float(label), "")
+        except ValueError:
+            return (1, 0.0, label.casefold() + "\0" + label)
+    return tuple(sorted(set(labels), key=key))
+
+
+def is_labels_column(texts) -> bool:
+    """The reading rule: more than half of the filled cells are not numbers."""
+    filled = words = 0
+    for text in texts:
+        stripped = text.strip()
+        if stripped:
+            filled += 1
+            try:
+                float(stripped)
+            except ValueError:
+                words += 1
+    return 2 * words > filled
+
+
 @dataclass(frozen=True, eq=False)
 class TrainingTable:
     columns: tuple[str, ...]
     roles: tuple[str, ...]
-    data: np.ndarray  # (n_rows, n_columns), float64, read-only
+    data: np.ndarray  # (n_rows, n_columns), float64, read-only; a labels column holds level indices
+    levels: tuple[tuple[str, ...] | None, ...] | None = None  # per column: its labels, or None for numbers
 
     def __post_init__(self):
         columns, roles = tuple(self.columns), tuple(self.roles)
+        levels = (None,) * len(columns) if self.levels is None else tuple(
+            None if lv is None else tuple(lv) for lv in self.levels)
         if len(columns) != len(roles):
             raise TableError(f"{len(columns)} columns but {len(roles)} roles")
         bad_role = [r for r in roles if r not in (INPUT, TARGET)]
@@ -118,15 +167,30 @@ class TrainingTable:
                 row=r + 1,
                 column=names[c],
             )
+        if len(levels) != len(columns):
+            raise TableError(f"{len(columns)} columns but {len(levels)} level lists")
+        for c, lv in enumerate(levels):
+            if lv is None:
+                continue
+            if not lv or len(set(lv)) != len(lv) or not all(isinstance(x, str) and x.strip() == x and x for x in lv):
+                raise TableError(f"column {names[c]!r}: its labels must be different, non-empty texts", column=names[c])
+            if len(lv) > MAX_LEVELS:
+                raise TableError(f"column {names[c]!r} has {len(lv):,} different labels; at most {MAX_LEVELS:,} "
+                                 "are taken (a column of names or identifiers is no category)", column=names[c])
+            codes = data[:, c]
+            if not ((codes >= 0) & (codes < len(lv)) & (codes == np.trunc(codes))).all():
+                raise TableError(f"column {names[c]!r}: a label index is out of range", column=names[c])
         data.flags.writeable = False
         object.__setattr__(self, "columns", tuple(names))
         object.__setattr__(self, "roles", roles)
         object.__setattr__(self, "data", data)
+        object.__setattr__(self, "levels", levels)
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, TrainingTable):
             return NotImplemented
-        return (self.columns, self.roles) == (other.columns, other.roles) and np.array_equal(self.data, other.data)
+        return ((self.columns, self.roles, self.levels) == (other.columns, other.roles, other.levels)
+                and np.array_equal(self.data, other.data))
 
     __hash__ = None  # mutable-looking contents: equal tables need not hash alike
 
@@ -151,6 +215,29 @@ class TrainingTable:
     def y(self) -> np.ndarray:
         return self.data[:, [r == TARGET for r in self.roles]]
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(NUMBERS if lv is None else LABELS for lv in self.levels)
+
+    @property
+    def input_levels(self) -> tuple[tuple[str, ...] | None, ...]:
+        return tuple(lv for lv, r in zip(self.levels, self.roles) if r == INPUT)
+
+    @property
+    def target_levels(self) -> tuple[tuple[str, ...] | None, ...]:
+        return tuple(lv for lv, r in zip(self.levels, self.roles) if r == TARGET)
+
+    def texts(self, column: int) -> list[str]:
+        """Every cell of one column as text: labels as they read, numbers formatted."""
+        lv = self.levels[column]
+        values = self.data[:, column]
+        if lv is None:
+            return [format_number(v) for v in values.tolist()]
+        return [lv[i] for i in values.astype(np.intp).tolist()]
+
+    def with_roles(self, roles: Sequence[str]) -> "TrainingTable":
+        return TrainingTable(self.columns, tuple(roles), self.data, self.levels)
+
     # -- building -------------------------------------------------------------------------------
     @classmethod
     def from_cells(
@@ -159,8 +246,12 @@ class TrainingTable:
         rows: Sequence[Sequence[str]],
         roles: Sequence[str] | None = None,
         progress: Progress | None = None,
+        kinds: Sequence[str] | None = None,
     ) -> "TrainingTable":
-        """Parse text cells; by default the last column is the target and the rest are inputs."""
+        """Parse text cells; by default the last column is the target and the rest are inputs.
+
+        ``kinds`` says which columns hold numbers and which text labels; by default a column is text
+        labels when more than half of its filled cells are not numbers."""
         header, roles = _header_and_roles(header, roles)
         if not rows:
             raise TableError("the table is empty: it has a header but no data rows")
@@ -168,12 +259,54 @@ class TrainingTable:
             raise TableError(
                 f"the table has {len(rows) * len(header):,} cells; the limit is {MAX_CELLS:,}"
             )
-        blocks = []
-        for start in range(0, len(rows), PARSE_CHUNK):
-            if progress is not None:
-                _report(progress, start / len(rows))
-            blocks.append(_numbers_of_cells(rows[start:start + PARSE_CHUNK], header, start))
-        return cls(tuple(header), tuple(roles), np.concatenate(blocks))
+        if kinds is not None:
+            kinds = list(kinds)
+            if len(kinds) != len(header) or any(k not in KINDS for k in kinds):
+                raise TableError(f"each of the {len(header)} columns holds {' or '.join(KINDS)}")
+        if kinds is None or LABELS not in kinds:
+            try:
+                blocks = []
+                for start in range(0, len(rows), PARSE_CHUNK):
+                    if progress is not None:
+                        _report(progress, start / len(rows))
+                    blocks.append(_numbers_of_cells(rows[start:start + PARSE_CHUNK], header, start))
+                return cls(tuple(header), tuple(roles), np.concatenate(blocks))
+            except TableError:
+                if kinds is not None or not _has_labels_column(rows, header):
+                    raise
+        return cls._with_labels(header, roles, rows, kinds)
+
+    @classmethod
+    def _with_labels(cls, header: list[str], roles: list[str], rows: Sequence[Sequence[str]],
+                     kinds: list[str] | None) -> "TrainingTable":
+        """The careful path for a table with text-labels columns: column by column."""
+        for r, row in enumerate(rows):
+            if len(row) != len(header):
+                raise TableError(f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
+                                 row=r + 1)
+        columns = list(zip(*rows))
+        if kinds is None:
+            kinds = [LABELS if is_labels_column(col) else NUMBERS for col in columns]
+        data = np.empty((len(rows), len(header)))
+        levels: list[tuple[str, ...] | None] = []
+        for c, (texts, kind) in enumerate(zip(columns, kinds)):
+            name = header[c] or f"#{c + 1}"
+            if kind == NUMBERS:
+                data[:, c] = _check_cells([[t] for t in texts], [name], 0)[:, 0]
+                levels.append(None)
+                continue
+            labels = [label_of(t) for t in texts]
+            if None in labels:
+                r = labels.index(None)
+                raise TableError(f"row {r + 1}, column {name!r}: empty cell", row=r + 1, column=name)
+            names = sort_labels(labels)
+            if len(names) > MAX_LEVELS:
+                raise TableError(f"column {name!r} has {len(names):,} different labels; at most {MAX_LEVELS:,} "
+                                 "are taken (a column of names or identifiers is no category)", column=name)
+            index = {label: i for i, label in enumerate(names)}
+            data[:, c] = [index[label] for label in labels]
+            levels.append(names)
+        return cls(tuple(header), tuple(roles), data, tuple(levels))
 
     @classmethod
     def from_csv_text(cls, text: str, targets: Sequence[str] | None = None,
@@ -195,7 +328,12 @@ class TrainingTable:
                 _report(progress, READ_SHARE + (1 - READ_SHARE) * pos / len(text))
             end = text.find("\n", pos + PARSE_PIECE)
             end = len(text) if end < 0 else end + 1
-            block = _numbers_of_text(text[pos:end], delimiter, header, n_rows)
+            try:
+                block = _numbers_of_text(text[pos:end], delimiter, header, n_rows)
+            except TableError:
+                if not _piece_has_labels(text[pos:end], delimiter, header):
+                    raise
+                return cls._from_csv_text_carefully(text, targets, progress)  # a column of text labels
             time.sleep(0)  # lets a thread waiting for the interpreter lock take it: see the module's note
             blocks.append(block)
             n_rows += len(block)
@@ -253,8 +391,7 @@ class TrainingTable:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
         writer.writerow(self.columns)
-        for row in self.data:
-            writer.writerow([format_number(v) for v in row])
+        writer.writerows(zip(*(self.texts(c) for c in range(len(self.columns)))))
         return out.getvalue()
 
     def to_csv(self, path: str | os.PathLike, delimiter: str = ",") -> None:
@@ -333,6 +470,22 @@ def _numbers_of_cells(rows: Sequence[Sequence[str]], header: Sequence[str], firs
         if values is not None and np.isfinite(values).all():
             return values.reshape(len(rows), width)
     return _check_cells(rows, header, first_row)
+
+
+def _has_labels_column(rows: Sequence[Sequence[str]], header: Sequence[str]) -> bool:
+    """Whether a column of these rows reads as text labels (rows of the wrong width are left to the
+    parser, which names them)."""
+    width = len(header)
+    columns = zip(*(row for row in rows if len(row) == width))
+    return any(is_labels_column(col) for col in columns)
+
+
+def _piece_has_labels(piece: str, delimiter: str, header: Sequence[str]) -> bool:
+    try:
+        rows = list(csv.reader([line for line in piece.splitlines() if line.strip()], delimiter=delimiter))
+    except csv.Error:
+        return False
+    return _has_labels_column(rows, header)
 
 
 def _check_cells(rows: Sequence[Sequence[str]], header: Sequence[str], first_row: int) -> np.ndarray:

@@ -20,7 +20,7 @@ import numpy as np
 from .explain import ParameterExplanation, explain_parameter
 from .losses import get_loss
 from .network import (Network, StopFlag, Trace, _as_2d_float, _views, backward_into, forward_into,
-                      parameter_shapes)
+                      parameter_shapes, seed_output_delta)
 
 PHASES = ("feedforward", "loss", "backprop", "update")
 
@@ -121,6 +121,8 @@ class Trainer:
         self._phase_index = 0
         self.last_loss: float | None = None
         self._updated_since_fed = False
+        # how the table's columns became X and y (TrainingConfig.make_trainer sets it; None: given as numbers)
+        self.encoding = None
         self.set_data(X, y)
 
     # -- settings -------------------------------------------------------------------------------
@@ -189,8 +191,9 @@ class Trainer:
 
     def _backprop(self, stop: StopFlag | None = None) -> bool:
         t = self.trace
-        self._loss.gradient(t.a[-1], self.y, self._diff, t.delta[-1])  # ∂L/∂ŷ seeds the output δ
-        return backward_into(self.network, t, stop)
+        # ∂L/∂ŷ seeds the output δ (or, for sigmoid + bce and softmax + cross-entropy, is δ = (ŷ − y)/N)
+        fused = seed_output_delta(self.network, self._loss, t.a[-1], self.y, self._diff, t.delta[-1])
+        return backward_into(self.network, t, stop, output_delta=fused)
 
     def _check_step(self, step: np.ndarray) -> None:
         if not math.isfinite(np.dot(step, step)):  # NaN, inf, or so large its square overflows
@@ -313,8 +316,8 @@ class Trainer:
                     break
                 self._updated_since_fed = False
                 loss = self._measure_loss()
-                self._loss.gradient(trace.a[-1], self.y, self._diff, trace.delta[-1])  # ∂L/∂ŷ seeds δ
-                if not backward_into(net, trace, layer_stop):
+                fused = seed_output_delta(net, self._loss, trace.a[-1], self.y, self._diff, trace.delta[-1])
+                if not backward_into(net, trace, layer_stop, fused):
                     self._forget_feedforward()
                     break
                 self.last_loss = loss

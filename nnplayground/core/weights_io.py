@@ -163,6 +163,8 @@ def _check_record(name: str, meta) -> tuple[list[int], list[str], str, bool]:
     ):
         raise WeightsFileError(f"{name}: activations must name one known activation per layer "
                                f"({', '.join(ACTIVATIONS)})")
+    if not all(ACTIVATIONS[a].elementwise for a in acts[:-1]):
+        raise WeightsFileError(f"{name}: softmax may only be the output layer's activation")
     loss = meta.get("loss")
     if not isinstance(loss, str) or loss not in LOSSES:
         raise WeightsFileError(f"{name}: loss must be one of {', '.join(LOSSES)}, got {loss!r:.40}")

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from ..app.reactions import table_problem
 from ..app.session_file import restore_trainer, session_to_save
-from ..core import TableError, TrainingConfig, TrainingTable
+from ..core import TableError, TrainingTable
+from ..core.encoding import EncodingError
 from ..core.presets import preset_for
+from ..core.suggest import suggest
 from ..core.session import SessionFileError, load_session, save_session
 from ..core.fileio import SaveError, atomic_path, atomic_write_text
 from ..core.session import SUFFIX as SESSION_SUFFIX
@@ -116,7 +118,8 @@ class FileActions:
         try:
             session = load_session(path)
             try:
-                table = TrainingTable.from_cells(session.columns, session.cells, session.roles)
+                table = TrainingTable.from_cells(session.columns, session.cells, session.roles,
+                                                 kinds=session.column_kinds)
             except TableError:
                 table = None  # saved with a bad cell, as typed: the network waits until it is fixed
             trainer = restore_trainer(session, table) if table is not None else None
@@ -218,11 +221,17 @@ class FileActions:
         """A new problem: the table replaces the old one and a network starts afresh (with the table's
         own preset when it is a shipped example)."""
         h = self.host
-        # a shipped example brings its own settings; any other file the defaults the CLI uses too;
-        # a table handed over by a script (no file) keeps the settings as they are
-        config = (preset_for(path) or TrainingConfig()) if path is not None else h.state.settings
+        # a shipped example brings its own settings; any other file those suggested for it, as the CLI;
+        # a table handed over by a script (no file) keeps the settings as they are, if they can train it
+        config = (preset_for(path) or suggest(table).config) if path is not None else h.state.settings
         try:
-            trainer = config.make_trainer(table)
+            try:
+                trainer = config.make_trainer(table)
+            except EncodingError:
+                if path is not None:
+                    raise
+                config = suggest(table).config
+                trainer = config.make_trainer(table)
         except (ValueError, MemoryError) as exc:
             h.warn("Can't train on this table", str(exc))
             return False
@@ -249,7 +258,7 @@ class FileActions:
         h = self.host
         self.adopting = True
         try:
-            h.document.load_cells(session.columns, session.roles, session.cells)
+            h.document.load_cells(session.columns, session.roles, session.cells, kinds=session.column_kinds)
             h.document.undo.clear()
         finally:
             self.adopting = False
@@ -283,7 +292,8 @@ class FileActions:
                 history=waiting.history[:0])))
         latest = h.controller.current
         return session_to_save(h.state, h.document.header, h.document.roles, h.document.cells(),
-                               latest.snapshot if latest else None, h.history)
+                               latest.snapshot if latest else None, h.history, kinds=h.document.kinds,
+                               encoding=h.state.network_encoding)
 
     def save_session(self, path) -> bool:
         h = self.host

@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
 
     def install(self, trainer, config: TrainingConfig, table: TrainingTable) -> None:
         """A new network for the worker: everything shown of the old one goes."""
-        self.state.network_built(config, (len(table.input_columns), len(table.target_columns)))
+        self.state.network_built(config, trainer.encoding)
         self.settings.set_config(config)
         self.status.set_pending("")
         self.controller.install(trainer, config, table)

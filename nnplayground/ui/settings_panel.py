@@ -6,8 +6,10 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox,
 )
 
-from ..core import ACTIVATIONS, INITS, LOSSES, TrainingConfig
+from ..core import INITS, LOSSES, TrainingConfig
+from ..core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..core.config import CONSTRAINTS
+from ..core.encoding import PROBLEM_TITLES, PROBLEMS
 
 INVALID_STYLE = "QLineEdit { background: #f8c9c4; }"
 
@@ -37,12 +39,28 @@ class SettingsPanel(QGroupBox):
         self.hidden.setPlaceholderText("units per hidden layer, e.g. 8, 4")
         self.hidden.setToolTip("Units in each hidden layer, first to last, separated by commas. "
                                "Applies on Reset.")
+        self.problem = QComboBox()
+        for name in PROBLEMS:
+            self.problem.addItem(PROBLEM_TITLES[name], name)
+        self.problem.setCurrentIndex(PROBLEMS.index(d.problem))
+        self.problem.setToolTip("How the targets are read: binary (0/1 or two labels, one sigmoid output each), "
+                                "multi-class (one output per label, softmax) or regression (numbers). "
+                                "Applies on Reset.")
         self.activation = QComboBox()
-        self.activation.setEditable(True)  # one name for every layer, or one per layer: "tanh, sigmoid"
-        self.activation.addItems(list(ACTIVATIONS))
+        self.activation.setEditable(True)  # one name for every hidden layer, or one per layer: "relu, tanh"
+        self.activation.addItems(list(HIDDEN_ACTIVATIONS))
         self.activation.setCurrentText(d.activation)
-        self.activation.setToolTip("One activation for every layer, or one per layer separated by commas: "
-                                   "hidden layers first, then the output (e.g. relu, relu, sigmoid). Applies on Reset.")
+        self.activation.setToolTip("The hidden layers' activation: one for every hidden layer, or one per hidden "
+                                   "layer separated by commas (e.g. relu, tanh). Applies on Reset.")
+        self.output_activation = QComboBox()
+        self.output_activation.addItems(list(OUTPUT_ACTIVATIONS))
+        self.output_activation.setCurrentText(d.output_activation)
+        self.output_activation.setToolTip("The output layer's activation: sigmoid for probabilities, softmax for "
+                                          "classes, linear for any number. Applies on Reset.")
+        self.scaling = QCheckBox("standardise: (x − μ)/σ")
+        self.scaling.setChecked(d.scaling)
+        self.scaling.setToolTip("Scale each input column (and a regression's targets) to mean 0 and spread 1 "
+                                "before training. Applies on Reset.")
         self.loss = QComboBox()
         self.loss.addItems(list(LOSSES))
         self.loss.setCurrentText(d.loss)
@@ -73,17 +91,22 @@ class SettingsPanel(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b42318;")
         self.message.hide()
-        for combo in (self.activation, self.loss, self.init):  # narrow screens: the form may shrink
+        for combo in (self.problem, self.activation, self.output_activation, self.loss, self.init):  # narrow screens
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(6)
-        for widget, name in ((self.hidden, "hiddenLayersEdit"), (self.activation, "activationEdit"),
+        for widget, name in ((self.problem, "problemCombo"), (self.output_activation, "outputActivationCombo"),
+                             (self.scaling, "scalingCheck"),
+                             (self.hidden, "hiddenLayersEdit"), (self.activation, "activationEdit"),
                              (self.loss, "lossCombo"), (self.learning_rate, "learningRateSpin"),
                              (self.iterations, "iterationsSpin"), (self.seed, "seedSpin"), (self.use_bias, "biasCheck"),
                              (self.init, "initCombo")):
             widget.setObjectName(name)
+        form.addRow("Problem", self.problem)
         form.addRow("Hidden layers", self.hidden)
-        form.addRow("Activation", self.activation)
+        form.addRow("Hidden activation", self.activation)
+        form.addRow("Output activation", self.output_activation)
         form.addRow("Loss", self.loss)
+        form.addRow("Scaling", self.scaling)
         form.addRow("Learning rate", self.learning_rate)
         form.addRow("Iterations", self.iterations)
         form.addRow("Seed", self.seed)
@@ -91,8 +114,9 @@ class SettingsPanel(QGroupBox):
         form.addRow("Initial weights", self.init)
         form.addRow(self.message)
         self.hidden.textChanged.connect(self._changed)
-        for combo in (self.activation, self.loss, self.init):
+        for combo in (self.problem, self.activation, self.output_activation, self.loss, self.init):
             combo.currentTextChanged.connect(self._changed)
+        self.scaling.toggled.connect(self._changed)
         self.activation.lineEdit().editingFinished.connect(self._changed)
         self.learning_rate.valueChanged.connect(self._changed)
         self.iterations.valueChanged.connect(self._changed)
@@ -101,14 +125,17 @@ class SettingsPanel(QGroupBox):
 
     def set_config(self, config: TrainingConfig) -> None:
         """Show ``config`` in the fields without announcing it as a change (opening a session)."""
-        widgets = (self.hidden, self.activation, self.loss, self.learning_rate, self.iterations, self.seed,
-                   self.use_bias, self.init)
+        widgets = (self.problem, self.hidden, self.activation, self.output_activation, self.loss, self.scaling,
+                   self.learning_rate, self.iterations, self.seed, self.use_bias, self.init)
         for w in widgets:
             w.blockSignals(True)
         try:
+            self.problem.setCurrentIndex(PROBLEMS.index(config.problem))
             self.hidden.setText(", ".join(map(str, config.hidden)))
             self.activation.setCurrentText(config.activation)
+            self.output_activation.setCurrentText(config.output_activation)
             self.loss.setCurrentText(config.loss)
+            self.scaling.setChecked(config.scaling)
             self.learning_rate.setValue(config.learning_rate)
             self.iterations.setValue(config.iterations)
             self.seed.setValue(config.seed)
@@ -123,9 +150,12 @@ class SettingsPanel(QGroupBox):
     def config(self) -> TrainingConfig:
         """The config the fields describe; ValueError saying why if they don't make one."""
         return TrainingConfig(
+            problem=self.problem.currentData(),
             hidden=parse_hidden(self.hidden.text()),
             activation=", ".join(a.strip() for a in self.activation.currentText().split(",")),
+            output_activation=self.output_activation.currentText(),
             loss=self.loss.currentText(),
+            scaling=self.scaling.isChecked(),
             learning_rate=self.learning_rate.value(),
             iterations=self.iterations.value(),
             seed=self.seed.value(),

@@ -129,7 +129,11 @@ class TrainingWorker(QObject):
         if self._trainer is None:
             return
         try:
-            self._trainer.set_data(table.X, table.y)
+            encoding = self._trainer.encoding  # the table is read as the network was built to read it
+            if encoding is None:
+                self._trainer.set_data(table.X, table.y)
+            else:
+                self._trainer.set_data(encoding.encode_inputs(table), encoding.encode_targets(table))
         except ValueError as exc:
             self._fail(str(exc))
             return

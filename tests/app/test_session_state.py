@@ -3,13 +3,16 @@ from dataclasses import replace
 
 from nnplayground.app.session_state import Pending, SessionState, SettingsAction
 from nnplayground.core import TrainingConfig
+from nnplayground.core.session import plain_encoding
 
 BASE = TrainingConfig(hidden=(4,), use_bias=False)
+THREE_IN = plain_encoding(("x1", "x2", "x3", "y"), ("input",) * 3 + ("target",), "binary")
+TWO_IN = plain_encoding(("x1", "x2", "y"), ("input",) * 2 + ("target",), "binary")
 
 
 def built() -> SessionState:
     s = SessionState()
-    s.network_built(BASE, (3, 1))
+    s.network_built(BASE, THREE_IN)
     s.mark_saved(None, ("gen1", 0, "feedforward"))
     return s
 
@@ -42,11 +45,11 @@ def test_an_untouched_network_is_rebuilt_at_once():
 
 def test_table_and_settings_wait_together():
     s = built()
-    assert not s.table_changed(n_inputs=2, n_targets=1)
+    assert not s.table_changed(fits=False)
     s.change_settings(replace(BASE, seed=9), untouched=False)
     assert s.pending == Pending.TABLE | Pending.SETTINGS
     assert s.pending.describe() == "table, settings"
-    s.network_built(replace(BASE, seed=9), (2, 1))
+    s.network_built(replace(BASE, seed=9), TWO_IN)
     assert s.pending == Pending.NONE
 
 
@@ -70,8 +73,13 @@ def test_a_refused_reset_leaves_the_settings_waiting():
     assert s.pending == Pending.SETTINGS and s.waiting_settings.hidden == (8,)
 
 
-def test_fit_follows_the_columns_roles():
+def test_fit_is_remembered_until_it_fits_again():
     s = built()
-    assert s.table_changed(3, 1)
-    assert not s.table_changed(3, 2) and Pending.TABLE in s.pending
-    assert s.table_changed(3, 1) and s.pending == Pending.NONE
+    assert s.table_changed(True)
+    assert not s.table_changed(False) and Pending.TABLE in s.pending
+    assert s.table_changed(True) and s.pending == Pending.NONE
+
+
+def test_without_a_network_every_table_fits():
+    s = SessionState()
+    assert s.table_changed(False) and s.pending == Pending.NONE

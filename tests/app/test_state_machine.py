@@ -47,8 +47,16 @@ class AppSession(RuleBasedStateMachine):
     def _build(self, config, table):
         self.trainer = config.make_trainer(table)
         self.table = table
-        self.state.network_built(config, (len(table.input_columns), len(table.target_columns)))
+        self.state.network_built(config, self.trainer.encoding)
         self.history.replace(self.trainer.history)
+
+    def _settings_fit(self, table):
+        """Whether the settings can build a network for the table (binary targets: 0 and 1 only)."""
+        try:
+            self.state.settings.encoding_for(table)
+        except ValueError:
+            return False
+        return True
 
     def _table_or_none(self):
         try:
@@ -59,7 +67,8 @@ class AppSession(RuleBasedStateMachine):
     def _table_changed(self):
         edit = table_edited(self.state, self.document, has_network=True, untouched=self._untouched())
         if edit.reaction is TableReaction.SEND:
-            self.trainer.set_data(edit.table.X, edit.table.y)
+            encoding = self.trainer.encoding
+            self.trainer.set_data(encoding.encode_inputs(edit.table), encoding.encode_targets(edit.table))
             self.table = edit.table
         elif edit.reaction is TableReaction.RESET:
             self.reset()
@@ -115,7 +124,8 @@ class AppSession(RuleBasedStateMachine):
     def change_settings(self, hidden, lr, seed, bias):
         config = replace(self.state.settings, hidden=hidden, learning_rate=lr, seed=seed, use_bias=bias)
         action = self.state.change_settings(config, self._untouched())
-        if action is SettingsAction.RESET and self._table_or_none() is not None:
+        if action is SettingsAction.RESET and self._table_or_none() is not None \
+                and self._settings_fit(self._table_or_none()):
             self.reset()
         else:
             if action is SettingsAction.RESET:
@@ -125,7 +135,7 @@ class AppSession(RuleBasedStateMachine):
     @rule()
     def reset(self):
         table = self._table_or_none()
-        if table is not None:
+        if table is not None and self._settings_fit(table):
             self._build(self.state.settings, table)
             self.trainer.learning_rate = self.state.settings.learning_rate
 

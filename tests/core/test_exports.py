@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnplayground.core import ACTIVATIONS, INITS, LOSSES, Network, Trainer, TrainingConfig, TrainingTable
+from nnplayground.core import INITS, Network, Trainer, TrainingConfig, TrainingTable
+from nnplayground.core.activations import HIDDEN_ACTIVATIONS
 from nnplayground.core.onnx_export import OnnxExportError, save_onnx, to_onnx
 from nnplayground.core.session import Session, SessionFileError, load_session, save_session
 
@@ -47,7 +48,7 @@ def test_onnx_graph_is_the_networks_own_nodes_with_metadata():
 
 def session_for(article, bad_cell=False):
     X, y = article
-    config = TrainingConfig(hidden=(5, 3), activation="tanh,tanh,sigmoid", use_bias=True, learning_rate=0.3)
+    config = TrainingConfig(hidden=(5, 3), activation="tanh", use_bias=True, learning_rate=0.3)
     table = TrainingTable.from_csv_text("x1,x2,x3,y\n0,0,1,0\n0,1,1,1\n1,0,1,1\n1,1,1,0\n")
     trainer = config.make_trainer(table)
     trainer.run(40)
@@ -56,7 +57,7 @@ def session_for(article, bad_cell=False):
         cells = (("0", "oops", "1", "0"),) + cells[1:]
     net = trainer.network
     return Session(table.columns, table.roles, cells, config, tuple(net.weights), tuple(net.biases),
-                   trainer.history.copy())
+                   trainer.history.copy(), encoding=trainer.encoding)
 
 
 def test_session_round_trips_exactly(tmp_path, article):
@@ -64,7 +65,7 @@ def test_session_round_trips_exactly(tmp_path, article):
     save_session(tmp_path / "s.nnpsession", s)
     back = load_session(tmp_path / "s.nnpsession")
     assert back.columns == s.columns and back.roles == s.roles and back.cells == s.cells
-    assert back.config == s.config and back.iteration == 40
+    assert back.config == s.config and back.iteration == 40 and back.encoding == s.encoding
     for a, b in zip(back.weights + back.biases, s.weights + s.biases):
         assert a.tobytes() == b.tobytes()
     assert back.history.tobytes() == s.history.tobytes()
@@ -127,9 +128,11 @@ def test_sessions_written_by_the_current_release_still_open():
     for saved, trained in zip(tutorial.weights, again.network.weights, strict=True):
         np.testing.assert_allclose(saved, trained, rtol=1e-12, atol=0)
 
-    autosave = load_session(FIXTURES / "biases-bad-cell-autosave.nnpsession")
-    assert autosave.config == TrainingConfig(hidden=(5, 3), activation="tanh,relu,sigmoid", loss="mse",
+    autosave = load_session(FIXTURES / "biases-bad-cell-autosave.nnpsession")  # format 1: today's settings
+    assert autosave.config == TrainingConfig(problem="binary", hidden=(5, 3), activation="tanh, relu",
+                                             output_activation="sigmoid", loss="mse", scaling=False,
                                              learning_rate=0.3, iterations=200, seed=7, use_bias=True, init="xavier")
+    assert autosave.network_encoding.identity and autosave.kinds == ("numbers",) * 4
     assert autosave.cells[0] == ("0", "oops", "1", "0") and autosave.iteration == 12
     assert [w.shape for w in autosave.weights] == [(3, 5), (5, 3), (3, 1)]
 
@@ -203,14 +206,17 @@ finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 
 @st.composite
-def configs(draw):
+def configs(draw, problem=None):
     hidden = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=3)))
-    per_layer = draw(st.lists(st.sampled_from(list(ACTIVATIONS)), min_size=len(hidden) + 1, max_size=len(hidden) + 1))
+    per_layer = draw(st.lists(st.sampled_from(list(HIDDEN_ACTIVATIONS)), min_size=len(hidden), max_size=len(hidden)))
     activation = draw(st.sampled_from([per_layer[0], ", ".join(per_layer)]))
-    return TrainingConfig(hidden=hidden, activation=activation, loss=draw(st.sampled_from(list(LOSSES))),
-                          learning_rate=draw(st.floats(1e-6, 1e3)), iterations=draw(st.integers(1, 10**8)),
-                          seed=draw(st.integers(0, 2**31 - 1)), use_bias=draw(st.booleans()),
-                          init=draw(st.sampled_from(list(INITS))))
+    problem = problem or draw(st.sampled_from(["binary", "regression"]))
+    output, loss = draw(st.sampled_from([("sigmoid", "bce")] + [(o, l) for o in ("sigmoid", "tanh", "relu", "linear")
+                                                                for l in ("sse", "mse")]))
+    return TrainingConfig(problem=problem, hidden=hidden, activation=activation, output_activation=output, loss=loss,
+                          scaling=draw(st.booleans()), learning_rate=draw(st.floats(1e-6, 1e3)),
+                          iterations=draw(st.integers(1, 10**8)), seed=draw(st.integers(0, 2**31 - 1)),
+                          use_bias=draw(st.booleans()), init=draw(st.sampled_from(list(INITS))))
 
 
 @st.composite

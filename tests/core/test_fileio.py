@@ -34,7 +34,7 @@ def _table(rows: int) -> TrainingTable:
 
 def _session(hidden: tuple[int, ...]) -> Session:
     table = _table(4)
-    config = TrainingConfig(hidden=hidden)
+    config = TrainingConfig(problem="regression", hidden=hidden, output_activation="linear")
     net = config.make_network(table)
     return Session(table.columns, table.roles, tuple(tuple(repr(v) for v in row) for row in table.data), config,
                    tuple(net.weights), tuple(net.biases), np.linspace(1, 0.1, 50))

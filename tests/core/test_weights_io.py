@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnplayground.core.activations import HIDDEN_ACTIVATIONS
 from nnplayground.core import ACTIVATIONS, LOSSES, Network, WeightsFileError, load_weights, save_weights
 
 
@@ -124,7 +125,8 @@ finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 @st.composite
 def networks(draw):
     sizes = draw(st.lists(st.integers(1, 5), min_size=2, max_size=5))
-    acts = draw(st.lists(st.sampled_from(list(ACTIVATIONS)), min_size=len(sizes) - 1, max_size=len(sizes) - 1))
+    acts = draw(st.lists(st.sampled_from(list(HIDDEN_ACTIVATIONS)), min_size=len(sizes) - 2, max_size=len(sizes) - 2))
+    acts.append(draw(st.sampled_from(list(ACTIVATIONS))))  # softmax at the output only
     net = Network(sizes, acts, use_bias=draw(st.booleans()), seed=0)
     values = draw(st.lists(finite, min_size=net.parameters.size, max_size=net.parameters.size))
     net.parameters[:] = values  # every float: -0.0, subnormals, 1.8e308

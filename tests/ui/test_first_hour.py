@@ -21,14 +21,16 @@ def test_the_title_names_the_table_an_unsaved_session_came_from(window):
     assert window.windowTitle().startswith("untitled (xor.csv)")
 
 
-def test_a_users_own_table_gets_the_defaults_the_command_line_uses(window, tmp_path):
-    from nnplayground.core import TrainingConfig
+def test_a_users_own_table_gets_the_settings_suggested_for_it_as_the_command_line(window, tmp_path):
+    from nnplayground.core import TrainingTable
+    from nnplayground.core.suggest import suggest
 
     mine = tmp_path / "mine.csv"
     mine.write_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,1\n")
     assert not window.settings.use_bias.isChecked()  # the tutorial's preset: no biases
     assert window.open_path(mine)
-    assert window.state.settings == TrainingConfig() and window.settings.use_bias.isChecked()
+    assert window.state.settings == suggest(TrainingTable.from_csv(mine)).config
+    assert window.settings.use_bias.isChecked() and window.settings.loss.currentText() == "bce"
 
 
 def test_old_messages_and_speeds_go_when_training_moves_on(window, qtbot):

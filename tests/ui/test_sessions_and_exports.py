@@ -17,7 +17,7 @@ def test_save_and_open_a_session_restores_everything(window, qtbot, tmp_path):
     window.settings.use_bias.setChecked(True)
     window.settings.learning_rate.setValue(0.5)
     qtbot.waitUntil(lambda: window.last_update.config.use_bias, timeout=3000)
-    window.table_model.setData(window.table_model.index(3, 3), "0.25")
+    window.table_model.setData(window.table_model.index(3, 0), "0.25")
     train(window, qtbot, 120)
     assert window.isWindowModified()
     path = tmp_path / "run.nnpsession"
@@ -29,7 +29,7 @@ def test_save_and_open_a_session_restores_everything(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: other.last_update is not None, timeout=5000)
     assert other.open_path(path)
     qtbot.waitUntil(lambda: other.last_update.snapshot.iteration == 120, timeout=5000)
-    assert other.document.cell(3, 3) == "0.25"
+    assert other.document.cell(3, 0) == "0.25"
     assert other.settings.use_bias.isChecked() and other.settings.learning_rate.value() == 0.5
     for a, b in zip(other.last_update.snapshot.weights + other.last_update.snapshot.biases,
                     saved.weights + saved.biases):
@@ -106,12 +106,12 @@ def test_preferences_persist(qtbot):
     w.show()
     # The offscreen screen is 800×600 and the window's minimum width is larger, so Qt clamps the width
     # on restore (as it would on a small real screen): the height shows the geometry came back.
-    w.resize(w.width(), 530)
+    w.resize(w.width(), 600)
     w.log_action.setChecked(True)
     w.close()
     again = make_window(qtbot, offer_restore=False)
     assert again.log_action.isChecked()
-    assert again.height() == 530 != 920
+    assert again.height() == 600 != 920
 
 
 def test_plot_exports_as_png_and_svg(window, qtbot, tmp_path):

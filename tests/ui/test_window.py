@@ -254,10 +254,10 @@ def test_heatmap_hover_names_the_neurons_and_exact_value(window):
 
 def test_one_activation_per_layer(window, qtbot):
     window.settings.hidden.setText("5, 3")
-    window.settings.activation.setCurrentText("relu, tanh")  # 2 names for 3 layers
-    assert "2 activations named; the network has 3 layers" in window.settings.message.text()
-    window.settings.activation.setCurrentText("relu,tanh, sigmoid")
-    qtbot.waitUntil(lambda: window.last_update.config.activation == "relu, tanh, sigmoid", timeout=3000)
+    window.settings.activation.setCurrentText("relu, tanh, sigmoid")  # 3 names for 2 hidden layers
+    assert "3 activations named; the network has 2 hidden layers" in window.settings.message.text()
+    window.settings.activation.setCurrentText("relu,tanh")
+    qtbot.waitUntil(lambda: window.last_update.config.activation == "relu, tanh", timeout=3000)
     assert [w.shape for w in window.last_update.snapshot.weights] == [(3, 5), (5, 3), (3, 1)]
     assert window.settings.message.isHidden()
 
@@ -266,8 +266,9 @@ def test_one_activation_per_layer(window, qtbot):
 
 def test_divergence_stops_the_run_and_says_why(window, qtbot):
     window.settings.activation.setCurrentText("linear")
+    window.settings.output_activation.setCurrentText("linear")
     window.settings.learning_rate.setValue(50.0)
-    qtbot.waitUntil(lambda: window.last_update.config.activation == "linear"
+    qtbot.waitUntil(lambda: window.last_update.config.output_activation == "linear"
                     and window.last_update.config.learning_rate == 50.0, timeout=3000)
     window.settings.iterations.setValue(100_000)
     window.run_action.trigger()

@@ -1,0 +1,227 @@
+"""Training health: is the gradient reaching every layer, and if training is stuck, why?
+
+A :class:`HealthMonitor` samples, now and then, each layer's gradient size ‖∂L/∂W‖ and weight size
+‖W‖, the share of its outputs where a sigmoid or tanh is saturated (f′(z) below 1 % of its peak: the
+unit passes almost no gradient back) and the share of its ReLUs that are dead (0 for every row: no
+gradient at all). :func:`diagnose` reads those samples and the loss history and says in plain words
+what is wrong and what to try, e.g. "every hidden unit is saturated from the start: the initial weights
+are too large for 32 inputs; try xavier". A run that ends stuck is reported as stuck, not as done.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import backward_into, seed_output_delta
+from .trainer import Trainer
+
+SATURATED = 0.01  # f′(z) below this share of its largest value (sigmoid 0.25, tanh 1)
+SAMPLE_ROWS = 4096  # rows whose activations are counted (evenly spaced, for a large table)
+MAX_SAMPLES = 1024  # kept over a run: when full, every other one goes (the first stays)
+STUCK_SHARE = 0.9  # a layer this saturated (or this dead) is stuck
+DEAD_SHARE = 0.5
+PLATEAU_ITERATIONS = 5000
+OSCILLATION_WINDOW = 200
+
+# For a sigmoid, a(1 − a) < 0.25·SATURATED ⇔ a < A or a > 1 − A; for tanh, 1 − a² < SATURATED ⇔ |a| > T.
+_SIGMOID_EDGE = (1 - math.sqrt(1 - SATURATED)) / 2
+_TANH_EDGE = math.sqrt(1 - SATURATED)
+
+
+@dataclass(frozen=True)
+class LayerHealth:
+    grad_norm: float  # ‖∂L/∂W‖ of the latest backprop (Frobenius)
+    weight_norm: float  # ‖W‖
+    saturated: float | None  # sigmoid, tanh (and a sigmoid or softmax output): share of outputs with f′ ≈ 0
+    dead: float | None  # relu: share of units that give 0 for every row
+
+
+@dataclass(frozen=True)
+class HealthSample:
+    iteration: int
+    layers: tuple[LayerHealth, ...]  # first hidden layer … output layer
+
+
+def _rows(n_rows: int) -> slice:
+    return slice(None) if n_rows <= SAMPLE_ROWS else slice(None, None, -(-n_rows // SAMPLE_ROWS))
+
+
+def layer_health(trainer: Trainer) -> tuple[LayerHealth, ...]:
+    """Each layer's health in the trainer's latest feedforward and backprop."""
+    return _health(trainer.network, trainer.trace, _rows(trainer.trace.a[0].shape[0]))
+
+
+def initial_health(trainer: Trainer) -> tuple[LayerHealth, ...]:
+    """Each layer's health on the trainer's weights as they are now, by a fresh pass over (a sample of) its
+    rows: for the start of a run, before any iteration has filled the trainer's own buffers."""
+    rows = _rows(trainer.X.shape[0])
+    net = trainer.network
+    X, y = trainer.X[rows], trainer.y[rows]
+    trace = net.forward(X)
+    loss = trainer._loss
+    with np.errstate(over="ignore", invalid="ignore"):
+        fused = seed_output_delta(net, loss, trace.output, y, trace.output - y, trace.delta[-1])
+        backward_into(net, trace, output_delta=fused)
+    return _health(net, trace, slice(None))
+
+
+def _health(net, trace, rows: slice) -> tuple[LayerHealth, ...]:
+    out = []
+    for l, (W, dW, name) in enumerate(zip(net.weights, trace.dW, net.activations)):
+        a = trace.a[l + 1][rows]
+        saturated = dead = None
+        if name == "sigmoid" or name == "softmax":
+            saturated = float(np.count_nonzero((a < _SIGMOID_EDGE) | (a > 1 - _SIGMOID_EDGE))) / a.size
+        elif name == "tanh":
+            saturated = float(np.count_nonzero(np.abs(a) > _TANH_EDGE)) / a.size
+        elif name == "relu":
+            dead = float(np.count_nonzero(a.max(axis=0) <= 0.0)) / a.shape[1]
+        g, w = dW.ravel(), W.ravel()
+        out.append(LayerHealth(math.sqrt(float(np.dot(g, g))), math.sqrt(float(np.dot(w, w))), saturated, dead))
+    return tuple(out)
+
+
+class HealthMonitor:
+    """Samples of :class:`LayerHealth` over a run, at most :data:`MAX_SAMPLES` (thinned evenly)."""
+
+    def __init__(self, max_samples: int = MAX_SAMPLES):
+        self.max_samples = max_samples
+        self.samples: list[HealthSample] = []
+
+    def observe(self, trainer: Trainer) -> HealthSample:
+        """Take a sample of the trainer as it is (its first, by a pass of its own, see :func:`initial_health`)."""
+        if self.samples and self.samples[-1].iteration == trainer.iteration:
+            return self.samples[-1]
+        fresh = not self.samples or trainer.iteration == 0
+        sample = HealthSample(trainer.iteration, initial_health(trainer) if fresh else layer_health(trainer))
+        if len(self.samples) >= self.max_samples:
+            self.samples = self.samples[:1] + self.samples[2::2]
+        self.samples.append(sample)
+        return sample
+
+    def clear(self) -> None:
+        self.samples = []
+
+    def series(self, what: str) -> tuple[np.ndarray, np.ndarray]:
+        """Iterations, and per layer the values of ``what`` (grad_norm, weight_norm, saturated, dead;
+        NaN where a layer has none): for a plot."""
+        its = np.array([s.iteration for s in self.samples], dtype=float)
+        values = np.array([[np.nan if getattr(h, what) is None else getattr(h, what) for h in s.layers]
+                           for s in self.samples], dtype=float).reshape(len(self.samples), -1)
+        return its, values
+
+
+@dataclass(frozen=True)
+class HealthNote:
+    code: str  # what was found: saturated-start, saturated-by-training, dead-relu, vanishing, oscillating, ...
+    message: str  # what is wrong, with the numbers
+    fix: str  # what to try
+    stuck: bool = True  # training cannot go well this way (a healthy note is not)
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.fix}"
+
+
+def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np.ndarray, *,
+             activations: tuple[str, ...], layer_sizes: tuple[int, ...], init: str, learning_rate: float,
+             scaled: bool = False) -> tuple[HealthNote, ...]:
+    """Plain-language notes on what holds training back, most important first; one "healthy" note
+    (``stuck`` False) when nothing does. ``activations``: every layer's, the output's last."""
+    notes: list[HealthNote] = []
+    history = np.asarray(history, dtype=float)
+    if samples:
+        first, last = samples[0], samples[-1]
+        names = [f"layer {l + 1}" if l < len(activations) - 1 else "the output layer"
+                 for l in range(len(activations))]
+        hidden = range(len(activations) - 1)
+        start = [l for l in hidden if (first.layers[l].saturated or 0) >= STUCK_SHARE]
+        if start and first.iteration == 0:
+            l = start[0]
+            share = first.layers[l].saturated
+            fan_in = layer_sizes[l]
+            if init == "uniform":
+                fix = (f"The initial weights (uniform from 0 to 1, all positive) are too large for {fan_in} inputs "
+                       f"to a unit: try xavier initial weights and Reset.")
+            elif not scaled and l == 0:
+                fix = "The inputs are large: turn on scaling (standardise) and Reset."
+            else:
+                fix = "Try smaller initial weights (xavier), fewer units per layer, or relu hidden units."
+            which = ("Every hidden layer is" if len(start) == len(hidden) else
+                     f"{_and([names[k].capitalize() if i == 0 else names[k] for i, k in enumerate(start)])} "
+                     f"{'is' if len(start) == 1 else 'are'}")
+            notes.append(HealthNote("saturated-start", f"{which} saturated from the start: {100 * share:.0f} % of "
+                                    f"{names[l]}'s outputs sit where {activations[l]} is flat "
+                                    "(f′ < 1 % of its peak), so almost no gradient flows back.", fix))
+        later = [l for l in range(len(activations))
+                 if (last.layers[l].saturated or 0) >= STUCK_SHARE and (first.layers[l].saturated or 0) < 0.5
+                 and activations[l] != "softmax"]
+        if later and not start:
+            l = later[0]
+            notes.append(HealthNote(
+                "saturated-by-training",
+                f"Training drove {names[l]} into saturation: {100 * (first.layers[l].saturated or 0):.0f} % of its "
+                f"outputs were flat at iteration {first.iteration:,}, {100 * last.layers[l].saturated:.0f} % are now"
+                + (", so ŷ sits at its limit for every row." if l == len(activations) - 1 else "."),
+                f"The learning rate ({learning_rate:g}) is too large: steps that big push every z far from 0. "
+                "Lower it and Reset."))
+        dead = [l for l in hidden if (last.layers[l].dead or 0) >= DEAD_SHARE]
+        if dead:
+            l = dead[0]
+            notes.append(HealthNote(
+                "dead-relu", f"{100 * last.layers[l].dead:.0f} % of {names[l]}'s ReLUs are dead: they give 0 for "
+                "every row, so no gradient reaches them and they have stopped learning.",
+                "Lower the learning rate, or use he initial weights, and Reset."
+                if init != "he" else "Lower the learning rate and Reset."))
+        grads = [h.grad_norm for h in last.layers]
+        if (len(grads) >= 3 and grads[-1] > 0 and grads[0] < 1e-6 * grads[-1] and not notes
+                and not (history.size and history[-1] < 1e-6)):
+            notes.append(HealthNote(
+                "vanishing", f"The gradient vanishes on its way back: ‖∂L/∂W1‖ is {grads[0]:.1e}, ‖∂L/∂W{len(grads)}‖ "
+                f"{grads[-1]:.1e}; the layers near the input hardly learn.",
+                "Use tanh or relu hidden units with xavier or he weights, or fewer layers."))
+    notes += _loss_notes(history, learning_rate, already_stuck=bool(notes))
+    if not notes and history.size:
+        notes.append(HealthNote("healthy", "Training looks healthy: the loss is falling"
+                                + (" and the gradient reaches every layer." if samples else "."), "", stuck=False))
+    return tuple(notes)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool) -> list[HealthNote]:
+    n = history.size
+    notes = []
+    if n >= 20:
+        window = history[-min(OSCILLATION_WINDOW, n // 2):]
+        steps = np.diff(window)
+        rises = int(np.count_nonzero(steps > 0))
+        swing = (window.max() - window.min()) / max(abs(window.mean()), 1e-300)
+        if window[-1] > window[0] * 1.1 and rises >= 0.8 * steps.size:
+            notes.append(HealthNote("rising", f"The loss is rising: {window[0]:.4g} → {window[-1]:.4g} over the last "
+                                    f"{steps.size} iterations.",
+                                    f"Lower the learning rate ({learning_rate:g}) and Reset: each step overshoots "
+                                    "further than the last."))
+        elif rises >= 0.3 * steps.size and swing > 0.01:
+            notes.append(HealthNote(
+                "oscillating", f"The loss oscillates: it rose in {rises} of the last {steps.size} iterations, "
+                f"swinging between {window.min():.4g} and {window.max():.4g}.",
+                f"Lower the learning rate (try {learning_rate / 3:.3g}): each step overshoots the valley."))
+    if n >= 1000 and not notes and not already_stuck:
+        half = history[n // 2]
+        if history[-1] > 0.5 * history[0] and history[-1] > 0.95 * half:
+            notes.append(HealthNote(
+                "slow", f"The loss is falling slowly: {half:.4g} → {history[-1]:.4g} over the last {n - n // 2:,} "
+                "iterations, still more than half of where it started.",
+                f"Try a larger learning rate than {learning_rate:g}, or look at the notes on saturation."))
+    if n > PLATEAU_ITERATIONS and not notes:
+        before, now = history[-PLATEAU_ITERATIONS - 1], history[-1]
+        if abs(before - now) <= 1e-4 * max(abs(now), 1e-300) and now > 1e-3 * history[0]:
+            notes.append(HealthNote(
+                "plateau", f"The loss has not moved in {PLATEAU_ITERATIONS:,} iterations ({before:.6g} → {now:.6g}).",
+                "See the notes above." if already_stuck else
+                "Try a larger learning rate, more hidden units, or check the problem type and the output."))
+    return notes
