@@ -5,9 +5,11 @@ regression (columns ``x, y``; y is the target). Each generator is one function, 
 title and a sentence for the learner in :data:`GENERATORS`; :func:`generate` calls one by name.
 
 - **Coordinates** lie in about −1…1 (the patterns exactly, but for the Gaussians' tails; noise may
-  carry a point a little past the edge), so a network's inputs need no scaling. Every pattern has
-  scale 1: the noise is the standard deviation of Gaussian jitter in those units, so noise 0.1 moves
-  a point by about a tenth of the plane's half-width. Classification jitters both coordinates;
+  carry a point a little past the edge), so a network's inputs need no scaling.
+- **Noise** is Gaussian jitter whose standard deviation is ``noise`` times the pattern's scale
+  (:data:`SCALES`: what separates its classes, such as the gap between the circles' rings or between
+  the spiral's arms, or the height of a regression's curve). So noise 0.1 is a little noise for every
+  pattern, and at noise 1 little of any pattern is left. Classification jitters both coordinates;
   regression jitters y only (x is where the measurement was taken, y the noisy measurement).
 - **Rounding**: every coordinate is rounded to :data:`DECIMALS` (4) decimals, so the table reads
   well ("0.4131"). In a regression, y is computed from the rounded x, so at noise 0 each row is exact
@@ -47,6 +49,20 @@ SPIRAL_TURNS = 1.75  # spiral: each arm winds this many times from the centre ou
 CHECKER_CELLS = 4  # checkerboard: 4 × 4 squares of side 0.5
 CHECKER_GAP = 0.08  # ... the points keep this far from the squares' edges
 
+# The length each pattern's noise is a fraction of: what separates its classes, or its curve's height.
+# Noise 0.1 is then a little noise for every pattern, and noise 1 leaves little of any of them.
+SCALES: dict[str, tuple[float, str]] = {
+    "xor": (1.0, "the side of a quadrant"),
+    "gaussians": (2 * GAUSSIAN_CENTRE, "how far apart the two centres are along each axis"),
+    "circles": (CIRCLE_RADII[0] - CIRCLE_RADII[1], "the gap between the rings"),
+    "moons": (MOON_RADIUS, "the moons' radius"),
+    "spiral": (1 / (2 * SPIRAL_TURNS), "the distance between neighbouring arms"),
+    "checkerboard": (2 / CHECKER_CELLS, "the side of a square"),
+    "sine": (1.0, "the height of the wave"),
+    "polynomial": (1.0, "the height of the bump"),
+    "step": (1.0, "the height of the step"),
+}
+
 
 # -- building the tables ----------------------------------------------------------------------------
 def class_sizes(n_points: int) -> tuple[int, int]:
@@ -58,21 +74,22 @@ def _rounded(values: np.ndarray) -> np.ndarray:
     return np.round(values, DECIMALS) + 0.0  # + 0.0: no "-0" in the table
 
 
-def _classification_table(class0: np.ndarray, class1: np.ndarray, noise: float,
+def _classification_table(class0: np.ndarray, class1: np.ndarray, jitter: float,
                           rng: np.random.Generator) -> TrainingTable:
-    """Each class's points on its pattern ((n, 2) arrays), jittered, rounded, labelled and shuffled."""
+    """Each class's points on its pattern ((n, 2) arrays), jittered (``jitter``: the standard deviation,
+    in the plane's units), rounded, labelled and shuffled."""
     points = np.concatenate([class0, class1])
-    points = points + noise * rng.standard_normal(points.shape)
+    points = points + jitter * rng.standard_normal(points.shape)
     labels = np.repeat([0.0, 1.0], [len(class0), len(class1)])
     data = np.column_stack([_rounded(points), labels])[rng.permutation(len(points))]
     return TrainingTable(("x1", "x2", "class"), (INPUT, INPUT, TARGET), data)
 
 
-def _regression_table(n_points: int, noise: float, rng: np.random.Generator,
+def _regression_table(n_points: int, jitter: float, rng: np.random.Generator,
                       pattern: Callable[[np.ndarray], np.ndarray]) -> TrainingTable:
     """x uniform over −1…1 (rounded, sorted), y = pattern(x) plus the jitter, rounded."""
     x = _rounded(np.sort(rng.uniform(-1.0, 1.0, n_points)))
-    y = pattern(x) + noise * rng.standard_normal(n_points)
+    y = pattern(x) + jitter * rng.standard_normal(n_points)
     return TrainingTable(("x", "y"), (INPUT, TARGET), np.column_stack([x, _rounded(y)]))
 
 
@@ -91,7 +108,7 @@ def xor(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable
         size = rng.uniform(XOR_GAP, 1.0, (n, 2))  # distance from each axis
         sign = rng.choice([-1.0, 1.0], n)
         classes.append(size * np.column_stack([sign, other_sign * sign]))
-    return _classification_table(*classes, noise, rng)
+    return _classification_table(*classes, noise * SCALES["xor"][0], rng)
 
 
 def gaussians(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable:
@@ -101,7 +118,7 @@ def gaussians(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> Trainin
     rng = np.random.default_rng(seed)
     classes = [centre + GAUSSIAN_SPREAD * rng.standard_normal((n, 2))
                for n, centre in zip(class_sizes(n_points), (-GAUSSIAN_CENTRE, GAUSSIAN_CENTRE))]
-    return _classification_table(*classes, noise, rng)
+    return _classification_table(*classes, noise * SCALES["gaussians"][0], rng)
 
 
 def circles(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable:
@@ -110,7 +127,7 @@ def circles(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingT
     rng = np.random.default_rng(seed)
     classes = [_on_circle((0.0, 0.0), radius, rng.uniform(0.0, 2 * np.pi, n))
                for n, radius in zip(class_sizes(n_points), CIRCLE_RADII)]
-    return _classification_table(*classes, noise, rng)
+    return _classification_table(*classes, noise * SCALES["circles"][0], rng)
 
 
 def moons(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable:
@@ -120,7 +137,7 @@ def moons(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTab
     rng = np.random.default_rng(seed)
     classes = [_on_circle(centre, MOON_RADIUS, rng.uniform(0.0, np.pi, n) * side)
                for n, centre, side in zip(class_sizes(n_points), MOON_CENTRES, (1.0, -1.0))]
-    return _classification_table(*classes, noise, rng)
+    return _classification_table(*classes, noise * SCALES["moons"][0], rng)
 
 
 def spiral(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable:
@@ -135,7 +152,7 @@ def spiral(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTa
         radius = np.sqrt(rng.uniform(0.0, 1.0, n))
         angle = start + 2 * np.pi * SPIRAL_TURNS * radius
         classes.append(radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]))
-    return _classification_table(*classes, noise, rng)
+    return _classification_table(*classes, noise * SCALES["spiral"][0], rng)
 
 
 def checkerboard(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable:
@@ -150,7 +167,7 @@ def checkerboard(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> Trai
         own = squares[squares.sum(axis=1) % 2 == parity]
         corner = -1.0 + side * own[rng.integers(len(own), size=n)]
         classes.append(corner + rng.uniform(CHECKER_GAP, side - CHECKER_GAP, (n, 2)))
-    return _classification_table(*classes, noise, rng)
+    return _classification_table(*classes, noise * SCALES["checkerboard"][0], rng)
 
 
 # -- regression: one input x and a target y ---------------------------------------------------------
@@ -169,19 +186,19 @@ def _step(x):
 def sine(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable:
     """y = sin(π·x) over −1…1: one whole wave, from 0 down to −1, up to 1 and back to 0."""
     n_points, noise, seed = check_settings(n_points, noise, seed)
-    return _regression_table(n_points, noise, np.random.default_rng(seed), _sine)
+    return _regression_table(n_points, noise * SCALES["sine"][0], np.random.default_rng(seed), _sine)
 
 
 def polynomial(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable:
     """y = 2x³ − x over −1…1: from −1 up to a bump, down through a dip, up to 1."""
     n_points, noise, seed = check_settings(n_points, noise, seed)
-    return _regression_table(n_points, noise, np.random.default_rng(seed), _cubic)
+    return _regression_table(n_points, noise * SCALES["polynomial"][0], np.random.default_rng(seed), _cubic)
 
 
 def step(n_points: int = 200, noise: float = 0.1, seed: int = 0) -> TrainingTable:
     """y = 0 for x < 0 and 1 from x = 0 on: a jump no smooth curve fits exactly."""
     n_points, noise, seed = check_settings(n_points, noise, seed)
-    return _regression_table(n_points, noise, np.random.default_rng(seed), _step)
+    return _regression_table(n_points, noise * SCALES["step"][0], np.random.default_rng(seed), _step)
 
 
 # -- the list a menu shows ------------------------------------------------------------------------
@@ -192,6 +209,16 @@ class Generator:
     kind: str  # CLASSIFICATION or REGRESSION
     description: str  # one line, for a learner choosing
     function: Callable[..., TrainingTable]  # (n_points, noise, seed) -> TrainingTable
+
+    @property
+    def scale(self) -> float:
+        """The length the noise is a fraction of, in the plane's units."""
+        return SCALES[self.name][0]
+
+    @property
+    def scale_meaning(self) -> str:
+        """What that length is, for the learner: "the gap between the rings"."""
+        return SCALES[self.name][1]
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -226,8 +253,8 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
 CONSTRAINTS: dict[str, Interval | Choice] = {
     "name": Choice("generator", "generator", tuple(GENERATORS)),
     "n_points": Interval("points", int, 2, 100_000),
-    # the standard deviation of the jitter, in the plane's units (the patterns span −1…1): at 1 the
-    # jitter is as large as the pattern and nothing of it is left to learn
+    # the jitter's standard deviation as a fraction of the pattern's scale (SCALES): at 1 the jitter is
+    # as large as what separates the classes, and little of the pattern is left to learn
     "noise": Interval("noise", float, 0.0, 1.0),
     "seed": TRAINING_CONSTRAINTS["seed"],  # the training seed's limits: the window shows both alike
 }

@@ -166,8 +166,9 @@ def test_noise_jitters_both_coordinates_of_the_same_points_by_about_the_noise(na
     np.testing.assert_array_equal(classes(noisy), classes(exact))  # the same rows, in the same order
     moved = noisy.X - exact.X
     assert (np.abs(moved) > 0).mean() > 0.99
-    np.testing.assert_allclose(moved.std(axis=0), [noise, noise], rtol=0.1)
-    np.testing.assert_allclose(moved.mean(axis=0), [0, 0], atol=noise / 10)
+    jitter = noise * GENERATORS[name].scale  # the noise is a fraction of the pattern's scale
+    np.testing.assert_allclose(moved.std(axis=0), [jitter, jitter], rtol=0.1)
+    np.testing.assert_allclose(moved.mean(axis=0), [0, 0], atol=jitter / 10)
 
 
 @pytest.mark.parametrize("name", REGRESSIONS)
@@ -177,7 +178,7 @@ def test_noise_jitters_y_only_by_about_the_noise(name, noise):
     np.testing.assert_array_equal(noisy.X, exact.X)
     moved = (noisy.y - exact.y).ravel()
     assert (np.abs(moved) > 0).mean() > 0.99
-    assert moved.std() == pytest.approx(noise, rel=0.1)
+    assert moved.std() == pytest.approx(noise * GENERATORS[name].scale, rel=0.1)
 
 
 # -- the classes are separable by their pattern ----------------------------------------------------
@@ -197,9 +198,21 @@ def test_at_noise_0_05_the_pattern_still_tells_the_classes_apart(name, seed):
     assert nearest_neighbours_accuracy(pattern, generate(name, 400, 0.05, seed=seed)) >= 0.95
 
 
-def test_at_noise_1_the_pattern_is_mostly_lost():
-    pattern = generate("circles", 3000, 0.0, seed=1000)
-    assert nearest_neighbours_accuracy(pattern, generate("circles", 400, 1.0, seed=0)) < 0.7
+@pytest.mark.parametrize("name", CLASSIFIERS)
+def test_noise_means_alike_for_every_pattern_a_little_at_0_1_and_most_of_it_lost_at_1(name):
+    """The noise is a fraction of each pattern's own scale: the fine spiral is not lost at a noise that
+    leaves the XOR quadrants whole."""
+    pattern = generate(name, 3000, 0.0, seed=1000)
+    assert nearest_neighbours_accuracy(pattern, generate(name, 400, 0.1, seed=0)) >= 0.95
+    assert nearest_neighbours_accuracy(pattern, generate(name, 400, 1.0, seed=0)) < 0.8
+
+
+def test_each_pattern_s_scale_is_what_separates_its_classes():
+    scales = {name: (g.scale, g.scale_meaning) for name, g in GENERATORS.items()}
+    assert scales["circles"] == (pytest.approx(0.5), "the gap between the rings")
+    assert scales["spiral"] == (pytest.approx(1 / 3.5), "the distance between neighbouring arms")
+    assert scales["checkerboard"] == (0.5, "the side of a square")
+    assert all(scales[name][0] == 1 for name in REGRESSIONS)
 
 
 # -- the limits ---------------------------------------------------------------------------------------
