@@ -53,7 +53,7 @@ CHECKER_GAP = 0.08  # ... the points keep this far from the squares' edges
 # Noise 0.1 is then a little noise for every pattern, and noise 1 leaves little of any of them.
 SCALES: dict[str, tuple[float, str]] = {
     "xor": (1.0, "the side of a quadrant"),
-    "gaussians": (2 * GAUSSIAN_CENTRE, "how far apart the two centres are along each axis"),
+    "gaussians": (2 * GAUSSIAN_CENTRE, "the distance between the centres along each axis"),
     "circles": (CIRCLE_RADII[0] - CIRCLE_RADII[1], "the gap between the rings"),
     "moons": (MOON_RADIUS, "the moons' radius"),
     "spiral": (1 / (2 * SPIRAL_TURNS), "the distance between neighbouring arms"),
