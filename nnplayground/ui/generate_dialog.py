@@ -45,6 +45,7 @@ HEADING_COLOR, HINT_STYLE = "#444", "color:#555"
 LEFT_COLUMN_CHARS = 40  # the list and the fields: wide enough for the longest noise hint in two lines
 PREVIEW_SIZE = 300  # pixels, the preview's least width and height
 START_SIZE = QSize(780, 540)  # fits a 1024×700 screen with room for the window's frame
+MIN_SIZE = QSize(640, 480)  # below it the wrapped texts would squeeze the preview under its legend
 VIEW_MARGIN = 0.08  # around −1…1 (or the points, if they reach further), in the plane's units
 
 
@@ -142,6 +143,7 @@ class GenerateDialog(QDialog):
         plot.hideButtons()
         plot.setMouseEnabled(False, False)
         plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.layout.setContentsMargins(2, 8, 10, 2)  # room for the tick labels at the top and right ends
         use_plain_axes(plot)
         self.dots = pg.ScatterPlotItem()  # the preview's points: what the table will hold
         plot.addItem(self.dots)
@@ -206,6 +208,7 @@ class GenerateDialog(QDialog):
         self.seed.valueChanged.connect(self._update_preview)
         self._update_preview()
         self.generators.setFocus()
+        self.setMinimumSize(MIN_SIZE)
         self.resize(START_SIZE)
 
     # -- the API --------------------------------------------------------------------------------------

@@ -216,4 +216,4 @@ def test_ask_returns_the_table_on_ok_and_none_on_cancel(qtbot):
 
 def test_it_fits_a_1024_by_700_screen(dialog):
     assert dialog.width() <= 1000 and dialog.height() <= 640  # room for the window's frame
-    assert dialog.minimumSizeHint().width() <= 1000 and dialog.minimumSizeHint().height() <= 640
+    assert dialog.minimumSize().width() <= 1000 and dialog.minimumSize().height() <= 640
