@@ -32,14 +32,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from ..core.datasets import CLASSIFICATION, CONSTRAINTS, GENERATORS, generate
+from ..core.datasets import CLASSIFICATION, CONSTRAINTS, GENERATORS, REGRESSION, generate
 from ..core.table import TrainingTable
 from .axes import use_plain_axes
 from .curve_view import PALETTE
 from .surface_view import COLORMAP
 from .training_points import MAX_POINTS, draw_points, point_style
 
-SECTIONS = {CLASSIFICATION: "Classification: x1, x2 → class", "regression": "Regression: x → y"}
+SECTIONS = {CLASSIFICATION: "Classification: x1, x2 → class", REGRESSION: "Regression: x → y"}
 NAME_ROLE = Qt.UserRole  # a list item's generator name (None for a section's heading)
 HEADING_COLOR, HINT_STYLE = "#444", "color:#555"
 LEFT_COLUMN_CHARS = 40  # the list and the fields: wide enough for the longest noise hint in two lines
