@@ -14,7 +14,7 @@ from nnplayground.app.table_document import (
 )
 from nnplayground.app.undo import UndoStack
 from nnplayground.core import INPUT, TARGET, TableError, TrainingTable
-from nnplayground.core.table import cell_problem, format_number
+from nnplayground.core.table import LABELS, NUMBERS, cell_problem, format_number
 
 
 @pytest.fixture
@@ -259,6 +259,8 @@ EDITS = st.one_of(
               st.lists(st.lists(TEXTS, min_size=1, max_size=3), min_size=1, max_size=3)),
     st.tuples(st.just("load_cells"), st.integers(0, 3), st.integers(1, 3), TEXTS),
     st.tuples(st.just("load"), st.integers(1, 3)),
+    st.tuples(st.just("set_kind"), st.floats(0, 1), st.sampled_from([NUMBERS, LABELS])),
+    st.tuples(st.just("load_labels"), st.integers(1, 4)),
 )
 
 
@@ -278,7 +280,7 @@ def apply(doc: TableDocument, edit) -> None:
         doc.remove_rows([at(r, rows) for r in args[0]])
     elif name == "insert_column" and cols < 6:
         doc.insert_column(at(args[0], cols + 1))
-    elif name in ("remove_column", "rename_column", "set_role") and cols:
+    elif name in ("remove_column", "rename_column", "set_role", "set_kind") and cols:
         getattr(doc, name)(at(args[0], cols), *args[1:])
     elif name == "paste" and rows < 12:
         doc.paste(at(args[0], rows + 1), at(args[1], cols + 1), "\n".join("\t".join(line) for line in args[2]))
@@ -288,15 +290,21 @@ def apply(doc: TableDocument, edit) -> None:
                        [[text] * n_cols for _ in range(n_rows)])
     elif name == "load":
         doc.load(TrainingTable(("p", "q"), (INPUT, TARGET), np.arange(2.0 * args[0]).reshape(-1, 2) / 3))
+    elif name == "load_labels":  # a table with a text-labels target, as a CSV file brings it
+        labels = ["setosa", "2", "virginica", "setosa"][:args[0]]
+        doc.load(TrainingTable.from_cells(["x", "kind"], [["0.5", t] for t in labels], kinds=[NUMBERS, LABELS]))
 
 
 def assert_numbers_are_a_fresh_parse(doc: TableDocument) -> None:
     assert doc.cells() == tuple(tuple(doc.cell(r, c) for c in range(doc.n_columns)) for r in range(doc.n_rows))
     values, bad = parse_cells(doc.cells(), doc.n_columns)
+    # in a column of text labels only an empty cell is bad
+    bad = {(r, c): why for (r, c), why in bad.items() if doc.kinds[c] == NUMBERS or why == "empty cell"}
     assert doc.problems() == sorted((r, c, why) for (r, c), why in bad.items())
-    np.testing.assert_array_equal(doc.numbers(), values)  # NaN where a cell is bad, in both
+    np.testing.assert_array_equal(doc.numbers(), values)  # NaN where a cell is bad or a label, in both
     if not bad and doc.n_rows and INPUT in doc.roles and TARGET in doc.roles:
-        assert doc.to_training_table() == TrainingTable.from_cells(doc.header, doc.cells(), doc.roles)
+        assert doc.to_training_table() == TrainingTable.from_cells(doc.header, doc.cells(), doc.roles,
+                                                                   kinds=doc.kinds)
     elif bad:
         with pytest.raises(TableError):
             doc.to_training_table()
@@ -413,3 +421,28 @@ def test_an_edit_that_fails_half_way_changes_nothing_and_ends_the_views_reset(mo
         doc.paste(0, 1, "5\t6\n7\t8")  # grows the table: rows and a column
     assert (tuple(map(tuple, doc.cells())), doc.header, doc.roles) == (tuple(map(tuple, before[0])), *before[1:])
     assert heard[0] == "about_to_reset" and heard[-1] == "reset" and not doc.undo.can_undo
+
+
+def test_a_column_of_text_labels_keeps_them_as_typed_and_makes_levels():
+    doc = TableDocument()
+    doc.load_cells(["x", "species"], [INPUT, TARGET], [["1", "setosa"], ["2", " virginica "], ["3", "setosa"],
+                                                      ["4", "1.0"]])
+    assert doc.kinds == [NUMBERS, LABELS] and doc.problems() == []
+    assert doc.cell(1, 1) == " virginica " and doc.labels(1) == ["setosa", "virginica", "setosa", "1"]
+    table = doc.to_training_table()
+    assert table.levels[1] == ("1", "setosa", "virginica") and table.data[:, 1].tolist() == [1, 2, 1, 0]
+    doc.set_cells([(0, 1, "")])
+    assert doc.problems() == [(0, 1, "empty cell")]
+    doc.undo.undo()
+    doc.set_kind(1, NUMBERS)  # the labels are now bad numbers, their texts kept
+    assert [p[:2] for p in doc.problems()] == [(0, 1), (1, 1), (2, 1)] and doc.cell(0, 1) == "setosa"
+    doc.undo.undo()
+    assert doc.kinds == [NUMBERS, LABELS] and doc.problems() == []
+
+
+def test_a_table_with_labels_loads_into_the_document_and_back_exactly():
+    table = TrainingTable.from_csv_text("a,colour,y\n1,red,0\n2,blue,1\n3,3,1\n4,red,0\n")
+    assert table.kinds == (NUMBERS, LABELS, NUMBERS) and table.levels[1] == ("3", "blue", "red")
+    doc = TableDocument(table)
+    assert [doc.cell(r, 1) for r in range(4)] == ["red", "blue", "3", "red"]
+    assert doc.to_training_table() == table
