@@ -106,6 +106,30 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--bias", action=argparse.BooleanOptionalAction,
                        help="bias terms in every layer; --no-bias as the tutorial "
                             f"(default: {'on' if d.use_bias else 'off'})")
+    lab = train.add_argument_group("optimizers, mini-batches, penalties and validation")
+    lab.add_argument("--optimizer", metavar="NAME", help=f"{_limits('optimizer')} (default: sgd, the tutorial's)")
+    lab.add_argument("--momentum", type=_number, metavar="MU", help=f"sgd's momentum μ, {_limits('momentum')} (0)")
+    lab.add_argument("--nesterov", action=argparse.BooleanOptionalAction, help="Nesterov's look-ahead (needs momentum)")
+    lab.add_argument("--rho", type=_number, metavar="RHO", help=f"rmsprop's decay ρ, {_limits('rho')} (0.9)")
+    lab.add_argument("--beta1", type=_number, metavar="B1", help=f"adam's β₁, {_limits('beta1')} (0.9)")
+    lab.add_argument("--beta2", type=_number, metavar="B2", help=f"adam's β₂, {_limits('beta2')} (0.999)")
+    lab.add_argument("--eps", type=_number, metavar="EPS", help=f"rmsprop's and adam's ε, {_limits('eps')} (1e-8)")
+    lab.add_argument("--batch-size", type=_whole_number, metavar="ROWS",
+                     help="rows per update, shuffled each epoch; 0: the whole table, as the tutorial (0)")
+    lab.add_argument("--shuffle-seed", type=_whole_number, metavar="N", help="seed of the epochs' row order (0)")
+    lab.add_argument("--schedule", metavar="NAME",
+                     help=f"learning-rate schedule by epoch: {_limits('schedule')} (constant)")
+    lab.add_argument("--decay-rate", type=_number, metavar="GAMMA",
+                     help="step decay's factor, or exponential's per epoch (0.5)")
+    lab.add_argument("--decay-epochs", type=_whole_number, metavar="N", help="step decay: epochs between cuts (500)")
+    lab.add_argument("--l2", type=_number, metavar="LAMBDA", help="L2 penalty λ/2·ΣW² on the weights (0)")
+    lab.add_argument("--l1", type=_number, metavar="LAMBDA", help="L1 penalty λ·Σ|W| on the weights (0)")
+    lab.add_argument("--split", type=_number, metavar="SHARE",
+                     help="share of the rows kept apart for validation, stratified by class (0)")
+    lab.add_argument("--split-seed", type=_whole_number, metavar="N", help="seed of the validation rows (0)")
+    lab.add_argument("--patience", type=_whole_number, metavar="EPOCHS",
+                     help="stop when the validation loss has not improved for this many epochs, keeping the best "
+                          "weights; 0: never (0)")
     train.add_argument("--target", action="append", metavar="COLUMN",
                        help="a target column by name; repeat for several (default: the last column)")
     train.add_argument("--export", type=Path, metavar="FILE", help="save the trained weights (.npz, .json or .onnx)")
@@ -212,7 +236,11 @@ def _given(args) -> dict:
     given = {"problem": args.problem, "hidden": args.hidden, "activation": args.activation,
              "output_activation": args.output_activation, "loss": args.loss, "scaling": args.scaling,
              "learning_rate": args.lr, "iterations": args.iterations, "seed": args.seed, "use_bias": args.bias,
-             "init": args.init}
+             "init": args.init, "optimizer": args.optimizer, "momentum": args.momentum, "nesterov": args.nesterov,
+             "rho": args.rho, "beta1": args.beta1, "beta2": args.beta2, "eps": args.eps,
+             "batch_size": args.batch_size, "shuffle_seed": args.shuffle_seed, "schedule": args.schedule,
+             "decay_rate": args.decay_rate, "decay_epochs": args.decay_epochs, "l2": args.l2, "l1": args.l1,
+             "validation": args.split, "split_seed": args.split_seed, "patience": args.patience}
     given = {k: v for k, v in given.items() if v is not None}
     for name, value in given.items():
         CONSTRAINTS[name].check(value)
@@ -256,16 +284,26 @@ def _train(args) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    y_hat = net.predict(trainer.X)
-    metrics = compute_metrics(encoding, y_hat, trainer.y)
+    metrics = compute_metrics(encoding, net.predict(trainer.X), trainer.y)
+    val_metrics = None if trainer.X_val is None else compute_metrics(encoding, net.predict(trainer.X_val),
+                                                                      trainer.y_val)
     notes = diagnose(monitor.samples, trainer.history, activations=net.activations, layer_sizes=net.layer_sizes,
-                     init=config.init, learning_rate=config.learning_rate, scaled=encoding.scales_inputs)
+                     init=config.init, learning_rate=config.learning_rate, scaled=encoding.scales_inputs,
+                     iterations_per_epoch=trainer.iterations_per_epoch)
+    stop = trainer.early_stop
     if args.json:
+        val_its, val_losses = trainer.validation_history
         print(json.dumps({
             "table": str(args.table), "rows": table.n_rows, "problem": config.problem,
-            "layer_sizes": list(net.layer_sizes), "iterations": trainer.iteration,
+            "layer_sizes": list(net.layer_sizes), "iterations": trainer.iteration, "epochs": trainer.epoch,
             "loss": trainer.history[-1], "first_loss": trainer.history[0], "final_loss": _final_loss(trainer),
             "metrics": metrics.to_dict(), "seconds": round(seconds, 4),
+            "validation": None if val_metrics is None else {
+                "rows": int(trainer.X_val.shape[0]), "loss": float(val_losses[-1]) if val_losses.size else None,
+                "best_loss": float(val_losses.min()) if val_losses.size else None,
+                "metrics": val_metrics.to_dict()},
+            "early_stop": None if stop is None else {"best_iteration": stop.best_iteration, "best_loss": stop.best_loss,
+                                                     "stopped_at": stop.stopped_at},
             "health": [{"code": n.code, "message": n.message, "fix": n.fix, "stuck": n.stuck} for n in notes],
             "settings": config.to_dict(), "settings_source": source,
             "classes": [list(c) for c in encoding.classes],
@@ -274,13 +312,26 @@ def _train(args) -> int:
         print(f"settings: {source}")
         print(f"{net}, {config.problem}, loss {config.loss}, scaling {'on' if config.scaling else 'off'}, "
               f"learning rate {format_number(config.learning_rate)}, seed {config.seed}")
-        print(f"loss after {trainer.iteration} iterations: {trainer.history[-1]:.6g} "
+        if config.optimizer != "sgd" or config.momentum or config.batch_size or config.l2 or config.l1:
+            print(f"{trainer.optimizer!r}, batch {config.batch_size or 'the whole table'}, "
+                  f"{trainer.iterations_per_epoch} iteration{'s' if trainer.iterations_per_epoch > 1 else ''} an "
+                  f"epoch, L2 {format_number(config.l2)}, L1 {format_number(config.l1)}")
+        epochs = f" ({trainer.epoch} epochs)" if trainer.iterations_per_epoch > 1 else ""
+        print(f"loss after {trainer.iteration} iterations{epochs}: {trainer.history[-1]:.6g} "
               f"(first: {trainer.history[0]:.6g}); on the trained weights: {_final_loss(trainer):.6g}")
-        print(f"{metrics.summary()} ({seconds:.2f} s)")
+        print(f"training {metrics.summary()} ({seconds:.2f} s)")
+        if val_metrics is not None:
+            print(f"validation ({trainer.X_val.shape[0]} rows, never trained on): loss "
+                  f"{trainer.validation_history[1][-1]:.6g}, {val_metrics.summary()}")
+        if stop is not None:
+            print(f"stopped early at iteration {stop.stopped_at:,}: the validation loss had not improved for "
+                  f"{stop.patience} epochs; the weights are those of iteration {stop.best_iteration:,} "
+                  f"(validation loss {stop.best_loss:.6g})")
         for note in notes:
             if note.stuck:
                 print(f"note: {note}")
-        print(predictions_table(table, y_hat, encoding))
+        print(predictions_table(table, net.predict(encoding.encode_inputs(table)), encoding,
+                                validation=None if trainer.X_val is None else config.validation_rows(table, encoding)))
     if export is not None:
         if export.suffix.lower() == ".onnx":
             save_onnx(net, export, loss=config.loss)
@@ -391,6 +442,8 @@ def _run_with_progress(trainer: Trainer, iterations: int, monitor: HealthMonitor
         while left:
             done = trainer.run(min(chunk, left))
             left -= done
+            if trainer.early_stop is not None:
+                break
             if monitor is not None:
                 monitor.observe(trainer)
             if bar is not None:
@@ -404,9 +457,11 @@ def _run_with_progress(trainer: Trainer, iterations: int, monitor: HealthMonitor
 _COMMANDS = {"train": _train, "predict": _predict}
 
 
-def predictions_table(table: TrainingTable, y_hat: np.ndarray, encoding: Encoding | None = None) -> str:
+def predictions_table(table: TrainingTable, y_hat: np.ndarray, encoding: Encoding | None = None,
+                      validation: np.ndarray | None = None) -> str:
     """Inputs, then each target beside its prediction: the error for numbers, the class and its
-    probability for classes; one row per table row. ``y_hat``: the network's outputs (encoded)."""
+    probability for classes; one row per table row (``validation`` marks the rows never trained on
+    with a *). ``y_hat``: the network's outputs (encoded)."""
     headers = ["row", *table.input_columns]
     shown = min(table.n_rows, MAX_PRINTED_ROWS)
     inputs = [table.texts(c)[:shown] for c, r in enumerate(table.roles) if r == INPUT]
@@ -431,10 +486,13 @@ def predictions_table(table: TrainingTable, y_hat: np.ndarray, encoding: Encodin
             y = table.y[:shown, t]
             columns += [targets[t], [f"{v:.4g}" if abs(v) >= 1e4 else f"{v:.4f}" for v in values[:shown, t].tolist()],
                         [f"{e:+.4g}" for e in (values[:shown, t] - y).tolist()]]
-    rows = [[str(r + 1), *(col[r] for col in inputs), *(col[r] for col in columns)] for r in range(shown)]
+    mark = (lambda r: "") if validation is None else (lambda r: "*" if validation[r] else "")
+    rows = [[f"{mark(r)}{r + 1}", *(col[r] for col in inputs), *(col[r] for col in columns)] for r in range(shown)]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
     if table.n_rows > shown:
         lines.append(f"… and {table.n_rows - shown} more rows")
+    if validation is not None:
+        lines.append("* a validation row: never trained on")
     return "\n".join(lines)

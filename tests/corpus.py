@@ -183,9 +183,9 @@ def config_record(**changes) -> dict:
 
 
 def session_record(**changes) -> dict:
-    record = {"format": "nnplayground-session", "version": 1, "columns": ["x1", "x2", "x3", "y"],
-              "roles": ["input", "input", "input", "target"], "cells": TABLE_CELLS, "config": config_record(),
-              "layers": 2}
+    record = {"format": "nnplayground-session", "version": 2, "columns": ["x1", "x2", "x3", "y"],
+              "roles": ["input", "input", "input", "target"], "kinds": ["numbers"] * 4, "cells": TABLE_CELLS,
+              "config": config_record(), "layers": 2, "encoding": None}
     record.update(changes)
     return {k: v for k, v in record.items() if v is not _DROP}
 
@@ -241,6 +241,10 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
     for fixture in sorted((ROOT / "tests" / "fixtures" / "sessions").glob("*.nnpsession")):
         put(f"ok-release-{fixture.name}", fixture.read_bytes())
     put("ok-hand.npz", weights_npz())
+    old = {"hidden": [4], "activation": "sigmoid", "loss": "sse", "learning_rate": 1.0, "iterations": 1500,
+           "seed": 0, "use_bias": True, "init": "uniform"}  # format 1's settings, as 0.1 wrote them
+    put("ok-hand-format-1.nnpsession", session_npz(session_record(version=1, kinds=_DROP, encoding=_DROP,
+                                                                  config=old)))
     put("ok-hand-deflated.npz", weights_npz(compress=True))
     put("ok-float32.npz", weights_npz(W0=weight_arrays()["W0"].astype(np.float32)))
     put("ok-float16.npz", weights_npz(W1=weight_arrays()["W1"].astype(np.float16)))
@@ -442,7 +446,14 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
 
     # sessions: the record
     for label, record in {
-        "version-2": session_record(version=2), "version-true": session_record(version=True),
+        "version-3": session_record(version=3), "version-true": session_record(version=True),
+        "kinds-missing": session_record(kinds=_DROP), "kinds-bad": session_record(kinds=["numbers", "words"] * 2),
+        "encoding-bad": session_record(encoding={"problem": "binary"}),
+        "encoding-other-columns": session_record(encoding={
+            "problem": "binary", "inputs": [{"name": n, "mean": 0.0, "scale": 1.0, "levels": None}
+                                           for n in ("a", "b", "c")],
+            "targets": ["y"], "classes": [["0", "1"]], "target_mean": [], "target_scale": []}),
+        "v1-config-unknown-key": session_record(version=1, config={**config_record(), "dropout": 0.5}),
         "version-text": session_record(version="1"), "format-weights": session_record(format="nnplayground-weights"),
         "record-list": [1, 2], "columns-text": session_record(columns="x1,x2,x3,y"),
         "columns-numbers": session_record(columns=[1, 2, 3, 4]), "roles-unknown": session_record(roles=["in"] * 4),
@@ -453,7 +464,7 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
         "cells-deep": session_record(cells=json.loads("[" * 30 + "]" * 30)),
         "config-missing": session_record(config=_DROP), "config-list": session_record(config=[4]),
         "config-no-seed": session_record(config=config_record(seed=_DROP)),
-        "config-unknown-key": session_record(config=config_record(momentum=0.9)),
+        "config-unknown-key": session_record(config=config_record(dropout=0.5)),
         "config-bias-text": session_record(config=config_record(use_bias="false")),
         "config-bias-int": session_record(config=config_record(use_bias=0)),
         "config-seed-float": session_record(config=config_record(seed=1.5)),

@@ -17,7 +17,7 @@ from .session_state import Pending, SessionState
 
 
 def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapshot | None,
-                    history: LossHistory, kinds=None, encoding=None) -> Session:
+                    history: LossHistory, kinds=None, encoding=None, validation=None) -> Session:
     """The session as it stands: the table as typed, the network's settings (and the chosen ones when
     they wait for Reset), and the weights and losses when they fit the table."""
     config = state.training_config or state.settings
@@ -29,6 +29,7 @@ def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapsh
         weights=tuple(snapshot.weights) if fits else (), biases=tuple(snapshot.biases) if fits else (),
         history=np.array(history.values if fits else (), dtype=float), settings=state.waiting_settings,
         kinds=None if kinds is None else tuple(kinds), encoding=encoding if fits else None,
+        training=snapshot.resume if fits else None, validation=validation,
     )
 
 
@@ -38,4 +39,6 @@ def restore_trainer(session: Session, table: TrainingTable) -> Trainer:
     if session.weights:
         trainer.network.set_parameters(session.weights, session.biases)
         trainer.restore_history(session.history)
+        if session.training is not None:
+            trainer.restore_state(*session.training)
     return trainer

@@ -21,7 +21,10 @@ from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .encoding import PROBLEM_TITLES, PROBLEMS, Encoding, EncodingError
 from .losses import LOSSES
 from .network import INITS, Network, n_parameters
-from .table import TrainingTable, format_number
+from .optimizers import OPTIMIZERS, SGD, Adam, RMSProp
+from .schedules import SCHEDULES, Constant, Cosine, Exponential, StepDecay
+from .split import class_labels, split_rows
+from .table import MAX_CELLS, TrainingTable, format_number
 from .trainer import Trainer
 
 _short = reprlib.Repr()  # a value named in a message stays short, however large or nested it is
@@ -171,7 +174,34 @@ CONSTRAINTS: dict[str, Interval | Choice | Flag | Layers | Activations] = {
     "seed": Interval("seed", int, 0, 2**31 - 1),
     "use_bias": Flag("biases"),
     "init": Choice("initial weights", "init", tuple(INITS)),
+    # -- how the gradient becomes a step (optimizers.py), and on how many rows (mini-batches) --
+    "optimizer": Choice("optimizer", "optimizer", tuple(OPTIMIZERS)),
+    "momentum": Interval("momentum", float, 0.0, 0.999),
+    "nesterov": Flag("nesterov"),
+    "rho": Interval("rho", float, 0.0, 0.999),
+    "beta1": Interval("beta1", float, 0.0, 0.999),
+    "beta2": Interval("beta2", float, 0.0, 0.99999),
+    "eps": Interval("eps", float, 0.0, 1.0),
+    # 0: the whole table, as the tutorial; a batch larger than the table is the whole table too
+    "batch_size": Interval("batch size", int, 0, MAX_CELLS),
+    "shuffle_seed": Interval("shuffle seed", int, 0, 2**31 - 1),
+    "schedule": Choice("learning-rate schedule", "schedule", tuple(SCHEDULES)),
+    "decay_rate": Interval("decay rate", float, 1e-6, 1.0),  # γ: step decay's factor, exponential's per epoch
+    "decay_epochs": Interval("decay epochs", int, 1, 100_000_000),  # step decay: epochs between two cuts
+    # -- penalties on the weights (not the biases), added to the loss --
+    "l2": Interval("L2 penalty", float, 0.0, 10.0),
+    "l1": Interval("L1 penalty", float, 0.0, 10.0),
+    # -- validation rows, never trained on --
+    "validation": Interval("validation share", float, 0.0, 0.9),
+    "split_seed": Interval("split seed", int, 0, 2**31 - 1),
+    "patience": Interval("patience", int, 0, 100_000_000),  # epochs without a better validation loss; 0: off
 }
+
+# Settings added after session format 1, each with the value that trains as format 1 did.
+NEUTRAL = {"optimizer": "sgd", "momentum": 0.0, "nesterov": False, "rho": 0.9, "beta1": 0.9, "beta2": 0.999,
+           "eps": 1e-8, "batch_size": 0, "shuffle_seed": 0, "schedule": "constant", "decay_rate": 0.5,
+           "decay_epochs": 500, "l2": 0.0, "l1": 0.0, "validation": 0.0, "split_seed": 0, "patience": 0}
+APPLY_AT_ONCE = ("learning_rate", "iterations", "l2", "l1", "patience")  # the rest waits for Reset
 
 GIB = 2**30
 
@@ -205,6 +235,23 @@ class TrainingConfig:
     seed: int = 0
     use_bias: bool = True
     init: str = "uniform"
+    optimizer: str = "sgd"
+    momentum: float = 0.0
+    nesterov: bool = False
+    rho: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    batch_size: int = 0  # rows per update; 0: the whole table
+    shuffle_seed: int = 0
+    schedule: str = "constant"
+    decay_rate: float = 0.5
+    decay_epochs: int = 500
+    l2: float = 0.0
+    l1: float = 0.0
+    validation: float = 0.0  # the share of rows kept apart to measure the validation loss on
+    split_seed: int = 0
+    patience: int = 0  # stop when the validation loss has not improved for this many epochs; 0: never
 
     CONSTRAINTS: ClassVar[dict] = CONSTRAINTS
 
@@ -215,6 +262,12 @@ class TrainingConfig:
         problem = pairing_problem(self.problem, self.output_activation, self.loss)
         if problem:
             raise ValueError(problem)
+        if self.nesterov and self.optimizer == "sgd" and not self.momentum:
+            raise ValueError("nesterov: Nesterov's step follows the velocity, which only momentum keeps: "
+                             "set a momentum above 0")
+        if self.patience and not self.validation:
+            raise ValueError("patience: early stopping watches the validation loss; keep a validation share "
+                             "of the rows first")
 
     # -- files --------------------------------------------------------------------------------------
     @classmethod
@@ -253,8 +306,13 @@ class TrainingConfig:
 
     def encoding_for(self, table: TrainingTable) -> Encoding:
         """How ``table`` becomes the network's numbers under these settings; ValueError (an
-        :class:`~.encoding.EncodingError`) says why it can't, with the fix."""
+        :class:`~.encoding.EncodingError`) says why it can't, with the fix. The scaling's μ and σ come
+        from the training rows only (the validation rows must stay unseen)."""
         encoding = Encoding.fit(table, self.problem, self.scaling)
+        if self.scaling and (table.validation is not None or self.validation):
+            train = ~self.validation_rows(table, encoding)
+            if train.any():
+                encoding = Encoding.fit(table, self.problem, self.scaling, rows=train)
         self.check_targets(encoding, table)
         return encoding
 
@@ -283,8 +341,37 @@ class TrainingConfig:
         return [encoding.n_inputs, *self.hidden, encoding.n_outputs]
 
     def same_network(self, other: "TrainingConfig") -> bool:
-        """Whether ``other`` only differs in what applies without re-initialising the weights."""
-        return replace(other, learning_rate=self.learning_rate, iterations=self.iterations) == self
+        """Whether ``other`` only differs in what applies without re-initialising the weights
+        (:data:`APPLY_AT_ONCE`: the learning rate, the iterations, the penalties and the patience)."""
+        return replace(other, **{k: getattr(self, k) for k in APPLY_AT_ONCE}) == self
+
+    def make_optimizer(self):
+        """The optimizer these settings name, with its hyperparameters."""
+        if self.optimizer == "sgd":
+            return SGD(momentum=self.momentum, nesterov=self.nesterov and self.momentum > 0)
+        if self.optimizer == "rmsprop":
+            return RMSProp(rho=self.rho, eps=self.eps)
+        return Adam(beta1=self.beta1, beta2=self.beta2, eps=self.eps)
+
+    def make_schedule(self, epochs: int):
+        """The learning-rate schedule, for a run of ``epochs`` epochs (cosine anneals over it)."""
+        if self.schedule == "step":
+            return StepDecay(step_size=self.decay_epochs, gamma=self.decay_rate)
+        if self.schedule == "exponential":
+            return Exponential(gamma=self.decay_rate)
+        if self.schedule == "cosine":
+            return Cosine(total=max(1, epochs))
+        return Constant()
+
+    def validation_rows(self, table: TrainingTable, encoding: Encoding | None = None) -> np.ndarray:
+        """Which rows are kept apart for validation: the table's own marks when it has them, else a
+        share of :attr:`validation` drawn from :attr:`split_seed`, stratified by class."""
+        if table.validation is not None:
+            return table.validation
+        labels = None
+        if encoding is not None and encoding.is_classification:
+            labels = class_labels(encoding, encoding.encode_targets(table))
+        return split_rows(table.n_rows, self.validation, self.split_seed, labels)
 
     def memory_needed(self, n_inputs: int, n_outputs: int, n_rows: int) -> int:
         """Bytes a trainer of this network on ``n_rows`` rows holds, about: the parameters five times
@@ -318,15 +405,43 @@ class TrainingConfig:
 
     def make_trainer(self, table: TrainingTable, encoding: Encoding | None = None) -> Trainer:
         """A new network for ``table`` and its trainer, on the table as this config encodes it (fitted
-        now unless ``encoding`` is given, as a restored session's is); ``trainer.encoding`` keeps it."""
+        now unless ``encoding`` is given, as a restored session's is); ``trainer.encoding`` keeps it.
+        The validation rows (:meth:`validation_rows`) are measured, never trained on."""
         if encoding is None:
             encoding = self.encoding_for(table)
         else:
             self.check_targets(encoding, table)
-        trainer = Trainer(self.make_network(table, encoding), encoding.encode_inputs(table),
-                          encoding.encode_targets(table), self.loss, self.learning_rate)
+        data = self.training_data(table, encoding)
+        batches = 1 if not self.batch_size else -(-data.rows.size // self.batch_size)
+        trainer = Trainer(self.make_network(table, encoding), data.X, data.y, self.loss, self.learning_rate,
+                          optimizer=self.make_optimizer(), batch_size=self.batch_size or None,
+                          shuffle_seed=self.shuffle_seed, l2=self.l2, l1=self.l1,
+                          schedule=self.make_schedule(-(-self.iterations // batches)),
+                          X_val=data.X_val, y_val=data.y_val, patience=self.patience or None, rows=data.rows)
         trainer.encoding = encoding
         return trainer
+
+    def training_data(self, table: TrainingTable, encoding: Encoding) -> "TrainingData":
+        """The table as a trainer takes it: encoded, the training rows apart from the validation rows."""
+        X, y = encoding.encode_inputs(table), encoding.encode_targets(table)
+        held = self.validation_rows(table, encoding)
+        if not held.any():
+            return TrainingData(X, y, np.arange(table.n_rows), None, None)
+        train = np.flatnonzero(~held)
+        if train.size == 0:
+            raise ValueError("validation share: every row is a validation row; training needs at least one")
+        return TrainingData(X[train], y[train], train, X[held], y[held])
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingData:
+    """What :meth:`Trainer.set_data` and :meth:`Trainer.set_validation` take: encoded rows."""
+
+    X: np.ndarray
+    y: np.ndarray
+    rows: np.ndarray  # the table rows X and y hold
+    X_val: np.ndarray | None
+    y_val: np.ndarray | None
 
 
 def pairing_problem(problem: str, output: str, loss: str) -> str | None:

@@ -68,8 +68,9 @@ class Encoding:
 
     # -- fitting ---------------------------------------------------------------------------------
     @classmethod
-    def fit(cls, table: TrainingTable, problem: str, scaling: bool) -> "Encoding":
-        """The encoding of ``table`` for ``problem``; :class:`EncodingError` says what does not fit."""
+    def fit(cls, table: TrainingTable, problem: str, scaling: bool, rows: np.ndarray | None = None) -> "Encoding":
+        """The encoding of ``table`` for ``problem``; :class:`EncodingError` says what does not fit.
+        ``rows`` (a mask): the rows μ and σ are taken from (the training rows); labels come from all."""
         if problem not in PROBLEMS:
             raise EncodingError(f"problem: unknown problem {problem!r}; choose from {', '.join(PROBLEMS)}")
         inputs = []
@@ -83,7 +84,7 @@ class Encoding:
                         f"{len(present)} inputs (at most {MAX_ONE_HOT}); make it a target or remove it")
                 inputs.append(InputColumn(name, levels=present))
             elif scaling:
-                mean, scale = _mean_and_scale(X[:, c])
+                mean, scale = _mean_and_scale(X[:, c] if rows is None else X[rows, c])
                 inputs.append(InputColumn(name, mean, scale))
             else:
                 inputs.append(InputColumn(name))
@@ -98,7 +99,7 @@ class Encoding:
                         f"choose {'binary' if k == 2 else 'multi-class'} classification")
             if not scaling:
                 return cls(tuple(inputs), problem, targets)
-            stats = [_mean_and_scale(Y[:, t]) for t in range(Y.shape[1])]
+            stats = [_mean_and_scale(Y[:, t] if rows is None else Y[rows, t]) for t in range(Y.shape[1])]
             return cls(tuple(inputs), problem, targets, (), tuple(m for m, _ in stats), tuple(s for _, s in stats))
         if problem == "multiclass":
             if len(targets) != 1:

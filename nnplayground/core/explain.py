@@ -37,6 +37,7 @@ class ParameterExplanation:
     gradient: float  # Σ terms
     backprop_gradient: float  # the same number as the engine's backward pass computes it, on the same weights
     delta_formula: str | None = None  # at the output when the loss and activation cancel: upstream is δ itself
+    penalty: float = 0.0  # the L2/L1 penalty's share of ∂L/∂W (λ₂·w + λ₁·sign(w)), added to Σ terms
     iteration: int | None = None  # the trainer's completed iterations when computed (None: not from a trainer)
     phase: str | None = None  # the trainer's next phase then (as Snapshot.phase)
 

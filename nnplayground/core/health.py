@@ -126,9 +126,10 @@ class HealthNote:
 
 def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np.ndarray, *,
              activations: tuple[str, ...], layer_sizes: tuple[int, ...], init: str, learning_rate: float,
-             scaled: bool = False) -> tuple[HealthNote, ...]:
+             scaled: bool = False, iterations_per_epoch: int = 1) -> tuple[HealthNote, ...]:
     """Plain-language notes on what holds training back, most important first; one "healthy" note
-    (``stuck`` False) when nothing does. ``activations``: every layer's, the output's last."""
+    (``stuck`` False) when nothing does. ``activations``: every layer's, the output's last. With
+    mini-batches the loss of one batch jumps from batch to batch: the loss is read epoch by epoch."""
     notes: list[HealthNote] = []
     history = np.asarray(history, dtype=float)
     if samples:
@@ -181,7 +182,11 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 "vanishing", f"The gradient vanishes on its way back: ‖∂L/∂W1‖ is {grads[0]:.1e}, ‖∂L/∂W{len(grads)}‖ "
                 f"{grads[-1]:.1e}; the layers near the input hardly learn.",
                 "Use tanh or relu hidden units with xavier or he weights, or fewer layers."))
-    notes += _loss_notes(history, learning_rate, already_stuck=bool(notes))
+    if iterations_per_epoch > 1:  # one mean per complete epoch
+        whole = history.size - history.size % iterations_per_epoch
+        history = history[:whole].reshape(-1, iterations_per_epoch).mean(axis=1)
+    unit = "epochs" if iterations_per_epoch > 1 else "iterations"
+    notes += _loss_notes(history, learning_rate, already_stuck=bool(notes), unit=unit)
     if not notes and history.size:
         notes.append(HealthNote("healthy", "Training looks healthy: the loss is falling"
                                 + (" and the gradient reaches every layer." if samples else "."), "", stuck=False))
@@ -192,7 +197,8 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool) -> list[HealthNote]:
+def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,
+                unit: str = "iterations") -> list[HealthNote]:
     n = history.size
     notes = []
     if n >= 20:
@@ -202,12 +208,12 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool) 
         swing = (window.max() - window.min()) / max(abs(window.mean()), 1e-300)
         if window[-1] > window[0] * 1.1 and rises >= 0.8 * steps.size:
             notes.append(HealthNote("rising", f"The loss is rising: {window[0]:.4g} → {window[-1]:.4g} over the last "
-                                    f"{steps.size} iterations.",
+                                    f"{steps.size} {unit}.",
                                     f"Lower the learning rate ({learning_rate:g}) and Reset: each step overshoots "
                                     "further than the last."))
         elif rises >= 0.3 * steps.size and swing > 0.01:
             notes.append(HealthNote(
-                "oscillating", f"The loss oscillates: it rose in {rises} of the last {steps.size} iterations, "
+                "oscillating", f"The loss oscillates: it rose in {rises} of the last {steps.size} {unit}, "
                 f"swinging between {window.min():.4g} and {window.max():.4g}.",
                 f"Lower the learning rate (try {learning_rate / 3:.3g}): each step overshoots the valley."))
     if n >= 1000 and not notes and not already_stuck:
@@ -215,13 +221,13 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool) 
         if history[-1] > 0.5 * history[0] and history[-1] > 0.95 * half:
             notes.append(HealthNote(
                 "slow", f"The loss is falling slowly: {half:.4g} → {history[-1]:.4g} over the last {n - n // 2:,} "
-                "iterations, still more than half of where it started.",
+                f"{unit}, still more than half of where it started.",
                 f"Try a larger learning rate than {learning_rate:g}, or look at the notes on saturation."))
     if n > PLATEAU_ITERATIONS and not notes:
         before, now = history[-PLATEAU_ITERATIONS - 1], history[-1]
         if abs(before - now) <= 1e-4 * max(abs(now), 1e-300) and now > 1e-3 * history[0]:
             notes.append(HealthNote(
-                "plateau", f"The loss has not moved in {PLATEAU_ITERATIONS:,} iterations ({before:.6g} → {now:.6g}).",
+                "plateau", f"The loss has not moved in {PLATEAU_ITERATIONS:,} {unit} ({before:.6g} → {now:.6g}).",
                 "See the notes above." if already_stuck else
                 "Try a larger learning rate, more hidden units, or check the problem type and the output."))
     return notes

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import CONSTRAINTS, TrainingConfig
+from .config import CONSTRAINTS, NEUTRAL, TrainingConfig
 from .encoding import Encoding, InputColumn
 from .fileio import (
     MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, check_layers, layer_shapes, open_regular_file,
@@ -31,6 +31,7 @@ from .table import INPUT, KINDS, MAX_CELLS, MAX_CSV_BYTES, NUMBERS, TARGET
 FORMAT = "nnplayground-session"
 VERSION = 2
 SUFFIX = ".nnpsession"
+TRAINING_PREFIX = "training_"  # the arrays of the trainer's resume state
 MAX_HISTORY = CONSTRAINTS["iterations"].high  # losses: one per iteration, as many as a run may have
 # the cells as typed, as JSON: the largest CSV that opens (MAX_CSV_BYTES) grows by quotes and commas, at
 # most 4 characters a cell, so every table that opens can be saved; save_session checks it before writing
@@ -54,6 +55,8 @@ class Session:
     settings: TrainingConfig | None = None  # the settings panel's, when they differ and wait for Reset
     kinds: tuple[str, ...] | None = None  # per column: numbers or labels (None: every column numbers)
     encoding: Encoding | None = None  # how the table became the weights' numbers (with weights only)
+    training: tuple[dict, dict] | None = None  # Trainer.resume_state(): optimizer state, epoch, shuffle, …
+    validation: tuple[int, ...] | None = None  # the table rows kept apart for validation (None: no marks)
 
     @property
     def iteration(self) -> int:
@@ -103,11 +106,16 @@ def save_session(path: str | os.PathLike, session: Session, compress: bool = Tru
         "config": session.config.to_dict(),
         "layers": len(session.weights),
         "encoding": None if encoding is None else encoding.to_dict(),
+        "training": None if session.training is None or not session.weights else session.training[0],
+        "validation": None if session.validation is None else [int(r) for r in session.validation],
     }
     if session.settings is not None:
         meta["settings"] = session.settings.to_dict()
     arrays = {f"W{l}": w for l, w in enumerate(weights)}
     arrays.update({f"b{l}": b for l, b in enumerate(biases)})
+    if session.training is not None and session.weights:
+        arrays.update({f"{TRAINING_PREFIX}{k}": np.asarray(v, dtype=np.float64)
+                       for k, v in session.training[1].items()})
     text = json.dumps(meta, ensure_ascii=False)
     if len(text) > MAX_METADATA_CHARS:
         raise SessionFileError(f"cannot save {path.name}: its table as typed takes {len(text):,} characters; a "
@@ -165,9 +173,41 @@ def _read(path: Path) -> Session:
             if npz.shape("history") != (0,):  # checked before reading: its losses belong to no weights
                 raise SessionFileError(f"{name}: it has a loss history but no weights")
         history = npz.array("history", max_size=MAX_HISTORY, ndim=1)
+        training = None
+        if version > 1 and layers and meta.get("training") is not None:
+            training = _training(name, npz, meta["training"], sum(w.size + b.size for w, b in zip(weights, biases)))
+        validation = None if version == 1 else _validation(name, meta.get("validation"), len(cells))
     _check(name, columns, roles, cells, config, weights, biases, history, kinds, encoding)
     return Session(columns, roles, cells, config, weights, biases, history, settings, kinds,
-                   encoding if weights else None)
+                   encoding if weights else None, training, validation)
+
+
+def _training(name: str, npz, record, n_parameters: int) -> tuple[dict, dict]:
+    """The trainer's resume state: a small record and arrays the size of the parameters (optimizer
+    state, best weights) or of the validation history, each checked before it is read."""
+    if not isinstance(record, dict) or not all(isinstance(k, str) for k in record):
+        raise SessionFileError(f"{name}: its training state must be a record")
+    arrays = {}
+    for member in sorted(npz.names):
+        if not member.startswith(TRAINING_PREFIX):
+            continue
+        key = member[len(TRAINING_PREFIX):]
+        if key.startswith("optimizer_") or key == "best_parameters":
+            arrays[key] = npz.array(member, (n_parameters,))
+        elif key in ("validation_iterations", "validation_losses"):
+            arrays[key] = npz.array(member, max_size=MAX_HISTORY, ndim=1)
+        else:
+            raise SessionFileError(f"{name}: an unknown array {member!r} in its training state")
+    return dict(record), arrays
+
+
+def _validation(name: str, rows, n_rows: int) -> tuple[int, ...] | None:
+    if rows is None:
+        return None
+    if not isinstance(rows, list) or not all(type(r) is int and 0 <= r < n_rows for r in rows) \
+            or len(set(rows)) != len(rows):
+        raise SessionFileError(f"{name}: its validation rows must be different row numbers of its table")
+    return tuple(sorted(rows))
 
 
 def _v1_problem(roles, cells) -> str:
@@ -191,7 +231,7 @@ def _v1_config(record, problem: str):
         return record  # let from_dict say what is wrong
     names = [a.strip() for a in record["activation"].split(",")]
     hidden, output = (names, names[0]) if len(names) == 1 else (names[:-1], names[-1])
-    return {"problem": problem, **record, "activation": ", ".join(hidden), "output_activation": output,
+    return {"problem": problem, **NEUTRAL, **record, "activation": ", ".join(hidden), "output_activation": output,
             "scaling": False}
 
 

@@ -134,6 +134,7 @@ class TrainingTable:
     roles: tuple[str, ...]
     data: np.ndarray  # (n_rows, n_columns), float64, read-only; a labels column holds level indices
     levels: tuple[tuple[str, ...] | None, ...] | None = None  # per column: its labels, or None for numbers
+    validation: np.ndarray | None = None  # per row: kept apart for validation (None: no marks, see split.py)
 
     def __post_init__(self):
         columns, roles = tuple(self.columns), tuple(self.roles)
@@ -180,6 +181,12 @@ class TrainingTable:
             codes = data[:, c]
             if not ((codes >= 0) & (codes < len(lv)) & (codes == np.trunc(codes))).all():
                 raise TableError(f"column {names[c]!r}: a label index is out of range", column=names[c])
+        if self.validation is not None:
+            held = np.array(self.validation, dtype=bool)
+            if held.shape != (data.shape[0],):
+                raise TableError(f"{held.size} validation marks for {data.shape[0]} rows")
+            held.flags.writeable = False
+            object.__setattr__(self, "validation", held)
         data.flags.writeable = False
         object.__setattr__(self, "columns", tuple(names))
         object.__setattr__(self, "roles", roles)
@@ -189,8 +196,10 @@ class TrainingTable:
     def __eq__(self, other) -> bool:
         if not isinstance(other, TrainingTable):
             return NotImplemented
+        marks = (self.validation is None) == (other.validation is None) and (
+            self.validation is None or np.array_equal(self.validation, other.validation))
         return ((self.columns, self.roles, self.levels) == (other.columns, other.roles, other.levels)
-                and np.array_equal(self.data, other.data))
+                and np.array_equal(self.data, other.data) and marks)
 
     __hash__ = None  # mutable-looking contents: equal tables need not hash alike
 
@@ -236,7 +245,11 @@ class TrainingTable:
         return [lv[i] for i in values.astype(np.intp).tolist()]
 
     def with_roles(self, roles: Sequence[str]) -> "TrainingTable":
-        return TrainingTable(self.columns, tuple(roles), self.data, self.levels)
+        return TrainingTable(self.columns, tuple(roles), self.data, self.levels, self.validation)
+
+    def with_validation(self, validation) -> "TrainingTable":
+        """The same table with these rows marked for validation (None: no marks)."""
+        return TrainingTable(self.columns, self.roles, self.data, self.levels, validation)
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
@@ -331,7 +344,8 @@ class TrainingTable:
             try:
                 block = _numbers_of_text(text[pos:end], delimiter, header, n_rows)
             except TableError:
-                if not _piece_has_labels(text[pos:end], delimiter, header):
+                if not _piece_has_labels(text[pos:end], delimiter, header) and not _text_has_labels(text, delimiter,
+                                                                                                  header):
                     raise
                 return cls._from_csv_text_carefully(text, targets, progress)  # a column of text labels
             time.sleep(0)  # lets a thread waiting for the interpreter lock take it: see the module's note
@@ -478,6 +492,13 @@ def _has_labels_column(rows: Sequence[Sequence[str]], header: Sequence[str]) -> 
     width = len(header)
     columns = zip(*(row for row in rows if len(row) == width))
     return any(is_labels_column(col) for col in columns)
+
+
+def _text_has_labels(text: str, delimiter: str, header: Sequence[str]) -> bool:
+    """Whether a column of the whole text (after its header) reads as labels: a piece alone may say no
+    where the whole says yes. Only asked when a piece holds a cell that is not a number."""
+    start = (_header_line(text) or ("", 0))[1]
+    return _piece_has_labels(text[start:], delimiter, header)
 
 
 def _piece_has_labels(piece: str, delimiter: str, header: Sequence[str]) -> bool:

@@ -133,7 +133,9 @@ class TrainingWorker(QObject):
             if encoding is None:
                 self._trainer.set_data(table.X, table.y)
             else:
-                self._trainer.set_data(encoding.encode_inputs(table), encoding.encode_targets(table))
+                data = self._config.training_data(table, encoding)
+                self._trainer.set_data(data.X, data.y, data.rows)
+                self._trainer.set_validation(data.X_val, data.y_val)
         except ValueError as exc:
             self._fail(str(exc))
             return

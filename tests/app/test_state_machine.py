@@ -67,8 +67,8 @@ class AppSession(RuleBasedStateMachine):
     def _table_changed(self):
         edit = table_edited(self.state, self.document, has_network=True, untouched=self._untouched())
         if edit.reaction is TableReaction.SEND:
-            encoding = self.trainer.encoding
-            self.trainer.set_data(encoding.encode_inputs(edit.table), encoding.encode_targets(edit.table))
+            data = self.state.network_config.training_data(edit.table, self.trainer.encoding)
+            self.trainer.set_data(data.X, data.y, data.rows)
             self.table = edit.table
         elif edit.reaction is TableReaction.RESET:
             self.reset()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnplayground.core import TrainingConfig, TrainingTable
-from nnplayground.core.config import CONSTRAINTS, MEMORY_BUDGET
+from nnplayground.core.config import CONSTRAINTS, MEMORY_BUDGET, NEUTRAL
 from nnplayground.core.presets import PRESETS, preset_for
 from nnplayground.core.suggest import suggest
 from nnplayground.paths import EXAMPLES
@@ -97,7 +97,7 @@ def test_the_defaults_are_one_set_with_biases_on():
     d = TrainingConfig()
     assert d.to_dict() == {"problem": "binary", "hidden": [4], "activation": "sigmoid", "output_activation": "sigmoid",
                            "loss": "sse", "scaling": False, "learning_rate": 1.0, "iterations": 1500, "seed": 0,
-                           "use_bias": True, "init": "uniform"}
+                           "use_bias": True, "init": "uniform", **NEUTRAL}
 
 
 # -- files --------------------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_to_dict_goes_through_json_and_back_to_an_equal_config():
         ({"hidden": [4, True]}, "hidden layers: each layer's units must be a whole number, got True"),
         ({"hidden": [4.0]}, "hidden layers: each layer's units must be a whole number, got 4.0"),
         ({"hidden": {"a": 1}}, "hidden layers: a list of units per layer"),
-        ({"momentum": 0.9}, "unknown setting 'momentum'; the settings are problem, hidden, activation, "
+        ({"dropout": 0.5}, "unknown setting 'dropout'; the settings are problem, hidden, activation, "
                             "output_activation, loss"),
     ],
 )
