@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -22,7 +23,7 @@ import numpy as np
 
 from .core import INPUT, LOSSES, TARGET, DivergenceError, Network, TableError, Trainer, TrainingTable
 from .core.config import CONSTRAINTS, TrainingConfig
-from .core.encoding import Encoding
+from .core.encoding import Encoding, EncodingError, plain_encoding
 from .core.health import HealthMonitor, diagnose
 from .core.losses import get_loss
 from .core.metrics import compute_metrics
@@ -139,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict = sub.add_parser("predict", prog=f"{PROG} predict", help="print a saved network's predictions on a table",
                              description=(
         "Load MODEL (weights saved as .npz or .json, or a session .nnpsession) and print its predictions "
-        "on TABLE. A session predicts on its own table when TABLE is left out."))
+        "on TABLE, read as the model was trained: columns and text labels by name, scaled alike, classes by "
+        "name, a regression in the table's units. A session predicts on its own table when TABLE is left out."))
     predict.add_argument("model", type=Path, help="weights file (.npz, .json) or session (.nnpsession)")
     predict.add_argument("table", type=Path, nargs="?", help="the table (.csv); optional for a session")
     predict.add_argument("--target", action="append", metavar="COLUMN",
@@ -334,9 +336,9 @@ def _train(args) -> int:
                                 validation=None if trainer.X_val is None else config.validation_rows(table, encoding)))
     if export is not None:
         if export.suffix.lower() == ".onnx":
-            save_onnx(net, export, loss=config.loss)
+            save_onnx(net, export, loss=config.loss, encoding=encoding)
         else:
-            save_weights(net, export, loss=config.loss)
+            save_weights(net, export, loss=config.loss, encoding=encoding)
         if not args.json:
             print(f"weights saved to {export}")
     return 0
@@ -373,18 +375,25 @@ def _predict(args) -> int:
         weights = load_weights(args.model)
         net = weights.to_network()
         loss = weights.loss
-        table = _table_for(net, args.table, args.target, ())
-        encoding = None
+        if weights.recorded_encoding is None:  # numbers in and out, columns by position
+            table = _table_for(net, args.table, args.target, ())
+            encoding = plain_encoding(table.input_columns, table.target_columns, weights.encoding.problem)
+        else:  # columns by name, labels by name, scaled as in training
+            encoding = weights.recorded_encoding
+            table = _table_by_name(encoding, args.table, args.target, args.model.name)
     else:
         raise UsageError(f"MODEL must be a weights file (.npz, .json) or a session ({SESSION_SUFFIX}), "
                          f"got {args.model.name!r}")
-    X, y = (table.X, table.y) if encoding is None else (encoding.encode_inputs(table), encoding.encode_targets(table))
+    try:
+        X, y = encoding.encode_inputs(table), encoding.encode_targets(table)
+    except EncodingError as exc:  # a label the network was not built for, text where it takes numbers
+        raise TableError(f"{args.table.name if args.table else args.model.name}: "
+                         f"{re.split(r'[;:] Reset', str(exc))[0]}") from None
     y_hat = net.predict(X)
     print(net)
     if loss in LOSSES:
         print(f"loss ({loss}) on {table.n_rows} rows: {get_loss(loss).value(y_hat, y, y_hat - y):.6g}")
-    if encoding is not None:
-        print(compute_metrics(encoding, y_hat, y).summary())
+    print(compute_metrics(encoding, y_hat, y).summary())
     print(predictions_table(table, y_hat, encoding))
     return 0
 
@@ -415,13 +424,30 @@ def _table_for(net: Network, path: Path, targets, trained_targets) -> TrainingTa
         else:
             n_out = min(net.n_outputs, len(names) - 1)
             roles = [INPUT] * (len(names) - n_out) + [TARGET] * n_out
-        table = TrainingTable(names, tuple(roles), table.data)
+        table = table.with_roles(roles)
     n_in, n_out = len(table.input_columns), len(table.target_columns)
     if (n_in, n_out) != (net.n_inputs, net.n_outputs):
         raise TableError(f"{path.name} has {_plural(n_in, 'input column')} and {_plural(n_out, 'target column')}; "
                          f"the network takes {_plural(net.n_inputs, 'input')} and gives "
                          f"{_plural(net.n_outputs, 'output')}")
     return table
+
+
+def _table_by_name(encoding: Encoding, path: Path, targets, model: str) -> TrainingTable:
+    """TABLE's columns the model was trained on, found by name, in its order (other columns are left out)."""
+    inputs = [c.name for c in encoding.inputs]
+    if targets and list(targets) != list(encoding.targets):
+        raise UsageError(f"{model} was trained with target {', '.join(encoding.targets)}; --target names "
+                         f"{', '.join(targets)}")
+    table = TrainingTable.from_csv(path)
+    wanted = [*inputs, *encoding.targets]
+    missing = [n for n in wanted if n not in table.columns]
+    if missing:
+        raise TableError(f"{path.name} has no column {missing[0]!r}; {model} was trained on inputs "
+                         f"{', '.join(inputs)} and target {', '.join(encoding.targets)}")
+    at = [table.columns.index(n) for n in wanted]
+    return TrainingTable(tuple(wanted), (INPUT,) * len(inputs) + (TARGET,) * len(encoding.targets),
+                         table.data[:, at], tuple(table.levels[c] for c in at))
 
 
 def _final_loss(trainer: Trainer) -> float:

@@ -151,6 +151,30 @@ def weights_record(**changes) -> dict:
 _DROP = object()
 
 
+def encoding_record(**changes) -> dict:
+    """An encoding for SIZES: inputs x1, x2, x3 scaled, one binary target y (classes 0 and 1)."""
+    record = {"problem": "binary", "targets": ["y"], "classes": [["0", "1"]], "target_mean": [], "target_scale": [],
+              "inputs": [{"name": f"x{i}", "mean": 0.5, "scale": 0.5, "levels": None} for i in (1, 2, 3)]}
+    record.update(changes)
+    return {k: v for k, v in record.items() if v is not _DROP}
+
+
+def input_record(name="x1", **changes) -> dict:
+    record = {"name": name, "mean": 0.0, "scale": 1.0, "levels": None}
+    record.update(changes)
+    return {k: v for k, v in record.items() if v is not _DROP}
+
+
+LABELS_ENCODING = encoding_record(inputs=[input_record("x1", mean=2.5, scale=1.25),
+                                          input_record("colour", levels=["blue", "red"])],
+                                  targets=["sick"], classes=[["no", "yes"]])
+
+
+def v2_record(encoding=None, **changes) -> dict:
+    """A format 2 record: the weights record with an encoding (encoding_record() unless given)."""
+    return weights_record(**{"version": 2, "encoding": encoding_record() if encoding is None else encoding, **changes})
+
+
 def weight_arrays(sizes=SIZES, rng=None) -> dict[str, np.ndarray]:
     rng = rng or np.random.default_rng(0)
     arrays = {f"W{l}": rng.normal(size=(i, o)) for l, (i, o) in enumerate(zip(sizes[:-1], sizes[1:]))}
@@ -229,6 +253,12 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
     config = TrainingConfig(hidden=(4,), use_bias=True)
     trainer = config.make_trainer(table)
     trainer.run(9)
+    scaled = TrainingConfig(hidden=(4,), use_bias=True, scaling=True, problem="regression",
+                            output_activation="linear", loss="mse").make_trainer(table)
+    scaled.run(9)
+    for ext in (".npz", ".json"):  # format 2 with the encoding a trainer fitted (μ, σ; the target's too)
+        save_weights(scaled.network, folder / f"ok-saved-encoding{ext}", loss="mse", encoding=scaled.encoding)
+        made.append(folder / f"ok-saved-encoding{ext}")
     session = Session(table.columns, table.roles, tuple(map(tuple, TABLE_CELLS)), config,
                       tuple(trainer.network.weights), tuple(trainer.network.biases), trainer.history.copy())
     for name, compress in (("ok-saved.nnpsession", True), ("ok-autosave.nnpsession", False)):
@@ -239,6 +269,8 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
                          settings=TrainingConfig(hidden=(8, 8))))
     made.append(folder / "ok-no-weights.nnpsession")
     for fixture in sorted((ROOT / "tests" / "fixtures" / "sessions").glob("*.nnpsession")):
+        put(f"ok-release-{fixture.name}", fixture.read_bytes())
+    for fixture in sorted((ROOT / "tests" / "fixtures" / "weights").glob("*")):  # format 1
         put(f"ok-release-{fixture.name}", fixture.read_bytes())
     put("ok-hand.npz", weights_npz())
     old = {"hidden": [4], "activation": "sigmoid", "loss": "sse", "learning_rate": 1.0, "iterations": 1500,
@@ -255,6 +287,12 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
     put("ok-extra-member.npz", npz({"metadata": json.dumps(weights_record()), **weight_arrays(),
                                     "notes": np.zeros(3)}))
     put("ok-hand.json", weights_json())
+    for ext, make in ((".npz", lambda r: weights_npz(r)), (".json", lambda r: weights_json(**r))):
+        put(f"ok-v2{ext}", make(v2_record()))
+        put(f"ok-v2-null-encoding{ext}", make(weights_record(version=2, encoding=None)))
+        put(f"ok-v2-regression{ext}", make(v2_record(encoding_record(
+            problem="regression", classes=[], target_mean=[150.0], target_scale=[75.5]))))
+        put(f"ok-v2-labels{ext}", make(v2_record(LABELS_ENCODING)))  # for a table with a text column
     put("ok-int-weights.json", weights_json(weights=[[[1, 2, 3, 4]] * 3, [[1]] * 4]))
     put("ok-hand.nnpsession", session_npz())
     put("ok-settings.nnpsession", session_npz(session_record(settings=config_record(hidden=[2, 2]))))
@@ -263,7 +301,8 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
     put("ok-bad-cell.nnpsession", session_npz(session_record(cells=[["0", "oops", "1", "0"], *TABLE_CELLS[1:]])))
 
     # cut short, at many offsets, and bytes flipped inside the members' data (CRC-protected)
-    for source in ("ok-saved.npz", "ok-saved.json", "ok-saved.nnpsession", "ok-autosave.nnpsession"):
+    for source in ("ok-saved.npz", "ok-saved.json", "ok-saved-encoding.json", "ok-saved.nnpsession",
+                   "ok-autosave.nnpsession"):
         raw = (folder / source).read_bytes()
         n = len(raw)
         cuts = sorted({0, 1, 2, 4, 10, 22, 30, 45, 64, 100, 200, n // 5, n // 3, n // 2, 2 * n // 3, n - 100,
@@ -284,7 +323,8 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
     # weights: the record's types and values
     bad_records = {
         "no-format": weights_record(format=_DROP), "other-format": weights_record(format="nnplayground-session"),
-        "version-2": weights_record(version=2), "version-true": weights_record(version=True),
+        "version-2-no-encoding": weights_record(version=2), "version-3": v2_record(version=3),
+        "version-true": weights_record(version=True),
         "version-text": weights_record(version="1"), "version-float": weights_record(version=1.0),
         "sizes-text": weights_record(layer_sizes=[3, "4", 1]), "sizes-bool": weights_record(layer_sizes=[3, True, 1]),
         "sizes-zero": weights_record(layer_sizes=[3, 0, 1]), "sizes-negative": weights_record(layer_sizes=[3, -4, 1]),
@@ -301,6 +341,48 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
     for label, record in bad_records.items():
         put(f"record-{label}.npz", weights_npz(record))
         put(f"record-{label}.json", weights_json(**{k: record.get(k, _DROP) for k in weights_record()}))
+    # weights, format 2: encodings of the wrong type, contradicting themselves or the layer sizes
+    x = [input_record(f"x{i}") for i in (1, 2, 3)]
+    for label, encoding in {
+        "list": [1], "text": "binary", "number": 3, "true": True, "extra-field": encoding_record(mode="fast"),
+        "no-problem": encoding_record(problem=_DROP), "problem-unknown": encoding_record(problem="ranking"),
+        "problem-number": encoding_record(problem=1), "inputs-empty": encoding_record(inputs=[]),
+        "inputs-dict": encoding_record(inputs={"x1": 0}), "inputs-null": encoding_record(inputs=None),
+        "input-extra-key": encoding_record(inputs=[input_record(unit="cm"), *x[1:]]),
+        "input-no-scale": encoding_record(inputs=[input_record(scale=_DROP), *x[1:]]),
+        "input-name-number": encoding_record(inputs=[input_record(1), *x[1:]]),
+        "mean-text": encoding_record(inputs=[input_record(mean="0.5"), *x[1:]]),
+        "mean-bool": encoding_record(inputs=[input_record(mean=True), *x[1:]]),
+        "mean-infinite": encoding_record(inputs=[input_record(mean=float("inf")), *x[1:]]),
+        "scale-zero": encoding_record(inputs=[input_record(scale=0), *x[1:]]),
+        "scale-negative": encoding_record(inputs=[input_record(scale=-1.5), *x[1:]]),
+        "levels-text": encoding_record(inputs=[input_record(levels="red"), *x[1:]]),
+        "levels-empty": encoding_record(inputs=[input_record(levels=[]), *x[1:]]),
+        "levels-duplicate": encoding_record(inputs=[*x[:2], input_record(levels=["red", "red"])]),
+        "levels-empty-label": encoding_record(inputs=[*x[:2], input_record(levels=["", "red"])]),
+        "levels-numbers": encoding_record(inputs=[*x[:2], input_record(levels=[1, 2])]),
+        "levels-65": encoding_record(inputs=[input_record(levels=[f"l{i}" for i in range(65)])]),
+        "levels-deep": encoding_record(inputs=[input_record(levels=json.loads("[" * 40 + "]" * 40))]),
+        "targets-empty": encoding_record(targets=[], classes=[]),
+        "targets-number": encoding_record(targets=[1]), "targets-text": encoding_record(targets="y"),
+        "classes-three": encoding_record(classes=[["0", "1", "2"]]),
+        "classes-missing": encoding_record(classes=[]), "classes-text": encoding_record(classes="01"),
+        "binary-scaled-target": encoding_record(target_mean=[0.5], target_scale=[0.5]),
+        "regression-with-classes": encoding_record(problem="regression"),
+        "target-scale-zero": encoding_record(problem="regression", classes=[], target_mean=[1.0], target_scale=[0]),
+        "target-scale-short": encoding_record(problem="regression", classes=[], target_mean=[1.0, 2.0],
+                                              target_scale=[1.0]),
+        "multiclass-one-class": encoding_record(problem="multiclass", classes=[["a"]]),
+        # each well formed, but not for layers [3, 4, 1]
+        "too-many-inputs": encoding_record(inputs=[*x, input_record("x4")]),
+        "too-few-inputs": encoding_record(inputs=x[:2]),
+        "one-hot-too-wide": encoding_record(inputs=[*x[:2], input_record("c", levels=["a", "b"])]),
+        "too-many-outputs": encoding_record(problem="multiclass", classes=[["a", "b", "c"]]),
+        "two-targets": encoding_record(targets=["y", "z"], classes=[["0", "1"], ["0", "1"]]),
+    }.items():
+        put(f"encoding-{label}.npz", weights_npz(v2_record(encoding)))
+        put(f"encoding-{label}.json", weights_json(**v2_record(encoding)))
+
     for label, text in {
         "list": "[1, 2]", "string": '"weights"', "null": "null", "empty-object": "{}", "number": "3",
         "not-json": "{not json", "nan": weights_json().replace('"version": 1', '"version": NaN'),

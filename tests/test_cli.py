@@ -374,3 +374,98 @@ def test_a_stuck_network_is_reported_not_taken_for_success(capsys):
     assert "try xavier" in result["health"][0]["fix"]
     assert main(["train", ARTICLE, "--hidden", "32", "--hidden", "32", "--hidden", "32"]) == 0
     assert "note: Layer 2 and layer 3 are saturated from the start" in capsys.readouterr().out
+
+
+# -- exports carry the encoding: predict reads TABLE as the network was trained to read it ---------------
+def _rows(path, rows, columns, extra: str) -> str:
+    """Rows of a CSV (0-based, in the order given) with only ``columns``, in that order, after a column
+    ``extra`` the network knows nothing of."""
+    table = TrainingTable.from_csv(path)
+    texts = [table.texts(table.columns.index(c)) for c in columns]
+    return ",".join([extra, *columns]) + "\n" + "".join(",".join(["-", *(t[r] for t in texts)]) + "\n" for r in rows)
+
+
+def test_predict_with_a_format_2_file_finds_columns_and_labels_by_name(tmp_path, capsys):
+    iris = EXAMPLES / "iris.csv"
+    assert main(["train", str(iris), "--iterations", "300", "--export", str(tmp_path / "w.npz")]) == 0
+    capsys.readouterr()
+    saved = load_weights(tmp_path / "w.npz")
+    encoding = saved.encoding
+    assert encoding.classes == (("setosa", "versicolor", "virginica"),) and encoding.scales_inputs
+    # virginica and setosa only, virginica first: the table's own labels are (setosa, virginica), so
+    # virginica is label 1 there and class 2 for the network; columns in another order, one more column
+    rows = [149, 100, 0, 120, 10, 140, 30]
+    columns = ["species", "petal_width", "sepal_length", "petal_length", "sepal_width"]
+    (tmp_path / "new.csv").write_text(_rows(iris, rows, columns, extra="note"))
+    assert TrainingTable.from_csv(tmp_path / "new.csv").levels[1] == ("setosa", "virginica")
+    assert main(["predict", str(tmp_path / "w.npz"), str(tmp_path / "new.csv")]) == 0
+    out = capsys.readouterr().out
+    full = TrainingTable.from_csv(iris)
+    expected = saved.to_network().predict(encoding.encode_inputs(full))[rows]
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:1] == ["row"])
+    assert lines[header].split()[1:5] == ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+    printed = [line.split() for line in lines[header + 1:header + 1 + len(rows)]]
+    assert [p[5] for p in printed] == [full.texts(4)[r] for r in rows]  # the true species
+    assert [p[6] for p in printed] == [encoding.classes[0][k] for k in expected.argmax(axis=1)]
+    np.testing.assert_allclose([float(p[7]) for p in printed], expected.max(axis=1), atol=5e-5)
+    right = sum(p[5] == p[6] for p in printed)  # the targets, too, are read by name: virginica is virginica
+    assert right >= 5 and f"accuracy {100 * right / len(rows):.1f} % ({right} of {len(rows)} rows)" in out
+
+
+def test_predict_refuses_a_label_the_network_was_not_built_for_in_one_line(tmp_path, capsys):
+    (tmp_path / "pets.csv").write_text("weight,colour,kind\n4,red,cat\n30,blue,dog\n0.1,red,bird\n5,blue,cat\n"
+                                       "25,red,dog\n0.2,blue,bird\n")
+    assert main(["train", str(tmp_path / "pets.csv"), "--iterations", "50", "--export", str(tmp_path / "w.json")]) == 0
+    (tmp_path / "new.csv").write_text("weight,colour,kind\n4,red,cat\n3,purple,cat\n")
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "w.json"), str(tmp_path / "new.csv")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err == ("nnplayground: error: new.csv: row 2, input column 'colour': 'purple' is not one of the labels the "
+                   "network was built for (blue, red)\n")
+    (tmp_path / "other.csv").write_text("weight,color,kind\n4,red,cat\n")
+    assert main(["predict", str(tmp_path / "w.json"), str(tmp_path / "other.csv")]) == 2
+    assert capsys.readouterr().err == ("nnplayground: error: other.csv has no column 'colour'; w.json was trained on "
+                                       "inputs weight, colour and target kind\n")
+
+
+def test_predict_prints_a_regression_in_the_tables_units(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(100, 500, 30)
+    (tmp_path / "t.csv").write_text("area,price\n" + "".join(f"{a:.1f},{2000 + 3 * a:.1f}\n" for a in x))
+    assert main(["train", str(tmp_path / "t.csv"), "--scaling", "--iterations", "400",
+                 "--export", str(tmp_path / "w.npz")]) == 0
+    capsys.readouterr()
+    saved = load_weights(tmp_path / "w.npz")
+    assert saved.encoding.scales_targets
+    assert main(["predict", str(tmp_path / "w.npz"), str(tmp_path / "t.csv")]) == 0
+    table = TrainingTable.from_csv(tmp_path / "t.csv")
+    expected = saved.encoding.decode(saved.to_network().predict(saved.encoding.encode_inputs(table))).ravel()
+    assert expected.min() > 2000  # in the table's units, not standardised
+    np.testing.assert_allclose(_predicted_column(capsys.readouterr().out, 30, 3), expected, rtol=1e-3)
+
+
+def test_predict_with_a_format_1_file_of_the_last_release(capsys):
+    fixture = ROOT / "tests" / "fixtures" / "weights" / "tutorial-1500-iterations-v1.json"
+    assert main(["predict", str(fixture), ARTICLE]) == 0
+    out = capsys.readouterr().out
+    net = load_weights(fixture).to_network()
+    np.testing.assert_allclose(_predicted_column(out, 4, 5), net.predict(TrainingTable.from_csv(ARTICLE).X).ravel(),
+                               atol=5e-5)
+
+
+def test_the_onnx_export_of_train_takes_raw_rows_and_names_the_classes(tmp_path, capsys):
+    ort = pytest.importorskip("onnxruntime")
+    iris = EXAMPLES / "iris.csv"
+    args = ["train", str(iris), "--iterations", "300", "--seed", "2"]
+    assert main([*args, "--export", str(tmp_path / "w.onnx")]) == 0
+    assert main([*args, "--export", str(tmp_path / "w.npz")]) == 0
+    capsys.readouterr()
+    saved = load_weights(tmp_path / "w.npz")
+    table = TrainingTable.from_csv(iris)
+    session = ort.InferenceSession(str(tmp_path / "w.onnx"), providers=["CPUExecutionProvider"])
+    y_hat, label = session.run(["y_hat", "label"], {"X": table.X.astype(np.float32)})  # raw: 0.1 to 7.9
+    expected = saved.to_network().predict(saved.encoding.encode_inputs(table))
+    np.testing.assert_allclose(y_hat, expected, atol=1e-5)
+    assert label.ravel().tolist() == [saved.encoding.classes[0][k] for k in expected.argmax(axis=1)]

@@ -17,7 +17,7 @@ order (a new file, an edit) is encoded the same way; a label the network was not
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -326,6 +326,17 @@ class Encoding:
             raise ValueError(f"the encoding's classes or target scaling do not fit a {problem} problem")
         return cls(tuple(columns), problem, tuple(targets), classes,
                    tuple(float(m) for m in mean), tuple(float(s) for s in scale))
+
+
+def plain_encoding(inputs: Sequence[str], targets: Sequence[str], problem: str) -> Encoding:
+    """Numbers in, numbers out: the inputs as they are and the targets as they are (a binary problem's
+    classes 0 and 1). What a network trained before encodings were recorded was trained on."""
+    if problem == "multiclass":
+        raise ValueError("a multi-class network needs its classes recorded")
+    if problem not in PROBLEMS:
+        raise ValueError(f"problem: unknown problem {problem!r}; choose from {', '.join(PROBLEMS)}")
+    classes = (("0", "1"),) * len(targets) if problem == "binary" else ()
+    return Encoding(tuple(InputColumn(name) for name in inputs), problem, tuple(targets), classes)
 
 
 def _finite(value) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import CONSTRAINTS, NEUTRAL, TrainingConfig
-from .encoding import Encoding, InputColumn
+from .encoding import Encoding, plain_encoding as encoding_plain
 from .fileio import (
     MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, check_layers, layer_shapes, open_regular_file,
     parse_json,
@@ -76,12 +76,8 @@ class Session:
 
 def plain_encoding(columns, roles, problem: str) -> Encoding:
     """Numbers in, numbers out: what a network of format 1 was trained on (no scaling, no labels)."""
-    inputs = tuple(InputColumn(c) for c, r in zip(columns, roles) if r == INPUT)
-    targets = tuple(c for c, r in zip(columns, roles) if r == TARGET)
-    if problem == "multiclass":
-        raise ValueError("a multi-class network needs its classes recorded")
-    classes = (("0", "1"),) * len(targets) if problem == "binary" else ()
-    return Encoding(inputs, problem, targets, classes)
+    return encoding_plain([c for c, r in zip(columns, roles) if r == INPUT],
+                          [c for c, r in zip(columns, roles) if r == TARGET], problem)
 
 
 def save_session(path: str | os.PathLike, session: Session, compress: bool = True) -> None:

@@ -412,28 +412,47 @@ class TrainingTable:
         """Write atomically: on any failure (:class:`~.fileio.SaveError`) the old file is untouched."""
         atomic_write_text(path, self.to_csv_text(delimiter))
 
-    def save_predictions_csv(self, path: str | os.PathLike, y_hat: np.ndarray) -> None:
+    def save_predictions_csv(self, path: str | os.PathLike, y_hat: np.ndarray, encoding=None) -> None:
         """:meth:`predictions_csv_text`, written atomically."""
-        atomic_write_text(path, self.predictions_csv_text(y_hat))
+        atomic_write_text(path, self.predictions_csv_text(y_hat, encoding))
 
-    def predictions_csv_text(self, y_hat: np.ndarray) -> str:
-        """Inputs, then for each target: its value, the prediction and the error ŷ − y."""
+    def predictions_csv_text(self, y_hat: np.ndarray, encoding=None) -> str:
+        """Inputs as the table holds them (numbers, labels), then for each target, beside its value:
+
+        - without an encoding (numbers in and out): the prediction and the error ŷ − y;
+        - with the network's :class:`~.encoding.Encoding` (``y_hat`` then holds the network's outputs as it
+          gives them): for classes, the predicted label and each class's probability (``name_P(class)``);
+          for a regression, the prediction and the error in the table's units.
+        """
         y_hat = np.asarray(y_hat, dtype=float)
-        if y_hat.shape != self.y.shape:
-            raise TableError(f"{y_hat.shape} predictions for a table of {self.y.shape} targets")
+        n_out = self.y.shape[1] if encoding is None else encoding.n_outputs
+        if y_hat.shape != (self.n_rows, n_out):
+            raise TableError(f"{y_hat.shape} predictions for a table of {self.n_rows} rows and {n_out} outputs")
+        header = list(self.input_columns)
+        columns = [self.texts(c) for c, r in enumerate(self.roles) if r == INPUT]
+        targets = [self.texts(c) for c, r in enumerate(self.roles) if r == TARGET]
+        if encoding is not None and encoding.problem == "multiclass":
+            name, classes = self.target_columns[0], encoding.classes[0]
+            header += [name, f"{name}_predicted", *(f"{name}_P({c})" for c in classes)]
+            columns += [targets[0], [classes[k] for k in np.argmax(y_hat, axis=1).tolist()]]
+            columns += [[format_number(p) for p in y_hat[:, k].tolist()] for k in range(len(classes))]
+        elif encoding is not None and encoding.problem == "binary":
+            for t, (name, classes) in enumerate(zip(self.target_columns, encoding.classes)):
+                p = y_hat[:, t]
+                header += [name, f"{name}_predicted", f"{name}_P({classes[0]})", f"{name}_P({classes[1]})"]
+                columns += [targets[t], [classes[int(v >= 0.5)] for v in p.tolist()],
+                            [format_number(v) for v in (1.0 - p).tolist()], [format_number(v) for v in p.tolist()]]
+        else:
+            values = y_hat if encoding is None else encoding.decode(y_hat)
+            for t, name in enumerate(self.target_columns):
+                header += [name, f"{name}_predicted", f"{name}_error"]
+                columns += [targets[t], [format_number(v) for v in values[:, t].tolist()],
+                            [format_number(e) for e in (values[:, t] - self.y[:, t]).tolist()]]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        header = list(self.input_columns)
-        for name in self.target_columns:
-            header += [name, f"{name}_predicted", f"{name}_error"]
         writer.writerow(header)
-        for x, y, p in zip(self.X, self.y, y_hat):
-            row = [format_number(v) for v in x]
-            for t in range(len(y)):
-                row += [format_number(y[t]), format_number(p[t]), format_number(p[t] - y[t])]
-            writer.writerow(row)
+        writer.writerows(zip(*columns))
         return out.getvalue()
-
 
 def _report(progress: Progress, fraction: float) -> None:
     if progress(min(max(fraction, 0.0), 1.0)) is False:

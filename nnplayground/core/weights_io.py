@@ -1,9 +1,13 @@
 """Weight files: ``.npz`` (arrays plus a JSON metadata record) and ``.json`` (human-readable).
 
-Both carry the same record: layer sizes, activations, loss, bias flag and format version. Saving is
-atomic (:mod:`.fileio`). Loading never unpickles, checks every array's type and declared shape
-against the record before reading it, and never touches a network until the whole file has been
-checked; whatever is wrong raises :class:`WeightsFileError`, naming the file.
+Both carry the same record: layer sizes, activations, loss, bias flag, format version and (format 2)
+the network's :class:`~.encoding.Encoding`: the μ and σ its inputs (and a regression's targets) were
+scaled with, each text column's labels and the classes by name, so the weights are read as they were
+trained. A file of format 1, or one saved without an encoding, takes numbers in and gives numbers out
+(:func:`~.encoding.plain_encoding`). Saving is atomic (:mod:`.fileio`). Loading never unpickles, checks
+every array's type and declared shape against the record before reading it, checks the encoding against
+the layer sizes, and never touches a network until the whole file has been checked; whatever is wrong
+raises :class:`WeightsFileError`, naming the file.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .encoding import Encoding, plain_encoding
 from .fileio import (
     MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, atomic_write_text, check_layers, layer_shapes,
     open_regular_file, parse_json, read_regular_file,
@@ -23,7 +28,8 @@ from .losses import LOSSES
 from .network import Network, n_parameters as count_parameters
 
 FORMAT = "nnplayground-weights"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # format 1: no encoding
 EXTENSIONS = (".npz", ".json")
 MAX_LAYERS = 64  # weight layers; the settings allow 32 hidden layers, a script may build a few more
 MAX_METADATA_CHARS = 1 << 20
@@ -43,6 +49,17 @@ class WeightsFile:
     use_bias: bool
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
+    recorded_encoding: Encoding | None = None  # as the file holds it (None: format 1, or saved without one)
+
+    @property
+    def encoding(self) -> Encoding:
+        """How a table becomes the network's inputs and its outputs read back. For a file that records none,
+        the plain one: numbers in and out, inputs ``x1`` … and targets ``y`` (or ``y1`` …) taken by position."""
+        if self.recorded_encoding is not None:
+            return self.recorded_encoding
+        n_in, n_out = self.layer_sizes[0], self.layer_sizes[-1]
+        return plain_encoding([f"x{i + 1}" for i in range(n_in)],
+                              ["y"] if n_out == 1 else [f"y{j + 1}" for j in range(n_out)], "regression")
 
     def to_network(self) -> Network:
         net = Network(self.layer_sizes, self.activations, use_bias=self.use_bias)
@@ -62,7 +79,7 @@ class WeightsFile:
         network.set_parameters(self.weights, self.biases)
 
 
-def _metadata(network: Network, loss: str) -> dict:
+def _metadata(network: Network, loss: str, encoding: Encoding | None) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -70,11 +87,14 @@ def _metadata(network: Network, loss: str) -> dict:
         "activations": list(network.activations),
         "loss": loss,
         "use_bias": network.use_bias,
+        "encoding": None if encoding is None else encoding.to_dict(),
     }
 
 
-def save_weights(network: Network, path: str | os.PathLike, loss: str = "sse") -> None:
-    """Write atomically: on any failure (:class:`~.fileio.SaveError`) the old file is untouched."""
+def save_weights(network: Network, path: str | os.PathLike, loss: str = "sse",
+                 encoding: Encoding | None = None) -> None:
+    """Write atomically: on any failure (:class:`~.fileio.SaveError`) the old file is untouched.
+    ``encoding``: how the table became the network's numbers (None: numbers in and out, as they are)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
@@ -83,15 +103,31 @@ def save_weights(network: Network, path: str | os.PathLike, loss: str = "sse") -
         raise WeightsFileError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
     if not all(np.isfinite(p).all() for p in (*network.weights, *network.biases)):
         raise WeightsFileError("the network has NaN or infinite weights; there is nothing sound to save")
-    meta = _metadata(network, loss)
+    if encoding is not None:
+        try:  # as the loader will read it
+            mismatch = None if Encoding.from_dict(encoding.to_dict()) == encoding else "its encoding does not read back"
+        except ValueError as exc:
+            mismatch = str(exc)
+        mismatch = mismatch or _encoding_mismatch(encoding, network.layer_sizes)
+        if mismatch:
+            raise WeightsFileError(f"cannot save {path.name}: {mismatch}")
+    meta = _metadata(network, loss, encoding)
     if suffix == ".npz":
+        text = json.dumps(meta)
+        if len(text) > MAX_METADATA_CHARS:  # it could not be read back
+            raise WeightsFileError(f"cannot save {path.name}: its record (the encoding's labels) takes "
+                                   f"{len(text):,} characters; at most {MAX_METADATA_CHARS:,} are read")
         arrays = {f"W{l}": w for l, w in enumerate(network.weights)}
         arrays.update({f"b{l}": b for l, b in enumerate(network.biases)})
-        atomic_write(path, lambda fh: np.savez(fh, metadata=np.array(json.dumps(meta)), **arrays))
+        atomic_write(path, lambda fh: np.savez(fh, metadata=np.array(text), **arrays))
     else:
         meta["weights"] = [w.tolist() for w in network.weights]
         meta["biases"] = [b.tolist() for b in network.biases]
-        atomic_write_text(path, json.dumps(meta, indent=1) + "\n")
+        text = json.dumps(meta, indent=1) + "\n"
+        if len(text) > MAX_JSON_BYTES:  # ASCII (json.dumps escapes the rest): a character is a byte
+            raise WeightsFileError(f"cannot save {path.name}: as JSON it would take {len(text):,} bytes; "
+                                   f"at most {MAX_JSON_BYTES:,} are read (save it as .npz)")
+        atomic_write_text(path, text)
 
 
 def load_weights(path: str | os.PathLike) -> WeightsFile:
@@ -112,12 +148,12 @@ def _read_npz(path: Path) -> WeightsFile:
         if "metadata" not in npz.names:
             raise WeightsFileError(f"{name} is not an nnplayground weights file (no metadata)")
         meta = parse_json(npz.text("metadata", MAX_METADATA_CHARS), f"{name}'s metadata")
-        sizes, acts, loss, use_bias = _check_record(name, meta)
+        sizes, acts, loss, use_bias, encoding = _check_record(name, meta)
         shapes = layer_shapes(sizes)
         weights = tuple(npz.array(f"W{l}", w) for l, (w, _) in enumerate(shapes))
         biases = tuple(npz.array(f"b{l}", b) for l, (_, b) in enumerate(shapes))
     check_layers(name, sizes, weights, biases)
-    return WeightsFile(tuple(sizes), tuple(acts), loss, use_bias, weights, biases)
+    return WeightsFile(tuple(sizes), tuple(acts), loss, use_bias, weights, biases, encoding)
 
 
 def _read_json(path: Path) -> WeightsFile:
@@ -128,7 +164,7 @@ def _read_json(path: Path) -> WeightsFile:
     except UnicodeDecodeError:
         raise WeightsFileError(f"{name} is not valid JSON: it is not UTF-8 text") from None
     meta = parse_json(text, name)
-    sizes, acts, loss, use_bias = _check_record(name, meta)
+    sizes, acts, loss, use_bias, encoding = _check_record(name, meta)
     for key in ("weights", "biases"):
         if not isinstance(meta.get(key), list) or len(meta[key]) != len(sizes) - 1:
             raise WeightsFileError(f"{name}: {key} must be a list of {len(sizes) - 1} layers for layer sizes {sizes}")
@@ -137,16 +173,17 @@ def _read_json(path: Path) -> WeightsFile:
         weights.append(_numbers(name, meta.get("weights"), l, w_shape, "weights"))
         biases.append(_numbers(name, meta.get("biases"), l, b_shape, "biases"))
     check_layers(name, sizes, weights, biases)
-    return WeightsFile(tuple(sizes), tuple(acts), loss, use_bias, tuple(weights), tuple(biases))
+    return WeightsFile(tuple(sizes), tuple(acts), loss, use_bias, tuple(weights), tuple(biases), encoding)
 
 
-def _check_record(name: str, meta) -> tuple[list[int], list[str], str, bool]:
-    """The record's layer sizes, activations, loss and bias flag, each of exactly its type."""
+def _check_record(name: str, meta) -> tuple[list[int], list[str], str, bool, Encoding | None]:
+    """The record's layer sizes, activations, loss, bias flag and encoding, each of exactly its type."""
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise WeightsFileError(f"{name} is not an nnplayground weights file")
     version = meta.get("version")
-    if type(version) is not int or version != VERSION:
-        raise WeightsFileError(f"{name} has format version {version!r:.40}; this app reads version {VERSION}")
+    if type(version) is not int or version not in READS:
+        raise WeightsFileError(f"{name} has format version {version!r:.40}; this app reads versions "
+                               f"{' and '.join(map(str, READS))}")
     sizes, acts = meta.get("layer_sizes"), meta.get("activations")
     if (
         not isinstance(sizes, list)
@@ -171,7 +208,37 @@ def _check_record(name: str, meta) -> tuple[list[int], list[str], str, bool]:
     use_bias = meta.get("use_bias")
     if type(use_bias) is not bool:
         raise WeightsFileError(f"{name}: use_bias must be true or false, got {use_bias!r:.40}")
-    return sizes, acts, loss, use_bias
+    encoding = None
+    if version >= 2:
+        if "encoding" not in meta:
+            raise WeightsFileError(f"{name}: format {version} records the encoding (or null); it has none")
+        if meta["encoding"] is not None:
+            try:
+                encoding = Encoding.from_dict(meta["encoding"])
+            except ValueError as exc:
+                raise WeightsFileError(f"{name}: {exc}") from None
+            mismatch = _encoding_mismatch(encoding, sizes)
+            if mismatch:
+                raise WeightsFileError(f"{name}: {mismatch}")
+    return sizes, acts, loss, use_bias, encoding
+
+
+def _encoding_mismatch(encoding: Encoding, sizes) -> str | None:
+    """Why ``encoding`` cannot be the encoding of a network with layer sizes ``sizes``, or None."""
+    n_in, n_out = encoding.n_inputs, encoding.n_outputs
+    if (n_in, n_out) == (sizes[0], sizes[-1]):
+        return None
+    what = "classes" if encoding.problem == "multiclass" else "target" if n_out == 1 else "targets"
+    return (f"its encoding makes {n_in} input{'s' * (n_in != 1)} (from {_few(c.name for c in encoding.inputs)}) "
+            f"and {n_out} output{'s' * (n_out != 1)} ({what} {_few(encoding.output_names)}); the layers take "
+            f"{sizes[0]} and give {sizes[-1]}")
+
+
+def _few(names, n: int = 4) -> str:
+    """The first few names, quoted and cut short: a message stays one readable line."""
+    names = list(names)
+    shown = ", ".join(repr(x[:30]) for x in names[:n])
+    return shown + (f" and {len(names) - n} more" if len(names) > n else "")
 
 
 _NUMBER_TYPES = (int, float)  # exactly: a bool is an int in Python but never a weight

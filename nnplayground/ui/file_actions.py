@@ -361,7 +361,8 @@ class FileActions:
             self.host.notify("No predictions yet: step a feedforward first.", error=True)
             return False
         try:
-            atomic_write_text(path, latest.table.predictions_csv_text(latest.snapshot.predictions))
+            atomic_write_text(path, latest.table.predictions_csv_text(latest.snapshot.predictions,
+                                                                      self.host.state.network_encoding))
         except (SaveError, OSError, ValueError) as exc:
             self.host.warn("Can't export the predictions", _reason(exc, path))
             return False

@@ -227,10 +227,11 @@ class TrainingWorker(QObject):
         if self._trainer is None:
             return
         try:
+            network, encoding = self._trainer.network, self._trainer.encoding  # the scaling and classes travel
             if path.lower().endswith(".onnx"):
-                save_onnx(self._trainer.network, path, loss=self._config.loss)
+                save_onnx(network, path, loss=self._config.loss, encoding=encoding)
             else:
-                save_weights(self._trainer.network, path, loss=self._config.loss)
+                save_weights(network, path, loss=self._config.loss, encoding=encoding)
         except (ValueError, OSError) as exc:
             self.export_failed.emit(str(exc))
             return

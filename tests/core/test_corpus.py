@@ -71,6 +71,13 @@ def test_every_file_loads_or_is_refused_in_plain_words_quickly_and_in_little_mem
     ("values-bool.json", "hold something other than numbers"),
     ("array-complex.npz", "complex numbers"),
     ("session-config-seed-float.nnpsession", "seed: a whole number"),
+    ("record-version-3.json", "has format version 3; this app reads versions 1 and 2"),
+    ("record-version-2-no-encoding.npz", "format 2 records the encoding (or null); it has none"),
+    ("encoding-scale-zero.json", "an input of the encoding has a bad name, mean or scale"),
+    ("encoding-classes-three.npz", "the encoding's classes or target scaling do not fit a binary problem"),
+    ("encoding-one-hot-too-wide.npz", "its encoding makes 4 inputs (from 'x1', 'x2', 'c') and 1 output (target 'y'); "
+                                      "the layers take 3 and give 1"),
+    ("encoding-too-many-outputs.json", "3 outputs (classes 'a', 'b', 'c'); the layers take 3 and give 1"),
 ])
 def test_refusals_say_what_is_wrong(corpus, name, words):
     from ..corpus import ERRORS, LOADERS

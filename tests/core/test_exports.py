@@ -202,6 +202,36 @@ def test_predictions_csv(article):
     assert text.splitlines() == ["a,b,y,y_predicted,y_error", "0,1,1,0.75,-0.25", "1,1,0,0.25,0.25"]
 
 
+def test_predictions_csv_for_classes_names_them_and_gives_each_ones_probability():
+    from nnplayground.core.encoding import Encoding
+
+    table = TrainingTable.from_csv_text("w,colour,kind\n4,red,cat\n0.1,blue,bird\n30,red,dog\n")
+    encoding = Encoding.fit(table, "multiclass", scaling=True)
+    y_hat = np.array([[0.25, 0.5, 0.25], [0.625, 0.125, 0.25], [0.0625, 0.875, 0.0625]])
+    assert table.predictions_csv_text(y_hat, encoding).splitlines() == [
+        "w,colour,kind,kind_predicted,kind_P(bird),kind_P(cat),kind_P(dog)",
+        "4,red,cat,cat,0.25,0.5,0.25", "0.1,blue,bird,bird,0.625,0.125,0.25", "30,red,dog,cat,0.0625,0.875,0.0625"]
+
+    table = TrainingTable.from_csv_text("w,sick,flag\n1,no,0\n2,yes,1\n")
+    encoding = Encoding.fit(table.with_roles(["input", "target", "target"]), "binary", scaling=False)
+    table = table.with_roles(["input", "target", "target"])
+    assert table.predictions_csv_text(np.array([[0.75, 0.25], [0.5, 0.875]]), encoding).splitlines() == [
+        "w,sick,sick_predicted,sick_P(no),sick_P(yes),flag,flag_predicted,flag_P(0),flag_P(1)",
+        "1,no,yes,0.25,0.75,0,0,0.75,0.25", "2,yes,yes,0.5,0.5,1,1,0.125,0.875"]
+    with pytest.raises(ValueError, match=r"\(2, 1\) predictions for a table of 2 rows and 2 outputs"):
+        table.predictions_csv_text(np.array([[0.75], [0.5]]), encoding)
+
+
+def test_predictions_csv_for_a_regression_is_in_the_tables_units():
+    from nnplayground.core.encoding import Encoding
+
+    table = TrainingTable.from_csv_text("area,price\n100,2300\n300,2900\n")
+    encoding = Encoding.fit(table, "regression", scaling=True)
+    assert encoding.target_mean == (2600.0,) and encoding.target_scale == (300.0,)
+    text = table.predictions_csv_text(np.array([[-1.0], [0.5]]), encoding)  # as the network gives them
+    assert text.splitlines() == ["area,price,price_predicted,price_error", "100,2300,2300,0", "300,2900,2750,-150"]
+
+
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 

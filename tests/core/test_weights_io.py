@@ -6,7 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnplayground.core.activations import HIDDEN_ACTIVATIONS
-from nnplayground.core import ACTIVATIONS, LOSSES, Network, WeightsFileError, load_weights, save_weights
+from nnplayground.core import (ACTIVATIONS, LOSSES, Network, TrainingConfig, TrainingTable, WeightsFileError,
+                               load_weights, save_weights)
+from nnplayground.core.encoding import Encoding, InputColumn
+
+from ..conftest import EXAMPLES, ROOT
 
 
 def trained(use_bias=True):
@@ -33,7 +37,7 @@ def test_save_load_round_trips_bit_exactly(tmp_path, ext, use_bias):
 def test_json_is_readable(tmp_path):
     save_weights(trained(), tmp_path / "w.json")
     record = json.loads((tmp_path / "w.json").read_text())
-    assert record["format"] == "nnplayground-weights" and record["version"] == 1
+    assert record["format"] == "nnplayground-weights" and record["version"] == 2 and record["encoding"] is None
     assert len(record["weights"][0]) == 3 and len(record["weights"][0][0]) == 5
 
 
@@ -113,9 +117,9 @@ def test_nan_weights_are_not_saved(tmp_path):
 def test_newer_format_version_is_refused(tmp_path):
     save_weights(trained(), tmp_path / "w.json")
     record = json.loads((tmp_path / "w.json").read_text())
-    record["version"] = 2
+    record["version"] = 3
     (tmp_path / "w.json").write_text(json.dumps(record))
-    with pytest.raises(WeightsFileError, match="version 2"):
+    with pytest.raises(WeightsFileError, match="version 3; this app reads versions 1 and 2"):
         load_weights(tmp_path / "w.json")
 
 
@@ -179,3 +183,124 @@ def test_complex_and_boolean_arrays_are_refused(tmp_path):
     np.savez(tmp_path / "b.npz", metadata=np.array(meta), **(arrays | {"b0": np.ones(5, bool)}))
     with pytest.raises(WeightsFileError, match="b0 holds true/false values"):
         load_weights(tmp_path / "b.npz")
+
+
+# -- format 2: the encoding travels with the weights ----------------------------------------------------
+MIXED = ("size,colour,weight,sick,kind,price\n"
+         "120,red,0.01,no,cat,25\n300,blue,0.05,yes,dog,346\n210,green,0.02,no,bird,110\n"
+         "150,red,0.04,yes,dog,80\n280,blue,0.03,no,cat,200\n")
+
+
+def fitted(problem: str, scaling: bool):
+    """A network trained a little on a table with text input columns (colour, and two of sick, kind and
+    price as inputs besides the problem's target), and its encoding."""
+    target = {"binary": "sick", "multiclass": "kind", "regression": "price"}[problem]
+    table = TrainingTable.from_csv_text(MIXED, targets=[target])
+    output, loss = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"),
+                    "regression": ("linear", "mse")}[problem]
+    config = TrainingConfig(problem=problem, hidden=(4,), activation="tanh", output_activation=output, loss=loss,
+                            scaling=scaling, learning_rate=0.1, iterations=20)
+    trainer = config.make_trainer(table)
+    trainer.run(20)
+    return table, trainer.network, trainer.encoding, loss
+
+
+@pytest.mark.parametrize("ext", [".npz", ".json"])
+@pytest.mark.parametrize("problem", ["binary", "multiclass", "regression"])
+@pytest.mark.parametrize("scaling", [True, False])
+def test_format_2_round_trips_the_weights_and_the_encoding_bit_for_bit(tmp_path, ext, problem, scaling):
+    table, net, encoding, loss = fitted(problem, scaling)
+    assert any(c.levels for c in encoding.inputs) and encoding.scales_inputs is scaling
+    save_weights(net, tmp_path / f"w{ext}", loss=loss, encoding=encoding)
+    back = load_weights(tmp_path / f"w{ext}")
+    assert back.recorded_encoding == encoding and back.encoding == encoding and back.loss == loss
+    for a, b in zip(back.encoding.inputs, encoding.inputs):  # the very floats: μ and σ to the last bit
+        assert np.float64(a.mean).tobytes() == np.float64(b.mean).tobytes()
+        assert np.float64(a.scale).tobytes() == np.float64(b.scale).tobytes()
+    assert np.asarray(back.encoding.target_scale).tobytes() == np.asarray(encoding.target_scale).tobytes()
+    assert back.to_network().parameters.tobytes() == net.parameters.tobytes()
+    # and the weights read the table as they were trained to: the same predictions, in the table's terms
+    X = back.encoding.encode_inputs(table)
+    np.testing.assert_array_equal(back.encoding.decode(back.to_network().predict(X)),
+                                  encoding.decode(net.predict(encoding.encode_inputs(table))))
+
+
+@st.composite
+def encodings(draw, n_in: int, n_out: int):
+    """Any encoding a network with n_in inputs and n_out outputs may carry: columns of numbers (any finite μ,
+    any positive σ) and of text labels (one input each), any problem that gives n_out outputs."""
+    label = st.text(min_size=1, max_size=8)
+    inputs, left, names = [], n_in, iter(range(10**6))
+    while left:
+        width = draw(st.integers(1, left))
+        name = f"c{next(names)}" + draw(st.text(max_size=4))
+        if width == 1 and draw(st.booleans()):
+            inputs.append(InputColumn(name, draw(finite), draw(finite.filter(lambda v: v > 0))))
+        else:
+            inputs.append(InputColumn(name, levels=tuple(draw(st.lists(label, min_size=width, max_size=width,
+                                                                            unique=True)))))
+        left -= width
+    problems = ["binary", "regression"] + (["multiclass"] if n_out >= 2 else [])
+    problem = draw(st.sampled_from(problems))
+    if problem == "multiclass":
+        return Encoding(tuple(inputs), problem, ("class",),
+                        (tuple(draw(st.lists(label, min_size=n_out, max_size=n_out, unique=True))),))
+    targets = tuple(f"t{j}" for j in range(n_out))
+    if problem == "binary":
+        return Encoding(tuple(inputs), problem, targets,
+                        tuple(tuple(draw(st.lists(label, min_size=2, max_size=2, unique=True))) for _ in targets))
+    if not draw(st.booleans()):
+        return Encoding(tuple(inputs), problem, targets)
+    return Encoding(tuple(inputs), problem, targets, (), tuple(draw(st.lists(finite, min_size=n_out, max_size=n_out))),
+                    tuple(draw(st.lists(finite.filter(lambda v: v > 0), min_size=n_out, max_size=n_out))))
+
+
+@settings(max_examples=60)
+@given(st.data(), st.sampled_from([".npz", ".json"]))
+def test_any_encoding_travels_with_its_network_bit_for_bit(tmp_path_factory, data, ext):
+    net = data.draw(networks())
+    encoding = data.draw(encodings(net.n_inputs, net.n_outputs))
+    path = tmp_path_factory.mktemp("w") / f"net{ext}"
+    save_weights(net, path, encoding=encoding)
+    back = load_weights(path)
+    assert back.encoding == encoding
+    assert json.dumps(back.encoding.to_dict()) == json.dumps(encoding.to_dict())  # every float's repr
+    assert back.to_network().parameters.tobytes() == net.parameters.tobytes()
+
+
+WEIGHTS_FIXTURES = ROOT / "tests" / "fixtures" / "weights"
+
+
+@pytest.mark.parametrize("ext", [".npz", ".json"])
+def test_format_1_files_written_by_the_last_release_still_load_as_numbers_in_and_out(ext):
+    """Written by 5c919aa's save_weights: the tutorial's network after 1500 iterations."""
+    from nnplayground.core import Trainer
+
+    back = load_weights(WEIGHTS_FIXTURES / f"tutorial-1500-iterations-v1{ext}")
+    assert back.recorded_encoding is None
+    plain = back.encoding
+    assert plain.identity and plain.problem == "regression" and plain.input_names == ("x1", "x2", "x3")
+    assert plain.targets == ("y",) and not plain.scales_inputs and not plain.scales_targets
+    table = TrainingTable.from_csv(EXAMPLES / "article.csv")
+    again = Network([3, 4, 1], use_bias=False, seed=0)
+    Trainer(again, table.X, table.y).run(1500)
+    # to 1e-12, not bit for bit: written on another machine, whose BLAS may round a last bit differently
+    np.testing.assert_allclose(back.to_network().parameters, again.parameters, rtol=1e-12, atol=0)
+    assert plain.encode_X(table.X) is not None and np.array_equal(plain.encode_X(table.X), table.X)
+
+
+def test_a_network_saved_without_an_encoding_reads_as_numbers_in_and_out(tmp_path):
+    save_weights(Network([2, 3, 2], seed=0), tmp_path / "w.npz")
+    back = load_weights(tmp_path / "w.npz")
+    assert back.recorded_encoding is None
+    assert back.encoding.input_names == ("x1", "x2") and back.encoding.targets == ("y1", "y2")
+
+
+def test_an_encoding_that_does_not_fit_the_network_is_not_saved(tmp_path):
+    _, net, encoding, _ = fitted("multiclass", True)  # 3 classes: 3 outputs
+    (tmp_path / "w.npz").write_bytes(b"the user's older file")
+    other = Network([net.n_inputs, 4, 1], seed=0)
+    with pytest.raises(WeightsFileError, match=r"cannot save w.npz: its encoding makes 8 inputs .* and 3 outputs "
+                                               r"\(classes 'bird', 'cat', 'dog'\); the layers take 8 and give 1"):
+        save_weights(other, tmp_path / "w.npz", encoding=encoding)
+    assert (tmp_path / "w.npz").read_bytes() == b"the user's older file"

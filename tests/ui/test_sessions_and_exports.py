@@ -129,9 +129,36 @@ def test_predictions_export(window, qtbot, tmp_path):
     train(window, qtbot, 10)
     assert window.files.export_predictions(tmp_path / "p.csv")
     lines = (tmp_path / "p.csv").read_text().splitlines()
-    assert lines[0] == "x1,x2,x3,y,y_predicted,y_error" and len(lines) == 5
+    assert lines[0] == "x1,x2,x3,y,y_predicted,y_P(0),y_P(1)" and len(lines) == 5  # y's classes are 0 and 1
     y_hat = window.last_update.snapshot.predictions
-    assert float(lines[2].split(",")[4]) == y_hat[1, 0]
+    row = lines[2].split(",")
+    assert row[3] == "1" and row[4] == ("1" if y_hat[1, 0] >= 0.5 else "0") and float(row[6]) == y_hat[1, 0]
+
+
+def test_a_real_tables_exports_carry_its_scaling_and_class_names(window, qtbot, tmp_path):
+    """iris: numbers from 0.1 to 7.9 standardised, three species by name: the weights file, the ONNX model
+    and the predictions CSV say so."""
+    from nnplayground.core import TrainingTable, load_weights
+    from nnplayground.paths import EXAMPLES
+
+    ort = pytest.importorskip("onnxruntime")
+    assert window.open_path(EXAMPLES / "iris.csv")
+    train(window, qtbot, 30)
+    for name in ("w.npz", "w.onnx"):
+        window.files.export_weights(tmp_path / name)
+        qtbot.waitUntil(lambda name=name: name in window.notice.text(), timeout=5000)
+    saved = load_weights(tmp_path / "w.npz")
+    assert saved.encoding == window.state.network_encoding and saved.encoding.scales_inputs
+    table = TrainingTable.from_csv(EXAMPLES / "iris.csv")
+    expected = saved.to_network().predict(saved.encoding.encode_inputs(table))
+    session = ort.InferenceSession(str(tmp_path / "w.onnx"), providers=["CPUExecutionProvider"])
+    y_hat, label = session.run(["y_hat", "label"], {"X": table.X.astype(np.float32)})
+    np.testing.assert_allclose(y_hat, expected, atol=1e-5)
+    assert label.ravel().tolist() == [("setosa", "versicolor", "virginica")[k] for k in expected.argmax(axis=1)]
+    assert window.files.export_predictions(tmp_path / "p.csv")
+    lines = (tmp_path / "p.csv").read_text().splitlines()
+    assert lines[0].endswith(",species,species_predicted,species_P(setosa),species_P(versicolor),species_P(virginica)")
+    assert lines[1].split(",")[4] == "setosa" and lines[1].split(",")[5] in ("setosa", "versicolor", "virginica")
 
 
 def test_onnx_export_from_the_window_runs_in_onnxruntime(window, qtbot, tmp_path):
@@ -141,10 +168,11 @@ def test_onnx_export_from_the_window_runs_in_onnxruntime(window, qtbot, tmp_path
     qtbot.waitUntil(lambda: "net.onnx" in window.notice.text(), timeout=5000)
     session = ort.InferenceSession(str(tmp_path / "net.onnx"), providers=["CPUExecutionProvider"])
     X = window.last_update.table.X
-    (out,) = session.run(None, {"X": X.astype(np.float32)})
+    out, label = session.run(None, {"X": X.astype(np.float32)})  # y_hat, and the class named: 0 or 1
     net = Network([3, 4, 1], use_bias=False)
     net.set_parameters(window.last_update.snapshot.weights)
     np.testing.assert_allclose(out, net.predict(X), atol=1e-6)
+    assert label.ravel().tolist() == ["1" if p >= 0.5 else "0" for p in net.predict(X).ravel()]
 
 
 def test_a_session_saved_with_a_bad_cell_comes_back_when_it_is_fixed(window, qtbot, tmp_path):
