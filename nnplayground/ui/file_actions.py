@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
@@ -118,8 +119,7 @@ class FileActions:
         try:
             session = load_session(path)
             try:
-                table = TrainingTable.from_cells(session.columns, session.cells, session.roles,
-                                                 kinds=session.column_kinds)
+                table = session.training_table()
             except TableError:
                 table = None  # saved with a bad cell, as typed: the network waits until it is fixed
             trainer = restore_trainer(session, table) if table is not None else None
@@ -258,7 +258,8 @@ class FileActions:
         h = self.host
         self.adopting = True
         try:
-            h.document.load_cells(session.columns, session.roles, session.cells, kinds=session.column_kinds)
+            h.document.load_cells(session.columns, session.roles, session.cells, kinds=session.column_kinds,
+                                  validation=session.validation)
             h.document.undo.clear()
         finally:
             self.adopting = False
@@ -293,7 +294,8 @@ class FileActions:
         latest = h.controller.current
         return session_to_save(h.state, h.document.header, h.document.roles, h.document.cells(),
                                latest.snapshot if latest else None, h.history, kinds=h.document.kinds,
-                               encoding=h.state.network_encoding)
+                               encoding=h.state.network_encoding,
+                               validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None)
 
     def save_session(self, path) -> bool:
         h = self.host

@@ -283,7 +283,7 @@ def test_a_session_saved_mid_epoch_continues_exactly(tmp_path, optimizer):
     back = load_session(tmp_path / "s.nnpsession")
     from nnplayground.app.session_file import restore_trainer
 
-    again = restore_trainer(back, TrainingTable.from_cells(back.columns, back.cells, back.roles))
+    again = restore_trainer(back, back.training_table())
     assert (again.iteration, again.epoch) == (53, first.epoch)
     again.run(77)
     assert again.network.parameters.tobytes() == straight.network.parameters.tobytes()
