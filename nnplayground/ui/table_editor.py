@@ -245,7 +245,8 @@ class TableEditor(QWidget):
         for widget in (self.view, page, self.network_message):
             self.pages.addWidget(widget)
 
-        self.scaled_action = QAction("Network's view", self)
+        self.scaled_action = QAction("Table as the network sees it", self)
+        self.scaled_action.setIconText("Network's view")  # the button's text: it fits the table's title row
         self.scaled_action.setObjectName("scaledViewAction")
         self.scaled_action.setCheckable(True)
         self.scaled_action.setShortcut(QKeySequence(NETWORK_VIEW_KEY))
