@@ -64,3 +64,15 @@ def test_settings_that_wait_for_reset_are_mentioned_beside_the_networks_numbers(
     view = network_view(state, document)
     np.testing.assert_array_equal(view.encoded.X, trainer.X)  # still scaled: that network was built so
     assert view.caption.endswith(SETTINGS_WAIT)
+
+
+def test_the_training_table_is_made_once_per_change_and_shared_with_the_view():
+    state, document, _ = built()
+    first = document.to_training_table()
+    assert document.to_training_table() is first  # its readers share it: a big labels column takes seconds
+    assert network_view(state, document).encoded.table is first
+    document.set_cells([(0, 4, "virginica")])
+    edited = document.to_training_table()
+    assert edited is not first and edited.texts(4)[0] == "virginica"
+    document.undo.undo()
+    assert document.to_training_table() == first and document.to_training_table() is not edited

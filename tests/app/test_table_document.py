@@ -446,14 +446,3 @@ def test_a_table_with_labels_loads_into_the_document_and_back_exactly():
     doc = TableDocument(table)
     assert [doc.cell(r, 1) for r in range(4)] == ["red", "blue", "3", "red"]
     assert doc.to_training_table() == table
-
-
-def test_the_training_table_is_made_once_per_change():
-    doc = TableDocument(TrainingTable.from_csv_text("a,colour,y\n1,red,0\n2,blue,1\n"))
-    first = doc.to_training_table()
-    assert doc.to_training_table() is first  # its readers share it: a big labels column takes seconds
-    doc.set_cells([(0, 1, "green")])
-    edited = doc.to_training_table()
-    assert edited is not first and edited.levels[1] == ("blue", "green")
-    doc.undo.undo()
-    assert doc.to_training_table() == first and doc.to_training_table() is not edited
