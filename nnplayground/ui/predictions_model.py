@@ -92,6 +92,8 @@ class PredictionsModel(QAbstractTableModel):
                   note, table=table)
 
     def _put(self, mode, targets, classes, y, truth, encoding, y_hat, note, table=None) -> None:
+        if y_hat is not None and y_hat.shape[0] != y.shape[0]:
+            y_hat = None  # ŷ of some rows only (validation rows held out): no row is shown beside another's ŷ
         same_layout = (mode, targets, classes, y.shape) == (self._mode, self._targets, self._classes, self._y.shape)
         if not same_layout or y is not self._y:
             self._target_texts = {}
