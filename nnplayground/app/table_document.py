@@ -66,6 +66,7 @@ class TableDocument:
         self._listeners: list[Callable[[TableChange], None]] = []
         self._pending: TableChange | None = None
         self._version = 0
+        self._made: tuple[int, TrainingTable] | None = None  # the last training table made, and at which version
         self.undo.subscribe(self._announce)  # first listener: the table's news goes out once the history moved
         if table is not None:
             self.load(table)
@@ -127,6 +128,16 @@ class TableDocument:
         return self._values.copy()
 
     def to_training_table(self) -> TrainingTable:
+        """The table for the core (TableError if it has a bad cell or no row); the same object until the
+        next change, so that its readers (the window's reaction to an edit, the network's view, Reset) make
+        it once: for a million rows with a labels column that takes seconds."""
+        if self._made is not None and self._made[0] == self._version:
+            return self._made[1]
+        table = self._make_training_table()
+        self._made = (self._version, table)
+        return table
+
+    def _make_training_table(self) -> TrainingTable:
         if self._bad:
             (r, c), why = min(self._bad.items())
             name = self._header[c]

@@ -128,6 +128,7 @@ def build_actions(w) -> None:
         train_menu.addSeparator() if a is None else train_menu.addAction(a)
     view_menu = menu.addMenu("&View")
     view_menu.addAction(w.log_action)
+    view_menu.addAction(w.table_editor.scaled_action)
     toggle = w.inspector_dock.toggleViewAction()
     toggle.setShortcut(QKeySequence("F9"))
     toggle.setObjectName("inspectorAction")

@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from ..app.loss_history import LossHistory
+from ..app.network_view import network_view
 from ..app.reactions import TableReaction, table_edited, table_problem, training_table
 from ..app.session_state import Pending, SessionState, SettingsAction
 from ..app.table_document import TableDocument
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
 
         self.table_model = TableModel(self.document, self)
         self.table_editor = TableEditor(self.table_model)
+        self.table_editor.set_network_source(lambda: network_view(self.state, self.document))
         self.settings = SettingsPanel()
         self.views = TrainingViews(self.history)
         self.tabs, self.loss_plot, self.heatmaps = self.views.tabs, self.views.loss_plot, self.views.heatmaps
@@ -204,12 +206,14 @@ class MainWindow(QMainWindow):
         self.controller.install(trainer, config, table)
         self._clear_shown()
         self._send_view()
+        self.table_editor.network_changed()
 
     def forget_network(self, settings: TrainingConfig) -> None:
         """No network until the user's Reset (or a waiting session's table is fixed); ``settings`` show."""
         self.controller.forget()
         self._clear_shown()
         self.state.no_network(settings)
+        self.table_editor.network_changed()
 
     def _clear_shown(self) -> None:
         """Nothing shown of the previous network stays."""
@@ -267,6 +271,7 @@ class MainWindow(QMainWindow):
                             "Learning rate and iterations apply at once.")
         self.status.set_pending(self.state.pending.describe())
         self.refresh_title()
+        self.table_editor.network_changed()  # its note on settings that wait for Reset
 
     # -- what the engine reports ------------------------------------------------------------------
     def _on_received(self, update: Update) -> None:

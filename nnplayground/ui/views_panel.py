@@ -43,7 +43,7 @@ def lay_out(window, table_editor, settings, views, inspector) -> QDockWidget:
     """The window's layout: table and settings on the left, the views on the right, the step
     inspector in a dock (returned)."""
     left = QSplitter(Qt.Vertical)
-    left.addWidget(titled("Training table", table_editor))
+    left.addWidget(titled("Training table", table_editor, table_editor.scaled_toggle))
     left.addWidget(settings)
     left.setStretchFactor(0, 3)
     left.setStretchFactor(1, 2)
@@ -93,7 +93,7 @@ class TrainingViews(QWidget):
         self.log_box = QCheckBox("log scale")
         self.names: list[list[str]] = []  # each layer's unit names, for hover texts and the chain rule
         self._shown: Update | None = None
-        self._table, self._y, self._names_key = None, None, None  # the shown table's targets and unit names
+        self._table, self._names_key = None, None  # the shown table and its unit names
         self._tab_rate, self._numbers_rate = RateLimit(PICTURE_SECONDS), RateLimit(NUMBERS_SECONDS)
 
         self.tabs = QTabWidget()
@@ -140,20 +140,23 @@ class TrainingViews(QWidget):
     def show_update(self, update: Update) -> None:
         snap, table = update.snapshot, update.table
         self._shown = update
-        if table is not self._table:  # once per table, not per frame: y is a copy of every row
-            self._table, self._y = table, table.y
+        if table is not self._table:  # once per table, not per frame
+            self._table = table
             self.tabs.setTabText(2, "ŷ(x)" if len(table.input_columns) == 1 else "Surface")
-        key = (tuple(w.shape for w in snap.weights), table.input_columns, table.target_columns)
+        encoding = update.encoding  # the network's own inputs and outputs: "colour=red", one per class
+        inputs = table.input_columns if encoding is None else encoding.input_names
+        outputs = table.target_columns if encoding is None else encoding.output_names
+        key = (tuple(w.shape for w in snap.weights), inputs, outputs)
         if key != self._names_key:
             self._names_key = key
             self.names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
-                                    table.input_columns, table.target_columns)
+                                    inputs, outputs)
         self.loss_plot.refresh()  # every frame: the curve is what moves
         if self._tab_rate.due(update.running):
             self._show_tab(update)
         if self._numbers_rate.due(update.running):
-            self.predictions_model.set_values(table.target_columns, self._y, snap.predictions,
-                                              note=predictions_note(snap, snap.predictions_before_update))
+            self.predictions_model.show(table, snap.predictions, update.encoding,
+                                        note=predictions_note(snap, snap.predictions_before_update))
 
     def show_heatmaps(self, update: Update) -> None:
         snap = update.snapshot

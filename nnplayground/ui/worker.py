@@ -21,6 +21,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core import PHASES, DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
+from ..core.encoding import Encoding
 from ..core.onnx_export import save_onnx
 from ..core.surface import Curve, CurveSpec, Surface, SurfaceSpec, output_view
 from ..core.weights_io import save_weights
@@ -52,6 +53,7 @@ class Update:
     command: int = 0  # the latest command the worker has handled
     phase_results: tuple[PhaseResult, ...] = ()  # every phase the last step computed, in order
     surface: Surface | Curve | None = None  # for the ViewRequest's plane (or line), when it asked for one
+    encoding: Encoding | None = None  # how the network reads the table: ŷ back in the table's units and classes
 
     @property
     def phase_result(self) -> PhaseResult | None:
@@ -309,7 +311,8 @@ class TrainingWorker(QObject):
         self._sent = snapshot.iteration
         self.updated.emit(
             Update(snapshot, self._running, rate, self._config, self._table, self._generation,
-                   self._run_request, self._command, phase_results, self._current_surface()))
+                   self._run_request, self._command, phase_results, self._current_surface(),
+                   encoding=self._trainer.encoding))
 
     def _predictions_now(self, iteration: int) -> np.ndarray:
         key = (self._trainer.trace, iteration)  # a new table (set_data) makes a new trace
