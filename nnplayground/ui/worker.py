@@ -329,7 +329,9 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         if self._surface is None or not self._running or now - self._surface_time >= SURFACE_SECONDS:
             try:
-                self._surface = output_view(self._trainer.network, spec)  # a Surface, or a Curve for one input
+                # a Surface, or a Curve for one input; over the table's own values, in its units
+                self._surface = output_view(self._trainer.network, spec, self._trainer.encoding,
+                                            self._table.input_levels if self._table is not None else None)
             except ValueError:
                 return None  # a plane for another table: the window sends a new one
             self._surface_time = now
