@@ -240,3 +240,33 @@ def test_columns_get_what_they_need_and_the_rest_goes_to_long_names():
     assert share_widths([40, 40, 80], [90, 90, 80], 250) == [85, 85, 80]  # the names lack 50 each
     assert share_widths([40, 40], [50, 50], 200) == [100, 100]  # names satisfied: the rest evenly
     assert share_widths([40, 40, 80], [300, 90, 80], 150) == [120, 90, 80]  # too narrow: scroll, names capped
+
+
+def test_predictions_cover_every_row_with_validation_rows_and_mini_batches(window, qtbot):
+    """The trainer's buffers hold a batch, or the training rows only: the panel still shows ŷ of every
+    table row, in the table's order, equal to the network's on that row."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from nnplayground.core import TrainingTable
+    from nnplayground.core.suggest import suggest
+    from nnplayground.paths import EXAMPLES
+
+    table = TrainingTable.from_csv(EXAMPLES / "iris.csv")
+    config = replace(suggest(table).config, batch_size=16, validation=0.2, optimizer="adam", learning_rate=0.01,
+                     iterations=60)
+    window.files.adopt_table(table, None)
+    window.settings.iterations.setValue(60)
+    window.install(config.make_trainer(table), config, table)  # settings the panel cannot show yet
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: not window.running and window.last_update.snapshot.iteration == 60, timeout=10000)
+    update = window.last_update
+    assert (update.config.batch_size, update.config.validation) == (16, 0.2)
+    y_hat = update.snapshot.predictions
+    assert y_hat.shape == (150, 3)
+    from nnplayground.core import Network
+
+    net = Network([4, 8, 3], ["tanh", "softmax"])
+    net.set_parameters(update.snapshot.weights, update.snapshot.biases)
+    np.testing.assert_allclose(y_hat, net.predict(update.encoding.encode_inputs(table)), rtol=1e-12)
