@@ -25,6 +25,9 @@ from .settings_panel import LABELS, PROBLEM_NAMES
 DIFFERS = "#c2410c"  # a setting that is not the suggested one
 ERROR = "#b42318"
 SLOW = 0.15  # seconds: an answer that takes longer than this is said to be on its way (a large table)
+# A large table is asked about once edits pause for this long: the window's own work after an edit comes
+# first (the advisor's thread would share the interpreter with it), and a burst of edits is worked out once.
+LARGE_CELLS, LARGE_WAIT_MS = 100_000, 250
 
 
 def esc(text: str) -> str:
@@ -163,6 +166,9 @@ class SuggestionCard(QFrame):
         self._undo: tuple[TrainingConfig, TrainingConfig] | None = None  # (before, applied)
         self._apply_when_ready = False
         self._scheduled = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._send)
         self._asked_at = 0.0
         self._background = Background()
         self._background.answers.ready.connect(self._on_advice)  # queued: answers come from the thread
@@ -255,10 +261,12 @@ class SuggestionCard(QFrame):
 
     # -- the advisor ----------------------------------------------------------------------------
     def _schedule(self) -> None:
-        """Ask once the current event is handled: a new network sets the table and the settings together."""
-        if not self._scheduled:
-            self._scheduled = True
-            QTimer.singleShot(0, self, self._send)
+        """Ask once the current event is handled (a new network sets the table and the settings together),
+        or, for a large table, once edits pause."""
+        table = self._table
+        large = table is not None and table.data.size > LARGE_CELLS
+        self._scheduled = True
+        self._timer.start(LARGE_WAIT_MS if large else 0)
 
     def _send(self) -> None:
         self._scheduled = False
