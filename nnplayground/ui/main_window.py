@@ -25,7 +25,7 @@ from .autosave_keeper import AutosaveKeeper
 from .controller import TrainingController
 from .file_actions import FileActions
 from .inspector import InspectorPanel
-from .settings_panel import SettingsPanel
+from .settings_panel import SettingsPanel, setting_at_fault
 from .status_line import StatusLine, phase_strip_text
 from .suggestion_card import SuggestionCard
 from .table_editor import TableEditor
@@ -199,8 +199,8 @@ class MainWindow(QMainWindow):
             config = self.state.settings
             trainer = config.make_trainer(table)
         except (ValueError, MemoryError) as exc:
-            hint = f" {APPLY_HINT}" if isinstance(exc, EncodingError) else ""
-            self.notify(f"Can't reset: {exc}.{hint}" if hint else f"Can't reset: {exc}", error=True)
+            hint = isinstance(exc, EncodingError) and setting_at_fault(str(exc)) is not None  # not the table's
+            self.notify(f"Can't reset: {exc}. {APPLY_HINT}" if hint else f"Can't reset: {exc}", error=True)
             return False
         self.install(trainer, config, table)
         self.notify(f"Network re-initialised: layers {config.layer_sizes(table)}, seed {config.seed}.")
@@ -260,8 +260,9 @@ class MainWindow(QMainWindow):
         self.status.set_pending(self.state.pending.describe())
         self.refresh_title()
         if edit.problem is not None:  # a bad cell, or settings that can't read the table (then: Apply)
-            hint = "" if edit.table is None else f". {APPLY_HINT}"
-            self.notify(f"Can't train: {edit.problem}{hint}", error=True)
+            hint = edit.table is not None and setting_at_fault(edit.problem) is not None
+            self.notify(f"Can't train: {edit.problem}. {APPLY_HINT}" if hint else f"Can't train: {edit.problem}",
+                        error=True)
         if edit.table is not None and self.files.table_fixed(edit.table):
             return  # an opened session's network, back now that its bad cell is fixed
         if edit.reaction is TableReaction.SEND:
