@@ -4,8 +4,9 @@
 
 and it writes resources/screenshots/ at 1366x768: main-window.png (after the tutorial's 1500 iterations),
 inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png,
-deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x) and
-surface-10k.png (a 10,000-row table's surface).
+deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
+surface-10k.png (a 10,000-row table's surface) and suggestions.png (iris.csv opened: its suggested settings
+and their reasons, the problem detected).
 """
 import tempfile
 import sys
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from nnplayground.paths import EXAMPLES, RESOURCES
 from nnplayground.ui import MainWindow
+from nnplayground.ui.views_panel import share_width
 
 OUT = RESOURCES / "screenshots"
 
@@ -64,7 +66,7 @@ def main() -> int:
         window.open_table(EXAMPLES / "article.csv")
         s = window.settings
         s.hidden.setText("32, 32, 32")
-        s.activation.setCurrentText("tanh, tanh, tanh, sigmoid")
+        s.activation.setCurrentText("tanh")  # the hidden layers'; the output stays sigmoid
         s.init.setCurrentText("xavier")
         s.use_bias.setChecked(True)
         s.learning_rate.setValue(0.1)
@@ -95,7 +97,7 @@ def main() -> int:
         window.open_table(path)
         s = window.settings
         s.hidden.setText("8")
-        s.activation.setCurrentText("tanh, sigmoid")
+        s.activation.setCurrentText("tanh")
         s.loss.setCurrentText("mse")
         s.init.setCurrentText("xavier")
         s.learning_rate.setValue(2.0)
@@ -104,6 +106,12 @@ def main() -> int:
          and window.last_update.snapshot.weights[0].shape == (2, 8))
     then(window.toggle_run, lambda: done_running(3000)() and window.surface_view.surface is not None)
     then(shot("surface-10k.png"))
+    # 8. iris.csv: three text labels, so multi-class with softmax and cross-entropy, the reasons on the card
+    then(lambda: (window.tabs.setCurrentWidget(window.heatmaps), window.open_table(EXAMPLES / "iris.csv"),
+                  share_width(window, window.inspector_dock)),  # the shares of the first show: the card readable
+         lambda: window.last_update.table.n_rows == 150 and window.suggestion_card.advice is not None)
+    then(window.toggle_run, done_running(1500))
+    then(shot("suggestions.png"))
     then(window.close)
 
     def advance(started=False):

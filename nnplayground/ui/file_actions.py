@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from ..app.reactions import table_problem
 from ..app.session_file import restore_trainer, session_to_save
+from ..app.suggestions import Example
 from ..core import TableError, TrainingTable
 from ..core.encoding import EncodingError
 from ..core.presets import preset_for
@@ -39,6 +40,7 @@ class FileActions:
         self.host = host
         self.waiting_session = None  # an opened session whose table has a bad cell: restored once fixed
         self.adopting = False  # a whole new table is being put in place: not an edit for the window
+        self.example: Example | None = None  # the shipped example the table was opened from, if it was
 
     # -- asking for paths -------------------------------------------------------------------------
     def _ask_save_path(self, title: str, name: str, filters: list[tuple[str, str]]) -> str | None:
@@ -242,6 +244,7 @@ class FileActions:
                 h.document.undo.clear()
         finally:
             self.adopting = False
+        self.example = Example.of(path, table)
         h.install(trainer, config, table)
         h.state.mark_saved(None, None)
         h.state.source = path.name if path is not None and undoable else None
@@ -256,6 +259,7 @@ class FileActions:
     def adopt_session(self, session, trainer, table: TrainingTable | None, path: Path | None) -> None:
         """An opened session, already checked and its network built (None while a bad cell waits)."""
         h = self.host
+        self.example = None
         self.adopting = True
         try:
             h.document.load_cells(session.columns, session.roles, session.cells, kinds=session.column_kinds,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDockWidget, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QDockWidget, QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from ..app.loss_history import LossHistory
@@ -39,14 +39,31 @@ def titled(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget
 MIN_LEFT, MIN_DOCK = 250, 240  # the table and settings, the inspector: readable at their narrowest
 
 
+def settings_area(card: QWidget, settings: QWidget) -> QScrollArea:
+    """The suggestions card above the settings, in a pane that scrolls up and down when the window is short."""
+    inner = QWidget()
+    layout = QVBoxLayout(inner)
+    layout.setContentsMargins(2, 4, 2, 4)
+    layout.setSpacing(6)
+    layout.addWidget(card)
+    layout.addWidget(settings, 1)
+    area = QScrollArea()
+    area.setObjectName("settingsArea")
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
 def lay_out(window, table_editor, settings, views, inspector) -> QDockWidget:
     """The window's layout: table and settings on the left, the views on the right, the step
     inspector in a dock (returned)."""
     left = QSplitter(Qt.Vertical)
     left.addWidget(titled("Training table", table_editor, table_editor.scaled_toggle))
     left.addWidget(settings)
-    left.setStretchFactor(0, 3)
-    left.setStretchFactor(1, 2)
+    left.setStretchFactor(0, 1)
+    left.setStretchFactor(1, 1)
     main = QSplitter(Qt.Horizontal)
     main.setObjectName("mainSplitter")
     main.addWidget(left)
