@@ -30,54 +30,73 @@ def short(name: str, limit: int = MAX_HEADER) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def header(name: str) -> str:
-    """A column's name above a matrix: a one-hot input ``column=label`` in two lines, long names cut."""
+def header(name: str) -> tuple[str, ...]:
+    """A column's name above a matrix, in lines: a one-hot input ``column=label`` in two, long names cut."""
     column, eq, label = name.partition("=")
     if eq and column and label:
-        return f"{escape(short(column))}=<br>{escape(short(label))}"
-    return escape(short(name))
+        return short(column) + "=", short(label)
+    return (short(name),)
 
 
-def grid_html(name: str, shape: tuple[int, int], cell: Callable[[int, int], str],
+def grey(text: str) -> str:
+    return f"<span style='color:{HEADER}'>{escape(text, quote=False)}</span>" if text.strip() else text
+
+
+def grid_html(name: str, shape: tuple[int, int], text: Callable[[int, int], str],
               columns: Sequence[str] | None = None, rows: Sequence[str] | None = None,
-              extra: tuple[str, Callable[[int], str]] | None = None) -> str:
-    """A ``shape`` grid under its name and shape, ``cell(r, c)`` giving each shown cell's HTML; the
-    first :data:`MAX_ROWS` rows and :data:`MAX_COLS` columns, with a note of how many more there are.
-    ``columns`` names the columns above them, ``rows`` the rows on their left (e.g. table rows);
-    ``extra`` = (label, cell(c)) is one more row, always shown below the others (a layer's biases)."""
+              extra: tuple[str, Callable[[int], str]] | None = None,
+              href: Callable[[int, int], str | None] | None = None, corner: str = "row") -> str:
+    """A ``shape`` grid under its name and shape: the first :data:`MAX_ROWS` rows and :data:`MAX_COLS`
+    columns, ``text(r, c)`` each cell's text (numbers right-aligned), ``href(r, c)`` its link if any,
+    with a note of how much is left out. ``columns`` names the columns above them, ``rows`` the rows on
+    their left (e.g. table rows); ``extra`` = (label, text(c)) is one more row, always shown below the
+    others (a layer's biases: ``href(-1, c)`` its links). ``corner`` names the row labels' column.
+
+    A preformatted block, not an HTML table: Qt lays out a table's every cell as a frame of its own, and
+    an Adam update's twenty matrices took a quarter of a second a step; these lines of monospace text
+    take a few milliseconds.
+    """
     n_rows, n_cols = shape
-    shown_cols = min(n_cols, MAX_COLS)
-    labelled = rows is not None or extra is not None
-    lines = []
-    if columns is not None:
-        heads = "".join(f"<td align='right' style='padding:0 5px; color:{HEADER}'>{header(columns[c])}</td>"
-                        for c in range(shown_cols))
-        lines.append("<tr>" + (f"<td style='color:{HEADER}'>{'row' if rows is not None else ''}</td>"
-                               if labelled else "") + heads + "</tr>")
-
-    def line(label: str | None, cells: list[str]) -> str:
-        head = f"<td style='color:{HEADER}; padding-right:4px'>{escape(label)}</td>" if label is not None else ""
-        tds = [f"<td align='right' style='padding:0 5px'>{text}</td>" for text in cells]
-        return "<tr>" + head + "".join(tds) + ("<td>…</td>" if n_cols > MAX_COLS else "") + "</tr>"
-
-    for r in range(min(n_rows, MAX_ROWS)):
-        label = (rows[r] if rows is not None else "") if labelled else None
-        lines.append(line(label, [cell(r, c) for c in range(shown_cols)]))
-    if n_rows > MAX_ROWS:
-        span = shown_cols + 1 + labelled
-        lines.append(f"<tr><td colspan='{span}'>… {n_rows - MAX_ROWS:,} more rows</td></tr>")
+    shown_rows, shown_cols = range(min(n_rows, MAX_ROWS)), range(min(n_cols, MAX_COLS))
+    body = [[text(r, c) for c in shown_cols] for r in shown_rows]
+    last = [extra[1](c) for c in shown_cols] if extra is not None else None
+    heads = [header(columns[c]) for c in shown_cols] if columns is not None else None
+    depth = max((len(h) for h in heads), default=0) if heads else 0
+    widths = [max([len(row[c]) for row in body] + ([len(last[c])] if last else [])
+                  + [len(line) for line in (heads[c] if heads else ())]) for c in shown_cols]
+    labels = [rows[r] for r in shown_rows] if rows is not None else [""] * len(body)
     if extra is not None:
-        lines.append(line(extra[0], [extra[1](c) for c in range(shown_cols)]))
+        labels.append(extra[0])
+    corner = corner if rows is not None and heads else ""
+    label_width = max(len(label) for label in labels + [corner]) if rows is not None or extra else 0
+    more_cols = "  …" if n_cols > MAX_COLS else ""
+
+    def line(label: str, cells: list[str], link) -> str:
+        out = [grey(label.ljust(label_width)) + " " if label_width else ""]
+        for c, cell in enumerate(cells):
+            shown = escape(cell, quote=False)
+            target = link(c) if link is not None else None
+            if target:
+                shown = f"<a href='{target}' style='color:{LINK}; text-decoration:none'>{shown}</a>"
+            out.append(" " * (widths[c] - len(cell) + (2 if c else 0)) + shown)
+        return "".join(out) + more_cols
+
+    lines = []
+    for d in range(depth):  # a header of two lines (one-hot inputs) is aligned at the bottom
+        texts = [h[d - depth + len(h)] if d >= depth - len(h) else "" for h in heads]
+        label = corner if d == depth - 1 else ""
+        lines.append(grey(label.ljust(label_width)) + (" " if label_width else "") + "".join(
+            grey(" " * (widths[c] - len(t) + (2 if c else 0)) + t) for c, t in enumerate(texts)))
+    for r, cells in enumerate(body):
+        lines.append(line(labels[r], cells, (lambda c, r=r: href(r, c)) if href else None))
+    if n_rows > MAX_ROWS:
+        lines.append(f"… {n_rows - MAX_ROWS:,} more rows")
+    if last is not None:
+        lines.append(line(extra[0], last, (lambda c: href(-1, c)) if href else None))
     more = f", {n_cols - MAX_COLS} more columns not shown" if n_cols > MAX_COLS else ""
     size = f"{n_rows}×{n_cols}" + (f" and {extra[0]} 1×{n_cols}" if extra is not None else "")
-    return (f"<p style='margin:4px 0 0 0'><b>{name}</b> <span style='color:{HEADER}'>{size}{more}"
-            f"</span></p><table style='font-family:monospace; background:#fafafa' cellspacing='0'>"
-            f"{''.join(lines)}</table>")
-
-
-def _number(value: float, href: str | None) -> str:
-    text = fmt(value)
-    return f"<a href='{href}' style='color:{LINK}; text-decoration:none'>{text}</a>" if href else text
+    return (f"<p style='margin:4px 0 0 0'><b>{name}</b> <span style='color:{HEADER}'>{size}{more}</span></p>"
+            f"<pre style='margin:0; background:#fafafa'>{chr(10).join(lines)}</pre>")
 
 
 def matrix_html(name: str, values: np.ndarray, link: str | None = None, columns: Sequence[str] | None = None,
@@ -85,12 +104,18 @@ def matrix_html(name: str, values: np.ndarray, link: str | None = None, columns:
     """A matrix of numbers (:func:`grid_html`); cells link to ``link:row:col`` when ``link`` is given.
     ``bias``: the layer's biases, as a last row "b" (linked to ``bias_link:0:col``)."""
     values = np.atleast_2d(np.asarray(values))
-    extra = None
+    extra, b = None, None
     if bias is not None:
         b = np.ravel(bias)
-        extra = ("b", lambda c: _number(b[c], f"{bias_link}:0:{c}" if bias_link else None))
-    return grid_html(name, values.shape, lambda r, c: _number(values[r, c], f"{link}:{r}:{c}" if link else None),
-                     columns, rows, extra)
+        extra = ("b", lambda c: fmt(b[c]))
+
+    def href(r: int, c: int) -> str | None:
+        if r < 0:
+            return f"{bias_link}:0:{c}" if bias_link else None
+        return f"{link}:{r}:{c}" if link else None
+
+    return grid_html(name, values.shape, lambda r, c: fmt(values[r, c]), columns, rows, extra,
+                     href if link or bias_link else None)
 
 
 def lines(text: str, width: int = WRAP) -> str:

@@ -8,7 +8,7 @@ feedforward holds when some rows are kept apart for validation: the settings' ow
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
+from functools import cached_property
 
 import numpy as np
 
@@ -32,6 +32,7 @@ class Context:
     encoding: Encoding | None = None
     feedforward: FeedforwardResult | None = None
 
+    @cached_property  # asked for by every matrix of a phase: worked out once
     def rows(self) -> np.ndarray | None:
         """The table rows (0-based) the iteration's matrices hold, in their order; None when unknown."""
         ff = self.feedforward
@@ -55,7 +56,7 @@ class Context:
     def row_labels(self) -> list[str] | None:
         """The shown rows' table row numbers (1-based, as the table shows them) when the matrices hold
         a batch or part of the table; None when they hold every row in order."""
-        rows = self.rows()
+        rows = self.rows
         if rows is None or (self.table is not None and np.array_equal(rows, np.arange(self.table.n_rows))):
             return None
         return [str(int(r) + 1) for r in rows[:MAX_ROWS]]
@@ -86,7 +87,7 @@ def batch_lines(ff: FeedforwardResult, context: Context) -> tuple[str, str]:
         line = (f"<p style='margin:2px 0'><b>batch {ff.batch + 1:,} of {ff.batches:,} in epoch {ff.epoch + 1:,}</b>"
                 f" ({len(rows):,} rows):<br><a href='rows' style='color:#1a1a1a'>rows {listed}{more}</a></p>")
         return line, rows_tooltip(rows) if len(rows) > SHORT_ROWS else ""
-    rows = context.rows()
+    rows = context.rows
     if rows is not None and context.table is not None and rows.size < context.table.n_rows:
         kept = context.table.n_rows - rows.size
         return note(f"All {rows.size:,} training rows ({kept:,} kept apart for validation, never trained on)."), ""
@@ -106,13 +107,13 @@ def encoding_html(ff: FeedforwardResult, context: Context, labels: list[str] | N
     enc, table = context.encoding, context.table
     columns = [c.name for c in enc.inputs]
     parts = [heading("The inputs, as the network takes them")]
-    rows = context.rows()
+    rows = context.rows
     if table is not None and rows is not None and table.input_columns == tuple(columns):
         shown = rows[:MAX_ROWS]
         X, levels = table.X[shown], table.input_levels
 
         def raw(r: int, c: int) -> str:
-            return escape(levels[c][int(X[r, c])]) if levels[c] is not None else fmt(X[r, c])
+            return levels[c][int(X[r, c])] if levels[c] is not None else fmt(X[r, c])
 
         parts.append(grid_html("x, the table's values", (rows.size, len(columns)), raw, columns, labels))
     if enc.scales_inputs:
@@ -131,7 +132,7 @@ def encoding_html(ff: FeedforwardResult, context: Context, labels: list[str] | N
             return "as is" if r == 0 else ""
         return fmt(spec.mean if r == 0 else spec.scale)
 
-    parts.append(grid_html("μ and σ", (2, len(columns)), stat, columns, ["μ", "σ"]))
+    parts.append(grid_html("μ and σ", (2, len(columns)), stat, columns, ["μ", "σ"], corner=""))
     return "".join(parts)
 
 

@@ -1,7 +1,9 @@
 """The step inspector shows the maths beyond the tutorial with the engine's own numbers: the inputs'
 scaling and one-hot columns, a mini-batch's rows, the penalty apart from the data loss, softmax's δ,
 the optimizer's state before and after, and a clicked weight's update written out."""
+import re
 from dataclasses import replace
+from html import unescape
 
 import numpy as np
 import pytest
@@ -23,6 +25,18 @@ def iris() -> TrainingTable:
 def plain(html: str) -> str:
     """Rich text with the line breaks that fit prose to the dock (and kept spaces) as plain spaces."""
     return html.replace("<br>", " ").replace("&nbsp;", " ")
+
+
+def grid(html: str, name: str) -> list[list[str]]:
+    """The matrix called ``name`` as a reader sees it: its lines (column names, then rows), each split
+    into its words and numbers."""
+    start = html.index(f"<b>{name}</b>")
+    block = html[html.index("<pre", start):html.index("</pre>", start)]
+    return [line.split() for line in unescape(re.sub("<[^>]+>", "", block)).split("\n")]
+
+
+def numbers(values) -> list[str]:
+    return [fmt(v) for v in values]
 
 
 class Stepper:
@@ -57,16 +71,17 @@ def test_feedforward_starts_from_the_scaled_inputs_with_mu_and_sigma(qtbot):
     (ff,) = s.step()
     text = s.text("feedforward")
     assert "x̃ = (x − μ)/σ" in text
-    for c, name in enumerate(table.input_columns):  # μ and σ of each column, as a reader would compute them
-        column = table.X[:, c]
-        assert f">{fmt(column.mean())}<" in text and f">{fmt(column.std())}<" in text, name
-        assert name in text
-    # the table's own first row, then the same row scaled: what the network takes (a⁰ = x̃)
-    assert [f">{fmt(v)}<" in text for v in table.X[0]] == [True] * 4
-    scaled = (table.X[0] - table.X.mean(axis=0)) / table.X.std(axis=0)
-    np.testing.assert_allclose(ff.X[0], scaled, rtol=1e-12)
-    assert all(f">{fmt(v)}<" in text for v in ff.X[0])
-    assert "a⁰ = x̃" in text and "150×4" in text
+    columns = list(table.input_columns)
+    # μ and σ of each column, as a reader would compute them from the table
+    assert grid(text, "μ and σ") == [columns, ["μ", *numbers(table.X.mean(axis=0))],
+                                     ["σ", *numbers(table.X.std(axis=0))]]
+    # the table's own rows, then the same rows scaled: what the network takes (a⁰ = x̃)
+    raw = grid(text, "x, the table's values")
+    assert raw[0] == columns and raw[1] == numbers(table.X[0]) and raw[-1] == ["…", "142", "more", "rows"]
+    scaled = (table.X - table.X.mean(axis=0)) / table.X.std(axis=0)
+    np.testing.assert_allclose(ff.X, scaled, rtol=1e-12)
+    assert grid(text, "a⁰ = x̃")[1:9] == [numbers(row) for row in ff.X[:8]]
+    assert "150×4" in text
 
 
 def test_one_hot_columns_are_shown_by_their_derived_names(qtbot):
@@ -76,12 +91,13 @@ def test_one_hot_columns_are_shown_by_their_derived_names(qtbot):
     (ff,) = s.step()
     text = s.text("feedforward")
     assert s.trainer.encoding.input_names == ("colour=blue", "colour=green", "colour=red", "size")
-    for label in ("blue", "green", "red"):  # column= above label, in two lines
-        assert f"colour=<br>{label}" in s.panel.sections["feedforward"].text()
-    assert ">one-hot<" in text and "one input per label" in text
-    assert ">green<" in text  # the table's value as typed, beside its one-hot row
+    inputs = grid(text, "a⁰ = x̃")  # each one-hot input named column=label, in two lines
+    assert inputs[:2] == [["colour="] * 3, ["blue", "green", "red", "size"]]
+    assert inputs[3][:3] == ["0", "1", "0"]  # row 2, green
+    assert grid(text, "x, the table's values")[1:5] == [["red", "1"], ["green", "2"], ["blue", "3"], ["red", "4"]]
+    assert grid(text, "μ and σ")[1:] == [["μ", "one-hot", fmt(2.5)], ["σ", "3", "inputs", fmt(np.std([1, 2, 3, 4]))]]
+    assert "one input per label" in text
     np.testing.assert_array_equal(ff.X[1, :3], [0, 1, 0])
-    assert f">{fmt(np.mean([1, 2, 3, 4]))}<" in text and f">{fmt(np.std([1, 2, 3, 4]))}<" in text  # size: μ, σ
 
 
 def test_a_mini_batch_names_its_rows_and_shows_only_them(qtbot):
@@ -89,18 +105,20 @@ def test_a_mini_batch_names_its_rows_and_shows_only_them(qtbot):
     s = Stepper(qtbot, config, iris())
     s.step(4)
     (ff,) = s.step()  # the second batch of the first epoch
-    rows = ff.rows + 1  # as the table numbers them
+    rows = [str(r + 1) for r in ff.rows]  # as the table numbers them
     text = s.text("feedforward")
     assert "batch 2 of 10 in epoch 1</b> (16 rows)" in text
-    assert "rows " + ", ".join(map(str, rows[:8])) + ", … (hover for all)" in text
-    assert ", ".join(map(str, rows[8:])) not in text  # the rest only in the tooltip
-    assert s.panel.batch_rows_tooltip.endswith(", ".join(map(str, rows)))
+    assert "rows " + ", ".join(rows[:8]) + ", … (hover for all)" in text
+    assert ", ".join(rows[8:]) not in text  # the rest only in the tooltip
+    assert s.panel.batch_rows_tooltip.endswith(", ".join(rows))
     assert "16×4" in text and "150×4" not in text  # only the batch's rows
-    first = text.index("x, the table's values")
-    assert text[first:].index(f">{rows[0]}<") < text[first:].index(f">{rows[1]}<")  # rows labelled, in order
+    raw = grid(text, "x, the table's values")
+    assert [line[0] for line in raw[1:9]] == rows[:8]  # each row labelled with its table row
+    assert [line[1:] for line in raw[1:9]] == [numbers(s.table.X[r]) for r in ff.rows[:8]]
     np.testing.assert_array_equal(ff.X, s.trainer.encoding.encode_X(s.table.X[ff.rows]))
+    assert [line[0] for line in grid(text, "z¹")[:8]] == rows[:8]
     s.step()
-    assert f">{rows[0]}<" in s.text("loss")  # ŷ and y of the same rows, labelled alike
+    assert [line[0] for line in grid(s.text("loss"), "y")[1:9]] == rows[:8]  # ŷ and y of the same rows
 
 
 def test_the_batch_tooltip_shows_on_hover(qtbot):
@@ -122,9 +140,9 @@ def test_with_validation_rows_the_whole_table_step_names_the_training_rows(qtbot
     assert "All 120 training rows (30 kept apart for validation, never trained on)." in text
     assert "120×4" in text
     train = np.flatnonzero(~config.validation_rows(s.table, s.trainer.encoding))
-    first = text.index("x, the table's values")
-    assert f">{train[0] + 1}<" in text[first:first + 2000]
-    assert all(f">{fmt(v)}<" in text for v in s.table.X[train[0]])
+    raw = grid(text, "x, the table's values")
+    assert [line[0] for line in raw[1:9]] == [str(r + 1) for r in train[:8]]
+    assert raw[1][1:] == numbers(s.table.X[train[0]])
 
 
 # -- loss and backprop ------------------------------------------------------------------------------
@@ -152,13 +170,13 @@ def test_backprop_of_softmax_starts_from_y_hat_minus_y_over_n(qtbot):
     text = s.text("backprop")
     assert "δ² = ∂L/∂z² = (ŷ − y)/N" in text and "N = 150 rows" in text
     assert "softmax's Jacobian" in text  # why: the loss's own explanation
-    assert all(f">{fmt(v)}<" in text for v in expected[0])
+    assert grid(text, "δ²")[:8] == [numbers(row) for row in expected[:8]]
     # the penalty's share of each ∂L/∂W as its own matrix: λ₂·W
     for l, w in enumerate(weights):
         np.testing.assert_allclose(back.penalty_dW[l], 0.1 * w, rtol=1e-12)
         k = "¹²"[l]
-        assert f"λ₂·W{k}, the penalty's share" in text and f"∂L/∂W{k} = a" in text
-        assert f">{fmt(0.1 * w[0, 0])}<" in text
+        assert f"∂L/∂W{k} = a" in text and f"+ λ₂·W{k}" in text
+        assert grid(text, f"λ₂·W{k}, the penalty's share")[:3] == [numbers(row) for row in 0.1 * w[:3]]
 
 
 # -- update -----------------------------------------------------------------------------------------
@@ -171,14 +189,13 @@ def test_adams_first_step_shows_its_state_before_and_after(qtbot):
     assert "Adam(beta1=0.9, beta2=0.999, eps=1e-08)" in text and "t = 1 (steps since Reset)" in text
     assert "m ← β₁·m + (1 − β₁)·g" in text and "θ ← θ − η·m̂/(√v̂ + ε)" in text
     # by hand, the first step from zero state: m = 0.1·g, v = 0.001·g², m̂ = g, v̂ = g², Δ = η·g/(|g| + ε)
-    section = text[text.index("m of W¹, before"):]
-    assert section.index(">0<") < section.index("m of W¹, after")  # the state starts at zero
+    assert grid(text, "m of W¹, before") == [["0"] * 3] * 4 == grid(text, "v of W¹, before")
     for name, value in (("m of W¹, after", 0.1 * g), ("v of W¹, after", 0.001 * g * g), ("m̂ of W¹", g),
                         ("v̂ of W¹", g * g), ("−Δ¹, the step", -0.01 * g / (abs(g) + 1e-8))):
-        part = text[text.index(name):]
-        assert part[part.index("<td align='right'"):].split(">", 1)[1].startswith(fmt(value)), name
-    assert update.W_after[0][0, 0] == pytest.approx(update.W_before[0][0, 0] - 0.01 * g / (abs(g) + 1e-8), rel=1e-12)
-    assert f">{fmt(update.W_after[0][0, 0])}<" in text
+        assert grid(text, name)[0][0] == fmt(value), name
+    step = update.W_before[0][0, 0] - 0.01 * g / (abs(g) + 1e-8)
+    assert update.W_after[0][0, 0] == pytest.approx(step, rel=1e-12)
+    assert grid(text, "W¹ after")[0][0] == fmt(step)
 
 
 def test_the_update_says_when_a_schedule_lowered_the_rate(qtbot):
@@ -240,6 +257,20 @@ def test_a_bias_update_is_written_out_too(qtbot):
     v = back.db[1][2]  # the velocity from zero: v = 0.9·0 + g
     assert "∂L/∂b²[3]" in text and f"v = 0.9·0 + {fmt(v)}".replace("+ -", "+ (-") in text
     assert f"Δ = 0.1·{fmt(v)}".replace("·-", "·(-") in text
+
+
+def test_a_clicked_weight_with_mini_batches_says_which_rows_it_sums(qtbot):
+    s = Stepper(qtbot, replace(IRIS, batch_size=16), iris())
+    ff, *_ = s.step(3)  # between this batch's backprop and its update
+    e = s.click("W", 0, 0, 0)
+    assert len(e.terms) == 16
+    rows = re.findall(r"<tr>(.*?)</tr>", s.panel.chain_rule.text())  # the terms' table, row by row
+    first = [re.findall(r"<td[^>]*>(.*?)</td>", row)[0] for row in rows[:12]]
+    assert first == [str(r + 1) for r in ff.rows[:12]]  # named by the batch's table rows
+    s.step()  # the update: the next batch is not drawn yet, so the chain rule sums every training row
+    s.click("W", 0, 0, 0)
+    assert ("On the weights as updated by iteration 1, over all 150 training rows: the backprop of iteration 2 "
+            "takes only its batch's rows, so its ∂L/∂W¹[1, 1] is another number.") in plain(s.panel.chain_rule.text())
 
 
 def test_no_update_is_written_out_for_a_click_before_any_update(qtbot):
