@@ -39,7 +39,12 @@ def header(name: str) -> tuple[str, ...]:
 
 
 def grey(text: str) -> str:
-    return f"<span style='color:{HEADER}'>{escape(text, quote=False)}</span>" if text.strip() else text
+    return f"<span style='color:{HEADER}'>{escape(text, quote=False)}</span>" if text.strip() else pad(len(text))
+
+
+def pad(n: int) -> str:
+    """Spaces that stay: Qt drops ordinary ones at the start of a line before a link, even in <pre>."""
+    return "&nbsp;" * n
 
 
 def grid_html(name: str, shape: tuple[int, int], text: Callable[[int, int], str],
@@ -72,21 +77,21 @@ def grid_html(name: str, shape: tuple[int, int], text: Callable[[int, int], str]
     more_cols = "  …" if n_cols > MAX_COLS else ""
 
     def line(label: str, cells: list[str], link) -> str:
-        out = [grey(label.ljust(label_width)) + " " if label_width else ""]
+        out = [grey(label) + pad(label_width - len(label) + 1) if label_width else ""]
         for c, cell in enumerate(cells):
             shown = escape(cell, quote=False)
             target = link(c) if link is not None else None
             if target:
                 shown = f"<a href='{target}' style='color:{LINK}; text-decoration:none'>{shown}</a>"
-            out.append(" " * (widths[c] - len(cell) + (2 if c else 0)) + shown)
+            out.append(pad(widths[c] - len(cell) + (2 if c else 0)) + shown)
         return "".join(out) + more_cols
 
     lines = []
     for d in range(depth):  # a header of two lines (one-hot inputs) is aligned at the bottom
         texts = [h[d - depth + len(h)] if d >= depth - len(h) else "" for h in heads]
         label = corner if d == depth - 1 else ""
-        lines.append(grey(label.ljust(label_width)) + (" " if label_width else "") + "".join(
-            grey(" " * (widths[c] - len(t) + (2 if c else 0)) + t) for c, t in enumerate(texts)))
+        lines.append(grey(label) + (pad(label_width - len(label) + 1) if label_width else "") + "".join(
+            pad(widths[c] - len(t) + (2 if c else 0)) + grey(t) for c, t in enumerate(texts)))
     for r, cells in enumerate(body):
         lines.append(line(labels[r], cells, (lambda c, r=r: href(r, c)) if href else None))
     if n_rows > MAX_ROWS:

@@ -179,6 +179,17 @@ def test_backprop_of_softmax_starts_from_y_hat_minus_y_over_n(qtbot):
         assert grid(text, f"λ₂·W{k}, the penalty's share")[:3] == [numbers(row) for row in 0.1 * w[:3]]
 
 
+def test_backprop_of_a_sigmoid_with_bce_explains_its_delta_too(qtbot):
+    table = TrainingTable.from_csv(EXAMPLES / "breast_cancer.csv")
+    s = Stepper(qtbot, replace(PRESETS["breast_cancer.csv"], hidden=(3,)), table)
+    _, loss, back = s.step(3)
+    n = loss.y.size  # bce averages every value
+    np.testing.assert_allclose(back.delta[-1], (loss.y_hat - loss.y) / n, rtol=1e-12, atol=1e-15)
+    text = s.text("backprop")
+    assert "δ² = ∂L/∂z² = (ŷ − y)/N" in text and f"N = {table.n_rows}×1 values" in text
+    assert "the sigmoid's ŷ(1 − ŷ) cancels the loss's 1/(ŷ(1 − ŷ))" in text
+
+
 # -- update -----------------------------------------------------------------------------------------
 def test_adams_first_step_shows_its_state_before_and_after(qtbot):
     config = replace(IRIS, optimizer="adam", learning_rate=0.01, use_bias=False)
