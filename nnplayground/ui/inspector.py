@@ -142,6 +142,7 @@ class InspectorPanel(QScrollArea):
                 self.last_step = (result, backprop) if backprop is not None and (
                     backprop.iteration == result.iteration) else None
         feedforward = self.shown.get("feedforward")
+        contexts: dict[int, Context] = {}  # one per iteration: its rows are worked out once
         current = results[-1]
         for phase, label in self.sections.items():
             result = self.shown.get(phase)
@@ -150,7 +151,8 @@ class InspectorPanel(QScrollArea):
             if result in results or phase not in self._rendered:
                 title = f"{PHASES.index(phase) + 1}. {phase} — iteration {result.iteration + 1:,}"
                 same = feedforward if feedforward is not None and feedforward.iteration == result.iteration else None
-                self._rendered[phase] = (title, render(result, Context(config, table, encoding, same)), False)
+                context = contexts.setdefault(result.iteration, Context(config, table, encoding, same))
+                self._rendered[phase] = (title, render(result, context), False)
             title, body, _ = self._rendered[phase]
             self._rendered[phase] = (title, body, result is current)
             # a phase of the previous iteration, not recomputed yet in this one, is shown grey

@@ -16,7 +16,7 @@ from ..core import (ACTIVATIONS, LOSSES, SCHEDULES, BackpropResult, FeedforwardR
                     TrainingConfig, TrainingTable, UpdateResult)
 from ..core.encoding import Encoding
 from ..core.network import parameter_shapes
-from .inspector_html import MAX_ROWS, big, fmt, formula, grid_html, heading, lines, matrix_html, note, sup
+from .inspector_html import LINK, MAX_ROWS, big, fmt, formula, grid_html, heading, lines, matrix_html, note, sup
 
 SHORT_ROWS = 8  # table rows named in a batch's line; the rest in its tooltip
 TOOLTIP_ROWS, TOOLTIP_PER_LINE = 600, 20
@@ -72,10 +72,6 @@ def render(result: PhaseResult, context: Context) -> str:
     return update_html(result, context)
 
 
-def _activations(config: TrainingConfig, n_layers: int) -> list[str]:
-    return config.activations_for(n_layers)
-
-
 # -- feedforward ------------------------------------------------------------------------------------
 def batch_lines(ff: FeedforwardResult, context: Context) -> tuple[str, str]:
     """The line naming the rows a feedforward holds (HTML, empty for every row of the table) and the
@@ -85,7 +81,7 @@ def batch_lines(ff: FeedforwardResult, context: Context) -> tuple[str, str]:
         listed = ", ".join(map(str, rows[:SHORT_ROWS]))
         more = ", … (hover for all)" if len(rows) > SHORT_ROWS else ""
         line = (f"<p style='margin:2px 0'><b>batch {ff.batch + 1:,} of {ff.batches:,} in epoch {ff.epoch + 1:,}</b>"
-                f" ({len(rows):,} rows):<br><a href='rows' style='color:#1a1a1a'>rows {listed}{more}</a></p>")
+                f" ({len(rows):,} rows):<br><a href='rows' style='color:{LINK}'>rows {listed}{more}</a></p>")
         return line, rows_tooltip(rows) if len(rows) > SHORT_ROWS else ""
     rows = context.rows
     if rows is not None and context.table is not None and rows.size < context.table.n_rows:
@@ -139,7 +135,7 @@ def encoding_html(ff: FeedforwardResult, context: Context, labels: list[str] | N
 def feedforward_html(r: FeedforwardResult, context: Context) -> str:
     config, enc = context.config, context.encoding
     n = len(r.z)
-    acts = _activations(config, n)
+    acts = config.activations_for(n)
     labels = context.row_labels()
     line, _ = batch_lines(r, context)
     parts = [line]
@@ -215,7 +211,7 @@ def loss_html(r: LossResult, context: Context) -> str:
 def backprop_html(r: BackpropResult, context: Context) -> str:
     config = context.config
     n = len(r.delta)
-    acts = _activations(config, n)
+    acts = config.activations_for(n)
     loss = LOSSES[config.loss]
     fused = loss.delta_for(acts[-1]) is not None
     labels = context.row_labels()
