@@ -5,16 +5,19 @@
 and it writes resources/screenshots/ at 1366x768: main-window.png (after the tutorial's 1500 iterations),
 inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png,
 deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
-surface-10k.png (a 10,000-row table's surface) and suggestions.png (iris.csv opened: its suggested settings
-and their reasons, the problem detected).
+surface-10k.png (a 10,000-row table's surface), suggestions.png (iris.csv opened: its suggested settings
+and their reasons, the problem detected) and inspector-adam.png (the update phase of Adam on iris, its
+state before and after).
 """
 import tempfile
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from nnplayground.core.presets import PRESETS
 from nnplayground.paths import EXAMPLES, RESOURCES
 from nnplayground.ui import MainWindow
 from nnplayground.ui.views_panel import share_width
@@ -49,6 +52,21 @@ def main() -> int:
     for _ in range(3):
         then(window.step_phase, lambda: window.inspector.current is not None)
     then(shot("inspector-backprop.png"))
+    # 2b. Adam on iris (scaled inputs, batches of 30), its second update: the state before and after (then the
+    # tutorial's table again)
+    def adam():
+        window.open_table(EXAMPLES / "iris.csv")
+        config = replace(PRESETS["iris.csv"], hidden=(4,), optimizer="adam", learning_rate=0.05, batch_size=30)
+        table = window.training_table()
+        window.install(config.make_trainer(table), config, table)
+    then(adam, lambda: window.last_update.config.optimizer == "adam" and window.last_update.snapshot.iteration == 0)
+    for n in (1, 2):
+        then(window.step_iteration, lambda n=n: window.last_update.snapshot.iteration == n
+             and window.inspector.current == "update")
+    then(lambda: window.inspector.verticalScrollBar().setValue(window.inspector.sections["update"].y()))
+    then(shot("inspector-adam.png"))
+    then(lambda: window.open_table(EXAMPLES / "article.csv"),
+         lambda: window.last_update.table.n_rows == 4 and window.last_update.snapshot.iteration == 0)
     # 3. the diagram after some training, row 2 selected, an edge's chain rule open
     then(lambda: (window.settings.iterations.setValue(300), window.table_editor.view.setCurrentIndex(
         window.table_model.index(1, 0)), window.tabs.setCurrentWidget(window.diagram)))

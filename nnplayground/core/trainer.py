@@ -60,6 +60,8 @@ class FeedforwardResult(PhaseResult):
     a: tuple[np.ndarray, ...]  # a[l] = f(z[l]); a[-1] is ŷ
     rows: np.ndarray | None = None  # the training rows (their table rows) the batch holds; None: all of them
     epoch: int = 0  # completed epochs when this batch was drawn
+    batch: int = 0  # which batch of its epoch, 0-based (0 with the whole table)
+    batches: int = 1  # batches per epoch
     phase: str = field(default="feedforward", init=False)
 
 
@@ -518,7 +520,9 @@ class Trainer:
                 return None
             self._updated_since_fed = False
             rows = None if self._full else _frozen(self.rows[self._batch])
-            result = FeedforwardResult(it, _frozen(t.a[0]), _frozen_all(t.z), _frozen_all(t.a[1:]), rows, self.epoch)
+            batch = 0 if self._full else self._position // self.batch_size  # rows taken before it, in full batches
+            result = FeedforwardResult(it, _frozen(t.a[0]), _frozen_all(t.z), _frozen_all(t.a[1:]), rows, self.epoch,
+                                       batch, self.iterations_per_epoch)
         elif name == "loss":
             t = self.trace
             self.last_loss = self._measure_loss()

@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         snap = update.snapshot
         self.views.show_update(update)
         if update.phase_results:
-            self.inspector.show_results(update.phase_results, update.config)
+            self.inspector.show_results(update.phase_results, update.config, update.table, self.state.network_encoding)
         self.inspector.sync(snap.iteration, snap.phase)
         self.status.show_update(update)
         done = update.phase_result.phase if update.phase_result else None
@@ -326,7 +326,8 @@ class MainWindow(QMainWindow):
         self.status.set_running(running, self.controller.current)
 
     def _on_explained(self, explanation) -> None:
-        self.inspector.show_chain_rule(explanation, self.views.names)
+        update = self.last_update
+        self.inspector.show_chain_rule(explanation, self.views.names, config=update.config if update else None)
 
     def _on_failed(self, message: str) -> None:
         self.notify(message, error=True)
