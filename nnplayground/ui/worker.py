@@ -148,10 +148,13 @@ class TrainingWorker(QObject):
 
     @Slot(object)
     def set_config(self, config: TrainingConfig) -> None:
-        """Learning rate and iteration count apply at once; the rest waits for reset()."""
+        """The learning rate, the iteration count, the penalties and the patience apply at once (from the
+        next iteration); the rest waits for reset()."""
         if self._trainer is None or not config.same_network(self._config):
             return
         self._trainer.learning_rate = config.learning_rate
+        self._trainer.set_penalties(config.l2, config.l1)
+        self._trainer.patience = config.patience or None
         self._config = config
         if self._running:
             self._target = config.iterations
