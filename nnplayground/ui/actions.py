@@ -119,7 +119,8 @@ def build_actions(w) -> None:
     edit_menu.addSeparator()
     editor = w.table_editor
     for a in (editor.copy_action, editor.paste_action, None, editor.add_row_action, editor.remove_rows_action,
-              editor.add_column_action, editor.remove_column_action):
+              editor.add_column_action, editor.remove_column_action, None, editor.to_validation_action,
+              editor.to_training_action):
         edit_menu.addSeparator() if a is None else edit_menu.addAction(a)
     w.slower_action = make_action(w, "slowerAction", "Slower", "Ctrl+[", "Train fewer iterations a second",
                                   lambda: step_speed(w, -1))

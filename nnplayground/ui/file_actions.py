@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 from ..app.reactions import table_problem
 from ..app.session_file import restore_trainer, session_to_save
 from ..app.suggestions import Example
+from ..app.validation import with_marks
 from ..core import TableError, TrainingTable
 from ..core.encoding import EncodingError
 from ..core.presets import preset_for
@@ -228,15 +229,17 @@ class FileActions:
         config = (preset_for(path) or suggest(table).config) if path is not None else h.state.settings
         try:
             try:
-                trainer = config.make_trainer(table)
+                marked = with_marks(table, config)  # a validation share: its rows marked in the table
+                trainer = config.make_trainer(marked)
             except EncodingError:
                 if path is not None:
                     raise
-                config = suggest(table).config
+                config, marked = suggest(table).config, table
                 trainer = config.make_trainer(table)
         except (ValueError, MemoryError) as exc:
             h.warn("Can't train on this table", str(exc))
             return False
+        table = marked
         self.adopting = True
         try:
             h.document.load(table)

@@ -5,6 +5,9 @@ each block of ``block`` iterations contributes its lowest and highest loss (peak
 and when the envelope outgrows ``MAX_BLOCKS`` the block size doubles by merging neighbours. An
 update therefore costs O(new losses), and the curve never has more than 2·MAX_BLOCKS points.
 Zoomed in, the visible slice is drawn from the raw losses, or from its own envelope if still large.
+
+With validation rows, their loss is a second curve (orange, as the table marks those rows), one point per
+epoch where it was measured, with a legend; an early stop is marked by a line at the best iteration.
 """
 from __future__ import annotations
 
@@ -12,13 +15,16 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..app.loss_history import LossHistory
+from ..app.validation import best_text
 from .axes import PlainAxis, format_number_for_display
 
 CURVE = "#2563eb"
+VALIDATION = "#ea580c"  # the validation rows' colour, in the table too
+VALIDATION_SYMBOLS = 150  # up to this many points, each measurement is a dot
 MAX_BLOCKS = 1024  # about one block per pixel of a wide plot
 END_LABEL_ROOM = 32  # pixels right of the plot where the x axis' last label ("1,500") may overhang
 
@@ -106,6 +112,7 @@ class LossPlot(pg.PlotWidget):
         self._readout.setZValue(10)
         item.addItem(self._marker)
         item.addItem(self._readout, ignoreBounds=True)
+        self._add_validation(item)
         self._marker.hide()
         self._readout.hide()
         self.history = history
@@ -188,16 +195,17 @@ class LossPlot(pg.PlotWidget):
 
     def _follow_range(self) -> None:
         x_high = max(self._n, self._extent)
+        lowest, highest = min(self._low, self._val_range[0]), max(self._high, self._val_range[1])
         if self._n == 0:
             y_range = (-2.0, 0.0) if self._log else (0.0, 1.0)
         elif self._log:
-            low = self._low if self._low > 0 else 1e-12
+            low = lowest if lowest > 0 else 1e-12
             # whole decades below, half decades above: steps, so the axis seldom moves
-            y_range = (math.floor(math.log10(low)), math.ceil(2 * math.log10(max(self._high, low))) / 2)
+            y_range = (math.floor(math.log10(low)), math.ceil(2 * math.log10(max(highest, low))) / 2)
             if y_range[0] == y_range[1]:
                 y_range = (y_range[0] - 1, y_range[1])
         else:
-            y_range = (min(0.0, self._low), nice_ceiling(self._high))
+            y_range = (min(0.0, lowest), nice_ceiling(highest))
         wanted = ((0, x_high), y_range)
         if wanted != self._range:
             self._range = wanted
@@ -245,3 +253,72 @@ class LossPlot(pg.PlotWidget):
         self._readout.setPos(i + 1, y)
         self._readout.show()
         self.hovered.emit(text)
+
+    # -- the validation loss and the early stop ---------------------------------------------------------
+    def _add_validation(self, item: pg.PlotItem) -> None:
+        self._val_curve = pg.PlotDataItem(pen=pg.mkPen(VALIDATION, width=2), symbol="o", symbolSize=5,
+                                          symbolBrush=pg.mkBrush(VALIDATION), symbolPen=None)
+        item.addItem(self._val_curve)
+        self._val_key: tuple | None = None
+        self._val_range = (math.inf, -math.inf)
+        self._legend = pg.LegendItem(offset=(8, -8),  # bottom left: a loss curve starts high
+                                      brush=pg.mkBrush(255, 255, 255, 220), labelTextColor="#111")
+        self._legend.setParentItem(item.vb)
+        # samples of their own: the legend does not depend on how the training curve draws itself
+        self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(CURVE, width=2)), "training")
+        self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(VALIDATION, width=2), symbol="o", symbolSize=5,
+                                             symbolBrush=pg.mkBrush(VALIDATION), symbolPen=None), "validation")
+        self._legend.hide()
+        self._stop_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#444", width=1, style=Qt.DashLine),
+                                          label="", labelOpts={"position": 0.85, "color": "#111",
+                                                               "fill": pg.mkBrush(255, 255, 255, 220)})
+        item.addItem(self._stop_line, ignoreBounds=True)
+        self._stop_line.hide()
+
+    def show_validation(self, validation: tuple[np.ndarray, np.ndarray], early_stop=None) -> None:
+        """Draw the validation loss, (iterations, losses) as the snapshot has it (all so far), and mark an early
+        stop (``Snapshot.early_stop``) at its best iteration. Redrawn only when something new came."""
+        its, losses = validation
+        n = len(its)
+        key = (n, float(its[-1]) if n else None, early_stop)
+        if key == self._val_key:
+            return
+        self._val_key = key
+        if n == 0:
+            self._val_curve.setData([], [])
+            self._val_range = (math.inf, -math.inf)
+        else:
+            x, y = np.asarray(its, dtype=float), np.asarray(losses, dtype=float)
+            if n > 2 * MAX_BLOCKS:  # one point per epoch, each epoch one iteration: thinned as the training curve
+                at, y = envelope_of(y, 0)
+                x = np.interp(at - 1, np.arange(n), x)
+            self._val_curve.setSymbol("o" if n <= VALIDATION_SYMBOLS else None)
+            self._val_curve.setData(x, y)
+            finite = y[np.isfinite(y)]
+            self._val_range = (float(finite.min()), float(finite.max())) if finite.size else (math.inf, -math.inf)
+        self._legend.setVisible(n > 0)
+        if early_stop is None:
+            self._stop_line.hide()
+        else:
+            self._stop_line.show()  # first: a hidden line's label does not take its text
+            self._stop_line.setValue(early_stop.best_iteration)
+            self._stop_line.label.setFormat(best_text(early_stop))  # on the side of the line with room for it
+        if self._following and self._n:
+            self._follow_range()
+
+    def validation_drawn(self) -> tuple[np.ndarray, np.ndarray]:
+        """The validation curve's points (iterations, losses)."""
+        x, y = self._val_curve.getData()
+        return (np.empty(0), np.empty(0)) if x is None else (x, y)
+
+    @property
+    def legend_texts(self) -> list[str]:
+        """The legend's names, when it is shown (with validation rows)."""
+        return [label.text for _, label in self._legend.items] if self._legend.isVisible() else []
+
+    @property
+    def early_stop_mark(self) -> tuple[float, str] | None:
+        """(iteration, label) of the early stop's line, when one is shown."""
+        if not self._stop_line.isVisible():
+            return None
+        return self._stop_line.value(), self._stop_line.label.format

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -17,6 +18,7 @@ from ..app.network_view import network_view
 from ..app.reactions import TableReaction, table_edited, table_problem, training_table
 from ..app.session_state import Pending, SessionState, SettingsAction
 from ..app.table_document import TableDocument
+from ..app.validation import engine_table, marks_label, percent, unread_marks, validation_marks
 from ..core import TrainingConfig, TrainingTable
 from ..core.encoding import EncodingError
 from ..paths import DEFAULT_TABLE, RESOURCES
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         self.controller = TrainingController(self.history, self)
         self.files = FileActions(self)
         self.warning: QMessageBox | None = None  # the problem dialog on screen, if any
+        self._marking = False  # Reset is marking the validation rows of the network it builds
 
         self.table_model = TableModel(self.document, self)
         self.table_editor = TableEditor(self.table_model)
@@ -199,7 +202,14 @@ class MainWindow(QMainWindow):
         try:
             self.settings.config()  # the fields as shown must make settings (else: say why, build nothing)
             config = self.state.settings
-            trainer = config.make_trainer(table)
+            if config.validation and table.validation is None:  # a share and no marks yet: the table shows them
+                self._marking = True
+                try:
+                    self.draw_validation(config)
+                finally:
+                    self._marking = False
+                table = self.training_table() or table
+            trainer = config.make_trainer(engine_table(table, config))
         except (ValueError, MemoryError) as exc:
             hint = isinstance(exc, EncodingError) and setting_at_fault(str(exc)) is not None  # not the table's
             self.notify(f"Can't reset: {exc}. {APPLY_HINT}" if hint else f"Can't reset: {exc}", error=True)
@@ -218,6 +228,7 @@ class MainWindow(QMainWindow):
         self._clear_shown()
         self._send_view()
         self.table_editor.network_changed()
+        self._show_row_count()
 
     def forget_network(self, settings: TrainingConfig) -> None:
         """No network until the user's Reset (or a waiting session's table is fixed); ``settings`` show."""
@@ -231,6 +242,7 @@ class MainWindow(QMainWindow):
     def _clear_shown(self) -> None:
         """Nothing shown of the previous network stays."""
         self.views.clear()
+        self.loss_plot.show_validation((np.zeros(0), np.zeros(0)))
         self.inspector.clear()
         self.status.clear()
 
@@ -251,6 +263,27 @@ class MainWindow(QMainWindow):
         row = index.row() if index.isValid() else 0
         self.controller.set_view(ViewRequest(row=row, surface=self.views.surface_spec()))
 
+    def draw_validation(self, config: TrainingConfig) -> None:
+        """Mark the rows that ``config``'s validation share and split seed draw (for classes, that share of each
+        class): one edit, undoable; share 0 makes every row a training row again."""
+        table, _ = training_table(self.document)
+        if table is None:  # a bad cell: a share of all the rows
+            held = unread_marks(config, self.document.n_rows)
+        else:
+            held = validation_marks(config, table, self.state.network_encoding)
+        self.document.assign_validation(held, marks_label(config.validation))
+        count = int(held.sum())
+        if not config.validation:
+            self.notify("No validation rows: the network trains on every row (Ctrl+Z undoes).")
+        else:
+            self.notify(f"{count:,} of {held.size:,} rows ({percent(config.validation)}) kept for validation: "
+                        "measured after every epoch, never trained on (Ctrl+Z undoes).")
+
+    def _show_row_count(self) -> None:
+        """The batch size's hint: the training rows there are."""
+        held = int(self.table_model.validation_rows)
+        self.settings.set_row_count(self.document.n_rows - held, self.document.n_rows)
+
     def session_saved(self) -> None:
         self.autosave.saved()
         self.refresh_title()
@@ -263,6 +296,9 @@ class MainWindow(QMainWindow):
         self.suggestion_card.set_table(edit.table, self.files.example, edit.problem)
         self.status.set_pending(self.state.pending.describe())
         self.refresh_title()
+        self._show_row_count()
+        if self._marking:
+            return  # Reset marks the validation rows of the network it is building
         if edit.problem is not None:  # a bad cell, or settings that can't read the table (then: Apply)
             hint = edit.table is not None and setting_at_fault(edit.problem) is not None
             self.notify(f"Can't train: {edit.problem}. {APPLY_HINT}" if hint else f"Can't train: {edit.problem}",
@@ -270,7 +306,8 @@ class MainWindow(QMainWindow):
         if edit.table is not None and self.files.table_fixed(edit.table):
             return  # an opened session's network, back now that its bad cell is fixed
         if edit.reaction is TableReaction.SEND:
-            self.controller.set_table(edit.table)  # applies between iterations, even mid-run
+            # applies between iterations, even mid-run; the marks are the validation rows (none: none)
+            self.controller.set_table(engine_table(edit.table, self.state.training_config or self.state.settings))
             self.notify("Table updated: training continues on the edited rows.")
         elif edit.reaction is TableReaction.RESET:
             self.reset()
@@ -283,6 +320,7 @@ class MainWindow(QMainWindow):
     def _on_config_changed(self, config: TrainingConfig) -> None:
         if self.notice.text().startswith("Settings: "):  # the settings' own complaint, now fixed
             self.notify("")
+        before = self.state.settings
         untouched = self.controller.untouched and not self.controller.running
         action = self.state.change_settings(config, untouched)
         if action is SettingsAction.RESET and not self.reset():
@@ -291,10 +329,12 @@ class MainWindow(QMainWindow):
             self.controller.set_config(self.state.training_config)  # learning rate: from the next iteration
             if action is SettingsAction.WAIT:
                 self.notify("Network settings changed: press Reset (Ctrl+R) to re-initialise with them. "
-                            "Learning rate and iterations apply at once.")
+                            "Learning rate, iterations, penalties, patience and validation rows apply at once.")
         self.status.set_pending(self.state.pending.describe())
         self.refresh_title()
         self.table_editor.network_changed()  # its note on settings that wait for Reset
+        if (config.validation, config.split_seed) != (before.validation, before.split_seed):
+            self.draw_validation(config)  # the worker trains on the new split from the next iteration
 
     def _on_advice(self, advice) -> None:
         """The card's answer for the table and settings on show: the panel marks the detected problem and
@@ -312,6 +352,7 @@ class MainWindow(QMainWindow):
     def _on_shown(self, update: Update) -> None:
         snap = update.snapshot
         self.views.show_update(update)
+        self.loss_plot.show_validation(snap.validation, snap.early_stop)
         if update.phase_results:
             self.inspector.show_results(update.phase_results, update.config, update.table, self.state.network_encoding)
         self.inspector.sync(snap.iteration, snap.phase)

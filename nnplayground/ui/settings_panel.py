@@ -1,6 +1,10 @@
-"""The training settings as form fields in three groups (the problem and its output, the network,
-training); emits a core TrainingConfig whenever they make a valid one, else says why in the core's
-words beside the field at fault, and emits nothing.
+"""The training settings as form fields in groups (the problem and its output, the network, training, the
+optimizer and batches, validation and penalties); emits a core TrainingConfig whenever they make a valid
+one, else says why in the core's words beside the field at fault, and emits nothing.
+
+The last two groups are folded by default (a line says what they hold): most runs keep the tutorial's
+full-batch gradient descent. Only the chosen optimizer's hyperparameters are shown, the shuffle seed only
+with mini-batches and a schedule's decay only when it has one.
 
 The problem combo names the problem the table's targets were detected as; choosing another brings the
 output activation and loss that belong to it (the core's :func:`~nnplayground.core.suggest.with_problem`),
@@ -9,15 +13,21 @@ which the user may then change.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSizePolicy, QSpinBox,
+    QToolButton, QVBoxLayout, QWidget,
 )
 
+from ..app.validation import percent
 from ..core import INITS, LOSSES, TrainingConfig
 from ..core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from ..core.config import CONSTRAINTS
+from ..core.config import APPLY_AT_ONCE, CONSTRAINTS
 from ..core.encoding import PROBLEMS
+from ..core.optimizers import OPTIMIZERS
+from ..core.schedules import SCHEDULES
 from ..core.suggest import with_problem
+from ..core.table import format_number
 
 INVALID_STYLE = "background: #f8c9c4;"
 FAULT_LABEL_STYLE = "color: #b42318; font-weight: bold;"
@@ -26,7 +36,11 @@ FAULT_LABEL_STYLE = "color: #b42318; font-weight: bold;"
 LABELS = {
     "problem": "Problem", "output_activation": "Output activation", "loss": "Loss", "scaling": "Scaling",
     "hidden": "Hidden layers", "activation": "Hidden activation", "init": "Initial weights", "use_bias": "Biases",
-    "seed": "Seed", "learning_rate": "Learning rate", "iterations": "Iterations",
+    "seed": "Seed", "learning_rate": "Learning rate", "iterations": "Iterations", "schedule": "Schedule",
+    "decay_rate": "Decay rate", "decay_epochs": "Decay epochs", "optimizer": "Optimizer", "momentum": "Momentum",
+    "nesterov": "Nesterov", "rho": "ρ", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "batch_size": "Batch size",
+    "shuffle_seed": "Shuffle seed", "validation": "Validation", "split_seed": "Split seed", "patience": "Patience",
+    "l2": "L2 penalty", "l1": "L1 penalty",
 }
 NARROW_LABELS = {  # in a 250 px column (1024×700): on two lines
     "output_activation": "Output\nactivation", "hidden": "Hidden\nlayers", "activation": "Hidden\nactivation",
@@ -34,7 +48,20 @@ NARROW_LABELS = {  # in a 250 px column (1024×700): on two lines
 FIELD_ROOM = 120  # the width a field needs beside its label ("cross_entropy" in its combo, the seed)
 GROUPS = (("Problem and output", ("problem", "output_activation", "loss", "scaling")),
           ("Network", ("hidden", "activation", "init", "use_bias", "seed")),
-          ("Training", ("learning_rate", "iterations")))
+          ("Training", ("learning_rate", "iterations", "schedule", "decay_rate", "decay_epochs")),
+          ("Optimizer and batches", ("optimizer", "momentum", "nesterov", "rho", "beta1", "beta2", "eps", "batch_size",
+                                     "shuffle_seed")),
+          ("Validation and penalties", ("validation", "split_seed", "patience", "l2", "l1")))
+FOLDED = ("Optimizer and batches", "Validation and penalties")  # folded at first: a line says what they hold
+# which fields are shown, by the settings around them: only the chosen optimizer's hyperparameters, the shuffle
+# seed with mini-batches only, a schedule's decay only when it has one
+SHOWN_WHEN = {
+    "momentum": lambda c: c.optimizer == "sgd", "nesterov": lambda c: c.optimizer == "sgd",
+    "rho": lambda c: c.optimizer == "rmsprop", "beta1": lambda c: c.optimizer == "adam",
+    "beta2": lambda c: c.optimizer == "adam", "eps": lambda c: c.optimizer in ("rmsprop", "adam"),
+    "shuffle_seed": lambda c: c.batch_size > 0, "decay_rate": lambda c: c.schedule in ("step", "exponential"),
+    "decay_epochs": lambda c: c.schedule == "step",
+}
 PROBLEM_NAMES = {"binary": "binary", "multiclass": "multi-class", "regression": "regression"}  # short: 250 px
 PROBLEM_TIPS = {
     "binary": "Two values or labels per target column (0 and 1, benign and malignant): one sigmoid output "
@@ -46,6 +73,64 @@ PROBLEM_TIPS = {
 AT_RESET = ("Applies at Reset (Ctrl+R), which builds a new network; at once while nothing has been "
             "trained yet.")
 AT_ONCE = "Applies at once, even during a run."
+ROWS_AT_ONCE = ("Applies at once: the rows are drawn again (one edit, Ctrl+Z undoes) and training goes on without "
+                "them from the next iteration.")
+FOLD_STYLE = "QToolButton { border: none; padding: 0px; }"
+SUMMARY_STYLE = "color: #555;"
+
+
+class NumberSpin(QDoubleSpinBox):
+    """A setting's number as it reads (0.9, 0.999, 1e-08), not padded to a fixed count of decimals; its range
+    is the core's. A typed number applies on Enter or when the field is left."""
+
+    def __init__(self, key: str, step: float):
+        super().__init__()
+        limits = CONSTRAINTS[key]
+        self.setDecimals(16)  # the value is kept as typed (a QDoubleSpinBox rounds it to its decimals)
+        self.setRange(limits.low, limits.high)
+        self.setSingleStep(step)
+        self.setKeyboardTracking(False)
+
+    def textFromValue(self, value: float) -> str:
+        return format_number(value)
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(text.strip())
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int):
+        try:
+            value = float(text.strip())
+        except ValueError:
+            return QValidator.Intermediate, text, pos
+        ok = self.minimum() <= value <= self.maximum()
+        return (QValidator.Acceptable if ok else QValidator.Intermediate), text, pos
+
+
+def when(key: str) -> str:
+    """When a change of this setting applies, as its tooltip says it (config.APPLY_AT_ONCE)."""
+    if key in ("validation", "split_seed"):
+        return ROWS_AT_ONCE
+    return AT_ONCE if key in APPLY_AT_ONCE else AT_RESET
+
+
+def fold_summary(title: str, config: TrainingConfig) -> str:
+    """What a folded group holds, in one line: "adam, batches of 32"; "20 % for validation, patience 50, no
+    penalty"."""
+    if title == "Optimizer and batches":
+        optimizer = config.optimizer
+        if optimizer == "sgd" and config.momentum:
+            optimizer += f", momentum {format_number(config.momentum)}" + (" (Nesterov)" if config.nesterov else "")
+        batches = f"batches of {config.batch_size:,}" if config.batch_size else "the whole table per update"
+        return f"{optimizer}; {batches}"
+    parts = [f"{percent(config.validation)} for validation" if config.validation else "no validation rows"]
+    if config.patience:
+        parts.append(f"patience {config.patience:,}")
+    penalties = [f"{name} {format_number(value)}" for name, value in (("L2", config.l2), ("L1", config.l1)) if value]
+    parts.append(", ".join(penalties) if penalties else "no penalty")
+    return "; ".join(parts)
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -143,18 +228,20 @@ class SettingsPanel(QWidget):
         self.iterations.setRange(CONSTRAINTS["iterations"].low, CONSTRAINTS["iterations"].high)
         self.iterations.setGroupSeparatorShown(True)
         self.iterations.setValue(d.iterations)
-        self.iterations.setToolTip("Run trains until this many iterations are done. " + AT_ONCE)
+        self.iterations.setToolTip("Run trains until this many iterations are done (an iteration is one update; "
+                                   "an epoch one pass over the training rows). " + AT_ONCE)
+        self._make_lab_fields(d)
 
         self.fields = {"problem": self.problem, "output_activation": self.output_activation, "loss": self.loss,
                        "scaling": self.scaling, "hidden": self.hidden, "activation": self.activation,
                        "init": self.init, "use_bias": self.use_bias, "seed": self.seed,
-                       "learning_rate": self.learning_rate, "iterations": self.iterations}
+                       "learning_rate": self.learning_rate, "iterations": self.iterations, **self.lab_fields}
         names = {"problem": "problemCombo", "output_activation": "outputActivationCombo", "loss": "lossCombo",
                  "scaling": "scalingCheck", "hidden": "hiddenLayersEdit", "activation": "activationEdit",
                  "init": "initCombo", "use_bias": "biasCheck", "seed": "seedSpin",
                  "learning_rate": "learningRateSpin", "iterations": "iterationsSpin"}
         for key, widget in self.fields.items():
-            widget.setObjectName(names[key])
+            widget.setObjectName(names.get(key, f"{key}Field"))
         for combo in (self.activation, self.output_activation, self.loss, self.init):  # narrow screens
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(6)
@@ -167,11 +254,19 @@ class SettingsPanel(QWidget):
         layout.setSpacing(6)
         self.labels: dict[str, QLabel] = {}
         self.messages: dict[str, QLabel] = {}  # per group: the core's words about a field in it
+        self.folds: dict[str, QToolButton] = {}  # the folding groups' titles: checked when unfolded
+        self._summaries: dict[str, QLabel] = {}
+        self._boxes: dict[str, QGroupBox] = {}
+        self._forms: dict[str, QFormLayout] = {}
         self._group_of: dict[str, str] = {}
         for title, keys in GROUPS:
-            box = QGroupBox(title)
+            box = QGroupBox("" if title in FOLDED else title)
             box.setObjectName(f"settings{title.split()[0]}Group")
+            self._boxes[title] = box
+            if title in FOLDED:
+                layout.addWidget(self._fold_header(title))
             form = QFormLayout(box)
+            self._forms[title] = form
             form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # at 1024 px a long field goes under its label
             form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
             form.setContentsMargins(6, 6, 6, 6)
@@ -196,6 +291,9 @@ class SettingsPanel(QWidget):
         self._narrow = False
         self._fault: str | None = None
         self._fields_fault = False  # the fields themselves make no config (else: the table's problem, if any)
+        for title in FOLDED:
+            self.set_folded(title, True)
+        self._follow(d)
 
         self.problem.currentIndexChanged.connect(self._problem_chosen)
         self.hidden.textChanged.connect(self._changed)
@@ -206,6 +304,174 @@ class SettingsPanel(QWidget):
             check.toggled.connect(self._changed)
         for spin in (self.learning_rate, self.iterations, self.seed):
             spin.valueChanged.connect(self._changed)
+        for widget in self.lab_fields.values():
+            signal = (widget.currentTextChanged if isinstance(widget, QComboBox) else
+                      widget.toggled if isinstance(widget, QCheckBox) else widget.valueChanged)
+            signal.connect(self._changed)
+
+    def _make_lab_fields(self, d: TrainingConfig) -> None:
+        """The optimizer, its hyperparameters, batches, the schedule, penalties and validation rows."""
+        def seed_spin(key):
+            spin = QSpinBox()
+            spin.setRange(int(CONSTRAINTS[key].low), int(CONSTRAINTS[key].high))
+            spin.setKeyboardTracking(False)
+            spin.setMinimumWidth(70)
+            return spin
+
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(list(OPTIMIZERS))
+        self.optimizer.setToolTip(
+            "How a gradient becomes a step: sgd, W ← W − η·∂L/∂W (the tutorial's; with momentum it keeps a "
+            "velocity); rmsprop divides each step by a running root mean square of the gradient; adam keeps "
+            "running means of the gradient and of its square. Only the chosen one's settings are shown.")
+        self.momentum = NumberSpin("momentum", 0.05)
+        self.momentum.setToolTip("SGD's μ: v ← μ·v + ∂L/∂W, then W ← W − η·v; 0 is plain gradient descent.")
+        self.nesterov = QCheckBox("look ahead")
+        self.nesterov.setToolTip("Nesterov's momentum: the step takes the gradient where the velocity is "
+                                 "taking the weights (needs a momentum above 0).")
+        self.rho = NumberSpin("rho", 0.01)
+        self.rho.setToolTip("RMSProp's ρ: how slowly its running mean of the squared gradient forgets (0.9).")
+        self.beta1 = NumberSpin("beta1", 0.01)
+        self.beta1.setToolTip("Adam's β₁: how slowly its running mean of the gradient forgets (0.9).")
+        self.beta2 = NumberSpin("beta2", 0.001)
+        self.beta2.setToolTip("Adam's β₂: how slowly its running mean of the squared gradient forgets (0.999).")
+        self.eps = NumberSpin("eps", 1e-8)
+        self.eps.setToolTip("ε, added to the root before dividing by it, so that a tiny gradient can't make a "
+                            "huge step (1e-8).")
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(0, int(CONSTRAINTS["batch_size"].high))
+        self.batch_size.setSpecialValueText("whole table")
+        self.batch_size.setGroupSeparatorShown(True)
+        self.batch_size.setKeyboardTracking(False)
+        self._batch_tip = (
+            "Rows per update. The whole table: one update an epoch, as in the tutorial. Smaller batches make more, "
+            "noisier updates an epoch (an epoch is one pass over the training rows; its rows are shuffled).")
+        self.shuffle_seed = seed_spin("shuffle_seed")
+        self.shuffle_seed.setToolTip("The seed of the epochs' row order: the same seed, the same batches.")
+        self.schedule = QComboBox()
+        self.schedule.addItems(list(SCHEDULES))
+        self.schedule.setToolTip(
+            "How the learning rate changes epoch by epoch: constant; step (times the decay rate every 'decay "
+            "epochs' epochs); exponential (times the decay rate every epoch); cosine (down to 0 along half a "
+            "cosine over the run's epochs). The status bar shows the rate of the moment.")
+        self.decay_rate = NumberSpin("decay_rate", 0.05)
+        self.decay_rate.setToolTip("γ: the factor the learning rate is multiplied by (step: every 'decay epochs' "
+                                   "epochs; exponential: every epoch).")
+        self.decay_epochs = QSpinBox()
+        self.decay_epochs.setRange(int(CONSTRAINTS["decay_epochs"].low), int(CONSTRAINTS["decay_epochs"].high))
+        self.decay_epochs.setGroupSeparatorShown(True)
+        self.decay_epochs.setKeyboardTracking(False)
+        self.decay_epochs.setToolTip("Step decay: the epochs between two cuts of the learning rate.")
+        self.validation = QDoubleSpinBox()
+        self.validation.setRange(0.0, 100 * CONSTRAINTS["validation"].high)
+        self.validation.setDecimals(1)
+        self.validation.setSingleStep(5.0)
+        self.validation.setSuffix(" %")
+        self.validation.setSpecialValueText("none")
+        self.validation.setKeyboardTracking(False)
+        self.validation.setToolTip(
+            "The share of the rows kept apart and measured after every epoch, never trained on (a classification "
+            "keeps that share of each class). The table marks them; right-click a row's number to move it.")
+        self.split_seed = seed_spin("split_seed")
+        self.split_seed.setToolTip("The seed the validation rows are drawn with.")
+        self.patience = QSpinBox()
+        self.patience.setRange(0, int(CONSTRAINTS["patience"].high))
+        self.patience.setSpecialValueText("off")
+        self.patience.setSuffix(" epochs")
+        self.patience.setGroupSeparatorShown(True)
+        self.patience.setKeyboardTracking(False)
+        self.patience.setToolTip("Stop when the validation loss has not improved for this many epochs, and put "
+                                 "back the weights of its best epoch; off: never. Needs validation rows.")
+        self.l2 = NumberSpin("l2", 0.0001)
+        self.l2.setToolTip("λ₂ in λ₂/2·ΣW², added to the loss: pulls each weight towards 0 in proportion to its "
+                           "size (weight decay). Biases are not penalised.")
+        self.l1 = NumberSpin("l1", 0.0001)
+        self.l1.setToolTip("λ₁ in λ₁·Σ|W|, added to the loss: pulls each weight towards 0 by the same amount, "
+                           "so that small ones end at 0. Biases are not penalised.")
+        self.lab_fields = {"schedule": self.schedule, "decay_rate": self.decay_rate, "decay_epochs": self.decay_epochs,
+                           "optimizer": self.optimizer, "momentum": self.momentum, "nesterov": self.nesterov,
+                           "rho": self.rho, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps,
+                           "batch_size": self.batch_size, "shuffle_seed": self.shuffle_seed,
+                           "validation": self.validation, "split_seed": self.split_seed, "patience": self.patience,
+                           "l2": self.l2, "l1": self.l1}
+        for key, widget in self.lab_fields.items():
+            widget.setToolTip(f"{widget.toolTip()} {when(key)}")
+        for combo in (self.optimizer, self.schedule):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        for spin in (self.batch_size, self.decay_epochs, self.patience):  # beside their labels at 1024 px too
+            spin.setMinimumWidth(70)
+        self.set_row_count(None)
+        self._show_lab(d)
+
+    def _show_lab(self, config: TrainingConfig) -> None:
+        """Set the lab fields to ``config`` (their signals blocked by the caller, or not yet connected)."""
+        self.optimizer.setCurrentText(config.optimizer)
+        for key in ("momentum", "rho", "beta1", "beta2", "eps", "decay_rate", "l2", "l1", "batch_size",
+                    "shuffle_seed", "decay_epochs", "split_seed", "patience"):
+            self.lab_fields[key].setValue(getattr(config, key))
+        self.nesterov.setChecked(config.nesterov)
+        self.schedule.setCurrentText(config.schedule)
+        self.validation.setValue(100 * config.validation)
+
+    def _fold_header(self, title: str) -> QWidget:
+        """A folding group's title (a button with an arrow, as the other groups' titles read) and, while it is
+        folded, a line saying what it holds."""
+        button = QToolButton()
+        button.setObjectName(f"fold{title.split()[0]}")
+        button.setText(title)
+        button.setCheckable(True)
+        button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        button.setAutoRaise(True)
+        button.setStyleSheet(FOLD_STYLE)
+        button.setToolTip(f"Show or hide the settings of {title.lower()}")
+        button.toggled.connect(lambda shown, t=title: self.set_folded(t, not shown))
+        summary = QLabel()
+        summary.setObjectName("foldSummary")
+        summary.setWordWrap(True)
+        summary.setStyleSheet(SUMMARY_STYLE)
+        summary.setIndent(18)
+        summary.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wraps in the column, never widens it
+        self.folds[title], self._summaries[title] = button, summary
+        header = QWidget()
+        column = QVBoxLayout(header)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(button)
+        column.addWidget(summary)
+        return header
+
+    def set_folded(self, title: str, folded: bool) -> None:
+        """Fold a group (its fields hidden, a line says what they hold) or unfold it."""
+        button = self.folds[title]
+        button.blockSignals(True)
+        button.setChecked(not folded)
+        button.blockSignals(False)
+        button.setArrowType(Qt.RightArrow if folded else Qt.DownArrow)
+        self._boxes[title].setVisible(not folded)
+        self._summaries[title].setVisible(folded)
+
+    def folded(self, title: str) -> bool:
+        return not self.folds[title].isChecked()
+
+    def set_row_count(self, training: int | None, total: int | None = None) -> None:
+        """The table's rows, as the batch size's hint: "32 of 120 rows" (``training``: those not kept for
+        validation)."""
+        self.batch_size.setSuffix("" if training is None else f" of {training:,} rows")
+        tip = self._batch_tip
+        if training is not None:
+            held = "" if total is None or total == training else f" ({total - training:,} more are validation rows)"
+            tip += f" The table has {training:,} training rows{held}."
+        self.batch_size.setToolTip(f"{tip} {when('batch_size')}")
+        if "batch_size" in getattr(self, "labels", {}):
+            self.labels["batch_size"].setToolTip(self.batch_size.toolTip())
+
+    def _follow(self, config: TrainingConfig) -> None:
+        """Show the fields that ``config`` uses (the chosen optimizer's…) and the folded groups' lines."""
+        for key, shown in SHOWN_WHEN.items():
+            self._forms[self._group_of[key]].setRowVisible(self.fields[key], shown(config) or key == self._fault)
+        for title, label in self._summaries.items():
+            label.setText(fold_summary(title, config))
 
     # -- showing --------------------------------------------------------------------------------
     def resizeEvent(self, event):
@@ -240,11 +506,13 @@ class SettingsPanel(QWidget):
             self.seed.setValue(config.seed)
             self.use_bias.setChecked(config.use_bias)
             self.init.setCurrentText(config.init)
+            self._show_lab(config)
         finally:
             for w in widgets:
                 w.blockSignals(False)
         self._fields_fault = False
         self._show_fault(None, "")
+        self._follow(config)
         self.configShown.emit(config)
 
     def apply(self, config: TrainingConfig) -> None:
@@ -292,6 +560,23 @@ class SettingsPanel(QWidget):
             seed=self.seed.value(),
             use_bias=self.use_bias.isChecked(),
             init=self.init.currentText(),
+            optimizer=self.optimizer.currentText(),
+            momentum=self.momentum.value(),
+            nesterov=self.nesterov.isChecked(),
+            rho=self.rho.value(),
+            beta1=self.beta1.value(),
+            beta2=self.beta2.value(),
+            eps=self.eps.value(),
+            batch_size=self.batch_size.value(),
+            shuffle_seed=self.shuffle_seed.value(),
+            schedule=self.schedule.currentText(),
+            decay_rate=self.decay_rate.value(),
+            decay_epochs=self.decay_epochs.value(),
+            l2=self.l2.value(),
+            l1=self.l1.value(),
+            validation=round(self.validation.value() / 100, 6),
+            split_seed=self.split_seed.value(),
+            patience=self.patience.value(),
         )
 
     # -- changes --------------------------------------------------------------------------------
@@ -319,6 +604,7 @@ class SettingsPanel(QWidget):
             return
         self._fields_fault = False
         self._show_fault(None, "")  # whether the new settings can train the table is asked again
+        self._follow(config)
         self.configChanged.emit(config)
 
     def _show_fault(self, key: str | None, message: str) -> None:
@@ -333,6 +619,10 @@ class SettingsPanel(QWidget):
             label.setText(message if title == group else "")
             label.setVisible(title == group)
         self._fault = key if message else None
+        if group in self.folds and self.folded(group):
+            self.set_folded(group, False)  # the field at fault in view
+        if key in SHOWN_WHEN:
+            self._forms[group].setRowVisible(self.fields[key], True)
 
     @property
     def fault(self) -> str | None:

@@ -1,5 +1,10 @@
 """The status bar: one message, what waits for Reset, where training is, its loss and speed.
 
+With mini-batches it counts epochs beside the iterations ("· epoch 154 (8 per epoch)": an iteration is one
+update, an epoch one pass over the training rows); with a schedule, the learning rate of the moment
+("η 0.047 (cosine)"); with validation rows, their loss beside the training loss. An early stop is said in
+the command line's words.
+
 Iterations are counted in the step inspector's words (:func:`inspector.position_text`): "iteration 3:
 loss next" while the third iteration's phases are being stepped, "3 iterations done" once it is finished.
 """
@@ -8,7 +13,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from ..app.validation import early_stop_text, metrics_line, split_metrics
 from ..core import PHASES
+from ..core.table import format_number
 from .frame_pacer import NUMBERS_SECONDS, RateLimit
 from .inspector import position_text
 from .worker import Update
@@ -29,6 +36,23 @@ def phase_strip_text(next_phase: str, done: str | None) -> str:
     return "next: " + " → ".join(parts)
 
 
+def epoch_text(epoch: int, per_epoch: int) -> str:
+    """"· epoch 154 (8 per epoch)": completed epochs, iterations in each; "" for the whole table per update."""
+    return f"· epoch {epoch:,} ({per_epoch:,} per epoch)" if per_epoch > 1 else ""
+
+
+def rate_text(rate: float, schedule: str) -> str:
+    """The learning rate of the moment under a schedule: "η 0.0473 (cosine)"; "" for a constant rate."""
+    return "" if schedule == "constant" else f"η {format_number(float(f'{rate:.3g}'))} ({schedule})"
+
+
+def loss_text(loss: float | None, validation: tuple) -> str:
+    """"loss 0.0123 · validation 0.0188": the latest training loss and, when rows are held out, theirs."""
+    text = "loss –" if loss is None else f"loss {loss:.6g}"
+    losses = validation[1]
+    return text + (f" · validation {losses[-1]:.4g}" if len(losses) else "")
+
+
 class StatusLine:
     def __init__(self, bar: QStatusBar):
         self.notice = QLabel()
@@ -36,6 +60,13 @@ class StatusLine:
         self.notice.setWordWrap(False)
         self.iteration_label = QLabel()
         self.iteration_label.setObjectName("iterationLabel")
+        self.epoch_label = QLabel()
+        self.epoch_label.setObjectName("epochLabel")
+        self.epoch_label.setToolTip("An iteration is one update, on one batch of rows; an epoch is one pass over "
+                                    "the training rows (their order shuffled each time)")
+        self.schedule_label = QLabel()
+        self.schedule_label.setObjectName("scheduleLabel")
+        self.schedule_label.setToolTip("The learning rate the next update uses, as the schedule has set it")
         self.loss_label = QLabel()
         self.rate_label = QLabel()
         self.pending_label = QLabel()
@@ -45,14 +76,20 @@ class StatusLine:
                               (self.loss_label, "loss 0.000000e-00"), (self.rate_label, "1,000,000 it/s")):
             label.setMinimumWidth(metrics.horizontalAdvance(widest) + 8)  # text changes never resize the bar
             label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self._widths: tuple | None = None  # what the labels' widths were fitted to
+        self._told_stop = None  # the early stop said last (a step may stop early too)
         self._rate = RateLimit(NUMBERS_SECONDS)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.progress.setTextVisible(True)
         self.progress.hide()
         bar.addWidget(self.notice, 1)
-        for w in (self.pending_label, self.iteration_label, self.loss_label, self.rate_label, self.progress):
+        for w in (self.pending_label, self.iteration_label, self.epoch_label, self.schedule_label, self.loss_label,
+                  self.rate_label, self.progress):
             bar.addPermanentWidget(w)
+        for label in (self.epoch_label, self.schedule_label):
+            label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            label.hide()
 
     def notify(self, text: str, error: bool = False) -> None:
         """A message; errors stay (in red) until the next message."""
@@ -73,14 +110,23 @@ class StatusLine:
         self.rate_label.setText("")
         self.loss_label.setText("loss –")
         self.iteration_label.setText(position_text(0, PHASES[0]))
+        self.epoch_label.hide()
+        self.schedule_label.hide()
         self.progress.hide()
+        self._told_stop = None
 
     def show_update(self, update: Update) -> None:
+        snap = update.snapshot
+        if snap.early_stop is not None and snap.early_stop != self._told_stop:  # a step can stop early too
+            self._told_stop = snap.early_stop
+            self.notify(early_stop_text(snap.early_stop) + ".")
         if not self._rate.due(update.running):
             return  # numbers changing 20 times a second can't be read
-        snap = update.snapshot
+        self._fit(update)
         self.iteration_label.setText(position_text(snap.iteration, snap.phase))
-        self.loss_label.setText("loss –" if snap.loss is None else f"loss {snap.loss:.6g}")
+        self.epoch_label.setText(epoch_text(snap.epoch, snap.iterations_per_epoch))
+        self.schedule_label.setText(rate_text(snap.learning_rate, update.config.schedule))
+        self.loss_label.setText(loss_text(snap.loss, snap.validation))
         if update.iterations_per_second:
             self.rate_label.setText(f"{update.iterations_per_second:,.0f} it/s")
         elif not update.running:
@@ -89,11 +135,42 @@ class StatusLine:
             self.progress.setMaximum(max(update.config.iterations, 1))
             self.progress.setValue(min(snap.iteration, update.config.iterations))
 
+    def _fit(self, update: Update) -> None:
+        """While a run goes on, widths for the longest texts it can show (its iterations, epochs, a validation
+        loss), set once: numbers changing never resize the bar. Between runs the texts take what they need, and
+        the message the rest."""
+        snap, config = update.snapshot, update.config
+        per_epoch, validated = snap.iterations_per_epoch, len(snap.validation[1]) > 0
+        key = (max(config.iterations, snap.iteration), per_epoch, validated, config.schedule, update.running)
+        if key == self._widths:
+            return
+        self._widths = key
+        most = key[0]
+        metrics = self.iteration_label.fontMetrics()
+        for label, widest in ((self.iteration_label, position_text(max(most - 1, 0), "backprop")),
+                              (self.epoch_label, epoch_text(most // per_epoch, per_epoch)),
+                              (self.schedule_label, rate_text(0.000123, config.schedule)),
+                              (self.loss_label, loss_text(1.23456e-10, ((), (1.234e-10,) if validated else ())))):
+            label.setMinimumWidth(metrics.horizontalAdvance(widest) + 8 if widest and update.running else 0)
+            label.setVisible(bool(widest))
+
     def set_running(self, running: bool, latest: Update | None) -> None:
-        """A run started or ended; at its end, say how (``latest``: the network's newest state)."""
+        """A run started or ended; at its end, say how (``latest``: the network's newest state), with the
+        metrics of the training rows and of the validation rows side by side."""
         self.progress.setVisible(running)
-        if not running and latest is not None and not latest.running:
-            snap, target = latest.snapshot, latest.config.iterations
+        if running or latest is None or latest.running:
+            return
+        snap, target = latest.snapshot, latest.config.iterations
+        stop = snap.early_stop
+        if stop is None or stop.stopped_at != snap.iteration:
+            if snap.iteration < target:
+                self.notify(f"Paused at iteration {snap.iteration:,}.")
+                return
+        metrics = metrics_line(*split_metrics(latest.encoding, latest.table, snap.predictions))
+        tail = f"; {metrics}." if metrics else "."
+        if stop is not None and stop.stopped_at == snap.iteration:
+            self._told_stop = stop
+            self.notify(early_stop_text(stop) + tail)
+        else:
             loss = "–" if snap.loss is None else f"{snap.loss:.6g}"
-            self.notify(f"Done: {snap.iteration:,} iterations, loss {loss}." if snap.iteration >= target
-                        else f"Paused at iteration {snap.iteration:,}.")
+            self.notify(f"Done: {snap.iteration:,} iterations, loss {loss}{tail}")

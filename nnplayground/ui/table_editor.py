@@ -2,6 +2,10 @@
 second, read-only view of the same table as the network sees it (scaled inputs, one-hot labels, encoded
 targets), switched with one button.
 
+Validation rows (kept apart, measured after every epoch, never trained on) have an orange band on their row
+number and a faint tint, and a line under the table says how many there are; the row numbers' menu (and
+Ctrl+Shift+V, Ctrl+Shift+T) moves the selected rows to validation or back to training, undoably.
+
 Every edit goes to the model's document (the one owner of the table); the views follow its changes. What
 the network's view shows comes from a source the window gives (:meth:`TableEditor.set_network_source`),
 asked again, once, after any change and only while that view is shown."""
@@ -17,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..app.network_view import NetworkView
+from ..app.validation import moved_text, rows_text
 from ..core.table import INPUT, LABELS, NUMBERS, TARGET, TableError, format_number
 from .encoded_model import EncodedModel
-from .table_model import KIND_MARK_ROLE, TableModel
+from .table_model import KIND_MARK_ROLE, VALIDATION_BAND, VALIDATION_ROLE, TableModel
 
 NETWORK_VIEW_KEY = "F8"
 TYPED, NETWORK, MESSAGE = 0, 1, 2  # the pages: the table as typed, as the network sees it, why it can't be seen
@@ -29,6 +34,24 @@ FIT_COLUMNS = 8  # a table this narrow shares the view's width; a wider one keep
 WANT_CAP = 120  # pixels a long name gets at most when the columns scroll anyway
 SAMPLED_ROWS = 60  # rows whose texts a column's width is fitted to
 CELL_PADDING = 14
+BAND_WIDTH = 4  # the validation band on a row's number
+TO_VALIDATION_KEY, TO_TRAINING_KEY = "Ctrl+Shift+V", "Ctrl+Shift+T"
+
+
+class RowHeader(QHeaderView):
+    """The row numbers, with a band in the validation colour on each validation row."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Vertical, parent)
+        self.setSectionsClickable(True)  # as a QTableView's own header: a click selects the row
+        self.setHighlightSections(True)
+
+    def paintSection(self, painter, rect: QRect, logical: int) -> None:
+        super().paintSection(painter, rect, logical)
+        if rect.isValid() and self.model().headerData(logical, Qt.Vertical, VALIDATION_ROLE):
+            painter.save()
+            painter.fillRect(QRect(rect.left(), rect.top(), BAND_WIDTH, rect.height()), VALIDATION_BAND)
+            painter.restore()
 
 
 class ColumnHeader(QHeaderView):
@@ -140,13 +163,14 @@ class TableEditor(QWidget):
         self.view = QTableView()
         self.view.setObjectName("tableView")
         self.view.setHorizontalHeader(ColumnHeader(self.view))
+        self.view.setVerticalHeader(RowHeader(self.view))
         self.view.setModel(model)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.view.horizontalHeader().setMinimumSectionSize(40)
         self.view.horizontalHeader().setDefaultSectionSize(72)
         model.modelReset.connect(self._fit_columns)
-        model.headerDataChanged.connect(self._fit_columns)
+        model.headerDataChanged.connect(lambda orientation, *_: orientation == Qt.Horizontal and self._fit_columns())
         self.view.viewport().installEventFilter(self)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.horizontalHeader().setContextMenuPolicy(Qt.CustomContextMenu)
@@ -154,6 +178,8 @@ class TableEditor(QWidget):
         self.view.horizontalHeader().sectionDoubleClicked.connect(self.ask_rename)
         self.view.setContextMenuPolicy(Qt.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._cell_menu)
+        self.view.verticalHeader().setContextMenuPolicy(Qt.CustomContextMenu)
+        self.view.verticalHeader().customContextMenuRequested.connect(self._row_menu)
         self._build_network_view()
 
         def action(text, slot, shortcut=None, tip=""):
@@ -173,8 +199,23 @@ class TableEditor(QWidget):
         self.remove_column_action = action("− Column", self.remove_column, None, "Remove the current column")
         self.paste_action = action("Paste", self.paste, QKeySequence.Paste, "Paste a tab-separated block")
         self.copy_action = action("Copy", self.copy, QKeySequence.Copy, "Copy the selection as tab-separated text")
+        self.to_validation_action = action("Move to validation", lambda: self.move_rows(True), TO_VALIDATION_KEY,
+                                           "Keep the selected rows apart: measured after every epoch, never trained on")
+        self.to_training_action = action("Move to training", lambda: self.move_rows(False), TO_TRAINING_KEY,
+                                         "Train on the selected rows again")
         self._editing = (self.add_row_action, self.remove_rows_action, self.add_column_action,
-                         self.remove_column_action, self.paste_action)
+                         self.remove_column_action, self.paste_action, self.to_validation_action,
+                         self.to_training_action)
+        self.validation_legend = QLabel()
+        self.validation_legend.setObjectName("validationLegend")
+        self.validation_legend.setToolTip(
+            "Validation rows are kept apart: the loss on them is measured after every epoch and drawn beside the "
+            "training loss, and the network never trains on them. Set their share under Validation and penalties; "
+            f"right-click a row's number to move it ({TO_VALIDATION_KEY}: to validation, {TO_TRAINING_KEY}: back "
+            "to training).")
+        self.validation_legend.setWordWrap(True)
+        self.validation_legend.hide()
+        model.tableChanged.connect(self._show_validation_count)
         self.tools = tools = QToolBar()
         tools.setToolButtonStyle(Qt.ToolButtonTextOnly)
         for a in (self.add_row_action, self.remove_rows_action, self.add_column_action, self.remove_column_action):
@@ -184,6 +225,8 @@ class TableEditor(QWidget):
         layout.setSpacing(2)
         layout.addWidget(tools)
         layout.addWidget(self.pages)
+        layout.addWidget(self.validation_legend)
+        self._show_validation_count()
 
     def _fit_columns(self, *_):
         """A few columns share the width, each as wide as its values and role need and the rest to the
@@ -406,9 +449,63 @@ class TableEditor(QWidget):
         if self.showing_network_view:
             return
         menu = QMenu(self)
-        for a in (self.copy_action, self.paste_action, None, self.add_row_action, self.remove_rows_action):
+        for a in (self.copy_action, self.paste_action, None, self.add_row_action, self.remove_rows_action, None,
+                  self.to_validation_action, self.to_training_action):
             menu.addSeparator() if a is None else menu.addAction(a)
         menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # -- validation rows ------------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        """The rows selected (whole or in part), else the current row."""
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()})
+        if not rows and self.view.currentIndex().isValid():
+            rows = [self.view.currentIndex().row()]
+        return rows
+
+    def move_rows(self, held: bool, rows: list[int] | None = None) -> None:
+        """Move ``rows`` (by default the selected ones) to the validation rows or back to training: one edit."""
+        rows = self.selected_rows() if rows is None else rows
+        moving = [r for r in rows if self.model.is_validation(r) != held]
+        if not moving:
+            where = "validation" if held else "training"
+            self.message.emit(f"{'That row is' if len(rows) == 1 else 'Those rows are'} {where} rows already."
+                              if rows else "Select the rows to move first.", False)
+            return
+        self.document.set_validation(moving, held)
+        self.message.emit(moved_text(moving, held), False)
+
+    def row_menu(self, row: int) -> QMenu:
+        """The menu of a row's number: move it (or the selected rows, when it is one of them) to validation or
+        back to training."""
+        rows = self.selected_rows()
+        if row not in rows:
+            rows = [row]
+            self.view.selectRow(row)
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WA_DeleteOnClose)
+        count = f"{len(rows):,} rows" if len(rows) > 1 else f"row {row + 1:,}"
+        to_validation = menu.addAction(f"Move {count} to validation\t{TO_VALIDATION_KEY}")  # the keys, shown
+        to_validation.triggered.connect(lambda: self.move_rows(True, rows))
+        to_training = menu.addAction(f"Move {count} to training\t{TO_TRAINING_KEY}")
+        to_training.triggered.connect(lambda: self.move_rows(False, rows))
+        held = [self.model.is_validation(r) for r in rows]
+        to_validation.setEnabled(not all(held))
+        to_training.setEnabled(any(held))
+        menu.addSeparator()
+        menu.addAction(self.add_row_action)
+        menu.addAction(self.remove_rows_action)
+        return menu
+
+    def _row_menu(self, pos):
+        row = self.view.verticalHeader().logicalIndexAt(pos)
+        if row >= 0 and not self.showing_network_view:
+            self.row_menu(row).exec(self.view.verticalHeader().mapToGlobal(pos))
+
+    def _show_validation_count(self) -> None:
+        count = self.model.validation_rows
+        self.validation_legend.setVisible(count > 0)
+        if count:
+            self.validation_legend.setText(f"<span style='color:{VALIDATION_BAND.name()}'>■</span> {rows_text(count)}")
 
     def _edit(self, edit, *args) -> bool:
         """Run ``edit(*args)``; False, said in the status bar, when the document refuses it (a table that

@@ -1,9 +1,9 @@
 """The training table for Qt's views: an adapter between :class:`TableDocument` and ``QAbstractTableModel``.
 
 The document owns the table and its undo history; this class only shows it (text, bad-cell colours and
-tooltips, each column's name over its role and what it holds in the header), forwards edits typed in a view
-to the document, and turns the document's changes into ``dataChanged``, ``headerDataChanged`` or a model
-reset.
+tooltips, each column's name over its role and what it holds in the header, validation rows tinted and
+marked in the row header), forwards edits typed in a view to the document, and turns the document's changes
+into ``dataChanged``, ``headerDataChanged`` or a model reset.
 
 A view asks ``data`` for every role of every cell it paints, ~500 calls a page: the roles are compared as
 plain ints (reading ``Qt.DisplayRole`` costs PySide6 ~3 µs each time) and a cell's text is made from its
@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 
-from ..app.table_document import ABOUT_TO_RESET, CELLS, HEADER, RESET, TableChange, TableDocument
+from ..app.table_document import ABOUT_TO_RESET, CELLS, HEADER, MARKS, RESET, TableChange, TableDocument
 from ..app.undo import UndoStack
 from ..core.table import INPUT, LABELS, TARGET, sort_labels
 
@@ -23,6 +23,9 @@ TARGET_HEADER = QColor("#dcead7")
 ROLE_MARK = {INPUT: "in", TARGET: "target"}
 LABELS_MARK = "abc"  # the header's mark on a column of text labels (ColumnHeader draws it beside the role)
 KIND_MARK_ROLE = int(Qt.UserRole) + 1  # headerData: LABELS_MARK for a column of text labels, else None
+VALIDATION_ROLE = int(Qt.UserRole) + 2  # headerData of a row: True for a validation row
+VALIDATION_BAND = QColor("#ea580c")  # the row header's band on a validation row (the loss plot's validation curve)
+VALIDATION_TINT = QColor("#fdf1e7")  # and its cells' faint tint
 LABELS_LISTED = 6  # a labels column's tooltip names this many of its labels
 LABELS_LISTED_ROWS = 100_000  # and only in a table this small (reading every row's label takes time)
 
@@ -41,6 +44,8 @@ class TableModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self._bad_brush, self._target_brush = QBrush(BAD_CELL), QBrush(TARGET_HEADER)
+        self._held_brush = QBrush(VALIDATION_TINT)
+        self._held = document.validation  # per row: a validation row (refreshed when the marks change)
         unsubscribe = document.subscribe(self._on_change)
         self.destroyed.connect(lambda *_: unsubscribe())  # a deleted model must not hear the document
 
@@ -60,9 +65,10 @@ class TableModel(QAbstractTableModel):
             return _RIGHT
         if role != _BACKGROUND and role != _TOOLTIP:
             return None
-        problem = self.document.problem(index.row(), index.column())
+        row = index.row()
+        problem = self.document.problem(row, index.column())
         if problem is None:
-            return None
+            return self._held_brush if role == _BACKGROUND and row < self._held.size and self._held[row] else None
         if role == _BACKGROUND:
             return self._bad_brush
         name = self.document.header[index.column()]
@@ -73,7 +79,16 @@ class TableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=_DISPLAY):
         if orientation == _VERTICAL:
-            return str(section + 1) if role == _DISPLAY else None
+            if role == _DISPLAY:
+                return str(section + 1)
+            held = section < self._held.size and bool(self._held[section])
+            if role == VALIDATION_ROLE:
+                return held
+            if role == _TOOLTIP:
+                return (f"Row {section + 1}: a validation row, measured after every epoch, never trained on. "
+                        "Right-click to move it back to training (Ctrl+Shift+T)" if held else
+                        f"Row {section + 1}: a training row. Right-click to keep it for validation (Ctrl+Shift+V)")
+            return None
         if section >= self.document.n_columns or role not in (_DISPLAY, _TOOLTIP, _FONT, _BACKGROUND, KIND_MARK_ROLE):
             return None
         name, column_role = self.document.header[section], self.document.roles[section]
@@ -108,6 +123,14 @@ class TableModel(QAbstractTableModel):
         return (f"{name}: {what} column of {holds}.\n"
                 "Right-click to rename it, change its role or what it holds, or add and remove columns.")
 
+    @property
+    def validation_rows(self) -> int:
+        """How many rows are validation rows."""
+        return int(self._held.sum())
+
+    def is_validation(self, row: int) -> bool:
+        return row < self._held.size and bool(self._held[row])
+
     def flags(self, index):
         return _EDITABLE if index.isValid() else Qt.NoItemFlags
 
@@ -127,7 +150,14 @@ class TableModel(QAbstractTableModel):
             self.beginResetModel()
             return
         if change.kind == RESET:
+            self._held = self.document.validation
             self.endResetModel()
+        elif change.kind == MARKS and change.rows:
+            self._held = self.document.validation
+            first, last = min(change.rows), max(change.rows)
+            self.dataChanged.emit(self.index(first, 0), self.index(last, max(self.columnCount() - 1, 0)),
+                                  [Qt.BackgroundRole])
+            self.headerDataChanged.emit(Qt.Vertical, first, last)
         elif change.kind == CELLS and change.cells:
             rows = [r for r, _ in change.cells]
             columns = [c for _, c in change.cells]

@@ -285,6 +285,7 @@ class TrainingWorker(QObject):
             count = max(1, min(int(self._last_rate * self._frame_interval), 2 * self._last_count))
         else:  # a chosen speed: every iteration is a frame up to 30 a second, then a few per frame
             count = max(1, int(speed * FRAME_SECONDS))
+        stopped = trainer.early_stop
         try:
             trainer.run(min(count, self._target - trainer.iteration), stop=self._pause)
         except DivergenceError as exc:
@@ -293,6 +294,10 @@ class TrainingWorker(QObject):
         elapsed, done = time.perf_counter() - start, trainer.iteration - before
         if done and elapsed > 0:
             self._last_rate, self._last_count = done / elapsed, done
+        if trainer.early_stop is not stopped:  # the validation loss stopped improving: the run ends, best weights back
+            self._running = False
+            self._emit(self._run_rate())
+            return
         self._wake.clear()  # from here on a pause or a new speed ends the wait below
         self._frame_shown.clear()
         self._emit(self._run_rate())
