@@ -353,7 +353,7 @@ class SettingsPanel(QWidget):
         self.schedule.setToolTip(
             "How the learning rate changes epoch by epoch: constant; step (times the decay rate every 'decay "
             "epochs' epochs); exponential (times the decay rate every epoch); cosine (down to 0 along half a "
-            "cosine over the run's epochs). The status bar shows the rate of the moment.")
+            "cosine over the run's epochs, as many as Iterations makes). The status bar shows the rate of the moment.")
         self.decay_rate = NumberSpin("decay_rate", 0.05)
         self.decay_rate.setToolTip("γ: the factor the learning rate is multiplied by (step: every 'decay epochs' "
                                    "epochs; exponential: every epoch).")
@@ -453,6 +453,10 @@ class SettingsPanel(QWidget):
 
     def folded(self, title: str) -> bool:
         return not self.folds[title].isChecked()
+
+    def summary(self, title: str) -> str:
+        """The line a folded group shows ("" while it is unfolded)."""
+        return self._summaries[title].text() if self.folded(title) else ""
 
     def set_row_count(self, training: int | None, total: int | None = None) -> None:
         """The table's rows, as the batch size's hint: "32 of 120 rows" (``training``: those not kept for

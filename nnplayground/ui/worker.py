@@ -144,7 +144,15 @@ class TrainingWorker(QObject):
             self._fail(str(exc))
             return
         self._table = table
+        self._fit_schedule()
         self._emit()
+
+    def _fit_schedule(self) -> None:
+        """A cosine schedule anneals over the run's epochs: the iterations asked for now, in epochs of the training
+        rows there are now, as a trainer built from these settings (a session reopened) has it."""
+        if self._config.schedule == "cosine":
+            self._trainer.schedule = self._config.make_schedule(
+                -(-self._config.iterations // self._trainer.iterations_per_epoch))
 
     @Slot(object)
     def set_config(self, config: TrainingConfig) -> None:
@@ -156,6 +164,7 @@ class TrainingWorker(QObject):
         self._trainer.set_penalties(config.l2, config.l1)
         self._trainer.patience = config.patience or None
         self._config = config
+        self._fit_schedule()
         if self._running:
             self._target = config.iterations
         else:

@@ -1,0 +1,298 @@
+"""The generalisation lab in the window: the optimizer, batches, schedule, penalties and validation settings,
+the validation rows in the table, their loss in the plot, an early stop and the epochs in the status bar."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox
+
+from nnplayground.app.session_state import Pending
+from nnplayground.app.validation import best_text, early_stop_text, validation_marks
+from nnplayground.core import TrainingTable
+from nnplayground.core.config import APPLY_AT_ONCE
+from nnplayground.core.schedules import Cosine
+from nnplayground.paths import EXAMPLES
+from nnplayground.ui.table_model import VALIDATION_ROLE, VALIDATION_TINT
+
+from .conftest import at_iteration, make_window, train
+
+OPTIMIZER, VALIDATION = "Optimizer and batches", "Validation and penalties"
+
+
+def set_field(window, key, value) -> None:
+    """Change one setting as the user would, in its field."""
+    widget = window.settings.fields[key]
+    if isinstance(widget, QComboBox):
+        widget.setCurrentText(value)
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(value)
+    elif key == "validation":
+        widget.setValue(100 * value)  # the field reads in percent
+    else:
+        widget.setValue(value)
+
+
+def step(window, qtbot) -> None:
+    """One more iteration, waited for."""
+    n = window.last_update.snapshot.iteration + 1
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, n), timeout=5000)
+
+
+def open_iris(window, qtbot) -> TrainingTable:
+    assert window.open_table(EXAMPLES / "iris.csv")
+    qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.table.n_rows == 150, timeout=5000)
+    return TrainingTable.from_csv(EXAMPLES / "iris.csv")
+
+
+def species(window) -> np.ndarray:
+    return np.array(window.document.labels(window.document.header.index("species")))
+
+
+# A new value for each setting, each valid with those set before it (Nesterov needs the momentum, patience the share).
+CHANGES = [("optimizer", "adam"), ("momentum", 0.5), ("nesterov", True), ("rho", 0.8), ("beta1", 0.8),
+           ("beta2", 0.99), ("eps", 1e-6), ("batch_size", 2), ("shuffle_seed", 3), ("schedule", "cosine"),
+           ("decay_rate", 0.25), ("decay_epochs", 7), ("l2", 0.01), ("l1", 0.02), ("validation", 0.5),
+           ("split_seed", 4), ("patience", 5)]
+
+
+@pytest.mark.parametrize("key, value", CHANGES, ids=[k for k, _ in CHANGES])
+def test_each_setting_reaches_the_trainer_at_once_or_at_reset_as_the_core_says(window, qtbot, key, value):
+    for earlier, earlier_value in CHANGES[:[k for k, _ in CHANGES].index(key)]:
+        set_field(window, earlier, earlier_value)
+    window.reset_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0 and window.last_update.config
+                    == window.state.settings, timeout=5000)
+    step(window, qtbot)  # a trained network: a change that needs Reset waits for it
+    assert getattr(window.last_update.config, key) != value
+    set_field(window, key, value)
+    assert getattr(window.state.settings, key) == value
+    if key in APPLY_AT_ONCE:
+        qtbot.waitUntil(lambda: getattr(window.last_update.config, key) == value, timeout=3000)
+        assert Pending.SETTINGS not in window.state.pending and window.last_update.snapshot.iteration == 1
+    else:
+        assert Pending.SETTINGS in window.state.pending and "Reset to apply" in window.pending_label.text()
+        step(window, qtbot)
+        assert getattr(window.last_update.config, key) != value  # the network trains on as it was built
+        window.reset_action.trigger()
+        qtbot.waitUntil(lambda: getattr(window.last_update.config, key) == value, timeout=3000)
+        assert window.last_update.snapshot.iteration == 0
+
+
+def test_only_the_chosen_optimizers_hyperparameters_are_shown(window):
+    s = window.settings
+    s.set_folded(OPTIMIZER, False)
+    keys = ("momentum", "nesterov", "rho", "beta1", "beta2", "eps")
+
+    def shown():
+        visible = {k for k in keys if s.fields[k].isVisibleTo(s)}
+        assert visible == {k for k in keys if s.labels[k].isVisibleTo(s)}  # each with its label
+        return visible
+
+    assert shown() == {"momentum", "nesterov"}
+    s.optimizer.setCurrentText("rmsprop")
+    assert shown() == {"rho", "eps"}
+    s.optimizer.setCurrentText("adam")
+    assert shown() == {"beta1", "beta2", "eps"}
+    assert not s.shuffle_seed.isVisibleTo(s)  # the whole table per update: nothing to shuffle
+    s.batch_size.setValue(2)
+    assert s.shuffle_seed.isVisibleTo(s)
+    s.set_folded(OPTIMIZER, True)
+    assert not s.optimizer.isVisibleTo(s) and s.summary(OPTIMIZER) == "adam; batches of 2"
+
+
+def test_a_schedule_shows_its_decay_only_when_it_has_one(window):
+    s = window.settings
+    assert not s.decay_rate.isVisibleTo(s) and not s.decay_epochs.isVisibleTo(s)
+    s.schedule.setCurrentText("step")
+    assert s.decay_rate.isVisibleTo(s) and s.decay_epochs.isVisibleTo(s)
+    s.schedule.setCurrentText("exponential")
+    assert s.decay_rate.isVisibleTo(s) and not s.decay_epochs.isVisibleTo(s)
+
+
+def test_a_refusal_in_a_folded_group_unfolds_it_with_the_cores_words(window):
+    s = window.settings
+    assert s.folded(OPTIMIZER)
+    before = window.state.settings
+    s.nesterov.setChecked(True)  # with momentum 0
+    assert s.fault == "nesterov" and not s.folded(OPTIMIZER) and s.nesterov.isVisibleTo(s)
+    assert s.message.text().startswith("nesterov: Nesterov's step follows the velocity")
+    assert window.state.settings == before
+    s.set_folded(VALIDATION, False)
+    s.nesterov.setChecked(False)
+    s.patience.setValue(5)  # without validation rows
+    assert s.fault == "patience" and s.message.text().startswith("patience: early stopping watches the validation")
+
+
+def test_the_validation_share_marks_ten_of_each_species_in_the_table_undoably(window, qtbot):
+    table = open_iris(window, qtbot)
+    set_field(window, "validation", 0.2)
+    held = window.document.validation
+    assert held.sum() == 30 and np.array_equal(held, validation_marks(window.state.settings, table))
+    names = species(window)
+    assert sorted((names[held] == name).sum() for name in set(names)) == [10, 10, 10]
+    model, editor = window.table_model, window.table_editor
+    r, other = int(np.flatnonzero(held)[0]), int(np.flatnonzero(~held)[0])
+    assert model.headerData(r, Qt.Vertical, VALIDATION_ROLE) and not model.headerData(other, Qt.Vertical,
+                                                                                       VALIDATION_ROLE)
+    assert model.data(model.index(r, 0), Qt.BackgroundRole).color() == VALIDATION_TINT
+    assert model.data(model.index(other, 0), Qt.BackgroundRole) is None
+    assert editor.validation_legend.isVisibleTo(editor)
+    assert "30 validation rows: measured, never trained on" in editor.validation_legend.text()
+    assert window.undo_action.text() == "Undo Keep 20 % of the rows for validation"
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0 and window.last_update.table.validation
+                    is not None and window.last_update.table.validation.sum() == 30, timeout=3000)
+    window.undo_action.trigger()
+    assert not window.document.validation.any() and not editor.validation_legend.isVisibleTo(editor)
+    assert not model.headerData(r, Qt.Vertical, VALIDATION_ROLE)
+    window.redo_action.trigger()
+    assert window.document.validation.sum() == 30
+    set_field(window, "split_seed", 7)  # another draw, the same share of each species
+    assert window.document.validation.sum() == 30 and not np.array_equal(window.document.validation, held)
+    set_field(window, "validation", 0.0)
+    assert not window.document.validation.any()
+
+
+def feedforward_rows(window, qtbot) -> int:
+    """The rows the next feedforward trains on, as the inspector gets them."""
+    qtbot.waitUntil(lambda: window.last_update.snapshot.phase == "feedforward", timeout=5000)  # the edit taken in
+    window.step_phase_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.phase == "loss", timeout=5000)
+    return window.last_update.phase_results[-1].X.shape[0]
+
+
+def test_moving_a_row_to_validation_takes_it_out_of_training_and_ctrl_z_puts_it_back(window, qtbot):
+    open_iris(window, qtbot)
+    set_field(window, "validation", 0.2)
+    assert feedforward_rows(window, qtbot) == 120
+    editor = window.table_editor
+    row = int(np.flatnonzero(~window.document.validation)[0])
+    editor.view.selectRow(row)
+    editor.to_validation_action.trigger()
+    assert window.document.validation[row] and window.document.validation.sum() == 31
+    assert window.notice.text().startswith(f"Row {row + 1} moved to validation")
+    assert feedforward_rows(window, qtbot) == 119  # the half-done iteration starts over, without that row
+    window.undo_action.trigger()
+    assert not window.document.validation[row]
+    assert feedforward_rows(window, qtbot) == 120
+    window.redo_action.trigger()
+    editor.view.selectRow(row)
+    editor.to_training_action.trigger()
+    assert not window.document.validation[row] and window.undo_action.text() == f"Undo Move row {row + 1} to training"
+
+
+def test_the_row_numbers_menu_moves_the_selected_rows(window, qtbot):
+    open_iris(window, qtbot)
+    editor = window.table_editor
+    editor.view.selectRow(3)
+    editor.view.selectionModel().select(window.table_model.index(5, 0),
+                                        QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    menu = editor.row_menu(5)
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert texts[:2] == ["Move 2 rows to validation\tCtrl+Shift+V", "Move 2 rows to training\tCtrl+Shift+T"]
+    assert menu.actions()[0].isEnabled() and not menu.actions()[1].isEnabled()
+    menu.actions()[0].trigger()
+    assert np.flatnonzero(window.document.validation).tolist() == [3, 5]
+    assert window.undo_action.text() == "Undo Move 2 rows to validation"
+    menu = editor.row_menu(40)  # a row outside the selection: that row alone
+    assert [a.text() for a in menu.actions()][0] == "Move row 41 to validation\tCtrl+Shift+V"
+
+
+def test_the_validation_curve_is_the_snapshots_with_a_legend(window, qtbot):
+    open_iris(window, qtbot)
+    plot = window.loss_plot
+    assert plot.legend_texts == []  # no validation rows: one curve, no legend
+    set_field(window, "validation", 0.2)
+    set_field(window, "batch_size", 40)  # waits for Reset: 3 iterations an epoch
+    window.reset_action.trigger()
+    train(window, qtbot, 30)
+    its, losses = window.last_update.snapshot.validation
+    assert its.tolist() == [3.0 * k for k in range(1, 11)]  # one measurement an epoch
+    x, y = plot.validation_drawn()
+    assert np.array_equal(x, its) and np.array_equal(y, losses)
+    assert plot.legend_texts == ["training", "validation"]
+    window.reset_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0, timeout=3000)
+    assert plot.validation_drawn()[0].size == 0
+
+
+def test_an_early_stop_says_so_marks_the_best_iteration_and_ends_the_run(window, qtbot):
+    table = open_iris(window, qtbot)
+    set_field(window, "validation", 0.2)
+    set_field(window, "patience", 5)
+    window.reset_action.trigger()  # the scaling's μ and σ from the training rows only, as the core's run below
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0, timeout=3000)
+    config = replace(window.state.settings, iterations=2000)
+    expected = config.make_trainer(table.with_validation(window.document.validation))
+    expected.run(2000)
+    stop = expected.early_stop
+    assert stop is not None and stop.stopped_at < 2000  # the case: it does stop early
+    window.settings.iterations.setValue(2000)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: not window.running and window.last_update.snapshot.iteration > 0, timeout=15000)
+    snap = window.last_update.snapshot
+    assert snap.iteration == stop.stopped_at and snap.early_stop == stop  # the run ended there
+    assert window.notice.text().startswith(early_stop_text(stop) + "; accuracy ")
+    assert "(train) · " in window.notice.text() and window.notice.text().endswith("(validation).")
+    assert window.loss_plot.early_stop_mark == (stop.best_iteration, best_text(stop))
+    assert np.array_equal(snap.weights[0], expected.network.weights[0])  # the best weights, back
+
+
+def test_epochs_and_the_scheduled_rate_in_the_status_bar(window, qtbot):
+    open_iris(window, qtbot)
+    status = window.status
+    assert not status.epoch_label.isVisibleTo(window) and not status.schedule_label.isVisibleTo(window)
+    set_field(window, "batch_size", 30)
+    set_field(window, "schedule", "exponential")  # × 0.5 an epoch
+    window.reset_action.trigger()
+    train(window, qtbot, 12)
+    assert window.status.iteration_label.text() == "12 iterations done"
+    assert status.epoch_label.text() == "· epoch 2 (5 per epoch)" and status.epoch_label.isVisibleTo(window)
+    rate = window.state.settings.learning_rate * 0.25
+    assert window.last_update.snapshot.learning_rate == pytest.approx(rate)
+    assert status.schedule_label.text() == f"η {rate:g} (exponential)"
+    set_field(window, "validation", 0.2)  # 120 training rows: a new epoch of 4 iterations
+    train(window, qtbot, 16)
+    val = window.last_update.snapshot.validation[1]
+    assert val.size == 1 and status.loss_label.text().endswith(f"· validation {val[-1]:.4g}")
+
+
+def test_a_session_keeps_the_lab_settings_and_the_rows_moved_by_hand_and_goes_on_exactly(window, qtbot, tmp_path):
+    open_iris(window, qtbot)
+    for key, value in (("optimizer", "adam"), ("batch_size", 30), ("schedule", "cosine"), ("l2", 0.001),
+                       ("validation", 0.2), ("patience", 50)):
+        set_field(window, key, value)
+    window.reset_action.trigger()
+    row = int(np.flatnonzero(~window.document.validation)[0])
+    window.table_editor.move_rows(True, [row])
+    train(window, qtbot, 23)  # mid-epoch: the shuffle's and Adam's state travel too
+    path = tmp_path / "lab.nnpsession"
+    assert window.save_session(path)
+
+    other = make_window(qtbot, offer_restore=False)
+    qtbot.waitUntil(lambda: other.last_update is not None, timeout=5000)
+    assert other.open_path(path)
+    qtbot.waitUntil(lambda: other.last_update.snapshot.iteration == 23, timeout=5000)
+    assert other.state.settings == window.state.settings and other.settings.config() == window.state.settings
+    assert other.settings.optimizer.currentText() == "adam" and other.settings.validation.value() == 20
+    assert np.array_equal(other.document.validation, window.document.validation) and other.document.validation[row]
+    assert other.table_editor.validation_legend.text().endswith("31 validation rows: measured, never trained on")
+    assert np.array_equal(other.loss_plot.validation_drawn()[1], window.loss_plot.validation_drawn()[1])
+    train(window, qtbot, 40)
+    train(other, qtbot, 40)
+    np.testing.assert_array_equal(other.last_update.snapshot.weights[0], window.last_update.snapshot.weights[0])
+
+
+def test_a_cosine_schedule_anneals_over_the_iterations_asked_for_now(window, qtbot):
+    open_iris(window, qtbot)
+    set_field(window, "batch_size", 30)  # 5 iterations an epoch
+    set_field(window, "schedule", "cosine")
+    window.reset_action.trigger()
+    train(window, qtbot, 10)  # 2 epochs of a run of 10 iterations: the end of its cosine
+    lr = window.state.settings.learning_rate
+    assert window.last_update.snapshot.learning_rate == pytest.approx(Cosine(total=2).rate(lr, 2))
+    window.settings.iterations.setValue(100)  # a longer run: 20 epochs to anneal over
+    qtbot.waitUntil(lambda: window.last_update.config.iterations == 100, timeout=3000)
+    assert window.last_update.snapshot.learning_rate == pytest.approx(Cosine(total=20).rate(lr, 2))
+    assert window.status.schedule_label.text() == f"η {float(f'{Cosine(total=20).rate(lr, 2):.3g}'):g} (cosine)"
