@@ -6,8 +6,9 @@ and it writes resources/screenshots/ at 1366x768: main-window.png (after the tut
 inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png,
 deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
 surface-10k.png (a 10,000-row table's surface), suggestions.png (iris.csv opened: its suggested settings
-and their reasons, the problem detected) and inspector-adam.png (the update phase of Adam on iris, its
-state before and after).
+and their reasons, the problem detected), inspector-adam.png (the update phase of Adam on iris, its
+state before and after) and validation-spiral.png (a noisy spiral learnt by Adam in mini-batches, its
+validation loss apart from the training loss, stopped early).
 """
 import tempfile
 import sys
@@ -130,6 +131,25 @@ def main() -> int:
          lambda: window.last_update.table.n_rows == 150 and window.suggestion_card.advice is not None)
     then(window.toggle_run, done_running(1500))
     then(shot("suggestions.png"))
+    # 9. a noisy spiral, Adam in batches of 32, 30 % of the rows kept for validation: the validation loss turns up
+    # while the training loss goes on down, and the run stops early with the best weights back
+    def spiral():
+        from nnplayground.core.datasets import generate
+
+        window.tabs.setCurrentWidget(window.surface_view)
+        window.log_action.setChecked(False)  # the noisy batch losses read better on a linear scale
+        window.files.adopt_table(generate("spiral", 200, 0.3, 0), None)
+        window.settings.apply(replace(
+            window.state.settings, problem="binary", hidden=(32, 32), activation="tanh", output_activation="sigmoid",
+            loss="bce", scaling=False, init="xavier", use_bias=True, seed=0, learning_rate=0.02, iterations=3000,
+            optimizer="adam", batch_size=32, validation=0.3, split_seed=0, patience=100))
+        for title in window.settings.folds:
+            window.settings.set_folded(title, False)
+    then(spiral, lambda: window.last_update.config.optimizer == "adam" and window.document.validation.any())
+    then(window.toggle_run, lambda: not window.running and window.last_update.snapshot.early_stop is not None
+         and window.surface_view.surface is not None)
+    then(lambda: window.settings_area.verticalScrollBar().setValue(window.settings_area.verticalScrollBar().maximum()))
+    then(shot("validation-spiral.png"))
     then(window.close)
 
     def advance(started=False):

@@ -423,6 +423,8 @@ class TrainingTable:
         - with the network's :class:`~.encoding.Encoding` (``y_hat`` then holds the network's outputs as it
           gives them): for classes, the predicted label and each class's probability (``name_P(class)``);
           for a regression, the prediction and the error in the table's units.
+
+        A table with validation rows ends each row with ``set``: ``training`` or ``validation`` (never trained on).
         """
         y_hat = np.asarray(y_hat, dtype=float)
         n_out = self.y.shape[1] if encoding is None else encoding.n_outputs
@@ -448,6 +450,9 @@ class TrainingTable:
                 header += [name, f"{name}_predicted", f"{name}_error"]
                 columns += [targets[t], [format_number(v) for v in values[:, t].tolist()],
                             [format_number(e) for e in (values[:, t] - self.y[:, t]).tolist()]]
+        if self.validation is not None and self.validation.any():
+            header.append("set")
+            columns.append(np.where(self.validation, "validation", "training").tolist())
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)

@@ -262,7 +262,7 @@ class LossPlot(pg.PlotWidget):
         self._val_key: tuple | None = None
         self._val_range = (math.inf, -math.inf)
         self._legend = pg.LegendItem(offset=(8, -8),  # bottom left: a loss curve starts high
-                                      brush=pg.mkBrush(255, 255, 255, 220), labelTextColor="#111")
+                                      brush=pg.mkBrush(255, 255, 255, 150), labelTextColor="#111")  # data shows through
         self._legend.setParentItem(item.vb)
         # samples of their own: the legend does not depend on how the training curve draws itself
         self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(CURVE, width=2)), "training")

@@ -296,3 +296,15 @@ def test_a_cosine_schedule_anneals_over_the_iterations_asked_for_now(window, qtb
     qtbot.waitUntil(lambda: window.last_update.config.iterations == 100, timeout=3000)
     assert window.last_update.snapshot.learning_rate == pytest.approx(Cosine(total=20).rate(lr, 2))
     assert window.status.schedule_label.text() == f"η {float(f'{Cosine(total=20).rate(lr, 2):.3g}'):g} (cosine)"
+
+
+def test_the_predictions_export_says_which_rows_were_never_trained_on(window, qtbot, tmp_path):
+    open_iris(window, qtbot)
+    set_field(window, "validation", 0.2)
+    train(window, qtbot, 5)
+    path = tmp_path / "predictions.csv"
+    assert window.files.export_predictions(path)
+    lines = path.read_text().splitlines()
+    assert lines[0].split(",")[-1] == "set"
+    sets = [line.split(",")[-1] for line in lines[1:]]
+    assert sets == ["validation" if held else "training" for held in window.document.validation]
