@@ -141,6 +141,17 @@ class Drawing:
         values = values[np.isfinite(values)]
         return tuple(format_number(v) for v in values.tolist()) if len(values) <= MAX_CLASSES else ()
 
+    def default_target(self, canvas: Canvas) -> str:
+        """What a new point gets until the user chooses: the first class; a regression's middle value (its
+        median) on the surface; nothing on ŷ(x), where the click's height is the value."""
+        if canvas.classes:
+            return canvas.classes[0]
+        if canvas.y_is_target:
+            return ""
+        values = self.document.numbers()[:, canvas.target]
+        values = values[np.isfinite(values)]
+        return held_text(np.median(values)) if len(values) else "0"
+
     def positions(self, canvas: Canvas) -> np.ndarray:
         """Where each row is drawn, (rows, 2) in data units (NaN for a cell that is not a number)."""
         doc = self.document

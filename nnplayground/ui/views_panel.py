@@ -125,6 +125,8 @@ class TrainingViews(QWidget):
         for view in (self.heatmaps, self.diagram):
             view.clicked.connect(self.clicked)
         self.surface_view.specChanged.connect(lambda _spec: self.viewChanged.emit())
+        self.surface_view.draw_action.toggled.connect(  # Ctrl+D from any tab: draw where it can be done
+            lambda on: on and self.tabs.setCurrentWidget(self.surface_view))
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
     def surface_spec(self):

@@ -188,3 +188,13 @@ def test_a_target_that_is_not_a_class_or_number_is_refused_and_nothing_changes()
 def test_coordinates_read_as_short_numbers_within_a_tenth_of_a_pixel(value, per_pixel, text):
     assert coordinate_text(value, per_pixel) == text
     assert abs(float(text) - value) <= per_pixel / 10
+
+
+def test_a_new_point_starts_with_the_first_class_or_the_middle_value():
+    circles = drawing(generate("circles", n_points=10))
+    assert circles.default_target(circles.canvas("x1", "x2")) == "0"
+    table = numbers_table(("a", "b", "y"), ("input", "input", "target"), [[0, 0, 10], [1, 1, 20], [2, 2, 90]])
+    d = drawing(table, problem="regression")
+    assert d.default_target(d.canvas("a", "b")) == "20"  # a value to start from, typed over at will
+    sine = drawing(generate("sine", n_points=10), problem="regression")
+    assert sine.default_target(sine.canvas("x", None)) == ""  # the click's height is the value
