@@ -1,6 +1,8 @@
 """The training settings as form fields; emits a core TrainingConfig whenever they make a valid one."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox,
@@ -34,6 +36,7 @@ class SettingsPanel(QGroupBox):
     def __init__(self, parent=None):
         super().__init__("Network and training", parent)
         d = TrainingConfig()
+        self._unshown = d  # the settings with no field here, as the config shown last has them
         form = QFormLayout(self)
         self.hidden = QLineEdit(", ".join(map(str, d.hidden)))
         self.hidden.setPlaceholderText("units per hidden layer, e.g. 8, 4")
@@ -124,7 +127,9 @@ class SettingsPanel(QGroupBox):
         self.use_bias.toggled.connect(self._changed)
 
     def set_config(self, config: TrainingConfig) -> None:
-        """Show ``config`` in the fields without announcing it as a change (opening a session)."""
+        """Show ``config`` in the fields without announcing it as a change (opening a session). The settings
+        that have no field here (the optimizer, batches, penalties…) are kept as ``config`` has them."""
+        self._unshown = config
         widgets = (self.problem, self.hidden, self.activation, self.output_activation, self.loss, self.scaling,
                    self.learning_rate, self.iterations, self.seed, self.use_bias, self.init)
         for w in widgets:
@@ -149,7 +154,8 @@ class SettingsPanel(QGroupBox):
 
     def config(self) -> TrainingConfig:
         """The config the fields describe; ValueError saying why if they don't make one."""
-        return TrainingConfig(
+        return replace(
+            self._unshown,
             problem=self.problem.currentData(),
             hidden=parse_hidden(self.hidden.text()),
             activation=", ".join(a.strip() for a in self.activation.currentText().split(",")),

@@ -65,6 +65,16 @@ def test_the_generator_action_makes_the_dialogs_table_and_trains_it(window, qtbo
     assert window.document.to_training_table() == generate(**choice) and at_iteration(window, 1500)
 
 
+def test_the_settings_panel_keeps_the_presets_optimizer_when_a_field_changes(window, qtbot):
+    """The panel has no optimizer field yet: a change of the iterations must not turn Adam into plain
+    gradient descent behind the user's back (and ask for a Reset)."""
+    generated(window, qtbot, "spiral", 100)
+    window.settings.iterations.setValue(200)
+    assert window.state.settings.optimizer == "adam" and window.pending_label.text() == ""
+    train(window, qtbot, 200)
+    assert window.last_update.config.optimizer == "adam"
+
+
 def test_undo_brings_the_previous_table_back_and_redo_the_generated_one(window, qtbot):
     before = window.document.to_training_table()
     generated(window, qtbot, "spiral", 200)
