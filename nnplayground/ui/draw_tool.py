@@ -1,7 +1,7 @@
 """Draw mode on one plot: the mouse and the keys in, table edits out (through :mod:`nnplayground.app.drawing`).
 
-A left click adds a point of the chosen class (with Shift, the other of two classes); a left drag that
-starts on a point moves it (one edit, on release; Esc cancels); a right click on a point, or Delete while
+A left click adds a point of the chosen class (with Shift, the other of two classes), on top of another
+point too; a left drag that starts on a point moves it (one edit, on release; Esc cancels); a right click on a point, or Delete while
 the pointer is on one, removes it. The wheel still zooms. Outside Draw mode the plot is left alone.
 The cursor says what a click will do: a cross to add, an open hand over a point, a closed one dragging.
 """
@@ -41,7 +41,7 @@ class DrawTool(QObject):
         super().__init__(plot)
         self.plot, self._canvas, self._target, self._drawing = plot, canvas, target, drawing
         self.active = False
-        self._drag: tuple[int, Canvas, QPointF] | None = None  # row, its canvas, where the press was
+        self._drag: tuple[int, Canvas, QPointF, bool] | None = None  # row, its canvas, where the press was, Shift
         self._hover: int | None = None  # the row under the pointer
         self.ghost = pg.ScatterPlotItem(size=14, pen=pg.mkPen("k", width=2), brush=pg.mkBrush(255, 255, 255, 120))
         self.ghost.setZValue(20)
@@ -110,21 +110,21 @@ class DrawTool(QObject):
             if row is not None:
                 self._edit(lambda d, _c: d.remove(row))
         elif event.button() == Qt.LeftButton:
-            if row is not None:
-                self._drag = (row, canvas, QPointF(event.position()))
+            shift = bool(event.modifiers() & Qt.ShiftModifier)
+            if row is not None:  # a drag, or (released where it was pressed) a click that adds a point
+                self._drag = (row, canvas, QPointF(event.position()), shift)
                 x, y = drawing.positions(canvas)[row]
                 self.ghost.setData([x], [y])
                 self.ghost.show()
                 self.plot.viewport().setCursor(Qt.ClosedHandCursor)
             else:
-                shift = bool(event.modifiers() & Qt.ShiftModifier)
-                self._edit(lambda d, c: d.add(c, at.x(), at.y(), self._target(shift), pixels))
+                self._add(at, shift, pixels)
 
     def _move(self, position: QPointF) -> None:
         if self._drag is not None:
             at = data_point(self.plot, position)
             if at is not None:
-                row, canvas, _ = self._drag
+                row, canvas, *_ = self._drag
                 x, y = at.x(), at.y()
                 if canvas.y_is_target and canvas.by_class:  # a class stays at its height
                     y = float(self._drawing().positions(canvas)[row][1])
@@ -140,16 +140,23 @@ class DrawTool(QObject):
     def _release(self, position: QPointF) -> None:
         if self._drag is None:
             return
-        row, canvas, start = self._drag
+        row, canvas, start, shift = self._drag
         self._cancel_drag()
         moved = QPointF(position - start)
-        at = data_point(self.plot, position)
-        if at is None or (moved.x() ** 2 + moved.y() ** 2) ** 0.5 <= MOVED:
-            return  # a click on a point, or a drag out of the plot: nothing changes
         pixels = pixel_map(self.plot)
-        self._edit(lambda d, _c: d.move(canvas, row, at.x(), at.y(), pixels))
+        if (moved.x() ** 2 + moved.y() ** 2) ** 0.5 <= MOVED:  # a click on a point: one more point there
+            at = data_point(self.plot, start)
+            if at is not None:
+                self._add(at, shift, pixels)
+            return
+        at = data_point(self.plot, position)
+        if at is not None:  # (dropped outside the plot: nothing changes)
+            self._edit(lambda d, _c: d.move(canvas, row, at.x(), at.y(), pixels))
 
     # -- helpers ----------------------------------------------------------------------------------------
+    def _add(self, at: QPointF, shift: bool, pixels: PixelMap) -> None:
+        self._edit(lambda d, c: d.add(c, at.x(), at.y(), self._target(shift), pixels))
+
     def _current(self, quiet: bool = False) -> tuple[Canvas | None, Drawing | None]:
         drawing = self._drawing()
         if drawing is None:

@@ -59,7 +59,6 @@ class SurfaceView(QWidget):
         for label, w in ((QLabel("x:"), self.x_combo), (self.y_label, self.y_combo), (self.out_label, self.out_combo)):
             bar.addWidget(label)
             bar.addWidget(w)
-        bar.addLayout(self.fixed_box)
         bar.addStretch(1)
         self.draw_action = QAction("Draw data on the Surface tab", self)  # in the View menu too: Ctrl+D anywhere
         self.draw_action.setIconText("✎ Draw")  # on the view's button
@@ -111,6 +110,10 @@ class SurfaceView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
+        held = QHBoxLayout()  # the other inputs' values, on a row of their own: the tab fits a 1024 px window
+        held.addLayout(self.fixed_box)
+        held.addStretch(1)
+        layout.addLayout(held)
         said = QHBoxLayout()  # what the view shows, and the Draw button: no wider than the choices above
         said.addWidget(self.message, 1)
         said.addWidget(self.draw_toggle, 0, Qt.AlignTop)

@@ -181,6 +181,10 @@ def test_a_drag_moves_a_point_in_one_edit_and_a_right_click_or_delete_removes_on
     assert window.document.undo.count == edits + 1 and window.document.n_rows == 30
     window.undo_action.trigger()
     assert row(window, 7) == [x, y, c]
+    where = pen.click(x, y)  # a click on a point (no drag) adds one more there, of the chosen class
+    assert window.document.n_rows == 31 and close_to(row(window, 30), where, pen.per_pixel())
+    assert row(window, 7) == [x, y, c]
+    window.undo_action.trigger()
 
     pen.click(*table.data[3, :2], button=Qt.RightButton)
     assert window.document.n_rows == 29 and window.document.to_training_table().data[3].tolist() == \
