@@ -4,20 +4,25 @@
 
 and it writes resources/screenshots/ at 1366x768: main-window.png (after the tutorial's 1500 iterations),
 inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png,
-deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x) and
-surface-10k.png (a 10,000-row table's surface).
+deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
+surface-10k.png (a 10,000-row table's surface), spiral.png (a generated spiral learnt) and drawn.png
+(points drawn into two Gaussian clouds). Names given after the script's name: only those are written (and
+of the sections that stand alone, such as the last two, only those that write one are run).
 """
 import tempfile
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from nnplayground.paths import EXAMPLES, RESOURCES
 from nnplayground.ui import MainWindow
+from nnplayground.ui.draw_tool import pixel_map
 
 OUT = RESOURCES / "screenshots"
+ONLY = set(sys.argv[1:])  # the screenshots to write (all when none is named)
 
 
 def main() -> int:
@@ -35,7 +40,7 @@ def main() -> int:
         return lambda: window.last_update and not window.running and window.last_update.snapshot.iteration >= n
 
     def shot(name):
-        return lambda: window.grab().save(str(OUT / name))
+        return lambda: (not ONLY or name in ONLY) and window.grab().save(str(OUT / name))
 
     # 1. the tutorial trained: loss on a log scale, weights and gradients, predictions
     then(window.toggle_run, done_running(1500))
@@ -104,6 +109,45 @@ def main() -> int:
          and window.last_update.snapshot.weights[0].shape == (2, 8))
     then(window.toggle_run, lambda: done_running(3000)() and window.surface_view.surface is not None)
     then(shot("surface-10k.png"))
+    standalone = []  # (screenshot names, the first step's index): sections that need none of the steps before
+
+    def section(*names):
+        standalone.append((set(names), len(steps)))
+
+    # 8. generated data: a spiral of 200 points, learnt with the generators' preset (16 tanh units, Adam)
+    section("spiral.png")
+    then(lambda: (window.tabs.setCurrentWidget(window.surface_view),
+                  window.files.new_from_generator("spiral", 200, 0.1, 0)),
+         lambda: window.last_update.table.n_rows == 200 and window.last_update.snapshot.iteration == 0)
+    then(window.toggle_run, lambda: done_running(1500)() and window.surface_view.surface is not None)
+    then(shot("spiral.png"))
+    section("drawn.png")
+    # 9. drawn data: two Gaussian clouds learnt, then three points of class 1 drawn below the boundary and two of
+    #    class 0 (Shift+click) beside class 1's cloud, in Draw mode, and 1,200 more iterations on them
+    then(lambda: (window.tabs.setCurrentWidget(window.surface_view),
+                  window.files.new_from_generator("gaussians", 40, 0.1, 0), window.settings.iterations.setValue(300)),
+         lambda: window.last_update.table.n_rows == 40 and window.last_update.snapshot.iteration == 0)
+    then(window.toggle_run, lambda: done_running(300)() and window.surface_view.surface is not None)
+
+    def draw():
+        view = window.surface_view
+        view.draw_action.trigger()
+        view.class_picker.setCurrentText("1")
+        for x, y, shift in ((-0.1, -0.45, False), (0.0, -0.6, False), (-0.2, -0.6, False), (0.05, 0.85, True),
+                            (0.15, 0.95, True)):
+            px, py = pixel_map(view.plot).to_pixels([[x, y]])[0]
+            QTest.mouseClick(view.plot.viewport(), Qt.LeftButton, Qt.ShiftModifier if shift else Qt.NoModifier,
+                             QPoint(round(px), round(py)))
+        window.settings.iterations.setValue(1500)
+    then(draw, lambda: window.last_update.table.n_rows == 45)
+    then(window.toggle_run, done_running(1500))
+    then(shot("drawn.png"))
+    if ONLY:  # run only the sections that write a screenshot asked for
+        bounds = [start for _, start in standalone] + [len(steps)]
+        keep = steps[:bounds[0]] if ONLY - set().union(*(names for names, _ in standalone)) else []
+        for (names, start), end in zip(standalone, bounds[1:]):
+            keep += steps[start:end] if names & ONLY else []
+        steps[:] = keep
     then(window.close)
 
     def advance(started=False):

@@ -1,8 +1,9 @@
 """Draw mode on one plot: the mouse and the keys in, table edits out (through :mod:`nnplayground.app.drawing`).
 
 A left click adds a point of the chosen class (with Shift, the other of two classes), on top of another
-point too; a left drag that starts on a point moves it (one edit, on release; Esc cancels); a right click on a point, or Delete while
-the pointer is on one, removes it. The wheel still zooms. Outside Draw mode the plot is left alone.
+point too; a left drag that starts on a point moves it (one edit, on release; Esc cancels); a right
+click on a point, or Delete while the pointer is on one, removes it. The wheel still zooms. Outside
+Draw mode the plot is left alone.
 The cursor says what a click will do: a cross to add, an open hand over a point, a closed one dragging.
 """
 from __future__ import annotations
