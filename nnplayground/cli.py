@@ -364,8 +364,7 @@ def _predict(args) -> int:
         if args.table is None:
             if args.target:
                 raise UsageError("--target needs a TABLE")
-            table = TrainingTable.from_cells(session.columns, [list(r) for r in session.cells], roles,
-                                             kinds=session.column_kinds)
+            table = session.training_table()
         else:
             trained_targets = [c for c, r in zip(session.columns, roles) if r == TARGET]
             table = _table_for(net, args.table, args.target, trained_targets)

@@ -5,21 +5,26 @@
 and it writes resources/screenshots/ at 1366x768: main-window.png (after the tutorial's 1500 iterations),
 inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png,
 deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
-surface-10k.png (a 10,000-row table's surface), spiral.png (a generated spiral learnt) and drawn.png
-(points drawn into two Gaussian clouds). Names given after the script's name: only those are written (and
-of the sections that stand alone, such as the last two, only those that write one are run).
+surface-10k.png (a 10,000-row table's surface), suggestions.png (iris.csv opened: its suggested settings
+and their reasons, the problem detected), inspector-adam.png (the update phase of Adam on iris, its
+state before and after), spiral.png (a generated spiral learnt) and drawn.png (points drawn into two
+Gaussian clouds). Names given after the script's name: only those are written (and of the sections that
+stand alone, such as the last two, only those that write one are run).
 """
 import tempfile
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from nnplayground.core.presets import PRESETS
 from nnplayground.paths import EXAMPLES, RESOURCES
 from nnplayground.ui import MainWindow
 from nnplayground.ui.draw_tool import pixel_map
+from nnplayground.ui.views_panel import share_width
 
 OUT = RESOURCES / "screenshots"
 ONLY = set(sys.argv[1:])  # the screenshots to write (all when none is named)
@@ -52,6 +57,21 @@ def main() -> int:
     for _ in range(3):
         then(window.step_phase, lambda: window.inspector.current is not None)
     then(shot("inspector-backprop.png"))
+    # 2b. Adam on iris (scaled inputs, batches of 30), its second update: the state before and after (then the
+    # tutorial's table again)
+    def adam():
+        window.open_table(EXAMPLES / "iris.csv")
+        config = replace(PRESETS["iris.csv"], hidden=(4,), optimizer="adam", learning_rate=0.05, batch_size=30)
+        table = window.training_table()
+        window.install(config.make_trainer(table), config, table)
+    then(adam, lambda: window.last_update.config.optimizer == "adam" and window.last_update.snapshot.iteration == 0)
+    for n in (1, 2):
+        then(window.step_iteration, lambda n=n: window.last_update.snapshot.iteration == n
+             and window.inspector.current == "update")
+    then(lambda: window.inspector.verticalScrollBar().setValue(window.inspector.sections["update"].y()))
+    then(shot("inspector-adam.png"))
+    then(lambda: window.open_table(EXAMPLES / "article.csv"),
+         lambda: window.last_update.table.n_rows == 4 and window.last_update.snapshot.iteration == 0)
     # 3. the diagram after some training, row 2 selected, an edge's chain rule open
     then(lambda: (window.settings.iterations.setValue(300), window.table_editor.view.setCurrentIndex(
         window.table_model.index(1, 0)), window.tabs.setCurrentWidget(window.diagram)))
@@ -69,7 +89,7 @@ def main() -> int:
         window.open_table(EXAMPLES / "article.csv")
         s = window.settings
         s.hidden.setText("32, 32, 32")
-        s.activation.setCurrentText("tanh, tanh, tanh, sigmoid")
+        s.activation.setCurrentText("tanh")  # the hidden layers'; the output stays sigmoid
         s.init.setCurrentText("xavier")
         s.use_bias.setChecked(True)
         s.learning_rate.setValue(0.1)
@@ -100,7 +120,7 @@ def main() -> int:
         window.open_table(path)
         s = window.settings
         s.hidden.setText("8")
-        s.activation.setCurrentText("tanh, sigmoid")
+        s.activation.setCurrentText("tanh")
         s.loss.setCurrentText("mse")
         s.init.setCurrentText("xavier")
         s.learning_rate.setValue(2.0)
@@ -109,6 +129,12 @@ def main() -> int:
          and window.last_update.snapshot.weights[0].shape == (2, 8))
     then(window.toggle_run, lambda: done_running(3000)() and window.surface_view.surface is not None)
     then(shot("surface-10k.png"))
+    # 8. iris.csv: three text labels, so multi-class with softmax and cross-entropy, the reasons on the card
+    then(lambda: (window.tabs.setCurrentWidget(window.heatmaps), window.open_table(EXAMPLES / "iris.csv"),
+                  share_width(window, window.inspector_dock)),  # the shares of the first show: the card readable
+         lambda: window.last_update.table.n_rows == 150 and window.suggestion_card.advice is not None)
+    then(window.toggle_run, done_running(1500))
+    then(shot("suggestions.png"))
     standalone = []  # (screenshot names, the first step's index): sections that need none of the steps before
 
     def section(*names):

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core import TrainingConfig
+from ..core.config import APPLY_AT_ONCE
 from ..core.encoding import Encoding
 
 
@@ -51,11 +52,11 @@ class SessionState:
     # -- the network and its settings -----------------------------------------------------------
     @property
     def training_config(self) -> TrainingConfig | None:
-        """The network's settings with the learning rate and iterations as the user set them now."""
+        """The network's settings with those that apply at once (learning rate, iterations, penalties,
+        patience: config.APPLY_AT_ONCE) as the user set them now."""
         if self.network_config is None:
             return None
-        return replace(self.network_config, learning_rate=self.settings.learning_rate,
-                       iterations=self.settings.iterations)
+        return replace(self.network_config, **{k: getattr(self.settings, k) for k in APPLY_AT_ONCE})
 
     def network_built(self, config: TrainingConfig, encoding: Encoding) -> None:
         """A network was (re)built from ``config`` for the table as ``encoding`` reads it: nothing waits for Reset."""

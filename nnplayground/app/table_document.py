@@ -31,9 +31,10 @@ from ..core.table import (INPUT, KINDS, LABELS, MAX_CELLS, NUMBERS, TARGET, Tabl
 from .cell_texts import CellTexts, parse_cells, typed_texts
 from .undo import UndoStack
 
-__all__ = ["ABOUT_TO_RESET", "CELLS", "HEADER", "RESET", "CellTexts", "TableChange", "TableDocument", "parse_cells"]
+__all__ = ["ABOUT_TO_RESET", "CELLS", "HEADER", "MARKS", "RESET", "CellTexts", "TableChange", "TableDocument",
+           "parse_cells"]
 
-CELLS, HEADER, ABOUT_TO_RESET, RESET = "cells", "header", "about_to_reset", "reset"
+CELLS, HEADER, ABOUT_TO_RESET, RESET, MARKS = "cells", "header", "about_to_reset", "reset", "marks"
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,14 @@ class TableChange:
     """What one edit (or its undo or redo) changed, so a view redraws no more than it must.
 
     ``kind`` is CELLS (only the text of ``cells`` changed), HEADER (only the names or roles of
-    ``columns``), or a pair ABOUT_TO_RESET, sent before rows or columns come or go, then RESET after.
+    ``columns``), MARKS (only which of ``rows`` are validation rows), or a pair ABOUT_TO_RESET, sent
+    before rows or columns come or go, then RESET after.
     """
 
     kind: str
     cells: tuple[tuple[int, int], ...] = ()
     columns: tuple[int, ...] = ()
+    rows: tuple[int, ...] = ()
 
 
 class TableDocument:
@@ -57,11 +60,13 @@ class TableDocument:
         self._roles: list[str] = []
         self._kinds: list[str] = []
         self._values = np.zeros((0, 0))
+        self._held = np.zeros(0, dtype=bool)  # per row: kept apart for validation, never trained on
         self._typed: dict[tuple[int, int], str] = {}  # texts that are not format_number(their number)
         self._bad: dict[tuple[int, int], str] = {}
         self._listeners: list[Callable[[TableChange], None]] = []
         self._pending: TableChange | None = None
         self._version = 0
+        self._made: tuple[int, TrainingTable] | None = None  # the last training table made, and at which version
         self.undo.subscribe(self._announce)  # first listener: the table's news goes out once the history moved
         if table is not None:
             self.load(table)
@@ -113,19 +118,35 @@ class TableDocument:
         """Every bad cell as (row, column, why), in reading order."""
         return [(r, c, why) for (r, c), why in sorted(self._bad.items())]
 
+    @property
+    def validation(self) -> np.ndarray:
+        """Per row: a validation row (measured, never trained on). A copy."""
+        return self._held.copy()
+
     def numbers(self) -> np.ndarray:
         """Each cell's number, NaN where its text is not one (a copy)."""
         return self._values.copy()
 
     def to_training_table(self) -> TrainingTable:
+        """The table for the core (TableError if it has a bad cell or no row); the same object until the
+        next change, so that its readers (the window's reaction to an edit, the network's view, Reset) make
+        it once: for a million rows with a labels column that takes seconds."""
+        if self._made is not None and self._made[0] == self._version:
+            return self._made[1]
+        table = self._make_training_table()
+        self._made = (self._version, table)
+        return table
+
+    def _make_training_table(self) -> TrainingTable:
         if self._bad:
             (r, c), why = min(self._bad.items())
             name = self._header[c]
             raise TableError(f"row {r + 1}, column {name!r}: {why}", row=r + 1, column=name)
         if not self.n_rows:
             raise TableError("the table is empty: it needs at least one row")
+        held = self._held.copy() if self._held.any() else None
         if LABELS not in self._kinds:
-            return TrainingTable(tuple(self._header), tuple(self._roles), self._values)
+            return TrainingTable(tuple(self._header), tuple(self._roles), self._values, validation=held)
         data, levels = self._values.copy(), []
         for c, kind in enumerate(self._kinds):
             if kind == NUMBERS:
@@ -136,7 +157,7 @@ class TableDocument:
             index = {name: i for i, name in enumerate(names)}
             data[:, c] = [index[label] for label in labels]
             levels.append(names)
-        return TrainingTable(tuple(self._header), tuple(self._roles), data, tuple(levels))
+        return TrainingTable(tuple(self._header), tuple(self._roles), data, tuple(levels), held)
 
     def labels(self, column: int) -> list[str]:
         """Each row's label in a labels column (a number's own text, else the text typed, stripped)."""
@@ -195,11 +216,13 @@ class TableDocument:
             words = [i for i, lv in enumerate(levels) if lv != format_number(numbers[i])]
             for r in np.flatnonzero(np.isin(codes, words)).tolist():
                 typed[r, c] = levels[codes[r]]
+        held = np.zeros(table.n_rows, dtype=bool) if table.validation is None else np.array(table.validation)
         self._push(label, [("replace", list(table.columns), list(table.roles), list(table.kinds), values,
-                            typed, {})])
+                            typed, {}, held)])
 
     def load_cells(self, header: Sequence[str], roles: Sequence[str], cells: Sequence[Sequence[str]],
-                   label: str = "Open", kinds: Sequence[str] | None = None) -> None:
+                   label: str = "Open", kinds: Sequence[str] | None = None,
+                   validation: Sequence[int] | None = None) -> None:
         """Replace the table with text cells as they were typed (a saved session). ``kinds``: what each
         column holds; by default a column is text labels when more than half its filled cells are not numbers."""
         header, roles = [str(h) for h in header], list(roles)
@@ -223,7 +246,34 @@ class TableDocument:
                     kinds[c] = LABELS
         kinds = list(kinds)
         bad = {(r, c): why for (r, c), why in bad.items() if kinds[c] == NUMBERS or why == "empty cell"}
-        self._push(label, [("replace", header, roles, kinds, values, typed_texts(cells, values), bad)])
+        held = np.zeros(len(cells), dtype=bool)
+        if validation is not None:
+            rows = np.asarray(validation, dtype=np.intp)
+            if rows.size and (rows.min() < 0 or rows.max() >= len(cells)):
+                raise TableError("a validation row is outside the table")
+            held[rows] = True
+        self._push(label, [("replace", header, roles, kinds, values, typed_texts(cells, values), bad, held)])
+
+    def set_validation(self, rows: Sequence[int], held: bool, label: str | None = None) -> None:
+        """Move ``rows`` to the validation rows (``held``) or back to the training rows, undoably."""
+        rows = sorted({int(r) for r in rows})
+        if any(not 0 <= r < self.n_rows for r in rows):
+            raise IndexError(f"no such row in {self.n_rows}")
+        changed = [r for r in rows if self._held[r] != held]
+        if changed:
+            what = "validation" if held else "training"
+            label = label or (f"Move row {changed[0] + 1} to {what}" if len(changed) == 1
+                              else f"Move {len(changed)} rows to {what}")
+            self._push(label, [("marks", changed, [held] * len(changed))])
+
+    def assign_validation(self, held: np.ndarray, label: str = "Choose validation rows") -> None:
+        """Make exactly the rows marked in ``held`` (a mask, one per row) the validation rows, undoably."""
+        held = np.asarray(held, dtype=bool)
+        if held.shape != (self.n_rows,):
+            raise ValueError(f"{held.size} marks for {self.n_rows} rows")
+        changed = np.flatnonzero(held != self._held).tolist()
+        if changed:
+            self._push(label, [("marks", changed, held[changed].tolist())])
 
     def set_kind(self, column: int, kind: str) -> None:
         """Make a column hold numbers or text labels (undoable); its cells keep their texts."""
@@ -371,7 +421,7 @@ class TableDocument:
     # once, and the step it returns is built from the table as it then is.
     def _run(self, steps: list[tuple]) -> list[tuple]:
         kinds = {name for name, *_ in steps}
-        structural = not kinds <= {"write", "rename", "set_role"}  # set_kind: which cells are bad changes too
+        structural = not kinds <= {"write", "rename", "set_role", "marks"}  # set_kind: which cells are bad changes too
         if structural:
             self._tell(TableChange(ABOUT_TO_RESET))
         inverse = []
@@ -389,6 +439,8 @@ class TableDocument:
             self._pending = TableChange(RESET)
         elif kinds == {"write"}:
             self._pending = TableChange(CELLS, cells=tuple((r, c) for _, w in steps for r, c, _ in w))
+        elif kinds == {"marks"}:
+            self._pending = TableChange(MARKS, rows=tuple(sorted({r for _, rows, _ in steps for r in rows})))
         else:
             self._pending = TableChange(HEADER, columns=tuple(sorted({c for _, c, _ in steps})))
         return inverse
@@ -419,9 +471,10 @@ class TableDocument:
         old.reverse()  # a cell written twice gets its first old text back last
         return ("write", old)
 
-    def _step_insert_rows(self, positions, values, typed, bad):
+    def _step_insert_rows(self, positions, values, typed, bad, held=None):
         """``positions``: the new rows' indices once inserted (ascending); ``values``: their numbers;
-        ``typed`` and ``bad``: {(i, column): text or why}, i counting the new rows."""
+        ``typed`` and ``bad``: {(i, column): text or why}, i counting the new rows; ``held``: their
+        validation marks (none by default)."""
         n, k = self.n_rows, len(positions)
         kept = np.ones(n + k, dtype=bool)
         kept[positions] = False
@@ -429,6 +482,10 @@ class TableDocument:
         new_values[kept] = self._values
         new_values[positions] = values
         self._values = new_values
+        marks = np.zeros(n + k, dtype=bool)
+        marks[kept] = self._held
+        marks[positions] = False if held is None else held
+        self._held = marks
         where = np.flatnonzero(kept)  # old row -> new row
 
         def moved(cells, new):
@@ -457,7 +514,8 @@ class TableDocument:
 
         (typed, self._typed), (bad, self._bad) = split(self._typed), split(self._bad)
         self._values = self._values[~gone]
-        return ("insert_rows", positions, values, typed, bad)
+        held, self._held = self._held[positions], self._held[~gone]
+        return ("insert_rows", positions, values, typed, bad, held)
 
     def _step_insert_column(self, column, name, role, kind, values, typed, bad):
         """``values``: the new column's numbers, one per row; ``typed`` and ``bad``: {row: text or why}."""
@@ -510,11 +568,16 @@ class TableDocument:
                 self._bad.pop((r, column), None)
         return ("set_kind", column, old)
 
-    def _step_replace(self, header, roles, kinds, values, typed, bad):
-        old = ("replace", self._header, self._roles, self._kinds, self._values, self._typed, self._bad)
+    def _step_replace(self, header, roles, kinds, values, typed, bad, held):
+        old = ("replace", self._header, self._roles, self._kinds, self._values, self._typed, self._bad, self._held)
         self._header, self._roles, self._kinds = header, roles, kinds
-        self._values, self._typed, self._bad = values, typed, bad
+        self._values, self._typed, self._bad, self._held = values, typed, bad, held
         return old
+
+    def _step_marks(self, rows, held):
+        old = self._held[rows].tolist()
+        self._held[rows] = held
+        return ("marks", rows, old)
 
 
 class _Edit:

@@ -201,7 +201,9 @@ CONSTRAINTS: dict[str, Interval | Choice | Flag | Layers | Activations] = {
 NEUTRAL = {"optimizer": "sgd", "momentum": 0.0, "nesterov": False, "rho": 0.9, "beta1": 0.9, "beta2": 0.999,
            "eps": 1e-8, "batch_size": 0, "shuffle_seed": 0, "schedule": "constant", "decay_rate": 0.5,
            "decay_epochs": 500, "l2": 0.0, "l1": 0.0, "validation": 0.0, "split_seed": 0, "patience": 0}
-APPLY_AT_ONCE = ("learning_rate", "iterations", "l2", "l1", "patience")  # the rest waits for Reset
+# Apply from the next iteration; the rest waits for Reset. The validation share and its seed choose the table's
+# validation rows (the window marks them in the table, an edit like any other), not the network.
+APPLY_AT_ONCE = ("learning_rate", "iterations", "l2", "l1", "patience", "validation", "split_seed")
 
 GIB = 2**30
 
@@ -342,7 +344,7 @@ class TrainingConfig:
 
     def same_network(self, other: "TrainingConfig") -> bool:
         """Whether ``other`` only differs in what applies without re-initialising the weights
-        (:data:`APPLY_AT_ONCE`: the learning rate, the iterations, the penalties and the patience)."""
+        (:data:`APPLY_AT_ONCE`: the learning rate, the iterations, the penalties, the patience, the validation rows)."""
         return replace(other, **{k: getattr(self, k) for k in APPLY_AT_ONCE}) == self
 
     def make_optimizer(self):

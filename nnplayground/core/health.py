@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .losses import sum_of_squares
 from .network import backward_into, seed_output_delta
 from .trainer import Trainer
 
@@ -79,7 +80,7 @@ def _health(net, trace, rows: slice) -> tuple[LayerHealth, ...]:
         elif name == "relu":
             dead = float(np.count_nonzero(a.max(axis=0) <= 0.0)) / a.shape[1]
         g, w = dW.ravel(), W.ravel()
-        out.append(LayerHealth(math.sqrt(float(np.dot(g, g))), math.sqrt(float(np.dot(w, w))), saturated, dead))
+        out.append(LayerHealth(math.sqrt(sum_of_squares(g)), math.sqrt(sum_of_squares(w)), saturated, dead))
     return tuple(out)
 
 

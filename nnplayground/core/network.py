@@ -8,6 +8,7 @@ of preallocated buffers: the trainer reuses one trace for every iteration, and
 from __future__ import annotations
 
 from dataclasses import dataclass
+import os
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
@@ -134,23 +135,73 @@ class StopFlag(Protocol):
     def is_set(self) -> bool: ...
 
 
+class _Blocks:
+    """Runs a pass over the blocks of rows of a large table on every core at once.
+
+    NumPy's element-wise functions (tanh, exp, the products of backprop) use one core; BLAS's matrix
+    products use all of them. A table of several blocks has both in every layer of every block, so the
+    blocks are handed to a pool of threads (NumPy lets go of the interpreter lock inside each call),
+    each block's products on one BLAS thread: every core busy with both kinds of work. Each block
+    writes only its own rows, so the numbers are those of the one-thread pass. One block (every small
+    table: the tutorial's) runs on the caller's thread as before."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1  # 1: every block on the caller's thread
+        self._pool = None
+        self._pool_size = 0
+        self._blas = None
+
+    def run(self, blocks, work) -> None:
+        if len(blocks) == 1 or self.workers < 2:
+            for rows in blocks:
+                work(rows)
+            return
+        if self._pool is None or self._pool_size != self.workers:
+            from concurrent.futures import ThreadPoolExecutor
+
+            from threadpoolctl import ThreadpoolController
+
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="nnplayground-rows")
+            self._pool_size = self.workers
+            self._blas = self._blas or ThreadpoolController()
+        state = np.geterr()  # NumPy keeps one floating-point error state per thread: the caller's, in the pool's
+
+        def run(rows):
+            with np.errstate(**state):
+                work(rows)
+
+        with self._blas.limit(limits=1, user_api="blas"):
+            for _ in self._pool.map(run, blocks):
+                pass
+
+
+BLOCKS = _Blocks()
+
+
 def forward_into(net: "Network", trace: Trace, stop: StopFlag | None = None) -> np.ndarray | None:
-    """Feedforward: z = a·W + b, a = f(z), layer by layer, one block of rows at a time.
-    ``trace.a[0]`` must hold X.
+    """Feedforward: z = a·W + b, a = f(z), layer by layer, one block of rows at a time (the blocks of a
+    large table at once, on every core: :class:`_Blocks`). ``trace.a[0]`` must hold X.
 
     Returns ŷ, or None when ``stop`` was set (it is polled before each layer of each block): the pass
     is abandoned there, leaving ``trace.z`` and ``trace.a`` part new, part old.
     Call it inside ``np.errstate(over="ignore")``: sigmoid's exp(−z) may overflow, harmlessly.
     """
-    for rows in trace.blocks:
-        for r, W, b, act in zip(rows, net.weights, net.biases, net._acts):
+    layers = tuple(zip(net.weights, net.biases, net._acts))
+    use_bias = net.use_bias
+    stopped = []  # a block that saw the stop (the flag may be cleared again before this pass ends)
+
+    def block(rows) -> None:
+        for r, (W, b, act) in zip(rows, layers):
             if stop is not None and stop.is_set():
-                return None
+                stopped.append(True)
+                return
             np.dot(r.a_in, W, r.z)
-            if net.use_bias:
+            if use_bias:
                 np.add(r.z, b, r.z)
             act.function(r.z, r.a)
-    return trace.a[-1]
+
+    BLOCKS.run(trace.blocks, block)
+    return None if stopped else trace.a[-1]
 
 
 def seed_output_delta(net: "Network", loss: "Loss", y_hat: np.ndarray, y: np.ndarray, diff: np.ndarray,
@@ -178,15 +229,20 @@ def backward_into(net: "Network", trace: Trace, stop: StopFlag | None = None, ou
     """
     acts, weights = net._acts, net.weights
     last = len(acts) - 1 if output_delta else -1  # the layer whose δ is already complete
-    for rows in trace.blocks:
+    stopped = []
+
+    def block(rows) -> None:
         for r in reversed(rows):
             if stop is not None and stop.is_set():
-                return False
+                stopped.append(True)
+                return
             if r.layer != last:
                 np.multiply(r.delta, acts[r.layer].derivative(r.a, r.scratch), r.delta)
             if r.delta_in is not None:
                 np.dot(r.delta, weights[r.layer].T, r.delta_in)
-    if stop is not None and stop.is_set():
+
+    BLOCKS.run(trace.blocks, block)
+    if stopped or (stop is not None and stop.is_set()):
         return False
     for a, delta, dW in zip(trace.a, trace.delta, trace.dW):
         np.dot(a.T, delta, dW)

@@ -26,7 +26,7 @@ from .fileio import (
     parse_json,
 )
 from .network import n_parameters as count_parameters
-from .table import INPUT, KINDS, MAX_CELLS, MAX_CSV_BYTES, NUMBERS, TARGET
+from .table import INPUT, KINDS, MAX_CELLS, MAX_CSV_BYTES, NUMBERS, TARGET, TrainingTable
 
 FORMAT = "nnplayground-session"
 VERSION = 2
@@ -61,6 +61,17 @@ class Session:
     @property
     def iteration(self) -> int:
         return int(self.history.size)
+
+    def training_table(self) -> TrainingTable:
+        """The table as the core takes it: its cells read by their kinds, its validation rows marked
+        (TableError for a bad cell, saved as typed)."""
+        table = TrainingTable.from_cells(self.columns, [list(r) for r in self.cells], self.roles,
+                                         kinds=self.column_kinds)
+        if self.validation:
+            held = np.zeros(table.n_rows, dtype=bool)
+            held[list(self.validation)] = True
+            table = table.with_validation(held)
+        return table
 
     @property
     def column_kinds(self) -> tuple[str, ...]:

@@ -80,11 +80,23 @@ def grid_inputs(spec: SurfaceSpec, n_inputs: int) -> tuple[np.ndarray, np.ndarra
     return xs, ys, points
 
 
-def decision_surface(network: Network, spec: SurfaceSpec) -> Surface:
-    xs, ys, points = grid_inputs(spec, network.n_inputs)
+def _predict_raw(network: Network, points: np.ndarray, encoding, levels) -> np.ndarray:
+    """ŷ at raw input rows (the table's units; a text column holds label indices), in the table's units:
+    through the network's encoding (scaling, one-hot) and back (a regression's scaling undone)."""
+    if encoding is None:
+        return network.predict(points)
+    return encoding.decode(network.predict(encoding.encode_X(points, levels)))
+
+
+def decision_surface(network: Network, spec: SurfaceSpec, encoding=None, levels=None) -> Surface:
+    """ŷ over the plane: output ``spec.output`` (a target column, or a class of a multi-class network:
+    its probability), in the table's units when ``encoding`` is given (``levels``: the table's labels of
+    its input columns, for text inputs held at a label)."""
+    n_inputs = network.n_inputs if encoding is None else len(encoding.inputs)
+    xs, ys, points = grid_inputs(spec, n_inputs)
     if not 0 <= spec.output < network.n_outputs:
         raise ValueError(f"output {spec.output} does not exist; there are {network.n_outputs}")
-    values = network.predict(points)[:, spec.output].reshape(len(ys), len(xs))
+    values = _predict_raw(network, points, encoding, levels)[:, spec.output].reshape(len(ys), len(xs))
     return Surface(spec, xs, ys, values)
 
 
@@ -117,15 +129,17 @@ def curve_inputs(spec: CurveSpec, n_inputs: int) -> tuple[np.ndarray, np.ndarray
     return xs, points
 
 
-def output_curve(network: Network, spec: CurveSpec) -> Curve:
-    """ŷ along one input: for a table with one input, the whole function the network has learned."""
-    xs, points = curve_inputs(spec, network.n_inputs)
-    return Curve(spec, xs, network.predict(points))
+def output_curve(network: Network, spec: CurveSpec, encoding=None, levels=None) -> Curve:
+    """ŷ along one input: for a table with one input, the whole function the network has learned (in
+    the table's units when ``encoding`` is given)."""
+    n_inputs = network.n_inputs if encoding is None else len(encoding.inputs)
+    xs, points = curve_inputs(spec, n_inputs)
+    return Curve(spec, xs, _predict_raw(network, points, encoding, levels))
 
 
 # What the output view asks for -> what computes it: the worker needs no other case.
 OUTPUT_VIEWS = {SurfaceSpec: decision_surface, CurveSpec: output_curve}
 
 
-def output_view(network: Network, spec: SurfaceSpec | CurveSpec) -> Surface | Curve:
-    return OUTPUT_VIEWS[type(spec)](network, spec)
+def output_view(network: Network, spec: SurfaceSpec | CurveSpec, encoding=None, levels=None) -> Surface | Curve:
+    return OUTPUT_VIEWS[type(spec)](network, spec, encoding, levels)

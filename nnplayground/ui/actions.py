@@ -59,6 +59,9 @@ def build_actions(w) -> None:
          w.toggle_run, QStyle.SP_MediaPlay),
         ("reset_action", "resetAction", "Reset", "Ctrl+R", "Re-initialise the network from the settings and seed",
          w.reset, QStyle.SP_BrowserReload),
+        ("apply_suggestions_action", "applySuggestionsAction", "Apply suggested settings", "Ctrl+Shift+A",
+         "Set the settings suggested for this table (the card above the settings says why)", w.apply_suggestions,
+         None),
         ("export_weights_action", "exportWeightsAction", "Export weights…", "Ctrl+E",
          "Save the trained weights as .npz, .json or .onnx", files.ask_export_weights, QStyle.SP_ArrowDown),
         ("open_action", "openTableAction", "Open…", QKeySequence.Open, "Open a saved session or a CSV training table",
@@ -128,10 +131,11 @@ def build_actions(w) -> None:
                                   lambda: step_speed(w, +1))
     train_menu = menu.addMenu("&Train")
     for a in (w.step_phase_action, w.step_iteration_action, w.run_action, w.slower_action, w.faster_action, None,
-              w.reset_action):
+              w.reset_action, w.apply_suggestions_action):
         train_menu.addSeparator() if a is None else train_menu.addAction(a)
     view_menu = menu.addMenu("&View")
     view_menu.addAction(w.log_action)
+    view_menu.addAction(w.table_editor.scaled_action)
     toggle = w.inspector_dock.toggleViewAction()
     toggle.setShortcut(QKeySequence("F9"))
     toggle.setObjectName("inspectorAction")

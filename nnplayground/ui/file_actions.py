@@ -11,11 +11,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
 from ..app.reactions import table_problem
 from ..app.session_file import restore_trainer, session_to_save
+from ..app.suggestions import Example
 from ..core import TableError, TrainingConfig, TrainingTable
 from ..core.datasets import generate
 from ..core.encoding import EncodingError
@@ -41,6 +43,7 @@ class FileActions:
         self.host = host
         self.waiting_session = None  # an opened session whose table has a bad cell: restored once fixed
         self.adopting = False  # a whole new table is being put in place: not an edit for the window
+        self.example: Example | None = None  # the shipped example the table was opened from, if it was
 
     # -- asking for paths -------------------------------------------------------------------------
     def _ask_save_path(self, title: str, name: str, filters: list[tuple[str, str]]) -> str | None:
@@ -136,8 +139,7 @@ class FileActions:
         try:
             session = load_session(path)
             try:
-                table = TrainingTable.from_cells(session.columns, session.cells, session.roles,
-                                                 kinds=session.column_kinds)
+                table = session.training_table()
             except TableError:
                 table = None  # saved with a bad cell, as typed: the network waits until it is fixed
             trainer = restore_trainer(session, table) if table is not None else None
@@ -203,7 +205,8 @@ class FileActions:
             return False
         self.waiting_session = None
         source = f"{name}, {n_points:,} points"
-        if not self.adopt_table(table, None, config=config, source=source):
+        example = Example(f"the {name} generator", config, table.columns)  # the card suggests its preset
+        if not self.adopt_table(table, None, config=config, source=source, example=example):
             return False
         units = " + ".join(map(str, config.hidden))
         self.host.notify(f"New table from the {name} generator ({n_points:,} points, noise {noise:g}, seed {seed}), "
@@ -257,10 +260,12 @@ class FileActions:
 
     # -- a new table or session -------------------------------------------------------------------
     def adopt_table(self, table: TrainingTable, path: Path | None, undoable: bool = True,
-                    config: TrainingConfig | None = None, source: str | None = None) -> bool:
+                    config: TrainingConfig | None = None, source: str | None = None,
+                    example: Example | None = None) -> bool:
         """A new problem: the table replaces the old one and a network starts afresh (with the table's
         own preset when it is a shipped example, or with ``config``). ``source``: what the title names
-        the table by until it is saved (the file's name by default)."""
+        the table by until it is saved (the file's name by default); ``example``: what the suggestion
+        card suggests while the table is still that (a shipped example's preset by default)."""
         h = self.host
         # a shipped example brings its own settings; any other file those suggested for it, as the CLI;
         # a table handed over by a script (no file) keeps the settings as they are, if they can train it
@@ -284,6 +289,7 @@ class FileActions:
                 h.document.undo.clear()
         finally:
             self.adopting = False
+        self.example = example or Example.of(path, table)
         h.install(trainer, config, table)
         h.state.mark_saved(None, None)
         h.state.source = source if source is not None else path.name if path is not None and undoable else None
@@ -298,9 +304,11 @@ class FileActions:
     def adopt_session(self, session, trainer, table: TrainingTable | None, path: Path | None) -> None:
         """An opened session, already checked and its network built (None while a bad cell waits)."""
         h = self.host
+        self.example = None
         self.adopting = True
         try:
-            h.document.load_cells(session.columns, session.roles, session.cells, kinds=session.column_kinds)
+            h.document.load_cells(session.columns, session.roles, session.cells, kinds=session.column_kinds,
+                                  validation=session.validation)
             h.document.undo.clear()
         finally:
             self.adopting = False
@@ -335,7 +343,8 @@ class FileActions:
         latest = h.controller.current
         return session_to_save(h.state, h.document.header, h.document.roles, h.document.cells(),
                                latest.snapshot if latest else None, h.history, kinds=h.document.kinds,
-                               encoding=h.state.network_encoding)
+                               encoding=h.state.network_encoding,
+                               validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None)
 
     def save_session(self, path) -> bool:
         h = self.host

@@ -10,49 +10,19 @@ Iterations are counted from 1 here, as people count them: the phases of the trai
 """
 from __future__ import annotations
 
-from html import escape
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QTextDocument
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
-import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from ..core import (PHASES, BackpropResult, FeedforwardResult, ParameterExplanation, PhaseResult, TrainingConfig,
+                    TrainingTable, UpdateResult)
+from ..core.encoding import Encoding
+from .inspector_chain import TERM_ROWS, chain_rule_html, terms_table_html
+from .inspector_html import LINK, fmt, sup  # noqa: F401 (fmt: how the inspector writes a number, for its callers)
+from .inspector_phases import Context, batch_lines, render
 
-from ..core import (ACTIVATIONS, LOSSES, PHASES, BackpropResult, FeedforwardResult, LossResult, ParameterExplanation,
-                    PhaseResult)
-
-MAX_ROWS, MAX_COLS = 8, 8  # larger matrices show their corner and say how much is left out
 CURRENT = "#fff4c2"
 STALE = "#888"
-LINK = "#1a1a1a"  # clickable numbers (a weight's chain rule)
-SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def fmt(value: float) -> str:
-    return f"{value + 0.0:.4g}"  # + 0.0 turns −0.0 (0 × a negative factor) into 0
-
-
-def sup(n: int) -> str:
-    return str(n).translate(SUP)
-
-
-def matrix_html(name: str, values: np.ndarray, link: str | None = None) -> str:
-    """A matrix as a small HTML table under its name and shape; cells link to ``link:row:col``."""
-    values = np.atleast_2d(np.asarray(values))
-    rows, cols = values.shape
-    cells = []
-    for r in range(min(rows, MAX_ROWS)):
-        tds = []
-        for c in range(min(cols, MAX_COLS)):
-            text = fmt(values[r, c])
-            if link:
-                text = f"<a href='{link}:{r}:{c}' style='color:{LINK}; text-decoration:none'>{text}</a>"
-            tds.append(f"<td align='right' style='padding:0 5px'>{text}</td>")
-        if cols > MAX_COLS:
-            tds.append("<td>…</td>")
-        cells.append("<tr>" + "".join(tds) + "</tr>")
-    if rows > MAX_ROWS:
-        cells.append(f"<tr><td colspan='{min(cols, MAX_COLS) + 1}'>… {rows - MAX_ROWS} more rows</td></tr>")
-    return (f"<p style='margin:4px 0 0 0'><b>{name}</b> <span style='color:#666'>{rows}×{cols}</span></p>"
-            f"<table style='font-family:monospace; background:#fafafa' cellspacing='0'>{''.join(cells)}</table>")
 
 
 def position_text(iteration: int, next_phase: str) -> str:
@@ -60,10 +30,6 @@ def position_text(iteration: int, next_phase: str) -> str:
     if next_phase == PHASES[0]:
         return f"{iteration:,} iteration{'' if iteration == 1 else 's'} done"
     return f"iteration {iteration + 1:,}: {next_phase} next"
-
-
-def formula(text: str) -> str:
-    return f"<p style='margin:2px 0; font-family:serif; font-style:italic; color:#333'>{escape(text)}</p>"
 
 
 class InspectorPanel(QScrollArea):
@@ -81,7 +47,7 @@ class InspectorPanel(QScrollArea):
                            "Click any weight, here or in the heatmaps or the diagram, for its chain rule.")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color:#555")
-        layout.addWidget(self.hint)
+        layout.addWidget(self.hint, 0, Qt.AlignLeft)
         self.chain_rule = QLabel()
         self.chain_rule.setObjectName("chainRule")
         self.chain_rule.setTextFormat(Qt.RichText)
@@ -95,8 +61,8 @@ class InspectorPanel(QScrollArea):
         self.stale_note.setWordWrap(True)
         self.stale_note.setStyleSheet("QLabel { color:#9a3412; font-weight:bold; }")
         self.stale_note.hide()
-        layout.addWidget(self.stale_note)
-        layout.addWidget(self.chain_rule)
+        layout.addWidget(self.stale_note, 0, Qt.AlignLeft)
+        layout.addWidget(self.chain_rule, 0, Qt.AlignLeft)
         self.sections: dict[str, QLabel] = {}
         for phase in PHASES:
             label = QLabel()
@@ -107,6 +73,7 @@ class InspectorPanel(QScrollArea):
             label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.LinksAccessibleByMouse)
             label.setFrameShape(QFrame.StyledPanel)
             label.linkActivated.connect(self._on_link)
+            label.linkHovered.connect(self._on_hover)
             label.hide()
             layout.addWidget(label)
             self.sections[phase] = label
@@ -118,9 +85,29 @@ class InspectorPanel(QScrollArea):
         self.explanation: ParameterExplanation | None = None
         self._explained_at: tuple[int, str] | None = None
         self.stale = False
-        self._context = None
+        self.config: TrainingConfig | None = None  # the settings of the results shown
+        # the latest update shown with its iteration's backprop (its gradient): a clicked weight's update
+        self.last_step: tuple[UpdateResult, BackpropResult] | None = None
+        self.batch_rows_tooltip = ""  # every table row of the batch shown (its line names the first few)
+        self._chain_rule_width = 0  # the narrowest the chain rule can be
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Resize:
+            self._fit_prose(event.size().width())
+        return super().viewportEvent(event)
+
+    def _fit_prose(self, width: int | None = None) -> None:
+        """Text that wraps (the hint, the note, the chain rule) wraps at the visible width: the sections'
+        wide matrices may make the body wider than the dock, and prose there would run off its edge. The
+        chain rule's table never gets narrower than its numbers (the dock scrolls sideways then)."""
+        width = max((self.viewport().width() if width is None else width) - 12, 120)  # the body's margins
+        for label in (self.hint, self.stale_note, self.chain_rule):
+            fit = max(width, self._chain_rule_width) if label is self.chain_rule else width
+            if label.width() != fit:
+                label.setFixedWidth(fit)
 
     def clear(self):
+        """Forget everything shown: a new network (Reset, another table or session) starts blank."""
         self.shown.clear()
         self._rendered.clear()
         self.stale = False
@@ -128,19 +115,34 @@ class InspectorPanel(QScrollArea):
         for label in self.sections.values():
             label.hide()
         self.chain_rule.hide()
+        self.chain_rule.clear()
+        self.explanation = self._explained_at = None
+        self.config = self.last_step = None
+        self.batch_rows_tooltip = ""
+        self._chain_rule_width = 0
         self.hint.show()
 
-    def show_results(self, results, config) -> None:
+    def show_results(self, results, config: TrainingConfig, table: TrainingTable | None = None,
+                     encoding: Encoding | None = None) -> None:
         """Show phase results (as copies from the worker, each with its iteration); the last one is
-        highlighted."""
+        highlighted. ``table`` and ``encoding`` are those the results were computed from: with them the
+        feedforward shows the table's own values and their scaling, and matrices name their columns."""
         if not results:
             return
         self.hint.hide()
         self.stale = False
         self.stale_note.hide()
-        self._context = config
+        self.config = config
         for result in results:
             self.shown[result.phase] = result
+            if isinstance(result, FeedforwardResult):
+                self.batch_rows_tooltip = batch_lines(result, Context(config, table, encoding))[1]
+            if isinstance(result, UpdateResult):
+                backprop = self.shown.get("backprop")
+                self.last_step = (result, backprop) if backprop is not None and (
+                    backprop.iteration == result.iteration) else None
+        feedforward = self.shown.get("feedforward")
+        contexts: dict[int, Context] = {}  # one per iteration: its rows are worked out once
         current = results[-1]
         for phase, label in self.sections.items():
             result = self.shown.get(phase)
@@ -148,7 +150,9 @@ class InspectorPanel(QScrollArea):
                 continue
             if result in results or phase not in self._rendered:
                 title = f"{PHASES.index(phase) + 1}. {phase} — iteration {result.iteration + 1:,}"
-                self._rendered[phase] = (title, self._render(result, config), False)
+                same = feedforward if feedforward is not None and feedforward.iteration == result.iteration else None
+                context = contexts.setdefault(result.iteration, Context(config, table, encoding, same))
+                self._rendered[phase] = (title, render(result, context), False)
             title, body, _ = self._rendered[phase]
             self._rendered[phase] = (title, body, result is current)
             # a phase of the previous iteration, not recomputed yet in this one, is shown grey
@@ -210,52 +214,9 @@ class InspectorPanel(QScrollArea):
             label.setStyleSheet(style)
         label.setProperty("grey", grey)
 
-    def _render(self, r: PhaseResult, config) -> str:
-        acts = config.activations_for(len(config.hidden) + 1)
-        n = len(acts)
-        if isinstance(r, FeedforwardResult):
-            parts = [matrix_html(f"a{sup(0)} = X", r.X)]
-            for l in range(n):
-                bias = f" + b{sup(l + 1)}" if config.use_bias else ""
-                parts.append(formula(f"z{sup(l + 1)} = a{sup(l)}·W{sup(l + 1)}{bias}"))
-                parts.append(matrix_html(f"z{sup(l + 1)}", r.z[l]))
-                parts.append(formula(f"a{sup(l + 1)} = {acts[l]}(z{sup(l + 1)}),  {ACTIVATIONS[acts[l]].formula}"))
-                parts.append(matrix_html(f"a{sup(l + 1)}" + (" = ŷ" if l == n - 1 else ""), r.a[l]))
-            return "".join(parts)
-        if isinstance(r, LossResult):
-            loss = LOSSES[config.loss]
-            return "".join([
-                matrix_html("ŷ", r.y_hat), matrix_html("y", r.y), matrix_html("error ŷ − y", r.error),
-                formula(loss.formula), f"<p style='font-size:large'><b>L = {r.loss:.6g}</b></p>",
-            ])
-        if isinstance(r, BackpropResult):
-            loss = LOSSES[config.loss]
-            parts = [formula(loss.gradient_formula), matrix_html("∂L/∂ŷ", r.dL_dyhat)]
-            for l in range(n - 1, -1, -1):
-                k = sup(l + 1)
-                if l == n - 1:
-                    parts.append(formula(f"δ{k} = ∂L/∂ŷ ⊙ f′(z{k}),  f′ = {ACTIVATIONS[acts[l]].derivative_formula}"))
-                else:
-                    parts.append(formula(f"δ{k} = (δ{sup(l + 2)}·W{sup(l + 2)}ᵀ) ⊙ f′(z{k}),  "
-                                         f"f′ = {ACTIVATIONS[acts[l]].derivative_formula}"))
-                parts.append(matrix_html(f"δ{k}", r.delta[l]))
-                parts.append(formula(f"∂L/∂W{k} = a{sup(l)}ᵀ·δ{k}"))
-                parts.append(matrix_html(f"∂L/∂W{k}", r.dW[l], link=f"W:{l}"))
-                if config.use_bias:
-                    parts.append(formula(f"∂L/∂b{k} = Σ_rows δ{k}"))
-                    parts.append(matrix_html(f"∂L/∂b{k}", r.db[l], link=f"b:{l}"))
-            return "".join(parts)
-        parts = [formula(f"W ← W − η·∂L/∂W,  η = {r.learning_rate:g}")]
-        for l in range(n):
-            k = sup(l + 1)
-            parts.append(matrix_html(f"W{k} before", r.W_before[l], link=f"W:{l}"))
-            parts.append(matrix_html(f"−η·∂L/∂W{k}", -r.step_W[l]))
-            parts.append(matrix_html(f"W{k} after", r.W_after[l], link=f"W:{l}"))
-            if config.use_bias:
-                parts.append(matrix_html(f"b{k} after", r.b_after[l], link=f"b:{l}"))
-        return "".join(parts)
-
     def _on_link(self, href: str):
+        if href == "rows":  # the batch's rows: its tooltip lists them all
+            return
         kind, layer, row, col = href.split(":")
         layer, row, col = int(layer), int(row), int(col)
         if kind == "W":
@@ -263,56 +224,60 @@ class InspectorPanel(QScrollArea):
         else:  # a bias vector is shown as one row
             self.weightClicked.emit("b", layer, 0, col)
 
+    def _on_hover(self, href: str) -> None:
+        if href == "rows" and self.batch_rows_tooltip:
+            QToolTip.showText(QCursor.pos(), self.batch_rows_tooltip, self)
+        else:
+            QToolTip.hideText()
+
     def show_chain_rule(self, e: ParameterExplanation, names: list[list[str]] | None,
-                        at: tuple[int, str] | None = None) -> None:
+                        at: tuple[int, str] | None = None, config: TrainingConfig | None = None) -> None:
         """Show ``e`` (from :meth:`Trainer.explain`, which marks where training was when it was computed:
         it greys out once training moves on, and says which weights it used). ``at`` = (iteration, next
-        phase) stands in for that mark on an explanation made outside a trainer."""
+        phase) stands in for that mark on an explanation made outside a trainer. ``config`` (default: the
+        settings of the results shown) names the penalty's λ and the optimizer that wrote the last update."""
         self.hint.hide()
         self._explained_at = (e.iteration, e.phase) if e.phase is not None else at
         self.chain_rule.setEnabled(True)
         self.chain_rule.setStyleSheet("QLabel { background:#eef6ff; padding:6px; }")
         k = sup(e.layer + 1)
-        to = names[e.layer + 1][e.j] if names else f"unit {e.j + 1}"
-        if e.kind == "W":
-            frm = names[e.layer][e.i] if names else f"unit {e.i + 1}"
-            symbol = f"∂L/∂W{k}[{e.i + 1}, {e.j + 1}]"
-            title = f"{symbol}  ({escape(frm)} → {escape(to)})"
-            first = f"a{sup(e.layer)} of {escape(frm)}  (∂z/∂w)"
-        else:
-            symbol = f"∂L/∂b{k}[{e.j + 1}]"
-            title = f"{symbol}  (bias of {escape(to)})"
-            first = "1  (∂z/∂b)"
-        upstream = "∂L/∂ŷ" if e.is_output else f"Σₖ δ{sup(e.layer + 2)}ₖ·W{sup(e.layer + 2)}ⱼₖ  (∂L/∂a)"
-        local = "∂ŷ/∂z = f′(z)" if e.is_output else "f′(z)"
-        rows = []
-        for r in range(min(len(e.terms), 12)):
-            rows.append(f"<tr><td>{r + 1}</td><td align='right'>{fmt(e.a_in[r])}</td><td>×</td>"
-                        f"<td align='right'>{fmt(e.upstream[r])}</td><td>×</td><td align='right'>{fmt(e.local[r])}</td>"
-                        f"<td>=</td><td align='right'>{fmt(e.terms[r])}</td></tr>")
-        if len(e.terms) > 12:
-            rows.append(f"<tr><td colspan='8'>… {len(e.terms) - 12} more rows, all in the sum</td></tr>")
-        note = self._weights_note(self._explained_at, symbol)
-        self.chain_rule.setText(
-            f"<h3 style='margin:0'>{title}</h3>"
-            + (f"<p style='margin:2px 0; color:#9a3412'>{escape(note, quote=False)}</p>" if note else "")
-            + formula(f"∂L/∂w = Σ_rows ({upstream}) · ({local}) · (∂z/∂w)")
-            + "<table style='font-family:monospace' cellspacing='0' cellpadding='2'>"
-            f"<tr style='color:#555'><td>row</td><td>{first}</td><td></td><td>{upstream}</td><td></td>"
-            f"<td>{local}</td><td></td><td>term</td></tr>{''.join(rows)}</table>"
-            f"<p style='margin:4px 0'><b>Σ = {e.gradient:.6g}</b> &nbsp; (the engine's backward pass on these same "
-            f"weights: {e.backprop_gradient:.6g}); the parameter is {e.value:.6g}</p>")
+        symbol = f"∂L/∂W{k}[{e.i + 1}, {e.j + 1}]" if e.kind == "W" else f"∂L/∂b{k}[{e.j + 1}]"
+        labels, whole = self._rows_of(e)
+        note = self._weights_note(self._explained_at, symbol, whole)
+        html = chain_rule_html(e, names, note, config or self.config, self.last_step, labels)
+        self.chain_rule.setText(html)
+        document = QTextDocument()  # the terms' table, unwrapped: the chain rule is never narrower
+        document.setDefaultFont(self.chain_rule.font())
+        document.setHtml(terms_table_html(e, labels))
+        self._chain_rule_width = int(document.idealWidth()) + 20  # the label's padding and frame
+        self._fit_prose()
         self.chain_rule.show()
         self.explanation = e
         QTimer.singleShot(0, self, lambda: self.verticalScrollBar().setValue(0))  # it sits at the top
 
-    def _weights_note(self, at: tuple[int, str] | None, symbol: str) -> str:
+    def _rows_of(self, e: ParameterExplanation) -> tuple[list[str] | None, int | None]:
+        """With mini-batches, which rows a chain rule's terms are: the batch of the iteration under way
+        (its table rows, as labels), or, between iterations, every training row (their count)."""
+        ff = self.shown.get("feedforward")
+        if ff is None or ff.rows is None or e.iteration is None:
+            return None, None
+        if e.phase != PHASES[0] and ff.iteration == e.iteration and ff.rows.size == len(e.terms):
+            return [str(int(r) + 1) for r in ff.rows[:TERM_ROWS]], None
+        return None, len(e.terms)
+
+    def _weights_note(self, at: tuple[int, str] | None, symbol: str, whole: int | None = None) -> str:
         """Which weights a chain rule computed at ``at`` (completed iterations, next phase) used, and how
         its Σ relates to the backprop section's: after an update they are other weights, so the two
-        numbers differ, and the note says so."""
+        numbers differ, and the note says so. ``whole``: computed over that many training rows while
+        training takes mini-batches (between iterations: the next batch is not drawn yet)."""
         if at is None:
             return ""
         iteration, next_phase = at
+        if whole is not None:
+            weights = (f"the weights as updated by iteration {iteration:,}" if iteration else
+                       "the initial weights")
+            return (f"On {weights}, over all {whole:,} training rows: the backprop of iteration {iteration + 1:,} "
+                    f"takes only its batch's rows, so its {symbol} is another number.")
         shown = self.shown.get("backprop")
         shown_text = ""
         if shown is not None:

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from ..app.drawing import Drawing
 from ..app.loss_history import LossHistory
+from ..app.network_view import network_view
 from ..app.reactions import TableReaction, columns_fit, table_edited, table_problem, training_table
 from ..app.session_state import Pending, SessionState, SettingsAction
 from ..app.table_document import TableDocument
 from ..core import TrainingConfig, TrainingTable
+from ..core.encoding import EncodingError
 from ..paths import DEFAULT_TABLE, RESOURCES
 from .actions import build_actions, show_running
 from .app_state import restore_window_layout, save_window_layout
@@ -25,15 +27,17 @@ from .autosave_keeper import AutosaveKeeper
 from .controller import TrainingController
 from .file_actions import FileActions
 from .inspector import InspectorPanel
-from .settings_panel import SettingsPanel
+from .settings_panel import SettingsPanel, setting_at_fault
 from .status_line import StatusLine, phase_strip_text
+from .suggestion_card import SuggestionCard
 from .table_editor import TableEditor
 from .table_model import TableModel
-from .views_panel import MIN_DOCK, TrainingViews, lay_out, share_width
+from .views_panel import MIN_DOCK, TrainingViews, lay_out, settings_area, share_width
 from .worker import Update, ViewRequest
 
 APP_NAME = "nnplayground"
 GREETING = "Ready: the tutorial's table and network. Step a phase (F11) or an iteration (F10), or Run (F5)."
+APPLY_HINT = "Apply suggested settings (Ctrl+Shift+A, the card above the settings) gives ones that fit this table."
 
 
 class MainWindow(QMainWindow):
@@ -54,13 +58,16 @@ class MainWindow(QMainWindow):
 
         self.table_model = TableModel(self.document, self)
         self.table_editor = TableEditor(self.table_model)
+        self.table_editor.set_network_source(lambda: network_view(self.state, self.document))
         self.settings = SettingsPanel()
+        self.suggestion_card = SuggestionCard()
+        self.settings_area = settings_area(self.suggestion_card, self.settings)
         self.views = TrainingViews(self.history)
         self.tabs, self.loss_plot, self.heatmaps = self.views.tabs, self.views.loss_plot, self.views.heatmaps
         self.diagram, self.surface_view = self.views.diagram, self.views.surface_view
         self.predictions_model = self.views.predictions_model
         self.inspector = InspectorPanel()
-        self.inspector_dock = lay_out(self, self.table_editor, self.settings, self.views, self.inspector)
+        self.inspector_dock = lay_out(self, self.table_editor, self.settings_area, self.views, self.inspector)
         self.status = StatusLine(self.statusBar())
         self.notice, self.pending_label, self.rate_label = (self.status.notice, self.status.pending_label,
                                                             self.status.rate_label)
@@ -87,6 +94,10 @@ class MainWindow(QMainWindow):
         self.table_model.tableChanged.connect(self._on_table_changed)
         self.settings.configChanged.connect(self._on_config_changed)
         self.settings.invalid.connect(lambda why: self.notify(f"Settings: {why}", error=True))
+        self.settings.configChanged.connect(self.suggestion_card.set_current)
+        self.settings.configShown.connect(self.suggestion_card.set_current)
+        self.suggestion_card.applyRequested.connect(self.settings.apply)  # the same path as an edit
+        self.suggestion_card.adviceShown.connect(self._on_advice)
         self.table_editor.message.connect(self.notify)
         self.views.clicked.connect(self.explain)
         self.views.viewChanged.connect(self._send_view)
@@ -194,7 +205,8 @@ class MainWindow(QMainWindow):
             config = self.state.settings
             trainer = config.make_trainer(table)
         except (ValueError, MemoryError) as exc:
-            self.notify(f"Can't reset: {exc}", error=True)
+            hint = isinstance(exc, EncodingError) and setting_at_fault(str(exc)) is not None  # not the table's
+            self.notify(f"Can't reset: {exc}. {APPLY_HINT}" if hint else f"Can't reset: {exc}", error=True)
             return False
         self.install(trainer, config, table)
         self.notify(f"Network re-initialised: layers {config.layer_sizes(table)}, seed {config.seed}.")
@@ -206,14 +218,19 @@ class MainWindow(QMainWindow):
         self.settings.set_config(config)
         self.status.set_pending("")
         self.controller.install(trainer, config, table)
+        self.suggestion_card.set_table(table, self.files.example)
         self._clear_shown()
         self._send_view()
+        self.table_editor.network_changed()
 
     def forget_network(self, settings: TrainingConfig) -> None:
         """No network until the user's Reset (or a waiting session's table is fixed); ``settings`` show."""
         self.controller.forget()
         self._clear_shown()
         self.state.no_network(settings)
+        self.table_editor.network_changed()
+        table, problem = training_table(self.document)
+        self.suggestion_card.set_table(table, None, problem)
 
     def _clear_shown(self) -> None:
         """Nothing shown of the previous network stays."""
@@ -225,6 +242,13 @@ class MainWindow(QMainWindow):
         """Ask for the chain rule of one parameter; it shows in the inspector."""
         self.inspector_dock.show()
         self.controller.explain(kind, layer, i, j)
+
+    def apply_suggestions(self) -> None:
+        """Set the settings suggested for the table (the card's Apply), or say why not."""
+        self.settings_area.ensureWidgetVisible(self.suggestion_card)
+        why_not = self.suggestion_card.apply()
+        if why_not:
+            self.notify(why_not)
 
     def _send_view(self) -> None:
         index = self.table_editor.view.currentIndex()
@@ -240,10 +264,13 @@ class MainWindow(QMainWindow):
         if self.files.adopting:
             return
         edit = table_edited(self.state, self.document, self.controller.has_network, self.controller.untouched)
+        self.suggestion_card.set_table(edit.table, self.files.example, edit.problem)
         self.status.set_pending(self.state.pending.describe())
         self.refresh_title()
-        if edit.problem is not None:
-            self.notify(f"Can't train: {edit.problem}", error=True)
+        if edit.problem is not None:  # a bad cell, or settings that can't read the table (then: Apply)
+            hint = edit.table is not None and setting_at_fault(edit.problem) is not None
+            self.notify(f"Can't train: {edit.problem}. {APPLY_HINT}" if hint else f"Can't train: {edit.problem}",
+                        error=True)
         if edit.table is not None and self.files.table_fixed(edit.table):
             return  # an opened session's network, back now that its bad cell is fixed
         if edit.reaction is TableReaction.SEND:
@@ -274,6 +301,15 @@ class MainWindow(QMainWindow):
                             "Learning rate and iterations apply at once.")
         self.status.set_pending(self.state.pending.describe())
         self.refresh_title()
+        self.table_editor.network_changed()  # its note on settings that wait for Reset
+
+    def _on_advice(self, advice) -> None:
+        """The card's answer for the table and settings on show: the panel marks the detected problem and
+        says why the settings can't train the table, if they can't."""
+        suggestion = advice.suggestion
+        self.settings.set_detected(suggestion.config.problem if suggestion is not None else None)
+        if advice.request.config == self.state.settings:
+            self.settings.show_table_problem(advice.problem)
 
     # -- what the engine reports ------------------------------------------------------------------
     def _on_received(self, update: Update) -> None:
@@ -284,7 +320,7 @@ class MainWindow(QMainWindow):
         snap = update.snapshot
         self.views.show_update(update)
         if update.phase_results:
-            self.inspector.show_results(update.phase_results, update.config)
+            self.inspector.show_results(update.phase_results, update.config, update.table, self.state.network_encoding)
         self.inspector.sync(snap.iteration, snap.phase)
         self.status.show_update(update)
         done = update.phase_result.phase if update.phase_result else None
@@ -297,7 +333,8 @@ class MainWindow(QMainWindow):
         self.status.set_running(running, self.controller.current)
 
     def _on_explained(self, explanation) -> None:
-        self.inspector.show_chain_rule(explanation, self.views.names)
+        update = self.last_update
+        self.inspector.show_chain_rule(explanation, self.views.names, config=update.config if update else None)
 
     def _on_failed(self, message: str) -> None:
         self.notify(message, error=True)

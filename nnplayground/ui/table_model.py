@@ -1,8 +1,9 @@
 """The training table for Qt's views: an adapter between :class:`TableDocument` and ``QAbstractTableModel``.
 
 The document owns the table and its undo history; this class only shows it (text, bad-cell colours and
-tooltips, role marks in the header), forwards edits typed in a view to the document, and turns the
-document's changes into ``dataChanged``, ``headerDataChanged`` or a model reset.
+tooltips, each column's name over its role and what it holds in the header), forwards edits typed in a view
+to the document, and turns the document's changes into ``dataChanged``, ``headerDataChanged`` or a model
+reset.
 
 A view asks ``data`` for every role of every cell it paints, ~500 calls a page: the roles are compared as
 plain ints (reading ``Qt.DisplayRole`` costs PySide6 ~3 µs each time) and a cell's text is made from its
@@ -15,11 +16,15 @@ from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 
 from ..app.table_document import ABOUT_TO_RESET, CELLS, HEADER, RESET, TableChange, TableDocument
 from ..app.undo import UndoStack
-from ..core.table import INPUT, TARGET
+from ..core.table import INPUT, LABELS, TARGET, sort_labels
 
 BAD_CELL = QColor("#f8c9c4")
 TARGET_HEADER = QColor("#dcead7")
 ROLE_MARK = {INPUT: "in", TARGET: "target"}
+LABELS_MARK = "abc"  # the header's mark on a column of text labels (ColumnHeader draws it beside the role)
+KIND_MARK_ROLE = int(Qt.UserRole) + 1  # headerData: LABELS_MARK for a column of text labels, else None
+LABELS_LISTED = 6  # a labels column's tooltip names this many of its labels
+LABELS_LISTED_ROWS = 100_000  # and only in a table this small (reading every row's label takes time)
 
 _TEXT = frozenset({int(Qt.DisplayRole), int(Qt.EditRole)})
 _DISPLAY, _ALIGN, _FONT = int(Qt.DisplayRole), int(Qt.TextAlignmentRole), int(Qt.FontRole)
@@ -60,20 +65,25 @@ class TableModel(QAbstractTableModel):
             return None
         if role == _BACKGROUND:
             return self._bad_brush
-        return f"Row {index.row() + 1}, column {self.document.header[index.column()]!r}: {problem}"
+        name = self.document.header[index.column()]
+        text = f"Row {index.row() + 1}, column {name!r}: {problem}"
+        if is_word(self.document.cell(index.row(), index.column())):  # in a numbers column: a label?
+            text += f" — right-click the header to make {name!r} a column of text labels"
+        return text
 
     def headerData(self, section, orientation, role=_DISPLAY):
         if orientation == _VERTICAL:
             return str(section + 1) if role == _DISPLAY else None
-        if section >= self.document.n_columns or role not in (_DISPLAY, _TOOLTIP, _FONT, _BACKGROUND):
+        if section >= self.document.n_columns or role not in (_DISPLAY, _TOOLTIP, _FONT, _BACKGROUND, KIND_MARK_ROLE):
             return None
         name, column_role = self.document.header[section], self.document.roles[section]
         is_target = column_role == TARGET
         if role == _DISPLAY:
-            return f"{name} ({ROLE_MARK[column_role]})"
+            return f"{name}\n{ROLE_MARK[column_role]}"
+        if role == KIND_MARK_ROLE:
+            return LABELS_MARK if self.document.kinds[section] == LABELS else None
         if role == _TOOLTIP:
-            return (f"{name}: {'a target' if is_target else 'an input'} column. "
-                    "Right-click to rename it, change its role, or add and remove columns.")
+            return self._header_tip(section, name, is_target)
         if role == _FONT and is_target:
             font = QFont()
             font.setBold(True)
@@ -81,6 +91,22 @@ class TableModel(QAbstractTableModel):
         if role == _BACKGROUND and is_target:
             return self._target_brush
         return None
+
+    def _header_tip(self, column: int, name: str, is_target: bool) -> str:
+        what = "a target" if is_target else "an input"
+        if self.document.kinds[column] == LABELS:
+            holds = "text labels"
+            if self.document.n_rows <= LABELS_LISTED_ROWS:
+                labels = sort_labels(label for label in self.document.labels(column) if label is not None)
+                shown = ", ".join(labels[:LABELS_LISTED]) + (", …" if len(labels) > LABELS_LISTED else "")
+                holds = f"text labels ({len(labels)}: {shown})"
+            use = ("each is a class the network learns to tell apart" if is_target
+                   else "each becomes one 0/1 input of the network (one-hot)")
+            holds = f"{holds}; {use}"
+        else:
+            holds = "numbers"
+        return (f"{name}: {what} column of {holds}.\n"
+                "Right-click to rename it, change its role or what it holds, or add and remove columns.")
 
     def flags(self, index):
         return _EDITABLE if index.isValid() else Qt.NoItemFlags
@@ -109,6 +135,18 @@ class TableModel(QAbstractTableModel):
         elif change.kind == HEADER and change.columns:
             self.headerDataChanged.emit(Qt.Horizontal, min(change.columns), max(change.columns))
         self.tableChanged.emit()
+
+
+def is_word(text: str) -> bool:
+    """Whether a cell's text is a word, not a number (nor empty): a label, if the column held labels."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    try:
+        float(stripped)
+    except ValueError:
+        return True
+    return False
 
 
 def undo_actions(stack: UndoStack, parent: QObject) -> tuple[QAction, QAction]:

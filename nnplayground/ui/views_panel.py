@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDockWidget, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QDockWidget, QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from ..app.loss_history import LossHistory
@@ -39,14 +39,31 @@ def titled(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget
 MIN_LEFT, MIN_DOCK = 250, 240  # the table and settings, the inspector: readable at their narrowest
 
 
+def settings_area(card: QWidget, settings: QWidget) -> QScrollArea:
+    """The suggestions card above the settings, in a pane that scrolls up and down when the window is short."""
+    inner = QWidget()
+    layout = QVBoxLayout(inner)
+    layout.setContentsMargins(2, 4, 2, 4)
+    layout.setSpacing(6)
+    layout.addWidget(card)
+    layout.addWidget(settings, 1)
+    area = QScrollArea()
+    area.setObjectName("settingsArea")
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
 def lay_out(window, table_editor, settings, views, inspector) -> QDockWidget:
     """The window's layout: table and settings on the left, the views on the right, the step
     inspector in a dock (returned)."""
     left = QSplitter(Qt.Vertical)
-    left.addWidget(titled("Training table", table_editor))
+    left.addWidget(titled("Training table", table_editor, table_editor.scaled_toggle))
     left.addWidget(settings)
-    left.setStretchFactor(0, 3)
-    left.setStretchFactor(1, 2)
+    left.setStretchFactor(0, 1)
+    left.setStretchFactor(1, 1)
     main = QSplitter(Qt.Horizontal)
     main.setObjectName("mainSplitter")
     main.addWidget(left)
@@ -93,7 +110,7 @@ class TrainingViews(QWidget):
         self.log_box = QCheckBox("log scale")
         self.names: list[list[str]] = []  # each layer's unit names, for hover texts and the chain rule
         self._shown: Update | None = None
-        self._table, self._y, self._names_key = None, None, None  # the shown table's targets and unit names
+        self._table, self._names_key = None, None  # the shown table and its unit names
         self._tab_rate, self._numbers_rate = RateLimit(PICTURE_SECONDS), RateLimit(NUMBERS_SECONDS)
 
         self.tabs = QTabWidget()
@@ -142,20 +159,23 @@ class TrainingViews(QWidget):
     def show_update(self, update: Update) -> None:
         snap, table = update.snapshot, update.table
         self._shown = update
-        if table is not self._table:  # once per table, not per frame: y is a copy of every row
-            self._table, self._y = table, table.y
+        if table is not self._table:  # once per table, not per frame
+            self._table = table
             self.tabs.setTabText(2, "ŷ(x)" if len(table.input_columns) == 1 else "Surface")
-        key = (tuple(w.shape for w in snap.weights), table.input_columns, table.target_columns)
+        encoding = update.encoding  # the network's own inputs and outputs: "colour=red", one per class
+        inputs = table.input_columns if encoding is None else encoding.input_names
+        outputs = table.target_columns if encoding is None else encoding.output_names
+        key = (tuple(w.shape for w in snap.weights), inputs, outputs)
         if key != self._names_key:
             self._names_key = key
             self.names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
-                                    table.input_columns, table.target_columns)
+                                    inputs, outputs)
         self.loss_plot.refresh()  # every frame: the curve is what moves
         if self._tab_rate.due(update.running):
             self._show_tab(update)
         if self._numbers_rate.due(update.running):
-            self.predictions_model.set_values(table.target_columns, self._y, snap.predictions,
-                                              note=predictions_note(snap, snap.predictions_before_update))
+            self.predictions_model.show(table, snap.predictions, update.encoding,
+                                        note=predictions_note(snap, snap.predictions_before_update))
 
     def show_heatmaps(self, update: Update) -> None:
         snap = update.snapshot

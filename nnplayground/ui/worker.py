@@ -21,6 +21,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core import PHASES, DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
+from ..core.encoding import Encoding
 from ..core.onnx_export import save_onnx
 from ..core.surface import Curve, CurveSpec, Surface, SurfaceSpec, output_view
 from ..core.weights_io import save_weights
@@ -30,6 +31,7 @@ FRAME_SECONDS = 1 / 30  # at most ~30 updates a second reach the window, however
 # window has painted it, at most this long: painting then never competes with training for the lock.
 FRAME_HANDOFF_SECONDS = 0.2
 SURFACE_SECONDS = 0.1  # while running, the decision surface (a forward pass over a grid) at most this often
+PREDICTIONS_SECONDS = 0.25  # while running with mini-batches or validation rows, ŷ of every row at most this often
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Update:
     command: int = 0  # the latest command the worker has handled
     phase_results: tuple[PhaseResult, ...] = ()  # every phase the last step computed, in order
     surface: Surface | Curve | None = None  # for the ViewRequest's plane (or line), when it asked for one
+    encoding: Encoding | None = None  # how the network reads the table: ŷ back in the table's units and classes
 
     @property
     def phase_result(self) -> PhaseResult | None:
@@ -84,7 +87,8 @@ class TrainingWorker(QObject):
         self._generation = 0
         self._run_request = 0
         self._command = 0
-        self._predicted = None  # ((trace, iteration), ŷ) computed for a snapshot that had none
+        self._predicted = None  # ((table, iteration), ŷ) computed for a snapshot that had none
+        self._predicted_time = 0.0
         self._view = ViewRequest()
         self._surface: Surface | None = None
         self._surface_time = 0.0
@@ -144,10 +148,13 @@ class TrainingWorker(QObject):
 
     @Slot(object)
     def set_config(self, config: TrainingConfig) -> None:
-        """Learning rate and iteration count apply at once; the rest waits for reset()."""
+        """The learning rate, the iteration count, the penalties and the patience apply at once (from the
+        next iteration); the rest waits for reset()."""
         if self._trainer is None or not config.same_network(self._config):
             return
         self._trainer.learning_rate = config.learning_rate
+        self._trainer.set_penalties(config.l2, config.l1)
+        self._trainer.patience = config.patience or None
         self._config = config
         if self._running:
             self._target = config.iterations
@@ -302,19 +309,39 @@ class TrainingWorker(QObject):
 
     def _emit(self, rate: float | None = None, phase_results: tuple[PhaseResult, ...] = ()) -> None:
         snapshot = self._trainer.snapshot(history_start=self._sent, row=self._view.row)
-        if snapshot.predictions is None and snapshot.iteration > 0 and not self._running:
-            # a restored session, or a pause inside an iteration: ŷ at the weights as they are
+        t = self._trainer
+        every_row = snapshot.predictions is not None and snapshot.predictions.shape[0] == self._table.n_rows
+        if not every_row and snapshot.iteration > 0 and (not self._running or self._predictions_due()):
+            # a restored session, a pause inside an iteration, mini-batches or validation rows (the
+            # trainer's buffers hold a batch, or the training rows only): ŷ of every table row, now
             snapshot = replace(snapshot, predictions=self._predictions_now(snapshot.iteration),
                                predictions_before_update=False)
+        elif not every_row and t.X.shape[0] != self._table.n_rows:
+            snapshot = replace(snapshot, predictions=None)  # the training rows' alone would be misread
         self._sent = snapshot.iteration
         self.updated.emit(
             Update(snapshot, self._running, rate, self._config, self._table, self._generation,
-                   self._run_request, self._command, phase_results, self._current_surface()))
+                   self._run_request, self._command, phase_results, self._current_surface(),
+                   encoding=self._trainer.encoding))
+
+    def _predictions_due(self) -> bool:
+        """While running with mini-batches or validation rows, ŷ of the whole table at most a few times a
+        second (a pass of its own over every row)."""
+        now = time.perf_counter()
+        if now - self._predicted_time < PREDICTIONS_SECONDS:
+            return False
+        self._predicted_time = now
+        return True
 
     def _predictions_now(self, iteration: int) -> np.ndarray:
-        key = (self._trainer.trace, iteration)  # a new table (set_data) makes a new trace
+        """ŷ of every row of the table, on the weights as they are."""
+        key = (self._table, iteration)
         if self._predicted is None or self._predicted[0][0] is not key[0] or self._predicted[0][1] != iteration:
-            y_hat = self._trainer.network.predict(self._trainer.X)
+            t = self._trainer
+            # the trainer's X holds every row in the table's order unless some are validation rows
+            whole = t.encoding is None or t.X.shape[0] == self._table.n_rows
+            X = t.X if whole else t.encoding.encode_inputs(self._table)
+            y_hat = t.network.predict(X)
             y_hat.flags.writeable = False
             self._predicted = (key, y_hat)
         return self._predicted[1]
@@ -326,7 +353,9 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         if self._surface is None or not self._running or now - self._surface_time >= SURFACE_SECONDS:
             try:
-                self._surface = output_view(self._trainer.network, spec)  # a Surface, or a Curve for one input
+                # a Surface, or a Curve for one input; over the table's own values, in its units
+                self._surface = output_view(self._trainer.network, spec, self._trainer.encoding,
+                                            self._table.input_levels if self._table is not None else None)
             except ValueError:
                 return None  # a plane for another table: the window sends a new one
             self._surface_time = now

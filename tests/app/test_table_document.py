@@ -24,7 +24,8 @@ def doc():
 
 def state(d: TableDocument):
     """Everything the document holds, in a form that compares NaN equal to NaN."""
-    return d.header, d.roles, d.cells(), d.numbers().tobytes(), d.numbers().shape, d.problems()
+    return (d.header, d.roles, d.kinds, d.cells(), d.numbers().tobytes(), d.numbers().shape, d.problems(),
+            d.validation.tolist())
 
 
 def test_importing_the_document_does_not_import_qt():
@@ -278,6 +279,7 @@ EDITS = st.one_of(
     st.tuples(st.just("load"), st.integers(1, 3)),
     st.tuples(st.just("set_kind"), st.floats(0, 1), st.sampled_from([NUMBERS, LABELS])),
     st.tuples(st.just("load_labels"), st.integers(1, 4)),
+    st.tuples(st.just("set_validation"), st.lists(st.floats(0, 1), min_size=1, max_size=3), st.booleans()),
 )
 
 
@@ -307,6 +309,8 @@ def apply(doc: TableDocument, edit) -> None:
                        [[text] * n_cols for _ in range(n_rows)])
     elif name == "load":
         doc.load(TrainingTable(("p", "q"), (INPUT, TARGET), np.arange(2.0 * args[0]).reshape(-1, 2) / 3))
+    elif name == "set_validation" and rows:
+        doc.set_validation([at(r, rows) for r in args[0]], args[1])
     elif name == "load_labels":  # a table with a text-labels target, as a CSV file brings it
         labels = ["setosa", "2", "virginica", "setosa"][:args[0]]
         doc.load(TrainingTable.from_cells(["x", "kind"], [["0.5", t] for t in labels], kinds=[NUMBERS, LABELS]))
@@ -320,8 +324,9 @@ def assert_numbers_are_a_fresh_parse(doc: TableDocument) -> None:
     assert doc.problems() == sorted((r, c, why) for (r, c), why in bad.items())
     np.testing.assert_array_equal(doc.numbers(), values)  # NaN where a cell is bad or a label, in both
     if not bad and doc.n_rows and INPUT in doc.roles and TARGET in doc.roles:
+        marks = doc.validation if doc.validation.any() else None
         assert doc.to_training_table() == TrainingTable.from_cells(doc.header, doc.cells(), doc.roles,
-                                                                   kinds=doc.kinds)
+                                                                   kinds=doc.kinds).with_validation(marks)
     elif bad:
         with pytest.raises(TableError):
             doc.to_training_table()
@@ -463,3 +468,25 @@ def test_a_table_with_labels_loads_into_the_document_and_back_exactly():
     doc = TableDocument(table)
     assert [doc.cell(r, 1) for r in range(4)] == ["red", "blue", "3", "red"]
     assert doc.to_training_table() == table
+
+
+def test_validation_rows_move_with_their_rows_and_undo():
+    doc = TableDocument(TrainingTable(("x", "y"), (INPUT, TARGET), np.arange(12.0).reshape(6, 2)))
+    seen = []
+    doc.subscribe(seen.append)
+    doc.set_validation([1, 4], True)
+    assert doc.validation.tolist() == [False, True, False, False, True, False]
+    assert seen[-1].kind == "marks" and seen[-1].rows == (1, 4)
+    assert doc.to_training_table().validation.tolist() == doc.validation.tolist()
+    doc.remove_rows([0])  # the marks follow their rows
+    assert doc.validation.tolist() == [True, False, False, True, False]
+    doc.insert_rows(0, 2)  # new rows are training rows
+    assert doc.validation.tolist() == [False, False, True, False, False, True, False]
+    doc.undo.undo()
+    doc.undo.undo()
+    assert doc.validation.tolist() == [False, True, False, False, True, False]
+    doc.assign_validation(np.array([True, False] * 3), "Keep half for validation")
+    assert doc.undo.undo_text == "Keep half for validation" and doc.validation.sum() == 3
+    doc.undo.undo()
+    doc.undo.undo()
+    assert not doc.validation.any() and doc.to_training_table().validation is None

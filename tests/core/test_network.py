@@ -172,3 +172,22 @@ def test_a_stopped_pass_returns_at_once_and_a_stopped_backprop_keeps_the_last_gr
         assert trace.gradient.tobytes() == gradient.tobytes()
     trace.delta[-1][...] = 1.0
     assert backward_into(net, trace, StopAtPoll(5)) and not np.array_equal(trace.gradient, gradient)
+
+
+def test_a_large_tables_blocks_on_every_core_give_the_one_core_numbers_bit_for_bit(monkeypatch):
+    """The engine hands the row blocks of a large table to a pool of threads; each block writes only
+    its own rows, so nothing depends on which thread ran it or when."""
+    from nnplayground.core.network import BLOCKS, Trace
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 100))
+    net = Network([100, 200, 3], ["tanh", "softmax"], seed=0, init="xavier")
+    y = np.eye(3)[rng.integers(0, 3, 3000)]
+    assert len(Trace.empty(net.layer_sizes, 3000).blocks) > 1  # the pool has blocks to share
+    monkeypatch.setattr(BLOCKS, "workers", 1)
+    one = [g.copy() for g in net.gradients(X, y, loss="cross_entropy")[0]], net.predict(X)
+    monkeypatch.setattr(BLOCKS, "workers", 2)
+    many = [g.copy() for g in net.gradients(X, y, loss="cross_entropy")[0]], net.predict(X)
+    assert one[1].tobytes() == many[1].tobytes()
+    for a, b in zip(one[0], many[0]):
+        assert a.tobytes() == b.tobytes()

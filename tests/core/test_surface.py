@@ -56,3 +56,27 @@ def test_output_view_computes_what_the_spec_asks_for(article):
     np.testing.assert_array_equal(surface.values, decision_surface(net, plane).values)
     line = InputRanges.of(X).curve_spec(2)
     assert isinstance(output_view(net, line), Curve)
+
+
+def test_the_surface_reads_the_tables_units_through_the_networks_encoding():
+    """A network trained on scaled inputs and a scaled regression target: the plane is in the table's
+    units on both sides (it used to feed the raw inputs to the scaled network)."""
+    from nnplayground.core import TrainingConfig, TrainingTable
+
+    table = TrainingTable.from_csv_text("a,b,colour,y\n1,200,red,10\n2,100,blue,30\n3,400,red,25\n4,300,blue,50\n")
+    config = TrainingConfig(problem="regression", activation="tanh", output_activation="linear", loss="mse",
+                            scaling=True, init="xavier", learning_rate=0.1)
+    trainer = config.make_trainer(table)
+    trainer.run(200)
+    enc, net = trainer.encoding, trainer.network
+    ranges = InputRanges.of(table.X)
+    spec = ranges.spec(0, 1, fixed=(0.0, 0.0, 1.0))  # colour held at its label 1 ("red")
+    surface = decision_surface(net, spec, enc, table.input_levels)
+    gx, gy = np.meshgrid(surface.xs, surface.ys)
+    points = np.column_stack([gx.ravel(), gy.ravel(), np.ones(gx.size)])
+    want = enc.decode(net.predict(enc.encode_X(points, table.input_levels)))[:, 0].reshape(gx.shape)
+    np.testing.assert_allclose(surface.values, want, rtol=1e-12)
+    assert 5 < np.median(surface.values) < 60  # the target's units, not its standardised ones
+    curve = output_curve(net, CurveSpec(1, (2.5, 0.0, 0.0), (100.0, 400.0), 5), enc, table.input_levels)
+    here = np.column_stack([np.full(5, 2.5), np.linspace(100, 400, 5), np.zeros(5)])
+    np.testing.assert_allclose(curve.values, enc.decode(net.predict(enc.encode_X(here, table.input_levels))))

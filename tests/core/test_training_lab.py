@@ -118,6 +118,7 @@ def test_mini_batches_take_the_rows_in_the_shuffle_seeds_order_and_say_which():
     for i, idx in enumerate(expected):
         ff = trainer.step_phase()
         assert isinstance(ff, FeedforwardResult) and ff.epoch == i // 3
+        assert (ff.batch, ff.batches) == (i % 3, 3)  # "batch 2 of 3 in epoch 1", as the inspector says it
         np.testing.assert_array_equal(ff.rows, idx + 100)  # table rows, as the inspector names them
         np.testing.assert_array_equal(ff.X, X20[idx])
         trainer.step_phase(), trainer.step_phase(), trainer.step_phase()
@@ -283,7 +284,7 @@ def test_a_session_saved_mid_epoch_continues_exactly(tmp_path, optimizer):
     back = load_session(tmp_path / "s.nnpsession")
     from nnplayground.app.session_file import restore_trainer
 
-    again = restore_trainer(back, TrainingTable.from_cells(back.columns, back.cells, back.roles))
+    again = restore_trainer(back, back.training_table())
     assert (again.iteration, again.epoch) == (53, first.epoch)
     again.run(77)
     assert again.network.parameters.tobytes() == straight.network.parameters.tobytes()

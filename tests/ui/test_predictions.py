@@ -118,3 +118,10 @@ def test_columns_fit_again_when_the_targets_change(qtbot):
     header = panel.table.horizontalHeader()
     assert header.sectionSize(0) > narrow
     assert header.sectionSize(0) >= QFontMetrics(header.font()).horizontalAdvance("a much longer target name")
+
+
+def test_y_hat_of_other_rows_is_never_shown_beside_these():
+    """ŷ of the training rows only (validation rows held out) must not be paired with the wrong rows."""
+    model = PredictionsModel()
+    model.set_values(("y",), np.array([[1.0], [0.0], [1.0]]), np.array([[0.9], [0.2]]))
+    assert [model.data(model.index(r, 1)) for r in range(3)] == ["–", "–", "–"]

@@ -46,7 +46,8 @@ def test_bad_cells_are_coloured_and_explained(model, doc):
     model.setData(model.index(2, 2), "")
     assert model.data(model.index(0, 0), Qt.BackgroundRole) is not None
     assert model.data(model.index(1, 0), Qt.BackgroundRole) is None
-    assert model.data(model.index(0, 0), Qt.ToolTipRole) == "Row 1, column 'a': 'x' is not a number"
+    assert model.data(model.index(0, 0), Qt.ToolTipRole) == (
+        "Row 1, column 'a': 'x' is not a number — right-click the header to make 'a' a column of text labels")
     assert model.data(model.index(2, 2), Qt.ToolTipRole) == "Row 3, column 'y': empty cell"
     assert model.data(model.index(1, 0), Qt.ToolTipRole) is None
     with pytest.raises(TableError, match="row 1, column 'a'"):
@@ -54,12 +55,12 @@ def test_bad_cells_are_coloured_and_explained(model, doc):
 
 
 def test_headers_mark_roles(model, doc):
-    assert [model.headerData(c, Qt.Horizontal) for c in range(3)] == ["a (in)", "b (in)", "y (target)"]
+    assert [model.headerData(c, Qt.Horizontal) for c in range(3)] == ["a\nin", "b\nin", "y\ntarget"]
     assert model.headerData(2, Qt.Horizontal, Qt.FontRole).bold()
     assert model.headerData(0, Qt.Horizontal, Qt.FontRole) is None
     assert model.headerData(1, Qt.Vertical) == "2"
     doc.set_role(0, TARGET)
-    assert model.headerData(0, Qt.Horizontal) == "a (target)"
+    assert model.headerData(0, Qt.Horizontal) == "a\ntarget"
 
 
 def test_a_cell_edit_repaints_that_cell_only(model, doc, qtbot):
@@ -74,7 +75,7 @@ def test_rows_and_columns_coming_and_going_reset_the_views(model, doc, qtbot):
         doc.insert_rows(1, 2)
     assert model.rowCount() == 5 and cells(model)[1] == ["0", "0", "0"]
     doc.insert_column(2)
-    assert model.columnCount() == 4 and model.headerData(2, Qt.Horizontal) == "x1 (in)"
+    assert model.columnCount() == 4 and model.headerData(2, Qt.Horizontal) == "x1\nin"
     with qtbot.waitSignal(model.modelReset, timeout=100):
         doc.undo.undo()
     assert model.columnCount() == 3
@@ -86,7 +87,7 @@ def test_a_rename_repaints_the_header_without_a_reset(model, doc, qtbot):
     with qtbot.waitSignal(model.headerDataChanged, timeout=100) as changed:
         assert doc.rename_column(1, "bee") is None
     assert changed.args == [Qt.Horizontal, 1, 1] and resets == []
-    assert model.headerData(1, Qt.Horizontal) == "bee (in)"
+    assert model.headerData(1, Qt.Horizontal) == "bee\nin"
 
 
 def test_table_changed_fires_once_per_change(model, doc, qtbot):

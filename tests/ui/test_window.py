@@ -24,7 +24,7 @@ def weights_shown(window):
 def test_launch_shows_the_tutorial_ready_to_train(window, core_trainer):
     model = window.table_model
     assert window.document.header == ["x1", "x2", "x3", "y"] and model.rowCount() == 4
-    assert model.headerData(3, Qt.Horizontal) == "y (target)"
+    assert model.headerData(3, Qt.Horizontal) == "y\ntarget"
     for name, shortcut in ACTIONS.items():
         action = window.findChild(type(window.run_action), name)
         assert action is not None, name
@@ -61,7 +61,7 @@ def test_step_iteration_n_times_gives_n_loss_points_and_live_heatmaps(window, qt
     np.testing.assert_array_equal(window.loss_plot.values, reference.history)
     for shown, expected in zip(weights_shown(window), reference.network.weights):
         np.testing.assert_array_equal(shown, expected)
-    y_hat = window.predictions_model.value(1, 1)
+    y_hat = window.predictions_model.value(1, 2)  # y, the class predicted, ŷ = P(y=1)
     assert y_hat == pytest.approx(float(reference.trace.a[-1][1, 0]), abs=0)
 
 
