@@ -75,6 +75,15 @@ def test_the_settings_panel_keeps_the_presets_optimizer_when_a_field_changes(win
     assert window.last_update.config.optimizer == "adam"
 
 
+def test_the_suggestion_card_suggests_the_generators_preset_for_its_table(window, qtbot):
+    """Apply must not swap the preset that learns the spiral for the general suggestion that does not."""
+    generated(window, qtbot, "spiral", 200)
+    card = window.suggestion_card
+    qtbot.waitUntil(lambda: card.advice is not None, timeout=5000)
+    assert card.suggestion.config == generator_preset("spiral") and card.differences() == ()
+    assert "the spiral generator's own setting" in card.reason_text("hidden")
+
+
 def test_undo_brings_the_previous_table_back_and_redo_the_generated_one(window, qtbot):
     before = window.document.to_training_table()
     generated(window, qtbot, "spiral", 200)
