@@ -4,15 +4,18 @@
 
 and it writes resources/screenshots/ at 1366x768: main-window.png (after the tutorial's 1500 iterations),
 inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png, surface-xor.png,
-deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x) and
-surface-10k.png (a 10,000-row table's surface).
+deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
+surface-10k.png (a 10,000-row table's surface), metrics-iris.png (iris learnt, its confusion matrix) and
+health-saturated.png (the Health tab on a "32, 32, 32" sigmoid network saturated from the start).
+
+Names given on the command line (e.g. ``metrics-iris.png``) take only those pictures.
 """
 import tempfile
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QSplitter
 
 from nnplayground.paths import EXAMPLES, RESOURCES
 from nnplayground.ui import MainWindow
@@ -34,8 +37,10 @@ def main() -> int:
     def done_running(n):
         return lambda: window.last_update and not window.running and window.last_update.snapshot.iteration >= n
 
+    only = set(sys.argv[1:])
+
     def shot(name):
-        return lambda: window.grab().save(str(OUT / name))
+        return lambda: (not only or name in only) and window.grab().save(str(OUT / name))
 
     # 1. the tutorial trained: loss on a log scale, weights and gradients, predictions
     then(window.toggle_run, done_running(1500))
@@ -64,7 +69,7 @@ def main() -> int:
         window.open_table(EXAMPLES / "article.csv")
         s = window.settings
         s.hidden.setText("32, 32, 32")
-        s.activation.setCurrentText("tanh, tanh, tanh, sigmoid")
+        s.activation.setCurrentText("tanh")  # the hidden layers'; the output stays sigmoid
         s.init.setCurrentText("xavier")
         s.use_bias.setChecked(True)
         s.learning_rate.setValue(0.1)
@@ -95,7 +100,7 @@ def main() -> int:
         window.open_table(path)
         s = window.settings
         s.hidden.setText("8")
-        s.activation.setCurrentText("tanh, sigmoid")
+        s.activation.setCurrentText("tanh")
         s.loss.setCurrentText("mse")
         s.init.setCurrentText("xavier")
         s.learning_rate.setValue(2.0)
@@ -104,6 +109,22 @@ def main() -> int:
          and window.last_update.snapshot.weights[0].shape == (2, 8))
     then(window.toggle_run, lambda: done_running(3000)() and window.surface_view.surface is not None)
     then(shot("surface-10k.png"))
+    # 8. iris learnt: accuracy beside the loss, the confusion matrix in the Metrics tab
+    then(lambda: (window.tabs.setCurrentWidget(window.views.metrics_view), window.open_table(EXAMPLES / "iris.csv")),
+         lambda: window.last_update.table.n_rows == 150 and window.last_update.snapshot.iteration == 0)
+    then(window.toggle_run, done_running(1500))
+    then(shot("metrics-iris.png"))
+    # 9. the tutorial's table with three hidden layers of 32 sigmoid units and the tutorial's uniform [0, 1)
+    # weights: saturated from the start. The Health tab given more of the height, as a reader would drag it.
+    def saturated():
+        window.open_table(EXAMPLES / "article.csv")
+        window.settings.hidden.setText("32, 32, 32")
+        window.tabs.setCurrentWidget(window.views.health_view)
+        right = next(s for s in window.views.findChildren(QSplitter) if s.orientation() == Qt.Vertical)
+        right.setSizes([270, right.height() - 270])
+    then(saturated, lambda: window.last_update.snapshot.weights[0].shape == (3, 32))
+    then(window.toggle_run, done_running(1500))
+    then(shot("health-saturated.png"))
     then(window.close)
 
     def advance(started=False):
