@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractScrollArea, QHeaderView, QLabel, QScrollArea, QSizePolicy, QTableView, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 from ..core.metrics import Metrics
 from ..core.table import TrainingTable
 
+ROW_HEIGHT = 22
+CELL_PADDING = 16  # pixels beside a header's or a count's text
 RIGHT, WRONG = QColor(22, 163, 74), QColor(220, 38, 38)  # green where true and predicted agree, red where not
 EMPTY_TEXT = "No predictions yet: step a feedforward (F11) or an iteration (F10), or run (F5)."
 METRICS_EXPLAINED = {
@@ -109,7 +111,10 @@ class ConfusionModel(QAbstractTableModel):
 
 
 class ConfusionTable(QTableView):
-    """A confusion matrix as large as its contents (up to the space it has: then it scrolls)."""
+    """A confusion matrix as large as its contents (up to the space it has: then it scrolls).
+
+    Columns are sized when the classes change (or the counts grow a digit), from the class names and the
+    widest count, never by measuring cells: a hundred classes are ten thousand of them."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -121,9 +126,22 @@ class ConfusionTable(QTableView):
         self.setSelectionMode(QTableView.NoSelection)
         self.setFocusPolicy(Qt.NoFocus)
         for header in (self.horizontalHeader(), self.verticalHeader()):
-            header.setSectionResizeMode(QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(QHeaderView.Fixed)
             header.setHighlightSections(False)
-        self.horizontalHeader().setMinimumSectionSize(56)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self._widest = None  # (classes, digits) the columns are sized for
+
+    def set_counts(self, counts: np.ndarray, classes: tuple[str, ...]) -> None:
+        self.matrix.set_counts(counts, classes)
+        widest = (tuple(classes), len(f"{int(np.asarray(counts).sum()):,}"))
+        if widest != self._widest:
+            self._widest = widest
+            bold = QFont(self.font())
+            bold.setBold(True)
+            count = QFontMetrics(bold).horizontalAdvance("0" * widest[1])
+            names = self.horizontalHeader().fontMetrics()
+            for c, name in enumerate(classes):
+                self.horizontalHeader().resizeSection(c, max(names.horizontalAdvance(name), count, 40) + CELL_PADDING)
 
     def counts(self) -> list[list[int]]:
         """The counts as shown (for tests and scripts)."""
@@ -189,7 +207,7 @@ class MetricsView(QWidget):
         titles = (targets[0],) if metrics.problem == "multiclass" else targets
         self._build("classes", tuple(zip(titles, metrics.classes)))
         for view, counts, classes in zip(self.tables, metrics.confusion, metrics.classes):
-            view.matrix.set_counts(counts, classes)
+            view.set_counts(counts, classes)
 
     def _build(self, problem, shape) -> None:
         """Make the body's widgets for ``problem`` and its columns (and classes) unless they are made."""
