@@ -7,9 +7,11 @@ inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png,
 deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
 surface-10k.png (a 10,000-row table's surface), suggestions.png (iris.csv opened: its suggested settings
 and their reasons, the problem detected), inspector-adam.png (the update phase of Adam on iris, its
-state before and after), spiral.png (a generated spiral learnt) and drawn.png (points drawn into two
-Gaussian clouds). Names given after the script's name: only those are written (and of the sections that
-stand alone, such as the last two, only those that write one are run).
+state before and after), metrics-iris.png (iris learnt, its confusion matrix), health-saturated.png (the
+Health tab on a "32, 32, 32" sigmoid network saturated from the start), spiral.png (a generated spiral
+learnt) and drawn.png (points drawn into two Gaussian clouds). Names given after the script's name: only
+those are written (and of the sections that stand alone, such as the last four, only those that write one
+are run).
 """
 import tempfile
 import sys
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSplitter
 
 from nnplayground.core.presets import PRESETS
 from nnplayground.paths import EXAMPLES, RESOURCES
@@ -140,6 +142,25 @@ def main() -> int:
     def section(*names):
         standalone.append((set(names), len(steps)))
 
+    # 8b. iris learnt: accuracy beside the loss, the confusion matrix in the Metrics tab
+    section("metrics-iris.png")
+    then(lambda: (window.tabs.setCurrentWidget(window.views.metrics_view), window.open_table(EXAMPLES / "iris.csv")),
+         lambda: window.last_update.table.n_rows == 150 and window.last_update.snapshot.iteration == 0)
+    then(window.toggle_run, done_running(1500))
+    then(shot("metrics-iris.png"))
+    # 8c. the tutorial's table with three hidden layers of 32 sigmoid units and the tutorial's uniform [0, 1)
+    # weights: saturated from the start. The Health tab given more of the height, as a reader would drag it.
+    section("health-saturated.png")
+
+    def saturated():
+        window.open_table(EXAMPLES / "article.csv")
+        window.settings.hidden.setText("32, 32, 32")
+        window.tabs.setCurrentWidget(window.views.health_view)
+        right = next(s for s in window.views.findChildren(QSplitter) if s.orientation() == Qt.Vertical)
+        right.setSizes([270, right.height() - 270])
+    then(saturated, lambda: window.last_update.snapshot.weights[0].shape == (3, 32))
+    then(window.toggle_run, done_running(1500))
+    then(shot("health-saturated.png"))
     # 8. generated data: a spiral of 200 points, learnt with the generators' preset (16 tanh units, Adam)
     section("spiral.png")
     then(lambda: (window.tabs.setCurrentWidget(window.surface_view),

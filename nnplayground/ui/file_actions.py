@@ -339,12 +339,14 @@ class FileActions:
             settings = None if h.state.settings == waiting.config else h.state.settings
             return replace(waiting, cells=h.document.cells(), settings=settings, **({} if fits else dict(
                 columns=tuple(h.document.header), roles=tuple(h.document.roles), weights=(), biases=(),
-                history=waiting.history[:0])))
+                history=waiting.history[:0], metrics=None)))
         latest = h.controller.current
+        metrics = latest.metrics.to_dict() if latest is not None and latest.metrics is not None else None
         return session_to_save(h.state, h.document.header, h.document.roles, h.document.cells(),
                                latest.snapshot if latest else None, h.history, kinds=h.document.kinds,
                                encoding=h.state.network_encoding,
-                               validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None)
+                               validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None,
+                               metrics=metrics)
 
     def save_session(self, path) -> bool:
         h = self.host

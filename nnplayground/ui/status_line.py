@@ -1,5 +1,8 @@
 """The status bar: one message, what waits for Reset, where training is, its loss and speed.
 
+At the end of a run it says how it ended: done (with the metrics), paused, or stopped and stuck, with the
+worst health note (see the Health tab): a run whose network cannot learn is not reported as done.
+
 Iterations are counted in the step inspector's words (:func:`inspector.position_text`): "iteration 3:
 loss next" while the third iteration's phases are being stepped, "3 iterations done" once it is finished.
 """
@@ -11,9 +14,18 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 from ..core import PHASES
 from .frame_pacer import NUMBERS_SECONDS, RateLimit
 from .inspector import position_text
+from .metrics_view import metrics_text
 from .worker import Update
 
 ERROR_STYLE = "color: #b42318; font-weight: bold;"
+STUCK_STYLE = "color: #9a3412; font-weight: bold;"
+
+
+def headline(note) -> str:
+    """A health note's message in a few words for the status bar: up to its first colon or bracket,
+    e.g. "layer 2 and layer 3 are saturated from the start"."""
+    text = note.message.split(":")[0].split(" (")[0].rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 def phase_strip_text(next_phase: str, done: str | None) -> str:
@@ -54,15 +66,16 @@ class StatusLine:
         for w in (self.pending_label, self.iteration_label, self.loss_label, self.rate_label, self.progress):
             bar.addPermanentWidget(w)
 
-    def notify(self, text: str, error: bool = False) -> None:
-        """A message; errors stay (in red) until the next message."""
-        self.notice.setStyleSheet(ERROR_STYLE if error else "")
+    def notify(self, text: str, error: bool = False, stuck: bool = False) -> None:
+        """A message; errors stay (in red) until the next message; ``stuck``: a run that ended stuck (in
+        orange, until training moves on)."""
+        self.notice.setStyleSheet(ERROR_STYLE if error else STUCK_STYLE if stuck else "")
         self.notice.setText(text)
         self.notice.setToolTip(text)
 
     def clear_notice(self) -> None:
-        """Training moves on: an informational message about the past goes (errors say why and stay)."""
-        if not self.notice.styleSheet():
+        """Training moves on: a message about the past goes (errors say why and stay)."""
+        if self.notice.styleSheet() != ERROR_STYLE:
             self.notify("")
 
     def set_pending(self, what: str) -> None:
@@ -95,5 +108,13 @@ class StatusLine:
         if not running and latest is not None and not latest.running:
             snap, target = latest.snapshot, latest.config.iterations
             loss = "–" if snap.loss is None else f"{snap.loss:.6g}"
-            self.notify(f"Done: {snap.iteration:,} iterations, loss {loss}." if snap.iteration >= target
-                        else f"Paused at iteration {snap.iteration:,}.")
+            stuck = latest.health.stuck if latest.health is not None else None
+            if stuck is not None and snap.iteration >= target:
+                self.notify(f"Stopped at {snap.iteration:,} iterations — stuck (see Health): {headline(stuck)}.",
+                            stuck=True)
+                self.notice.setToolTip(f"{stuck.message}\n{stuck.fix}")
+            elif snap.iteration >= target:
+                metrics = metrics_text(latest.metrics, latest.table.target_columns)
+                self.notify(f"Done: {snap.iteration:,} iterations, loss {loss}" + (f"; {metrics}." if metrics else "."))
+            else:
+                self.notify(f"Paused at iteration {snap.iteration:,}.")
