@@ -7,23 +7,30 @@ inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png,
 deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
 surface-10k.png (a 10,000-row table's surface), suggestions.png (iris.csv opened: its suggested settings
 and their reasons, the problem detected), inspector-adam.png (the update phase of Adam on iris, its
-state before and after) and validation-spiral.png (a noisy spiral learnt by Adam in mini-batches, its
-validation loss apart from the training loss, stopped early).
+state before and after), metrics-iris.png (iris learnt, its confusion matrix), health-saturated.png (the
+Health tab on a "32, 32, 32" sigmoid network saturated from the start), spiral.png (a generated spiral
+learnt), drawn.png (points drawn into two Gaussian clouds) and validation-spiral.png (a noisy spiral learnt
+by Adam in mini-batches, its validation loss apart from the training loss, stopped early). Names given after
+the script's name: only those are written (and of the sections that stand alone, such as the last five, only
+those that write one are run).
 """
 import tempfile
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QSplitter
 
 from nnplayground.core.presets import PRESETS
 from nnplayground.paths import EXAMPLES, RESOURCES
 from nnplayground.ui import MainWindow
+from nnplayground.ui.draw_tool import pixel_map
 from nnplayground.ui.views_panel import share_width
 
 OUT = RESOURCES / "screenshots"
+ONLY = set(sys.argv[1:])  # the screenshots to write (all when none is named)
 
 
 def main() -> int:
@@ -41,7 +48,7 @@ def main() -> int:
         return lambda: window.last_update and not window.running and window.last_update.snapshot.iteration >= n
 
     def shot(name):
-        return lambda: window.grab().save(str(OUT / name))
+        return lambda: (not ONLY or name in ONLY) and window.grab().save(str(OUT / name))
 
     # 1. the tutorial trained: loss on a log scale, weights and gradients, predictions
     then(window.toggle_run, done_running(1500))
@@ -131,25 +138,82 @@ def main() -> int:
          lambda: window.last_update.table.n_rows == 150 and window.suggestion_card.advice is not None)
     then(window.toggle_run, done_running(1500))
     then(shot("suggestions.png"))
-    # 9. a noisy spiral, Adam in batches of 32, 30 % of the rows kept for validation: the validation loss turns up
-    # while the training loss goes on down, and the run stops early with the best weights back
-    def spiral():
-        from nnplayground.core.datasets import generate
+    standalone = []  # (screenshot names, the first step's index): sections that need none of the steps before
 
+    def section(*names):
+        standalone.append((set(names), len(steps)))
+
+    # 8b. iris learnt: accuracy beside the loss, the confusion matrix in the Metrics tab
+    section("metrics-iris.png")
+    then(lambda: (window.tabs.setCurrentWidget(window.views.metrics_view), window.open_table(EXAMPLES / "iris.csv")),
+         lambda: window.last_update.table.n_rows == 150 and window.last_update.snapshot.iteration == 0)
+    then(window.toggle_run, done_running(1500))
+    then(shot("metrics-iris.png"))
+    # 8c. the tutorial's table with three hidden layers of 32 sigmoid units and the tutorial's uniform [0, 1)
+    # weights: saturated from the start. The Health tab given more of the height, as a reader would drag it.
+    section("health-saturated.png")
+
+    def saturated():
+        window.open_table(EXAMPLES / "article.csv")
+        window.settings.hidden.setText("32, 32, 32")
+        window.tabs.setCurrentWidget(window.views.health_view)
+        right = next(s for s in window.views.findChildren(QSplitter) if s.orientation() == Qt.Vertical)
+        right.setSizes([270, right.height() - 270])
+    then(saturated, lambda: window.last_update.snapshot.weights[0].shape == (3, 32))
+    then(window.toggle_run, done_running(1500))
+    then(shot("health-saturated.png"))
+    # 8. generated data: a spiral of 200 points, learnt with the generators' preset (16 tanh units, Adam)
+    section("spiral.png")
+    then(lambda: (window.tabs.setCurrentWidget(window.surface_view),
+                  window.files.new_from_generator("spiral", 200, 0.1, 0)),
+         lambda: window.last_update.table.n_rows == 200 and window.last_update.snapshot.iteration == 0)
+    then(window.toggle_run, lambda: done_running(1500)() and window.surface_view.surface is not None)
+    then(shot("spiral.png"))
+    section("drawn.png")
+    # 9. drawn data: two Gaussian clouds learnt, then three points of class 1 drawn below the boundary and two of
+    #    class 0 (Shift+click) beside class 1's cloud, in Draw mode, and 1,200 more iterations on them
+    then(lambda: (window.tabs.setCurrentWidget(window.surface_view),
+                  window.files.new_from_generator("gaussians", 40, 0.1, 0), window.settings.iterations.setValue(300)),
+         lambda: window.last_update.table.n_rows == 40 and window.last_update.snapshot.iteration == 0)
+    then(window.toggle_run, lambda: done_running(300)() and window.surface_view.surface is not None)
+
+    def draw():
+        view = window.surface_view
+        view.draw_action.trigger()
+        view.class_picker.setCurrentText("1")
+        for x, y, shift in ((-0.1, -0.45, False), (0.0, -0.6, False), (-0.2, -0.6, False), (0.05, 0.85, True),
+                            (0.15, 0.95, True)):
+            px, py = pixel_map(view.plot).to_pixels([[x, y]])[0]
+            QTest.mouseClick(view.plot.viewport(), Qt.LeftButton, Qt.ShiftModifier if shift else Qt.NoModifier,
+                             QPoint(round(px), round(py)))
+        window.settings.iterations.setValue(1500)
+    then(draw, lambda: window.last_update.table.n_rows == 45)
+    then(window.toggle_run, done_running(1500))
+    then(shot("drawn.png"))
+    # 10. a noisy spiral, Adam in batches of 32, 30 % of the rows kept for validation: the validation loss turns up
+    # while the training loss goes on down, and the run stops early with the best weights back
+    section("validation-spiral.png")
+
+    def noisy_spiral():
         window.tabs.setCurrentWidget(window.surface_view)
         window.log_action.setChecked(False)  # the noisy batch losses read better on a linear scale
-        window.files.adopt_table(generate("spiral", 200, 0.3, 0), None)
+        window.files.new_from_generator("spiral", 200, 0.3, 0)
         window.settings.apply(replace(
-            window.state.settings, problem="binary", hidden=(32, 32), activation="tanh", output_activation="sigmoid",
-            loss="bce", scaling=False, init="xavier", use_bias=True, seed=0, learning_rate=0.02, iterations=3000,
-            optimizer="adam", batch_size=32, validation=0.3, split_seed=0, patience=100))
+            window.state.settings, hidden=(32, 32), init="xavier", learning_rate=0.02, iterations=3000,
+            batch_size=32, validation=0.3, split_seed=0, patience=100))
         for title in window.settings.folds:
             window.settings.set_folded(title, False)
-    then(spiral, lambda: window.last_update.config.optimizer == "adam" and window.document.validation.any())
+    then(noisy_spiral, lambda: window.last_update.config.batch_size == 32 and window.document.validation.any())
     then(window.toggle_run, lambda: not window.running and window.last_update.snapshot.early_stop is not None
          and window.surface_view.surface is not None)
     then(lambda: window.settings_area.verticalScrollBar().setValue(window.settings_area.verticalScrollBar().maximum()))
     then(shot("validation-spiral.png"))
+    if ONLY:  # run only the sections that write a screenshot asked for
+        bounds = [start for _, start in standalone] + [len(steps)]
+        keep = steps[:bounds[0]] if ONLY - set().union(*(names for names, _ in standalone)) else []
+        for (names, start), end in zip(standalone, bounds[1:]):
+            keep += steps[start:end] if names & ONLY else []
+        steps[:] = keep
     then(window.close)
 
     def advance(started=False):

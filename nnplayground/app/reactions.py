@@ -28,6 +28,7 @@ class TableEdit:
     reaction: TableReaction
     table: TrainingTable | None  # the table as the core sees it, when it can be trained on
     problem: str | None = None
+    misfit: str | None = None  # RESET, WAIT: why the network can't train on the table (a label it lacks…)
 
 
 def table_problem(document: TableDocument) -> str | None:
@@ -87,7 +88,8 @@ def table_edited(state: SessionState, document: TableDocument, has_network: bool
     if table is None:  # a bad cell: whether it fits is decided by its columns until the cells are fixed
         state.table_changed(columns_fit(state, document))
         return TableEdit(TableReaction.NOTHING, None, problem)
-    fits = state.table_changed(fit_problem(state, table) is None)
+    misfit = fit_problem(state, table)
+    fits = state.table_changed(misfit is None)
     if not has_network:
         return TableEdit(TableReaction.NOTHING, table)
     if fits:
@@ -96,4 +98,4 @@ def table_edited(state: SessionState, document: TableDocument, has_network: bool
         state.settings.encoding_for(table)
     except ValueError as exc:
         return TableEdit(TableReaction.NOTHING, table, str(exc))
-    return TableEdit(TableReaction.RESET if untouched else TableReaction.WAIT, table)
+    return TableEdit(TableReaction.RESET if untouched else TableReaction.WAIT, table, misfit=misfit)

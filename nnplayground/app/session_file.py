@@ -17,9 +17,10 @@ from .session_state import Pending, SessionState
 
 
 def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapshot | None,
-                    history: LossHistory, kinds=None, encoding=None, validation=None) -> Session:
+                    history: LossHistory, kinds=None, encoding=None, validation=None,
+                    metrics: dict | None = None) -> Session:
     """The session as it stands: the table as typed, the network's settings (and the chosen ones when
-    they wait for Reset), and the weights and losses when they fit the table."""
+    they wait for Reset), and the weights, losses and latest metrics when they fit the table."""
     config = state.training_config or state.settings
     fits = snapshot is not None and Pending.TABLE not in state.pending
     return Session(
@@ -30,6 +31,7 @@ def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapsh
         history=np.array(history.values if fits else (), dtype=float), settings=state.waiting_settings,
         kinds=None if kinds is None else tuple(kinds), encoding=encoding if fits else None,
         training=snapshot.resume if fits else None, validation=validation,
+        metrics=metrics if fits else None,
     )
 
 

@@ -292,14 +292,29 @@ class TableDocument:
         self._push("Add row" if count == 1 else f"Add {count} rows",
                    [self._zero_rows(range(row, row + count), self.n_columns)])
 
-    def remove_rows(self, rows: Sequence[int]) -> None:
+    def add_rows(self, rows: Sequence[Sequence[str]], at: int | None = None, label: str | None = None) -> None:
+        """Insert rows of cell texts (one text per column) before row ``at`` (default: after the last), as
+        one edit: nothing sees a row of zeros on the way."""
+        at = self.n_rows if at is None else at
+        rows = [[str(text) for text in row] for row in rows]
+        if not 0 <= at <= self.n_rows or not rows:
+            raise IndexError(f"cannot insert {len(rows)} rows at row {at} of {self.n_rows}")
+        for row in rows:
+            if len(row) != self.n_columns:
+                raise TableError(f"a row of {len(row)} cells for {self.n_columns} columns")
+        self._check_size(self.n_rows + len(rows), self.n_columns)
+        writes = [(at + i, c, text) for i, row in enumerate(rows) for c, text in enumerate(row)]
+        label = label or ("Add row" if len(rows) == 1 else f"Add {len(rows)} rows")
+        self._push(label, [self._zero_rows(range(at, at + len(rows)), self.n_columns), ("write", writes)])
+
+    def remove_rows(self, rows: Sequence[int], label: str | None = None) -> None:
         positions = sorted(set(rows))
         missing = [r for r in positions if not 0 <= r < self.n_rows]
         if missing:
             raise IndexError(f"no row {missing[0]} in {self.n_rows} rows")
         if positions:
-            self._push("Remove row" if len(positions) == 1 else f"Remove {len(positions)} rows",
-                       [("remove_rows", positions)])
+            label = label or ("Remove row" if len(positions) == 1 else f"Remove {len(positions)} rows")
+            self._push(label, [("remove_rows", positions)])
 
     def insert_column(self, column: int, name: str | None = None, role: str = INPUT) -> None:
         """Insert a column of zeros before ``column``, named ``x1``, ``x2``… unless ``name`` is given."""

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core import TrainingConfig, TrainingTable
 from ..core.encoding import Encoding
-from ..core.metrics import Metrics, compute_metrics
+from ..core.metrics import Metrics
 from ..core.split import split_rows
 from ..core.trainer import EarlyStop
 
@@ -81,22 +81,6 @@ def moved_text(rows: list[int], held: bool) -> str:
     what = ("validation: measured after every epoch, never trained on" if held
             else "training: trained on from the next iteration")
     return f"{names} moved to {what} (Ctrl+Z undoes)."
-
-
-def split_metrics(encoding: Encoding | None, table: TrainingTable,
-                  y_hat: np.ndarray | None) -> tuple[Metrics | None, Metrics | None]:
-    """The metrics of the training rows and of the validation rows (None: there are none, or no
-    predictions of every row of ``table``, or targets the network can't read)."""
-    if encoding is None or y_hat is None or y_hat.shape[0] != table.n_rows or encoding.fits(table) is not None:
-        return None, None
-    try:
-        Y = encoding.encode_targets(table)
-    except ValueError:
-        return None, None
-    held = np.zeros(table.n_rows, dtype=bool) if table.validation is None else table.validation
-    train = compute_metrics(encoding, y_hat[~held], Y[~held]) if (~held).any() else None
-    val = compute_metrics(encoding, y_hat[held], Y[held]) if held.any() else None
-    return train, val
 
 
 def metrics_line(train: Metrics | None, validation: Metrics | None) -> str:

@@ -121,8 +121,12 @@ class Encoding:
                 labels = ("0", "1")  # a 0/1 column: its numbers are the classes as they are
             if len(labels) != 2:
                 kind = "labels" if levels is not None else "different numbers"
-                fix = ("choose multi-class classification" if len(labels) > 2 and len(targets) == 1
-                       else "choose regression" if levels is None else "make it an input")
+                whole = levels is None and np.all(Y[:, t] == np.trunc(Y[:, t]))
+                if len(labels) > 2 and len(targets) == 1 and (levels is not None or (whole and len(labels) <= 10)):
+                    fix = "choose multi-class classification" + ("" if levels is not None else
+                                                                 " (or regression, if they are amounts)")
+                else:
+                    fix = "choose regression" if levels is None else "make it an input"
                 raise EncodingError(
                     f"target {name!r} holds {len(labels)} {kind}: binary classification needs two "
                     f"(e.g. 0 and 1); {fix}" if len(labels) else f"target {name!r} is empty")
@@ -300,7 +304,7 @@ class Encoding:
             if not isinstance(name, str) or not _finite(mean) or not _finite(scale) or scale <= 0:
                 raise ValueError("an input of the encoding has a bad name, mean or scale")
             if levels is not None:
-                levels = _label_list(levels, "an input's labels")
+                levels = _label_list(levels, "an input column's labels")
                 if len(levels) > MAX_ONE_HOT:
                     raise ValueError(f"an input of the encoding has more than {MAX_ONE_HOT} labels")
             columns.append(InputColumn(name, float(mean), float(scale), levels))
@@ -310,7 +314,7 @@ class Encoding:
         classes = record["classes"]
         if not isinstance(classes, list):
             raise ValueError("the encoding's classes must be a list")
-        classes = tuple(_label_list(c, "classes") for c in classes)
+        classes = tuple(_label_list(c, "classes of a target") for c in classes)
         mean, scale = record["target_mean"], record["target_scale"]
         if (not isinstance(mean, list) or not isinstance(scale, list) or not all(map(_finite, mean + scale))
                 or any(s <= 0 for s in scale)):
@@ -346,7 +350,7 @@ def _finite(value) -> bool:
 def _label_list(value, what: str) -> tuple[str, ...]:
     if (not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value)
             or len(set(value)) != len(value)):
-        raise ValueError(f"the encoding's {what} must be a list of different, non-empty texts")
+        raise ValueError(f"in the encoding, {what} must be a list of different, non-empty texts")
     return tuple(value)
 
 

@@ -8,7 +8,9 @@ against the record, and checks everything before anything uses it: a damaged or 
 A session may hold no weights (a network not trained yet, or one whose settings wait for Reset);
 ``settings`` then records what the settings panel showed, if it differed from the network's config.
 With weights it holds their :class:`~.encoding.Encoding` too (the μ, σ and labels they were trained
-with). Format 1 (before text labels, problems and scaling) is read and turned into today's settings.
+with), and may hold the metrics shown when it was saved (:meth:`~.metrics.Metrics.to_dict`: a record for
+whoever reads the file; the window works them out again from the weights and the table). Format 1
+(before text labels, problems and scaling) is read and turned into today's settings.
 """
 from __future__ import annotations
 
@@ -57,6 +59,7 @@ class Session:
     encoding: Encoding | None = None  # how the table became the weights' numbers (with weights only)
     training: tuple[dict, dict] | None = None  # Trainer.resume_state(): optimizer state, epoch, shuffle, …
     validation: tuple[int, ...] | None = None  # the table rows kept apart for validation (None: no marks)
+    metrics: dict | None = None  # the latest metrics when saved, as Metrics.to_dict() (with weights only)
 
     @property
     def iteration(self) -> int:
@@ -118,6 +121,8 @@ def save_session(path: str | os.PathLike, session: Session, compress: bool = Tru
     }
     if session.settings is not None:
         meta["settings"] = session.settings.to_dict()
+    if session.metrics is not None and weights:
+        meta["metrics"] = session.metrics
     arrays = {f"W{l}": w for l, w in enumerate(weights)}
     arrays.update({f"b{l}": b for l, b in enumerate(biases)})
     if session.training is not None and session.weights:
@@ -164,6 +169,10 @@ def _read(path: Path) -> Session:
             settings = None if meta.get("settings") is None else _config(name, meta["settings"], "waiting settings")
             kinds = _kinds(name, meta.get("kinds"), len(columns))
             encoding = None if meta.get("encoding") is None else _encoding(name, meta["encoding"])
+        metrics = meta.get("metrics")  # optional: files saved before metrics have none
+        if metrics is not None and not (isinstance(metrics, dict) and all(type(k) is str for k in metrics)):
+            raise SessionFileError(f"{name}: its metrics must be a record of named values, "
+                                   f"got {type(metrics).__name__}")
         layers = meta.get("layers")
         if type(layers) is not int or layers < 0:
             raise SessionFileError(f"{name}: its number of weight layers must be a whole number, got {layers!r:.40}")
@@ -186,7 +195,8 @@ def _read(path: Path) -> Session:
         validation = None if version == 1 else _validation(name, meta.get("validation"), len(cells))
     _check(name, columns, roles, cells, config, weights, biases, history, kinds, encoding)
     return Session(columns, roles, cells, config, weights, biases, history, settings, kinds,
-                   encoding if weights else None, training, validation)
+                   encoding if weights else None, training, validation,
+                   metrics if weights else None)
 
 
 def _training(name: str, npz, record, n_parameters: int) -> tuple[dict, dict]:

@@ -66,6 +66,9 @@ def build_actions(w) -> None:
          "Save the trained weights as .npz, .json or .onnx", files.ask_export_weights, QStyle.SP_ArrowDown),
         ("open_action", "openTableAction", "Open…", QKeySequence.Open, "Open a saved session or a CSV training table",
          files.ask_open, QStyle.SP_DialogOpenButton),
+        ("new_from_generator_action", "newFromGeneratorAction", "New from generator…", "Ctrl+G",
+         "A new table of points on a pattern (XOR, circles, spiral, sine…), with its number of points, noise and seed",
+         files.ask_new_from_generator, QStyle.SP_FileIcon),
         ("save_session_action", "saveSessionAction", "Save session", QKeySequence.Save,
          "Save the table, settings, weights and loss history in one file", files.save, QStyle.SP_DialogSaveButton),
         ("save_session_as_action", "saveSessionAsAction", "Save session as…", QKeySequence.SaveAs,
@@ -97,6 +100,7 @@ def build_actions(w) -> None:
 
     menu = w.menuBar()
     file_menu = menu.addMenu("&File")
+    file_menu.addAction(w.new_from_generator_action)
     file_menu.addAction(w.open_action)
     w.recent_menu = file_menu.addMenu("Open recent")
     w.recent_menu.aboutToShow.connect(lambda: files.fill_recent_menu(w.recent_menu))
@@ -137,6 +141,7 @@ def build_actions(w) -> None:
     toggle.setShortcut(QKeySequence("F9"))
     toggle.setObjectName("inspectorAction")
     view_menu.addAction(toggle)
+    view_menu.addAction(w.surface_view.draw_action)  # Ctrl+D from any tab
 
     bar = w.addToolBar("Training")
     bar.setObjectName("trainingToolBar")

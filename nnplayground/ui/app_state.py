@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from ..app.autosave import SUBFOLDER as AUTOSAVE_FOLDER
+from ..core.datasets import CONSTRAINTS as GENERATOR_CONSTRAINTS
 
 RECENT_MAX = 8
 
@@ -44,6 +45,25 @@ def remember_directory(path: str | Path) -> None:
 def _absolute(path: str | Path) -> str:
     """The path made absolute without following links: a symlink loop must not crash Open."""
     return os.path.abspath(os.fspath(path))
+
+
+def generator_settings() -> dict:
+    """The generator dialog's last choice (``generate``'s arguments); a setting missing or out of its limits
+    (an old or hand-edited file) is left out, so the dialog's default takes its place."""
+    s, out = app_settings(), {}
+    for key, kind in (("name", str), ("n_points", int), ("noise", float), ("seed", int)):
+        value = s.value(f"generator/{key}")
+        try:
+            out[key] = GENERATOR_CONSTRAINTS[key].check(kind(value))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def remember_generator_settings(settings: dict) -> None:
+    s = app_settings()
+    for key, value in settings.items():
+        s.setValue(f"generator/{key}", value)
 
 
 def restore_window_layout(window) -> bool:

@@ -19,16 +19,19 @@ from ..app.reactions import table_problem
 from ..app.session_file import restore_trainer, session_to_save
 from ..app.suggestions import Example
 from ..app.validation import with_marks
-from ..core import TableError, TrainingTable
+from ..core import TableError, TrainingConfig, TrainingTable
+from ..core.datasets import generate
 from ..core.encoding import EncodingError
-from ..core.presets import preset_for
+from ..core.presets import generator_preset, preset_for
 from ..core.suggest import suggest
 from ..core.session import SessionFileError, load_session, save_session
 from ..core.fileio import SaveError, atomic_path, atomic_write_text
 from ..core.session import SUFFIX as SESSION_SUFFIX
 from ..core.table import LoadCancelled
 from ..paths import EXAMPLES
-from .app_state import add_recent_file, last_directory, recent_files, remember_directory
+from .app_state import (
+    add_recent_file, generator_settings, last_directory, recent_files, remember_directory, remember_generator_settings,
+)
 
 PROGRESS_AFTER_MS = 400  # a table that loads faster than this shows no progress dialog
 
@@ -64,6 +67,21 @@ class FileActions:
             "CSV tables (*.csv *.tsv *.txt);;All files (*)")
         if path:
             self.open_path(path)
+
+    def ask_new_from_generator(self) -> bool:
+        """The generator dialog, opened on the last choice; OK makes the new table (asking first about
+        unsaved work, as opening a file does)."""
+        from .generate_dialog import GenerateDialog
+
+        dialog = GenerateDialog(self.host, **generator_settings())
+        try:
+            if dialog.exec() != GenerateDialog.Accepted:
+                return False
+            settings = dialog.settings()
+        finally:
+            dialog.deleteLater()
+        remember_generator_settings(settings)
+        return self.new_from_generator(**settings)
 
     def ask_save_as(self) -> bool:
         path = self._ask_save_path("Save session", f"untitled{SESSION_SUFFIX}", [("Sessions", SESSION_SUFFIX)])
@@ -175,6 +193,28 @@ class FileActions:
         self.waiting_session = None
         return self.adopt_table(table, Path(path))
 
+    def new_from_generator(self, name: str, n_points: int, noise: float, seed: int) -> bool:
+        """A generated table (:func:`~nnplayground.core.datasets.generate`) in place of the current one, with
+        the generators' own settings (:func:`~nnplayground.core.presets.generator_preset`); undoable as an
+        opened table is. False (and nothing changed) when the user keeps the unsaved work."""
+        try:
+            table, config = generate(name, n_points, noise, seed), generator_preset(name)
+        except (ValueError, MemoryError) as exc:
+            self.host.warn("Can't generate this table", str(exc))
+            return False
+        if not self.confirm_discard():
+            return False
+        self.waiting_session = None
+        source = f"{name}, {n_points:,} points"
+        example = Example(f"the {name} generator", config, table.columns)  # the card suggests its preset
+        if not self.adopt_table(table, None, config=config, source=source, example=example):
+            return False
+        units = " + ".join(map(str, config.hidden))
+        self.host.notify(f"New table from the {name} generator ({n_points:,} points, noise {noise:g}, seed {seed}), "
+                         f"with {units} {config.activation} units and {config.optimizer} (η {config.learning_rate:g}): "
+                         "Run (F5) to train it. Ctrl+Z brings the old table back.")
+        return True
+
     def _read_table(self, path: Path) -> TrainingTable:
         """TrainingTable.from_csv on a thread while this one keeps painting a cancellable progress dialog."""
         result: dict = {}
@@ -220,13 +260,18 @@ class FileActions:
         return result["table"]
 
     # -- a new table or session -------------------------------------------------------------------
-    def adopt_table(self, table: TrainingTable, path: Path | None, undoable: bool = True) -> bool:
+    def adopt_table(self, table: TrainingTable, path: Path | None, undoable: bool = True,
+                    config: TrainingConfig | None = None, source: str | None = None,
+                    example: Example | None = None) -> bool:
         """A new problem: the table replaces the old one and a network starts afresh (with the table's
-        own preset when it is a shipped example)."""
+        own preset when it is a shipped example, or with ``config``). ``source``: what the title names
+        the table by until it is saved (the file's name by default); ``example``: what the suggestion
+        card suggests while the table is still that (a shipped example's preset by default)."""
         h = self.host
         # a shipped example brings its own settings; any other file those suggested for it, as the CLI;
         # a table handed over by a script (no file) keeps the settings as they are, if they can train it
-        config = (preset_for(path) or suggest(table).config) if path is not None else h.state.settings
+        if config is None:
+            config = (preset_for(path) or suggest(table).config) if path is not None else h.state.settings
         try:
             try:
                 marked = with_marks(table, config)  # a validation share: its rows marked in the table
@@ -247,10 +292,10 @@ class FileActions:
                 h.document.undo.clear()
         finally:
             self.adopting = False
-        self.example = Example.of(path, table)
+        self.example = example or Example.of(path, table)
         h.install(trainer, config, table)
         h.state.mark_saved(None, None)
-        h.state.source = path.name if path is not None and undoable else None
+        h.state.source = source if source is not None else path.name if path is not None and undoable else None
         h.refresh_title()
         if path is not None and undoable:
             inputs = table.input_columns
@@ -297,12 +342,14 @@ class FileActions:
             settings = None if h.state.settings == waiting.config else h.state.settings
             return replace(waiting, cells=h.document.cells(), settings=settings, **({} if fits else dict(
                 columns=tuple(h.document.header), roles=tuple(h.document.roles), weights=(), biases=(),
-                history=waiting.history[:0])))
+                history=waiting.history[:0], metrics=None)))
         latest = h.controller.current
+        metrics = latest.metrics.to_dict() if latest is not None and latest.metrics is not None else None
         return session_to_save(h.state, h.document.header, h.document.roles, h.document.cells(),
                                latest.snapshot if latest else None, h.history, kinds=h.document.kinds,
                                encoding=h.state.network_encoding,
-                               validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None)
+                               validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None,
+                               metrics=metrics)
 
     def save_session(self, path) -> bool:
         h = self.host

@@ -13,9 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from ..app.drawing import Drawing
 from ..app.loss_history import LossHistory
 from ..app.network_view import network_view
-from ..app.reactions import TableReaction, table_edited, table_problem, training_table
+from ..app.reactions import TableReaction, columns_fit, table_edited, table_problem, training_table
 from ..app.session_state import Pending, SessionState, SettingsAction
 from ..app.table_document import TableDocument
 from ..app.validation import engine_table, marks_label, percent, unread_marks, validation_marks
@@ -103,6 +104,9 @@ class MainWindow(QMainWindow):
         self.table_editor.message.connect(self.notify)
         self.views.clicked.connect(self.explain)
         self.views.viewChanged.connect(self._send_view)
+        self.surface_view.set_drawing(Drawing(self.document, lambda: (self.state.network_config or
+                                                                     self.state.settings).problem))
+        self.surface_view.drawMessage.connect(lambda text: self.notify(text, error=True))
         self.inspector.weightClicked.connect(self.explain)
         self.table_editor.view.selectionModel().currentRowChanged.connect(lambda *_: self._send_view())
 
@@ -313,9 +317,12 @@ class MainWindow(QMainWindow):
             self.reset()
         elif edit.reaction is TableReaction.WAIT:
             self.controller.pause()
-            self.notify(f"The table now has {len(edit.table.input_columns)} inputs and "
-                        f"{len(edit.table.target_columns)} targets: press Reset (Ctrl+R) to build a network that "
-                        "fits.", error=True)
+            if edit.misfit and columns_fit(self.state, self.document):  # same columns: a new label, a target…
+                self.notify(f"Paused: {edit.misfit} (Ctrl+R).", error=True)
+            else:
+                self.notify(f"The table now has {len(edit.table.input_columns)} inputs and "
+                            f"{len(edit.table.target_columns)} targets: press Reset (Ctrl+R) to build a network "
+                            "that fits.", error=True)
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
         if self.notice.text().startswith("Settings: "):  # the settings' own complaint, now fixed

@@ -2,8 +2,11 @@
 
 With mini-batches it counts epochs beside the iterations ("· epoch 154 (8 per epoch)": an iteration is one
 update, an epoch one pass over the training rows); with a schedule, the learning rate of the moment
-("η 0.047 (cosine)"); with validation rows, their loss beside the training loss. An early stop is said in
-the command line's words.
+("η 0.047 (cosine)"); with validation rows, their loss beside the training loss.
+
+At the end of a run it says how it ended: done (with the metrics, of the training and the validation rows
+side by side), stopped early (in the command line's words), paused, or stopped and stuck, with the worst
+health note (see the Health tab): a run whose network cannot learn is not reported as done.
 
 Iterations are counted in the step inspector's words (:func:`inspector.position_text`): "iteration 3:
 loss next" while the third iteration's phases are being stepped, "3 iterations done" once it is finished.
@@ -13,14 +16,23 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
-from ..app.validation import early_stop_text, metrics_line, split_metrics
+from ..app.validation import early_stop_text
 from ..core import PHASES
 from ..core.table import format_number
 from .frame_pacer import NUMBERS_SECONDS, RateLimit
 from .inspector import position_text
+from .metrics_view import metrics_text
 from .worker import Update
 
 ERROR_STYLE = "color: #b42318; font-weight: bold;"
+STUCK_STYLE = "color: #9a3412; font-weight: bold;"
+
+
+def headline(note) -> str:
+    """A health note's message in a few words for the status bar: up to its first colon or bracket,
+    e.g. "layer 2 and layer 3 are saturated from the start"."""
+    text = note.message.split(":")[0].split(" (")[0].rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 def phase_strip_text(next_phase: str, done: str | None) -> str:
@@ -91,15 +103,16 @@ class StatusLine:
             label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
             label.hide()
 
-    def notify(self, text: str, error: bool = False) -> None:
-        """A message; errors stay (in red) until the next message."""
-        self.notice.setStyleSheet(ERROR_STYLE if error else "")
+    def notify(self, text: str, error: bool = False, stuck: bool = False) -> None:
+        """A message; errors stay (in red) until the next message; ``stuck``: a run that ended stuck (in
+        orange, until training moves on)."""
+        self.notice.setStyleSheet(ERROR_STYLE if error else STUCK_STYLE if stuck else "")
         self.notice.setText(text)
         self.notice.setToolTip(text)
 
     def clear_notice(self) -> None:
-        """Training moves on: an informational message about the past goes (errors say why and stay)."""
-        if not self.notice.styleSheet():
+        """Training moves on: a message about the past goes (errors say why and stay)."""
+        if self.notice.styleSheet() != ERROR_STYLE:
             self.notify("")
 
     def set_pending(self, what: str) -> None:
@@ -155,22 +168,26 @@ class StatusLine:
             label.setVisible(bool(widest))
 
     def set_running(self, running: bool, latest: Update | None) -> None:
-        """A run started or ended; at its end, say how (``latest``: the network's newest state), with the
-        metrics of the training rows and of the validation rows side by side."""
+        """A run started or ended; at its end, say how (``latest``: the network's newest state)."""
         self.progress.setVisible(running)
         if running or latest is None or latest.running:
             return
         snap, target = latest.snapshot, latest.config.iterations
-        stop = snap.early_stop
-        if stop is None or stop.stopped_at != snap.iteration:
-            if snap.iteration < target:
-                self.notify(f"Paused at iteration {snap.iteration:,}.")
-                return
-        metrics = metrics_line(*split_metrics(latest.encoding, latest.table, snap.predictions))
+        metrics = metrics_text(latest.metrics, latest.table.target_columns, latest.validation_metrics)
         tail = f"; {metrics}." if metrics else "."
-        if stop is not None and stop.stopped_at == snap.iteration:
+        stop = snap.early_stop
+        if stop is not None and stop.stopped_at == snap.iteration:  # the run ended there, the best weights back
             self._told_stop = stop
             self.notify(early_stop_text(stop) + tail)
-        else:
-            loss = "–" if snap.loss is None else f"{snap.loss:.6g}"
-            self.notify(f"Done: {snap.iteration:,} iterations, loss {loss}{tail}")
+            return
+        if snap.iteration < target:
+            self.notify(f"Paused at iteration {snap.iteration:,}.")
+            return
+        stuck = latest.health.stuck if latest.health is not None else None
+        if stuck is not None:
+            self.notify(f"Stopped at {snap.iteration:,} iterations — stuck (see Health): {headline(stuck)}.",
+                        stuck=True)
+            self.notice.setToolTip(f"{stuck.message}\n{stuck.fix}")
+            return
+        loss = "–" if snap.loss is None else f"{snap.loss:.6g}"
+        self.notify(f"Done: {snap.iteration:,} iterations, loss {loss}{tail}")

@@ -11,21 +11,30 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget,
+    QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
+from ..app.drawing import Canvas, Drawing, DrawError
 from ..core.fileio import SaveError, atomic_path
 from ..core.surface import Curve, CurveSpec, InputRanges, Surface, SurfaceSpec
 from ..core.table import TrainingTable
 from .curve_view import CurveView, data_units
+from .draw_tool import DrawTool
 from .training_points import draw_points, point_style
 
 COLORMAP = "CET-D1"
 MAX_FIXED_EDITORS = 6  # past this many other inputs, they are held at their means with no editors
 EXPORT_MIN_WIDTH = 1200  # pixels: an exported PNG is at least this wide, whatever the window's size
 EXPORT_SUFFIXES = (".png", ".svg")
+DRAW_KEYS = "Ctrl+D"
+DRAW_TOGGLE_STYLE = ("QToolButton { padding: 2px 8px; } "
+                     "QToolButton:checked { background: #d7e8f8; border: 1px solid #1a5e9a; border-radius: 3px; }")
+# in Draw mode, beside the class picker (the button's tooltip and the README say the rest: Delete, Esc, Ctrl+Z)
+DRAW_HINT = "Click adds a point, Shift+click one of the other class; drag moves it; right-click removes it."
+DRAW_HINT_XY = "Click adds a point (x, y); drag moves it; right-click removes it."
 
 
 def target_levels(targets: np.ndarray) -> tuple[float, float]:
@@ -37,6 +46,7 @@ def target_levels(targets: np.ndarray) -> tuple[float, float]:
 
 class SurfaceView(QWidget):
     specChanged = Signal(object)  # SurfaceSpec, CurveSpec (one input), or None (no plane chosen)
+    drawMessage = Signal(str)  # why a click in Draw mode changed nothing
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -49,11 +59,35 @@ class SurfaceView(QWidget):
         for label, w in ((QLabel("x:"), self.x_combo), (self.y_label, self.y_combo), (self.out_label, self.out_combo)):
             bar.addWidget(label)
             bar.addWidget(w)
-        bar.addLayout(self.fixed_box)
         bar.addStretch(1)
+        self.draw_action = QAction("Draw data on the Surface tab", self)  # in the View menu too: Ctrl+D anywhere
+        self.draw_action.setIconText("✎ Draw")  # on the view's button
+        self.draw_action.setObjectName("drawModeAction")
+        self.draw_action.setCheckable(True)
+        self.draw_action.setShortcut(QKeySequence(DRAW_KEYS))
+        self.draw_action.setToolTip(f"Draw data on the plot ({DRAW_KEYS}): a click adds a row of the chosen class "
+                                    "(Shift+click: the other class), a drag moves a row, a right-click or Delete on "
+                                    "one removes it, Ctrl+Z undoes; the wheel zooms")
+        self.draw_toggle = QToolButton()
+        self.draw_toggle.setObjectName("drawModeToggle")
+        self.draw_toggle.setDefaultAction(self.draw_action)
+        self.class_label = QLabel("class:")
+        self.class_picker = QComboBox()  # editable: a new class's name, or a regression's value, can be typed
+        self.class_picker.setObjectName("drawClassPicker")
+        self.class_picker.setEditable(True)
+        self.class_picker.setInsertPolicy(QComboBox.NoInsert)
+        self.class_picker.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.class_picker.setMinimumContentsLength(4)
+        self.class_picker.setToolTip("The class of a new point (type a name for a new class; Shift+click gives "
+                                     "the other of two classes)")
+        self.draw_toggle.setStyleSheet(DRAW_TOGGLE_STYLE)
         self.message = QLabel()
         self.message.setStyleSheet("color:#555")
         self.message.setWordWrap(True)
+        self.draw_hint = QLabel()
+        self.draw_hint.setObjectName("drawHint")
+        self.draw_hint.setStyleSheet("color:#1a5e9a")
+        self.draw_hint.setWordWrap(True)
         self.plot = pg.PlotWidget(background="w")
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
@@ -76,7 +110,19 @@ class SurfaceView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
-        layout.addWidget(self.message)
+        held = QHBoxLayout()  # the other inputs' values, on a row of their own: the tab fits a 1024 px window
+        held.addLayout(self.fixed_box)
+        held.addStretch(1)
+        layout.addLayout(held)
+        said = QHBoxLayout()  # what the view shows, and the Draw button: no wider than the choices above
+        said.addWidget(self.message, 1)
+        said.addWidget(self.draw_toggle, 0, Qt.AlignTop)
+        layout.addLayout(said)
+        drawing = QHBoxLayout()  # in Draw mode: the class of a new point, and what the mouse does
+        drawing.addWidget(self.class_label, 0, Qt.AlignTop)
+        drawing.addWidget(self.class_picker, 0, Qt.AlignTop)
+        drawing.addWidget(self.draw_hint, 1)
+        layout.addLayout(drawing)
         layout.addWidget(self.stack, 1)
         self.table: TrainingTable | None = None
         self._fixed: list[QDoubleSpinBox] = []
@@ -87,11 +133,80 @@ class SurfaceView(QWidget):
         self.curve: Curve | None = None  # ŷ against x shown, if any
         for combo in (self.x_combo, self.y_combo, self.out_combo):
             combo.currentIndexChanged.connect(self._changed)
+        self.drawing: Drawing | None = None
+        self.tools = [DrawTool(view, self.draw_canvas, self.draw_target, lambda: self.drawing)
+                      for view in (self.plot, self.curve_view)]
+        for tool in self.tools:
+            tool.message.connect(self.drawMessage)
+        self.draw_action.toggled.connect(self._draw_mode)
+        self._draw_mode(False)
 
     @property
     def one_input(self) -> bool:
         """True when the table has one input: the view shows ŷ against it instead of a surface."""
         return self.table is not None and len(self.table.input_columns) == 1
+
+    # -- Draw mode -----------------------------------------------------------------------------------------
+    def set_drawing(self, drawing: Drawing) -> None:
+        """What turns clicks in Draw mode into table edits (the window's, over its table document)."""
+        self.drawing = drawing
+
+    def draw_canvas(self) -> Canvas:
+        """What the plot in view shows, as the table's columns now; DrawError says why points can't be drawn."""
+        t, spec = self.table, self.spec()
+        if t is None or self.drawing is None:
+            raise DrawError("there is no table to draw on yet")
+        if self.one_input:
+            return self.drawing.canvas(t.input_columns[0], None)
+        if not isinstance(spec, SurfaceSpec):
+            raise DrawError("choose two different inputs for x and y")
+        held = {name: value for i, (name, value) in enumerate(zip(t.input_columns, spec.fixed))
+                if i not in (spec.x_input, spec.y_input)}
+        return self.drawing.canvas(t.input_columns[spec.x_input], t.input_columns[spec.y_input], held)
+
+    def draw_target(self, shift: bool = False) -> str:
+        """The class (or value) a new point gets: the one chosen, or with Shift the other of two classes."""
+        chosen = self.class_picker.currentText().strip()
+        if shift:
+            try:
+                return self.draw_canvas().other_class(chosen) or chosen
+            except DrawError:
+                return chosen
+        return chosen
+
+    def refresh_classes(self) -> None:
+        """The class picker lists the target's classes as the table holds them now (a class typed stays)."""
+        try:
+            canvas = self.draw_canvas()
+        except DrawError as exc:
+            self.class_label.hide()
+            self.class_picker.hide()
+            self.draw_hint.setText(f"Can't draw here: {exc}." if self.draw_action.isChecked() else "")
+            return
+        typed = self.class_picker.currentText().strip()
+        classes = list(canvas.classes)
+        if [self.class_picker.itemText(i) for i in range(self.class_picker.count())] != classes:
+            self.class_picker.blockSignals(True)
+            self.class_picker.clear()
+            self.class_picker.addItems(classes)
+            self.class_picker.blockSignals(False)
+        self.class_picker.setCurrentText(typed or self.drawing.default_target(canvas))
+        by_class = canvas.by_class and self.draw_action.isChecked()
+        self.class_label.setText("class:" if canvas.classes else "value:")
+        self.class_label.setVisible(by_class)
+        self.class_picker.setVisible(by_class)
+        if self.draw_action.isChecked():
+            self.draw_hint.setText(DRAW_HINT if canvas.by_class else DRAW_HINT_XY)
+
+    def _draw_mode(self, on: bool) -> None:
+        for tool in self.tools:
+            tool.set_active(on)
+        self.draw_hint.setVisible(on)
+        if on:
+            self.refresh_classes()
+        else:
+            self.class_label.hide()
+            self.class_picker.hide()
 
     def set_table(self, table: TrainingTable) -> None:
         """A new table: choose its first two inputs (or its only one), fix the rest at their means."""
@@ -103,6 +218,8 @@ class SurfaceView(QWidget):
             self._changed()  # same columns, new values: same choices, new ranges
             return
         self.surface, self.curve = None, None
+        for tool in self.tools:
+            tool.fit_view()  # a new canvas: the plots fit it until drawing starts
         self.image.clear()
         self.points.clear()
         self.curve_view.set_curve(None)
@@ -180,6 +297,8 @@ class SurfaceView(QWidget):
             note = self.points_note or "Rows are dots in their target's colour."
             self.message.setText(f"ŷ of {t.target_columns[spec.output]} over {t.input_columns[spec.x_input]} and "
                                  f"{t.input_columns[spec.y_input]}. {note}{held}")
+        if self.draw_action.isChecked():
+            self.refresh_classes()  # the classes, or whether points can be drawn at all, may have changed
         self.specChanged.emit(spec)
 
     def _draw_points(self, spec: SurfaceSpec) -> None:

@@ -1,4 +1,5 @@
-"""The right side of the window: the loss plot, the weight/network/surface tabs and the predictions.
+"""The right side of the window: the loss plot (its header says the metrics), the weight/network/surface/
+metrics/health tabs and the predictions.
 
 It shows an :class:`Update` and says what the user points at; the tab in view gets each new state,
 the others catch up when they are shown.
@@ -13,21 +14,27 @@ from PySide6.QtWidgets import (
 from ..app.loss_history import LossHistory
 from .diagram import NetworkDiagram
 from .frame_pacer import NUMBERS_SECONDS, PICTURE_SECONDS, RateLimit
+from .health_view import HealthView
 from .heatmaps import WeightHeatmaps, unit_names
 from .loss_plot import LossPlot
+from .metrics_view import MetricsView, metrics_text, metrics_tooltip
 from .predictions_model import PredictionsModel, predictions_note
 from .predictions_view import PredictionsPanel
 from .surface_view import SurfaceView
 from .worker import Update
 
 
-def titled(title: str, widget: QWidget, extra: QWidget | None = None) -> QWidget:
+def titled(title: str, widget: QWidget, extra: QWidget | None = None, beside: QWidget | None = None) -> QWidget:
+    """``widget`` under a bold ``title``, with ``beside`` right after the title and ``extra`` at the right."""
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
     layout.setSpacing(2)
     head = QHBoxLayout()
     head.addWidget(QLabel(f"<b>{title}</b>"))
+    if beside is not None:
+        head.addSpacing(12)
+        head.addWidget(beside)
     head.addStretch(1)
     if extra is not None:
         head.addWidget(extra)
@@ -101,6 +108,11 @@ class TrainingViews(QWidget):
         self.heatmaps = WeightHeatmaps()
         self.diagram = NetworkDiagram()
         self.surface_view = SurfaceView()
+        self.metrics_view = MetricsView()
+        self.health_view = HealthView()
+        self.metrics_label = QLabel()  # beside the loss: accuracy, or R² and RMSE
+        self.metrics_label.setObjectName("metricsLabel")
+        self.metrics_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.predictions_model = PredictionsModel(self)
         self.predictions = PredictionsPanel(self.predictions_model)
         self.predictions_view = self.predictions.table
@@ -121,14 +133,20 @@ class TrainingViews(QWidget):
         self.tabs.setTabToolTip(0, "Each layer's weights W and gradients ∂L/∂W as heatmaps")
         self.tabs.setTabToolTip(1, "The network drawn: edges by weight, units by activation")
         self.tabs.setTabToolTip(2, "ŷ over the inputs: a surface over two of them, or a curve over one")
+        self.tabs.addTab(self.metrics_view, "Metrics")
+        self.tabs.addTab(self.health_view, "Health")
+        self.tabs.setTabToolTip(3, "Accuracy and the confusion matrix, or R² and RMSE, of the latest predictions")
+        self.tabs.setTabToolTip(4, "Per layer: gradient and weight sizes, saturated or dead units; what holds "
+                                   "training back and what to try")
         lower = QSplitter(Qt.Horizontal)
         lower.addWidget(self.tabs)
         lower.addWidget(titled("Predictions", self.predictions))
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
         lower.setSizes([560, 340])
+        self.tabs.setMinimumWidth(self.tabs.tabBar().sizeHint().width() + 4)  # every tab's name in view at 1024 px
         right = QSplitter(Qt.Vertical)
-        right.addWidget(titled("Loss", self.loss_plot, self.log_box))
+        right.addWidget(titled("Loss", self.loss_plot, self.log_box, beside=self.metrics_label))
         right.addWidget(lower)
         right.setStretchFactor(0, 1)
         right.setStretchFactor(1, 1)
@@ -142,6 +160,8 @@ class TrainingViews(QWidget):
         for view in (self.heatmaps, self.diagram):
             view.clicked.connect(self.clicked)
         self.surface_view.specChanged.connect(lambda _spec: self.viewChanged.emit())
+        self.surface_view.draw_action.toggled.connect(  # Ctrl+D from any tab: draw where it can be done
+            lambda on: on and self.tabs.setCurrentWidget(self.surface_view))
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
     def surface_spec(self):
@@ -153,6 +173,9 @@ class TrainingViews(QWidget):
         self._shown = None
         self.show_hover("")
         self.loss_plot.refresh()
+        self.metrics_label.setText("")
+        self.metrics_view.clear()
+        self.health_view.clear()
 
     def show_update(self, update: Update) -> None:
         snap, table = update.snapshot, update.table
@@ -174,6 +197,14 @@ class TrainingViews(QWidget):
         if self._numbers_rate.due(update.running):
             self.predictions_model.show(table, snap.predictions, update.encoding,
                                         note=predictions_note(snap, snap.predictions_before_update))
+            self._show_metrics_label(update)
+
+    def _show_metrics_label(self, update: Update) -> None:
+        text = metrics_text(update.metrics, update.table.target_columns, update.validation_metrics)
+        if text != self.metrics_label.text():
+            self.metrics_label.setText(text)
+            self.metrics_label.setToolTip(metrics_tooltip(update.metrics) + (
+                "\nValidation: of the rows kept apart, never trained on." if update.validation_metrics else ""))
 
     def show_heatmaps(self, update: Update) -> None:
         snap = update.snapshot
@@ -188,6 +219,10 @@ class TrainingViews(QWidget):
         elif current is self.diagram:
             self.diagram.set_state(snap.weights, snap.biases, update.config.use_bias, self.names,
                                    snap.row_activations, snap.row)
+        elif current is self.metrics_view:
+            self.metrics_view.show_metrics(update.metrics, table)
+        elif current is self.health_view:
+            self.health_view.show_report(update.health)
         else:
             if self.surface_view.table is not table:
                 self.surface_view.set_table(table)  # sends a new plane; its surface comes next update

@@ -20,11 +20,14 @@ import numpy as np
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from ..app.training_watch import HealthReport, TrainingWatch
 from ..core import PHASES, DivergenceError, PhaseResult, Snapshot, Trainer, TrainingConfig, TrainingTable
 from ..core.encoding import Encoding
+from ..core.metrics import Metrics
 from ..core.onnx_export import save_onnx
 from ..core.surface import Curve, CurveSpec, Surface, SurfaceSpec, output_view
 from ..core.weights_io import save_weights
+from .frame_pacer import NUMBERS_SECONDS
 
 FRAME_SECONDS = 1 / 30  # at most ~30 updates a second reach the window, however fast training runs
 # After sending a frame while running, the worker waits (the interpreter lock released) until the
@@ -55,6 +58,11 @@ class Update:
     phase_results: tuple[PhaseResult, ...] = ()  # every phase the last step computed, in order
     surface: Surface | Curve | None = None  # for the ViewRequest's plane (or line), when it asked for one
     encoding: Encoding | None = None  # how the network reads the table: ŷ back in the table's units and classes
+    # of the latest predictions, and the training's health: worked out at most every NUMBERS_SECONDS while
+    # running (the same objects until then), always after a step or a run (see app/training_watch.py)
+    metrics: Metrics | None = None  # of the training rows
+    validation_metrics: Metrics | None = None  # of the validation rows, when some are kept apart
+    health: HealthReport | None = None
 
     @property
     def phase_result(self) -> PhaseResult | None:
@@ -94,6 +102,7 @@ class TrainingWorker(QObject):
         self._surface_time = 0.0
         self._run_started, self._run_first = 0.0, 0  # when this run started, at which iteration
         self._last_rate, self._last_count = 0.0, 1  # the last slice's: sizes the next one
+        self._watch = TrainingWatch(NUMBERS_SECONDS)  # metrics and health, beside the trainer
 
     # -- called from any thread -----------------------------------------------------------------
     def request_pause(self) -> None:
@@ -125,6 +134,7 @@ class TrainingWorker(QObject):
         # the window already has the trainer's history (it built the trainer): send only what follows
         self._trainer, self._config, self._table, self._sent = trainer, config, table, trainer.iteration
         self._surface = self._predicted = None
+        self._watch.start(trainer, config.init)  # its first health sample, before any iteration
         self._emit()
 
     @Slot(object)
@@ -145,6 +155,7 @@ class TrainingWorker(QObject):
             return
         self._table = table
         self._fit_schedule()
+        self._watch.table_changed(self._trainer)
         self._emit()
 
     def _fit_schedule(self) -> None:
@@ -333,10 +344,12 @@ class TrainingWorker(QObject):
         elif not every_row and t.X.shape[0] != self._table.n_rows:
             snapshot = replace(snapshot, predictions=None)  # the training rows' alone would be misread
         self._sent = snapshot.iteration
+        metrics, validation_metrics, health = self._watch.after(self._trainer, snapshot.predictions, self._running)
         self.updated.emit(
             Update(snapshot, self._running, rate, self._config, self._table, self._generation,
                    self._run_request, self._command, phase_results, self._current_surface(),
-                   encoding=self._trainer.encoding))
+                   encoding=self._trainer.encoding, metrics=metrics, validation_metrics=validation_metrics,
+                   health=health))
 
     def _predictions_due(self) -> bool:
         """While running with mini-batches or validation rows, ŷ of the whole table at most a few times a

@@ -157,6 +157,23 @@ def test_rows_and_columns_are_added_removed_and_undone(doc):
     assert doc.header == ["a", "b", "y"] and doc.cells() == (("0", "0", "0"), ("0", "1", "1"), ("1", "0", "1"))
 
 
+def test_whole_rows_are_added_in_one_edit_that_listeners_hear_once(doc):
+    heard = []
+    doc.subscribe(lambda change: heard.append((change.kind, doc.cells())))
+    doc.add_rows([["0.5", "oops", "1"], ["2", "3", "0"]], at=1, label="Draw a point")
+    assert doc.cells()[1:3] == (("0.5", "oops", "1"), ("2", "3", "0")) and doc.undo.undo_text == "Draw a point"
+    assert doc.problems() == [(1, 1, "'oops' is not a number")]
+    assert [kind for kind, _ in heard] == [ABOUT_TO_RESET, RESET]  # no row of zeros was ever seen
+    assert heard[-1][1] == doc.cells()
+    doc.undo.undo()
+    assert doc.cells() == (("0", "0", "0"), ("0", "1", "1"), ("1", "0", "1")) and not doc.problems()
+    with pytest.raises(TableError, match="a row of 2 cells for 3 columns"):
+        doc.add_rows([["1", "2"]])
+    with pytest.raises(IndexError):
+        doc.add_rows([["1", "2", "3"]], at=9)
+    assert doc.n_rows == 3 and doc.undo.can_redo  # refused: nothing pushed, the redo kept
+
+
 def test_roles_and_names(doc):
     doc.set_role(0, TARGET)
     table = doc.to_training_table()

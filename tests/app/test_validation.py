@@ -3,10 +3,9 @@ the marks handed to the engine as they are, and the words the window uses."""
 from dataclasses import replace
 
 import numpy as np
-import pytest
 
 from nnplayground.app.validation import (best_text, early_stop_text, engine_table, marks_label, metrics_line,
-                                         moved_text, percent, rows_text, split_metrics, validation_marks, with_marks)
+                                         moved_text, percent, rows_text, validation_marks, with_marks)
 from nnplayground.core import TrainingTable
 from nnplayground.core.encoding import Encoding
 from nnplayground.core.metrics import compute_metrics
@@ -77,33 +76,20 @@ def test_the_engine_trains_on_every_row_of_a_table_without_marks_even_with_a_sha
     assert engine_table(table, IRIS) is table  # no share: nothing to make
 
 
-def test_metrics_of_the_training_and_the_validation_rows_apart():
+def test_metrics_side_by_side():
     table = iris()
-    held = np.zeros(150, dtype=bool)
-    held[[0, 50, 100, 101]] = True
-    table = table.with_validation(held)
     encoding = Encoding.fit(table, "multiclass", False)
     Y = encoding.encode_targets(table)
     y_hat = Y.copy()
-    y_hat[101] = np.roll(Y[101], 1)  # one validation row wrong
-    y_hat[5] = np.roll(Y[5], 1)  # one training row wrong
-    train, val = split_metrics(encoding, table, y_hat)
-    assert (train.rows, val.rows) == (146, 4)
-    assert train.accuracy == pytest.approx(145 / 146) and val.accuracy == pytest.approx(0.75)
-    assert val.accuracy == compute_metrics(encoding, y_hat[held], Y[held]).accuracy
-    assert metrics_line(train, val) == "accuracy 99.3 % (train) · 75 % (validation)"
-    assert metrics_line(train, None) == train.summary()
-    assert split_metrics(encoding, table, y_hat[:10]) == (None, None)  # ŷ of some rows only: nothing said
-
-
-def test_regression_metrics_side_by_side_are_r_squared():
-    table = TrainingTable.from_csv(EXAMPLES / "sine_regression.csv")
-    held = np.arange(table.n_rows) % 4 == 0
-    table = table.with_validation(held)
-    encoding = Encoding.fit(table, "regression", False)
-    Y = encoding.encode_targets(table)
-    train, val = split_metrics(encoding, table, Y + 0.01)
-    assert metrics_line(train, val).startswith("R² ") and "(train) · " in metrics_line(train, val)
+    y_hat[[5, 7]] = np.roll(Y[[5, 7]], 1, axis=1)  # two rows wrong
+    train, val = compute_metrics(encoding, y_hat[:146], Y[:146]), compute_metrics(encoding, y_hat[4:8], Y[4:8])
+    assert metrics_line(train, val) == "accuracy 98.6 % (train) · 50 % (validation)"
+    assert metrics_line(train, None) == train.summary() and metrics_line(None, None) == ""
+    sine = TrainingTable.from_csv(EXAMPLES / "sine_regression.csv")
+    encoding = Encoding.fit(sine, "regression", False)
+    Y = encoding.encode_targets(sine)
+    fit, worse = compute_metrics(encoding, Y + 0.01, Y), compute_metrics(encoding, Y + 0.2, Y)
+    assert metrics_line(fit, worse) == f"R² {fit.r2_mean:.3g} (train) · {worse.r2_mean:.3g} (validation)"
 
 
 def test_the_words():

@@ -151,7 +151,28 @@ def test_a_session_saved_without_weights_opens(tmp_path, article):
     assert back.config == s.config and back.settings == waiting.settings
 
 
+def test_a_session_keeps_the_latest_metrics_and_older_files_have_none(tmp_path, article):
+    from nnplayground.core.metrics import compute_metrics
+
+    s = session_for(article)
+    table = TrainingTable.from_csv_text("x1,x2,x3,y\n0,0,1,0\n0,1,1,1\n1,0,1,1\n1,1,1,0\n")
+    net = Network([3, 5, 3, 1], ["tanh", "tanh", "sigmoid"], use_bias=True)
+    net.set_parameters(s.weights, s.biases)
+    metrics = compute_metrics(s.encoding, net.predict(s.encoding.encode_inputs(table)),
+                              s.encoding.encode_targets(table)).to_dict()
+    save_session(tmp_path / "m.nnpsession", replace(s, metrics=metrics))
+    back = load_session(tmp_path / "m.nnpsession")
+    assert back.metrics == metrics and set(metrics) == {"accuracy", "confusion", "classes"}
+    assert back.metrics["classes"] == [["0", "1"]] and sum(map(sum, back.metrics["confusion"][0])) == 4
+    assert load_session(FIXTURES / "tutorial-25-iterations.nnpsession").metrics is None  # saved before metrics
+    # without weights there is nothing the metrics could be of: none is written
+    save_session(tmp_path / "w.nnpsession", replace(s, weights=(), biases=(), history=s.history[:0],
+                                                    encoding=None, metrics=metrics))
+    assert load_session(tmp_path / "w.nnpsession").metrics is None
+
+
 @pytest.mark.parametrize("changes, words", [
+    ({"metrics": [0.5]}, "its metrics must be a record of named values, got list"),
     ({"config": config_record(use_bias="false")}, "biases: true or false, got 'false'"),
     ({"config": config_record(seed=1.5)}, "seed: a whole number"),
     ({"config": config_record(hidden=[True])}, "hidden layers"),

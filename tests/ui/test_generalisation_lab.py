@@ -8,7 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from nnplayground.app.session_state import Pending
-from nnplayground.app.validation import best_text, early_stop_text, validation_marks
+from nnplayground.app.validation import best_text, early_stop_text, metrics_line, validation_marks
 from nnplayground.core import TrainingTable
 from nnplayground.core.config import APPLY_AT_ONCE
 from nnplayground.core.schedules import Cosine
@@ -212,6 +212,11 @@ def test_the_validation_curve_is_the_snapshots_with_a_legend(window, qtbot):
     x, y = plot.validation_drawn()
     assert np.array_equal(x, its) and np.array_equal(y, losses)
     assert plot.legend_texts == ["training", "validation"]
+    update = window.last_update  # the metrics beside the loss: both sets, side by side
+    assert (update.metrics.rows, update.validation_metrics.rows) == (120, 30)
+    shown = window.views.metrics_label.text()
+    assert shown == metrics_line(update.metrics, update.validation_metrics)
+    assert shown.startswith("accuracy ") and " (train) · " in shown and shown.endswith(" (validation)")
     window.reset_action.trigger()
     qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0, timeout=3000)
     assert plot.validation_drawn()[0].size == 0

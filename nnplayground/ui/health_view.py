@@ -1,0 +1,278 @@
+"""The Health tab: is the gradient reaching every layer, and if training is stuck, why and what to try.
+
+On top, the notes of :func:`~..core.health.diagnose` in plain words, each with its fix, the worst first
+(a healthy run says so). Under them, side by side: a bar per layer for the share of its units stuck now
+(saturated: a sigmoid or tanh output where f′ is below 1 % of its peak; dead: a ReLU that gives 0 for
+every row), and ‖∂L/∂W‖ (solid) and ‖W‖ (dashed) per layer over the run, on a log scale, one colour per
+layer in both. The worker sends a :class:`~..app.training_watch.HealthReport`; this only shows it, and
+only when it is a new one.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from ..app.training_watch import HealthReport
+from ..core.health import STUCK_SHARE
+from .axes import use_plain_axes
+from .curve_view import PALETTE
+
+EMPTY_TEXT = "Nothing to say yet: step or run, and how training goes shows here."
+LEGEND_MOST = 8  # layers named in the legend; a deeper network names the first and last few
+LEGEND_COLUMNS = 2
+STUCK_COLOUR, HEALTHY_COLOUR = "#b42318", "#15803d"
+LEGEND_FROM = 190  # pixels of plot height: in a smaller plot the bars' names and colours are the legend
+NOTES_AT_MOST = 0.55  # of the tab's height, for the notes, until the user moves the divider
+BARS_CAPTION = "Saturated or dead units now"
+BARS_EXPLAINED = ("Per layer, the share of its units that pass (almost) no gradient back now: saturated (sigmoid, "
+                  "tanh, softmax: f′ below 1 % of its peak) or dead (ReLU: 0 for every row). A linear layer has "
+                  "neither.")
+PLOT_CAPTION = "‖∂L/∂W‖ solid, ‖W‖ dashed (log)"
+PLOT_EXPLAINED = ("Per layer over the run: the size of the gradient (how hard backprop pushes the layer's weights) "
+                  "and of the weights themselves. A layer whose gradient is far below the others' hardly learns.")
+
+
+def layer_names(n_layers: int) -> list[str]:
+    """"layer 1" … "layer L−1", then "output"."""
+    return [f"layer {l + 1}" for l in range(n_layers - 1)] + ["output"]
+
+
+def layer_colour(layer: int, n_layers: int) -> QColor:
+    if n_layers <= len(PALETTE):
+        return QColor(*PALETTE[layer])
+    return pg.intColor(layer, hues=n_layers, values=1, maxValue=200)
+
+
+def notes_html(report: HealthReport | None) -> str:
+    if report is None or not report.notes:
+        return f"<span style='color:#555'>{EMPTY_TEXT}</span>"
+    parts = []
+    for note in report.notes:
+        colour = STUCK_COLOUR if note.stuck else HEALTHY_COLOUR
+        mark = "⚠" if note.stuck else "✓"
+        fix = f"<br>→ {html.escape(note.fix)}" if note.fix else ""
+        parts.append(f"<p style='margin:0 0 6px 0'><span style='color:{colour}; font-weight:bold'>{mark} "
+                     f"{html.escape(note.message)}</span>{fix}</p>")
+    return "".join(parts)
+
+
+def _faint(colour: QColor) -> QColor:
+    """The layer's colour, light enough for dark text on it."""
+    faint = QColor(colour)
+    faint.setAlpha(110)
+    return faint
+
+
+def stuck_share(health) -> tuple[str, float | None]:
+    """What a layer's bar shows: ("saturated" or "dead", its share), or ("", None) for a linear layer."""
+    if health.saturated is not None:
+        return "saturated", health.saturated
+    if health.dead is not None:
+        return "dead", health.dead
+    return "", None
+
+
+def _plot(caption: str, explained: str) -> tuple[QWidget, pg.PlotWidget]:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    label = QLabel(f"<b>{caption}</b>")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #333;")
+    label.setToolTip(explained)
+    plot = pg.PlotWidget(background="w")
+    plot.setToolTip(explained)
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    use_plain_axes(item)
+    layout.addWidget(label)
+    layout.addWidget(plot, 1)
+    return box, plot
+
+
+class HealthView(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("healthView")
+        self.notes = QLabel()
+        self.notes.setObjectName("healthNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.RichText)
+        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.notes.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+
+        bars_box, self.bars_plot = _plot(BARS_CAPTION, BARS_EXPLAINED)
+        self.bars_plot.setObjectName("healthBars")
+        bars = self.bars_plot.getPlotItem()  # one row per layer, layer 1 on top, the share to the right
+        bars.setMouseEnabled(x=False, y=False)
+        bars.invertY(True)
+        bars.setXRange(0, 100, padding=0.02)
+        bars.getAxis("bottom").setTicks([[(v, f"{v} %") for v in (0, 50, 100)]])
+        bars.showGrid(x=True, alpha=0.15)
+        self._bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
+        bars.addItem(self._bars)
+        self._bar_labels: list[pg.TextItem] = []
+
+        plot_box, self.plot = _plot(PLOT_CAPTION, PLOT_EXPLAINED)
+        self.plot.setObjectName("healthPlot")
+        item = self.plot.getPlotItem()
+        item.setLogMode(y=True)
+        item.setLabel("bottom", "iteration")
+        item.showGrid(y=True, alpha=0.15)
+        # above the plot, not over the curves (as the ŷ(x) view's)
+        self.legend = pg.LegendItem(offset=None, labelTextColor="k", frame=False, colCount=LEGEND_COLUMNS)
+        self.legend.setParentItem(item)
+        self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 2))
+        self.legend.setFlag(self.legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
+        self._curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
+
+        charts = QWidget()
+        row = QHBoxLayout(charts)
+        row.setContentsMargins(6, 0, 6, 4)
+        row.setSpacing(14)
+        bars_box.setMinimumWidth(110)
+        row.addWidget(bars_box, 1)
+        row.addWidget(plot_box, 2)
+        charts.setMinimumHeight(140)
+        notes = QScrollArea()  # the notes on top, the charts under them: a splitter shares the height
+        notes.setWidgetResizable(True)
+        notes.setFrameShape(QScrollArea.NoFrame)
+        notes.setWidget(self.notes)
+        notes.setMinimumHeight(48)
+        self.notes.setContentsMargins(6, 6, 6, 0)
+        self._split = QSplitter(Qt.Vertical)
+        self._split.addWidget(notes)
+        self._split.addWidget(charts)
+        self._split.setChildrenCollapsible(False)
+        self._split.splitterMoved.connect(self._divider_moved)
+        self._split.splitterMoved.connect(lambda *_: self._place_legend())
+        self._divider_placed = False  # by the user: then it stays where they put it
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._split)
+        self.report: HealthReport | None = None
+        self._layers_key = None
+        self._notes = None
+        self._shares = None
+        self.clear()
+
+    def clear(self) -> None:
+        self.report = None
+        self._notes = self._shares = None
+        self.notes.setText(notes_html(None))
+        self._fit_notes()
+        self._set_layers(None)
+
+    def show_report(self, report: HealthReport | None) -> None:
+        if report is self.report:
+            return  # nothing new (the worker sends the same report until it works out another)
+        if report is None:
+            self.clear()
+            return
+        self.report = report
+        if report.notes != self._notes:
+            self._notes = report.notes
+            self.notes.setText(notes_html(report))
+            self._fit_notes()
+        self._set_layers(report)
+        its = report.iterations
+        for l, (grad, weight) in enumerate(self._curves):
+            grad.setData(its, report.grad_norm[:, l], connect="finite")
+            weight.setData(its, report.weight_norm[:, l], connect="finite")
+
+    def _divider_moved(self, *_):
+        self._divider_placed = True
+
+    def _fit_notes(self) -> None:
+        """The notes' pane as tall as its text, at most NOTES_AT_MOST of the tab; the charts get the rest."""
+        total = sum(self._split.sizes())
+        if self._divider_placed or total <= 0:
+            return
+        width = self._split.width()
+        m = self.notes.contentsMargins()
+        wanted = self.notes.heightForWidth(max(width - 4, 50)) + m.top() + m.bottom() + 4
+        notes = min(wanted, int(NOTES_AT_MOST * total))
+        self._split.setSizes([notes, total - notes])
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_notes()
+        self._place_legend()
+
+    def shares(self) -> list[tuple[str, float | None]]:
+        """Each layer's bar: ("saturated" or "dead", its share) or ("", None) (for tests and scripts)."""
+        return [] if self.report is None else [stuck_share(h) for h in self.report.latest]
+
+    def _set_layers(self, report: HealthReport | None) -> None:
+        key = None if report is None else (report.layer_sizes, report.activations)
+        if key != self._layers_key:
+            self._layers_key = key
+            self._make_layers(report)
+        if report is None:
+            return
+        shares = self.shares()
+        if shares == self._shares:
+            return
+        self._shares = shares
+        n = len(shares)
+        lengths = [0.0 if v is None else 100 * v for _, v in shares]
+        brushes = [pg.mkBrush(_faint(layer_colour(l, n))) for l in range(n)]
+        self._bars.setOpts(x0=np.zeros(n), y=np.arange(n), width=lengths, height=0.7, brushes=brushes,
+                           pen=pg.mkPen(None))
+        for label, (kind, value), length in zip(self._bar_labels, shares, lengths):
+            stuck = value is not None and value >= STUCK_SHARE
+            label.setText("–" if value is None else f"{length:.0f} %", color=STUCK_COLOUR if stuck else "#222")
+            label.setToolTip("a linear layer: neither" if value is None else f"{length:.1f} % {kind}")
+
+    def _make_layers(self, report: HealthReport | None) -> None:
+        """The bars' axis and labels and the plot's curves, one per layer (made again when the layers change)."""
+        item, bars = self.plot.getPlotItem(), self.bars_plot.getPlotItem()
+        for grad, weight in self._curves:
+            item.removeItem(grad)
+            item.removeItem(weight)
+        for label in self._bar_labels:
+            bars.removeItem(label)
+        self.legend.clear()
+        self._curves, self._bar_labels = [], []
+        if report is None:
+            self._bars.setOpts(x0=[], y=[], width=[], height=0.7, brushes=None)
+            return
+        n = len(report.activations)
+        names = layer_names(n)
+        every = max(1, -(-n // 12))  # a name for every layer up to 12, then for every few
+        bars.getAxis("left").setTicks([[(l, names[l]) for l in range(n) if l % every == 0 or l == n - 1]])
+        bars.setYRange(-0.5, n - 0.5, padding=0.02)
+        for l in range(n):
+            label = pg.TextItem(anchor=(0, 0.5))
+            label.setPos(1, l)
+            bars.addItem(label)
+            self._bar_labels.append(label)
+        for l, name in enumerate(names):
+            colour = layer_colour(l, n)
+            grad = item.plot(pen=pg.mkPen(colour, width=2))
+            weight = item.plot(pen=pg.mkPen(colour, width=1.5, style=Qt.DashLine))
+            self._curves.append((grad, weight))
+            if n <= LEGEND_MOST or l < 3 or l >= n - 2:
+                self.legend.addItem(grad, name)
+            elif l == 3:
+                self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(None)), "…")
+        self.legend.updateSize()
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        """The legend above the curves when the plot has room for both, else none."""
+        shown = bool(self._curves) and self.plot.height() >= LEGEND_FROM
+        self.legend.setVisible(shown)
+        top = 4 + self.legend.boundingRect().height() if shown else 4
+        self.plot.getPlotItem().layout.setContentsMargins(1, top, 1, 1)
+
+    def texts(self) -> list[str]:
+        """The notes as shown, worst first (for tests and scripts)."""
+        return [] if self.report is None else [f"{n.message} {n.fix}".strip() for n in self.report.notes]

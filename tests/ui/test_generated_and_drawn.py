@@ -1,0 +1,294 @@
+"""Generated and drawn data in the window: File ▸ New from generator… makes the dialog's table and trains
+it, undoably; in Draw mode a click on the Surface tab (or on ŷ(x)) adds a row, a drag moves one, a
+right-click or Delete removes one, each one undoable edit that the table editor shows at once and the
+network trains on."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from nnplayground.core.datasets import generate
+from nnplayground.core.presets import generator_preset
+from nnplayground.ui.draw_tool import pixel_map
+
+from .conftest import at_iteration, train
+
+
+def answer_generator_dialog(qtbot, choose=None, button=QDialogButtonBox.Ok, seen=None):
+    """When the generator dialog opens: note its settings in ``seen``, set ``choose`` in its fields as a user
+    would, then press ``button``."""
+    def act():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "generateDialog":
+            QTimer.singleShot(10, act)
+            return
+        if seen is not None:
+            seen.update(dialog.settings())
+        if choose:
+            dialog.set_generator(choose["name"])
+            dialog.points.setValue(choose["n_points"])
+            dialog.noise.setValue(choose["noise"])
+            dialog.seed.setValue(choose["seed"])
+        dialog.buttons.button(button).click()
+    QTimer.singleShot(0, act)
+
+
+def generated(window, qtbot, name, n_points, noise=0.1, seed=0):
+    assert window.files.new_from_generator(name, n_points, noise, seed)
+    qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.table.n_rows == n_points,
+                    timeout=5000)
+
+
+def accuracy(window) -> float:
+    update = window.last_update
+    return float(((update.snapshot.predictions >= 0.5) == update.table.y).mean())
+
+
+# -- File ▸ New from generator… -------------------------------------------------------------------------
+def test_the_generator_action_makes_the_dialogs_table_and_trains_it(window, qtbot):
+    action = window.findChild(type(window.open_action), "newFromGeneratorAction")
+    assert action is window.new_from_generator_action and action.shortcut().toString() == "Ctrl+G"
+    choice = {"name": "circles", "n_points": 150, "noise": 0.2, "seed": 3}
+    answer_generator_dialog(qtbot, choice)
+    action.trigger()
+    assert window.document.to_training_table() == generate(**choice)
+    assert window.windowTitle().startswith("untitled (circles, 150 points)")
+    assert window.state.settings == generator_preset("circles") and window.settings.hidden.text() == "16"
+    assert "circles generator" in window.notice.text()
+    train(window, qtbot, 1500)
+    assert window.last_update.config.optimizer == "adam" and accuracy(window) >= 0.99
+
+    seen = {}  # the dialog opens on the last choice, and Cancel changes nothing
+    answer_generator_dialog(qtbot, button=QDialogButtonBox.Cancel, seen=seen)
+    action.trigger()
+    assert seen == choice
+    assert window.document.to_training_table() == generate(**choice) and at_iteration(window, 1500)
+
+
+def test_the_settings_panel_keeps_the_presets_optimizer_when_a_field_changes(window, qtbot):
+    """The panel has no optimizer field yet: a change of the iterations must not turn Adam into plain
+    gradient descent behind the user's back (and ask for a Reset)."""
+    generated(window, qtbot, "spiral", 100)
+    window.settings.iterations.setValue(200)
+    assert window.state.settings.optimizer == "adam" and window.pending_label.text() == ""
+    train(window, qtbot, 200)
+    assert window.last_update.config.optimizer == "adam"
+
+
+def test_the_suggestion_card_suggests_the_generators_preset_for_its_table(window, qtbot):
+    """Apply must not swap the preset that learns the spiral for the general suggestion that does not."""
+    generated(window, qtbot, "spiral", 200)
+    card = window.suggestion_card
+    qtbot.waitUntil(lambda: card.advice is not None, timeout=5000)
+    assert card.suggestion.config == generator_preset("spiral") and card.differences() == ()
+    assert "the spiral generator's own setting" in card.reason_text("hidden")
+
+
+def test_undo_brings_the_previous_table_back_and_redo_the_generated_one(window, qtbot):
+    before = window.document.to_training_table()
+    generated(window, qtbot, "spiral", 200)
+    window.undo_action.trigger()
+    assert window.document.to_training_table() == before
+    qtbot.waitUntil(lambda: window.last_update.table == before, timeout=5000)  # a network for it: nothing trained
+    window.redo_action.trigger()
+    assert window.document.to_training_table() == generate("spiral", 200)
+
+
+def test_unsaved_work_is_asked_about_first_and_kept_if_the_user_says_so(window, qtbot):
+    window.table_model.setData(window.table_model.index(0, 0), "0.5")
+    before = window.document.to_csv_text()
+    asked = []
+    window.ask_save_changes = lambda: asked.append(True) or "cancel"
+    assert not window.files.new_from_generator("xor", 50, 0.1, 0)
+    assert asked and window.document.to_csv_text() == before
+    window.ask_save_changes = lambda: "discard"
+    assert window.files.new_from_generator("xor", 50, 0.1, 0)
+    assert window.document.to_training_table() == generate("xor", 50)
+
+
+# -- Draw mode ---------------------------------------------------------------------------------------------
+class Pen:
+    """Mouse work on a plot at data coordinates, as a user does it (pixels are whole numbers)."""
+
+    def __init__(self, qtbot, plot):
+        self.qtbot, self.plot = qtbot, plot
+
+    def pixel(self, x, y) -> QPoint:
+        p = pixel_map(self.plot).to_pixels([[x, y]])[0]
+        return QPoint(round(p[0]), round(p[1]))
+
+    def data(self, pixel: QPoint) -> tuple[float, float]:
+        """Where a pixel is in the data, by Qt's own mapping (scene, then the view box)."""
+        point = self.plot.getPlotItem().getViewBox().mapSceneToView(self.plot.mapToScene(pixel))
+        return point.x(), point.y()
+
+    def per_pixel(self) -> tuple[float, float]:
+        return pixel_map(self.plot).per_pixel
+
+    def click(self, x, y, button=Qt.LeftButton, modifier=Qt.NoModifier) -> tuple[float, float]:
+        pixel = self.pixel(x, y)
+        self.qtbot.mouseClick(self.plot.viewport(), button, modifier, pixel)
+        return self.data(pixel)
+
+    def drag(self, start, end) -> tuple[float, float]:
+        a, b = self.pixel(*start), self.pixel(*end)
+        viewport = self.plot.viewport()
+        self.qtbot.mousePress(viewport, Qt.LeftButton, Qt.NoModifier, a)
+        self.qtbot.mouseMove(viewport, (a + b) / 2)
+        self.qtbot.mouseMove(viewport, b)
+        self.qtbot.mouseRelease(viewport, Qt.LeftButton, Qt.NoModifier, b)
+        return self.data(b)
+
+
+def drawing_on(window, qtbot, one_input=False):
+    """Draw mode on (by its button), on the surface or ŷ(x) as shown; the pen for that plot."""
+    view = window.surface_view
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.table is window.last_update.table and view.one_input == one_input, timeout=5000)
+    toggle = view.findChild(type(view.draw_toggle), "drawModeToggle")
+    qtbot.mouseClick(toggle, Qt.LeftButton)
+    assert view.draw_action.isChecked()
+    return Pen(qtbot, view.curve_view if one_input else view.plot)
+
+
+def row(window, r, columns=None) -> list[float]:
+    return [float(window.document.cell(r, c)) for c in (columns or range(window.document.n_columns))]
+
+
+def close_to(cells, expected, per_pixel):
+    return all(abs(c - e) <= p for c, e, p in zip(cells, expected, per_pixel))
+
+
+def test_a_click_adds_a_point_of_the_chosen_class_shift_the_other_and_undo_takes_each_back(window, qtbot):
+    generated(window, qtbot, "gaussians", 40)
+    pen = drawing_on(window, qtbot)
+    edits = window.document.undo.count
+    where = pen.click(-0.3, 0.4)
+    assert window.document.n_rows == window.table_model.rowCount() == 41  # the table editor shows it at once
+    assert close_to(row(window, 40), where, pen.per_pixel()) and row(window, 40)[2] == 0
+    window.surface_view.class_picker.setCurrentText("1")
+    pen.click(0.3, -0.4)
+    assert row(window, 41)[2] == 1
+    where = pen.click(0.1, 0.1, modifier=Qt.ShiftModifier)
+    assert close_to(row(window, 42), where, pen.per_pixel()) and row(window, 42)[2] == 0  # the other class
+    assert window.document.undo.count == edits + 3  # one edit each
+    window.step_iteration_action.trigger()  # the network trains on the drawn rows
+    qtbot.waitUntil(lambda: window.last_update.table.n_rows == 43 and at_iteration(window, 1), timeout=5000)
+    for n in (42, 41, 40):
+        window.undo_action.trigger()
+        assert window.document.n_rows == window.table_model.rowCount() == n
+
+
+def test_a_drag_moves_a_point_in_one_edit_and_a_right_click_or_delete_removes_one(window, qtbot):
+    generated(window, qtbot, "moons", 30)
+    pen = drawing_on(window, qtbot)
+    table = window.document.to_training_table()
+    x, y, c = table.data[7]
+    edits = window.document.undo.count
+    where = pen.drag((x, y), (0.6 * x + 0.05, 0.6 * y - 0.05))  # towards the middle: inside the plot
+    assert close_to(row(window, 7)[:2], where, pen.per_pixel()) and row(window, 7)[2] == c
+    assert window.document.undo.count == edits + 1 and window.document.n_rows == 30
+    window.undo_action.trigger()
+    assert row(window, 7) == [x, y, c]
+    where = pen.click(x, y)  # a click on a point (no drag) adds one more there, of the chosen class
+    assert window.document.n_rows == 31 and close_to(row(window, 30), where, pen.per_pixel())
+    assert row(window, 7) == [x, y, c]
+    window.undo_action.trigger()
+
+    pen.click(*table.data[3, :2], button=Qt.RightButton)
+    assert window.document.n_rows == 29 and window.document.to_training_table().data[3].tolist() == \
+        table.data[4].tolist()
+    window.undo_action.trigger()
+    assert window.document.to_training_table() == table
+
+    pixel = pen.pixel(*table.data[5, :2])  # Delete removes the point under the pointer
+    qtbot.mouseMove(pen.plot.viewport(), pixel)
+    pen.plot.setFocus()
+    qtbot.keyClick(pen.plot, Qt.Key_Delete)
+    assert window.document.n_rows == 29 and window.document.to_training_table().data[5].tolist() == \
+        table.data[6].tolist()
+
+
+def test_with_draw_mode_off_clicks_change_nothing(window, qtbot):
+    generated(window, qtbot, "xor", 40)
+    pen = drawing_on(window, qtbot)
+    window.surface_view.draw_toggle.click()  # off again
+    assert not window.surface_view.draw_action.isChecked()
+    before, edits = window.document.to_training_table(), window.document.undo.count
+    table = before.data
+    pen.click(0.5, 0.5)
+    pen.click(*table[2, :2], button=Qt.RightButton)
+    pen.drag(table[4, :2], (0.0, 0.0))
+    assert window.document.to_training_table() == before and window.document.undo.count == edits
+
+
+def test_ctrl_d_turns_draw_mode_on_from_any_tab(window, qtbot):
+    generated(window, qtbot, "xor", 40)
+    window.tabs.setCurrentIndex(0)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key_D, Qt.ControlModifier)
+    assert window.surface_view.draw_action.isChecked() and window.tabs.currentWidget() is window.surface_view
+
+
+def test_a_point_of_a_new_class_on_a_multiclass_table(window, qtbot, tmp_path):
+    rng = np.random.default_rng(0)
+    lines = ["a,b,colour"] + [f"{x:.3f},{y:.3f},{'red' if x < 0 else 'green' if y < 0 else 'blue'}"
+                               for x, y in rng.uniform(-1, 1, (60, 2))]
+    path = tmp_path / "colours.csv"
+    path.write_text("\n".join(lines) + "\n")
+    assert window.open_table(path)
+    qtbot.waitUntil(lambda: window.last_update.table.n_rows == 60, timeout=5000)
+    pen = drawing_on(window, qtbot)
+    picker = window.surface_view.class_picker
+    assert [picker.itemText(i) for i in range(picker.count())] == ["blue", "green", "red"]
+    picker.setCurrentText("purple")  # typed: a class the table does not have yet
+    where = pen.click(0.5, 0.5)
+    assert window.document.cell(60, 2) == "purple" and close_to(row(window, 60, (0, 1)), where, pen.per_pixel())
+    # nothing was trained yet: the network is rebuilt with four outputs, and the picker lists the new class
+    qtbot.waitUntil(lambda: window.last_update.snapshot.weights[-1].shape[1] == 4, timeout=5000)
+    qtbot.waitUntil(lambda: picker.count() == 4, timeout=5000)
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=5000)
+    picker.setCurrentText("orange")  # once trained, a new class waits for the user's Reset, and says why
+    pen.click(-0.5, -0.5)
+    assert window.document.cell(61, 2) == "orange"
+    assert "'orange' is not one of the labels the network was built for" in window.notice.text()
+    assert "table" in window.pending_label.text()
+    window.undo_action.trigger()  # the orange point goes: the network fits the table again
+    assert window.document.n_rows == 61 and "table" not in window.pending_label.text()
+
+
+def test_the_one_input_view_adds_the_click_itself(window, qtbot):
+    generated(window, qtbot, "sine", 30)
+    assert window.tabs.tabText(2) == "ŷ(x)"
+    pen = drawing_on(window, qtbot, one_input=True)
+    assert not window.surface_view.class_picker.isVisible()  # the click's height is the value
+    where = pen.click(0.3, 0.5)
+    assert close_to(row(window, 30), where, pen.per_pixel())
+    window.undo_action.trigger()
+    assert window.document.to_training_table() == generate("sine", 30)
+
+
+@pytest.mark.parametrize("columns", ["a,b,c,y", "a,y,z"])
+def test_where_points_cannot_be_drawn_a_click_says_why_and_changes_nothing(window, qtbot, tmp_path, columns):
+    """A held input of text labels (a new row could not be given one), or two targets."""
+    path = tmp_path / "t.csv"
+    base = 2 if columns == "a,y,z" else 5  # two targets of 0 and 1: binary classification, one output each
+    body = "\n".join(",".join(str((r * 7 + c) % base) for c in range(len(columns.split(",")))) for r in range(12))
+    path.write_text(columns + "\n" + body + "\n")
+    assert window.open_table(path)
+    if columns == "a,y,z":  # two targets
+        window.document.set_role(1, "target")
+    else:  # three inputs and a target that takes text: the held input c is a column of labels
+        window.document.set_kind(2, "labels")
+        window.reset()
+    qtbot.waitUntil(lambda: window.last_update.table.n_rows == 12, timeout=5000)
+    pen = drawing_on(window, qtbot, one_input=columns == "a,y,z")
+    print(window.notice.text(), window.surface_view.message.text())
+    before = window.document.to_csv_text()
+    pen.click(1.0, 1.0)
+    assert window.document.to_csv_text() == before
+    assert "Can't draw here" in window.notice.text()
+    assert "Can't draw here" in window.surface_view.draw_hint.text()
+
