@@ -104,5 +104,5 @@ def early_stop_text(stop: EarlyStop) -> str:
 
 def best_text(stop: EarlyStop) -> str:
     """The loss plot's label at the best iteration, and why training stopped, on a second line."""
-    return (f"best: iteration {stop.best_iteration:,} (weights restored)\nstopped at {stop.stopped_at:,}: "
-            f"{stop.patience:,} epoch{'s' if stop.patience != 1 else ''} without a better validation loss")
+    return (f"best: iteration {stop.best_iteration:,} (weights restored)\nstopped at {stop.stopped_at:,} "
+            f"(patience: {stop.patience:,} epoch{'s' if stop.patience != 1 else ''})")

@@ -104,6 +104,5 @@ def test_the_words():
     stop = EarlyStop(best_iteration=728, best_loss=0.01876, stopped_at=1128, patience=50)
     assert early_stop_text(stop) == ("Stopped early at iteration 1,128: the validation loss had not improved for 50 "
                                      "epochs; the weights are those of iteration 728 (validation loss 0.0188)")
-    assert best_text(stop) == ("best: iteration 728 (weights restored)\n"
-                               "stopped at 1,128: 50 epochs without a better validation loss")
+    assert best_text(stop) == "best: iteration 728 (weights restored)\nstopped at 1,128 (patience: 50 epochs)"
 
