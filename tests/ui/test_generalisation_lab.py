@@ -313,3 +313,28 @@ def test_the_predictions_export_says_which_rows_were_never_trained_on(window, qt
     assert lines[0].split(",")[-1] == "set"
     sets = [line.split(",")[-1] for line in lines[1:]]
     assert sets == ["validation" if held else "training" for held in window.document.validation]
+
+
+def test_undone_marks_leave_no_validation_rows_until_reset_draws_them_again(window, qtbot):
+    open_iris(window, qtbot)
+    set_field(window, "validation", 0.2)
+    assert feedforward_rows(window, qtbot) == 120
+    window.undo_action.trigger()  # the share stays 20 %, the marks go: every row is trained on
+    assert not window.document.validation.any()
+    assert feedforward_rows(window, qtbot) == 150
+    window.reset_action.trigger()  # a share and no marks: Reset marks them again, and trains without them
+    assert window.document.validation.sum() == 30 and window.undo_action.text().startswith("Undo Keep 20 %")
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0 and window.last_update.snapshot.phase
+                    == "feedforward" and window.last_update.table.validation is not None, timeout=3000)
+    assert feedforward_rows(window, qtbot) == 120
+
+
+def test_a_table_handed_over_while_a_share_is_set_gets_its_marks(window, qtbot):
+    table = open_iris(window, qtbot)
+    set_field(window, "validation", 0.2)
+    set_field(window, "split_seed", 3)
+    window.document.assign_validation(np.zeros(150, dtype=bool))  # none left
+    assert window.files.adopt_table(table, None)  # as a script hands one over: the settings stay
+    held = window.document.validation
+    assert held.sum() == 30 and np.array_equal(held, validation_marks(window.state.settings, table))
+    assert feedforward_rows(window, qtbot) == 120
