@@ -341,6 +341,10 @@ class TrainingWorker(QObject):
             # trainer's buffers hold a batch, or the training rows only): ŷ of every table row, now
             snapshot = replace(snapshot, predictions=self._predictions_now(snapshot.iteration),
                                predictions_before_update=False)
+        elif not every_row and self._running and self._predicted is not None and self._predicted[0][0] is self._table:
+            # between two of those passes: the latest, a moment old and said to be from before the latest
+            # updates (not a blank table of predictions for most of a run's frames)
+            snapshot = replace(snapshot, predictions=self._predicted[1], predictions_before_update=True)
         elif not every_row and t.X.shape[0] != self._table.n_rows:
             snapshot = replace(snapshot, predictions=None)  # the training rows' alone would be misread
         self._sent = snapshot.iteration

@@ -338,3 +338,20 @@ def test_a_table_handed_over_while_a_share_is_set_gets_its_marks(window, qtbot):
     held = window.document.validation
     assert held.sum() == 30 and np.array_equal(held, validation_marks(window.state.settings, table))
     assert feedforward_rows(window, qtbot) == 120
+
+
+def test_predictions_stay_on_show_while_a_run_goes_in_mini_batches(window, qtbot):
+    open_iris(window, qtbot)
+    set_field(window, "batch_size", 10)  # the trainer's ŷ is of a batch: the worker predicts every row now and then
+    set_field(window, "validation", 0.2)
+    window.reset_action.trigger()
+    window.speed_control.setCurrentIndex(window.speed_control.findText("1,000 it/s"))  # a second of frames
+    shown = []
+    window.controller.shown.connect(lambda update: shown.append(update))
+    train(window, qtbot, 1000)
+    running = [u for u in shown if u.running]
+    first = next(i for i, u in enumerate(running) if u.snapshot.predictions is not None)
+    assert len(running) - first > 5  # the case: a run of many frames
+    assert all(u.snapshot.predictions is not None and u.snapshot.predictions.shape[0] == 150
+               for u in running[first:])
+    assert "–" not in window.predictions_model.text(0, 1)
