@@ -275,13 +275,14 @@ class MainWindow(QMainWindow):
             held = unread_marks(config, self.document.n_rows)
         else:
             held = validation_marks(config, table, self.state.network_encoding)
+        changed = not np.array_equal(held, self.document.validation)
         self.document.assign_validation(held, marks_label(config.validation))
-        count = int(held.sum())
-        if not config.validation:
-            self.notify("No validation rows: the network trains on every row (Ctrl+Z undoes).")
-        else:
-            self.notify(f"{count:,} of {held.size:,} rows ({percent(config.validation)}) kept for validation: "
-                        "measured after every epoch, never trained on (Ctrl+Z undoes).")
+        undo = " (Ctrl+Z undoes)" if changed else ""
+        if config.validation:
+            self.notify(f"{int(held.sum()):,} of {held.size:,} rows ({percent(config.validation)}) kept for "
+                        f"validation: measured after every epoch, never trained on{undo}.")
+        elif changed:
+            self.notify(f"No validation rows: the network trains on every row{undo}.")
 
     def _show_row_count(self) -> None:
         """The batch size's hint: the training rows there are."""
