@@ -180,3 +180,75 @@ def test_an_empty_plot_counts_whole_iterations(qtbot):
     plot = shown_plot(qtbot, np.empty(0), 1, False, (640, 220))  # before any run: the x axis spans 0 … 1
     texts = [t for _, t in drawn_labels(plot.getPlotItem().getAxis("bottom"))]
     assert texts == ["0", "1"]  # no iteration 0.2
+
+
+# -- drawn incrementally on screen, looking as if drawn at once -------------------------------------
+
+def pixels(widget) -> np.ndarray:
+    image = widget.grab().toImage().convertToFormat(QImage.Format_ARGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : 4 * image.width()].reshape(image.height(), image.width(), 4).astype(int)
+
+
+def noisy_losses(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.geomspace(1.3, 0.01, n) * (1 + 0.3 * rng.standard_normal(n) * np.exp(-np.arange(n) / 3000))
+
+
+def plot_of(qtbot, losses, extent, chunk):
+    plot = make_plot(qtbot)
+    plot.resize(640, 230)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_extent(extent)
+    for start in range(0, len(losses), chunk):
+        add(plot, start, losses[start:start + chunk])
+        plot.grab()  # a frame on screen
+    return plot
+
+
+@pytest.fixture
+def antialiased():
+    import pyqtgraph as pg
+
+    before = pg.getConfigOption("antialias")
+    pg.setConfigOptions(antialias=True)  # as the app draws
+    yield
+    pg.setConfigOptions(antialias=before)
+
+
+@pytest.mark.parametrize("chunk", [3, 97])
+def test_a_curve_grown_frame_by_frame_looks_like_one_drawn_at_once(qtbot, antialiased, chunk):
+    losses = noisy_losses(20_000)
+    grown = plot_of(qtbot, losses, 20_000, chunk)
+    whole = plot_of(qtbot, losses, 20_000, 20_000)
+    assert grown._curve.fresh_pictures < 20  # frames added to the picture; it restarted only on new ranges
+    a, b = pixels(grown), pixels(whole)
+    curve = (b[..., :3] != 255).any(axis=2).sum()
+    differs = np.abs(a - b).max(axis=2)
+    # only where two stretches meet does a pixel or two blend differently
+    assert (differs > 16).sum() <= 0.005 * curve and (differs > 96).sum() <= 3
+
+
+def test_a_history_started_afresh_leaves_nothing_of_the_old_curve(qtbot, antialiased):
+    grown = plot_of(qtbot, noisy_losses(5000, seed=1), 5000, 250)
+    fresh = noisy_losses(3000, seed=2)
+    add(grown, 0, fresh)  # a reset: the history starts again
+    whole = plot_of(qtbot, fresh, 5000, 3000)
+    np.testing.assert_array_equal(pixels(grown), pixels(whole))
+
+
+def test_a_saved_picture_has_the_whole_curve(qtbot, tmp_path, antialiased):
+    from pyqtgraph.exporters import ImageExporter
+
+    plot = plot_of(qtbot, noisy_losses(5000), 5000, 100)
+    path = tmp_path / "loss.png"
+    ImageExporter(plot.getPlotItem()).export(str(path))
+    image = QImage(str(path))
+    assert not image.isNull()
+    blue = 0
+    for x in range(0, image.width(), 4):
+        for y in range(image.height()):
+            c = image.pixelColor(x, y)
+            blue += c.blue() > 200 and c.red() < 120
+    assert blue > 100  # the curve is in the file, not only its axes

@@ -1,0 +1,91 @@
+"""A line that grows at its end, drawn on screen without stroking again what it already drew.
+
+Stroking a 2-pixel antialiased line through a couple of thousand points costs Qt ~5 ms, every frame,
+although a running loss curve only gains a few points at its end. :class:`GrowingCurve` keeps a
+picture of the line in the view's pixels: it adds each new stretch to the picture once the stretch
+is BATCH_PIXELS wide (each join of two separately stroked stretches blends a pixel or two twice, so
+they are few), shows the picture, and strokes the rest (the last few points, which may still change)
+over it. It checks what it was given rather than trusting a protocol: any change before those last
+points, or a new range, size or pen, starts the picture afresh, so what is shown is always the line
+through the current points. Files (PNG, SVG) are drawn whole. Each curve keeps its own picture, so a
+plot may hold several.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage, QPainter
+
+LIVE_POINTS = 2  # always stroked afresh: a loss envelope's last block (its min and max) is still filling
+BATCH_PIXELS = 16  # a stretch joins the picture once it is this wide on screen
+
+
+class GrowingCurve(pg.PlotCurveItem):
+    """A :class:`pyqtgraph.PlotCurveItem` (same data, pen and bounds) painted incrementally on screen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._picture: QImage | None = None
+        self._key = None  # what the picture was drawn for: the view's transform and size, the pen
+        self._kept = 0  # points already in the picture
+        self._kept_x = self._kept_y = np.empty(0)
+        self.fresh_pictures = 0  # times the picture was started afresh (for tests and benchmarks)
+
+    def paint(self, p, opt, widget):
+        x = self.xData
+        device = p.device()
+        ratio = device.devicePixelRatioF()
+        if (widget is None or self._exportOpts is not False or x is None or len(x) == 0 or ratio != round(ratio)
+                or self.opts["fillLevel"] is not None or self.opts["stepMode"]):
+            # a file, or a case this does not draw (a fractional pixel ratio would blur the picture)
+            super().paint(p, opt, widget)
+            return
+        transform = p.transform()
+        pen = self.opts["pen"]
+        key = (tuple(transform.map(QPointF(*corner)).toTuple() for corner in ((0, 0), (1, 0), (0, 1))),
+               device.width(), device.height(), ratio, pen.color().rgba(), pen.widthF(), pen.isCosmetic(),
+               pen.capStyle(), pen.joinStyle(), self.opts["antialias"], str(self.opts["connect"]))
+        if key != self._key or not self._still_kept():
+            self._start_picture(key, device.width(), device.height(), ratio)
+        keep = len(x) - LIVE_POINTS
+        if keep > self._kept and (self._kept == 0 or abs(x[keep - 1] - x[self._kept - 1]) * abs(transform.m11())
+                                  >= BATCH_PIXELS):
+            painter = QPainter(self._picture)
+            painter.setTransform(transform)  # the picture covers the whole view, from its top left corner
+            self._stroke(painter, max(self._kept - 1, 0), keep)
+            painter.end()
+            self._kept, self._kept_x, self._kept_y = keep, x[:keep].copy(), self.yData[:keep].copy()
+        p.save()
+        p.resetTransform()
+        p.drawImage(0, 0, self._picture)
+        p.restore()
+        self._stroke(p, max(self._kept - 1, 0), len(x))
+
+    def _still_kept(self) -> bool:
+        """Are the points in the picture still the first points of the curve?"""
+        k = self._kept
+        return len(self.xData) >= k and np.array_equal(self.xData[:k], self._kept_x) and np.array_equal(
+            self.yData[:k], self._kept_y)
+
+    def _start_picture(self, key, width: int, height: int, ratio: float) -> None:
+        if self._picture is None or self._key is None or self._key[1:4] != key[1:4]:
+            self._picture = QImage(int(width * ratio), int(height * ratio), QImage.Format_ARGB32_Premultiplied)
+            self._picture.setDevicePixelRatio(ratio)
+        self._picture.fill(Qt.transparent)
+        self._key = key
+        self._kept, self._kept_x, self._kept_y = 0, np.empty(0), np.empty(0)
+        self.fresh_pictures += 1
+
+    def _stroke(self, painter: QPainter, start: int, end: int) -> None:
+        """The line through points ``start`` … ``end - 1``, stroked as PlotCurveItem strokes it."""
+        if end - start < 2:
+            return
+        connect = self.opts["connect"]
+        if not isinstance(connect, str):
+            connect = connect[start:end]
+        painter.setRenderHint(QPainter.Antialiasing, bool(self.opts["antialias"]))
+        painter.setPen(self.opts["pen"])
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPath(pg.arrayToQPath(self.xData[start:end], self.yData[start:end], connect=connect,
+                                         finiteCheck=not self.opts["skipFiniteCheck"]))
