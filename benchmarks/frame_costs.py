@@ -9,6 +9,8 @@ passes through a Python notify()), so compare its figures with each other, not w
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import os
 import sys
 import threading
@@ -29,6 +31,7 @@ from bench_gui import TABS, settle, tables, wait  # noqa: E402
 MAIN_THREAD = threading.get_ident()
 cost = defaultdict(float)  # label -> UI thread CPU seconds
 frame_cpu: list[tuple[float, float]] = []  # each shown frame's cost as the pacer counts it, and the interval it set
+timeline: list[dict] = []  # the costs so far at each frame's end
 worker = defaultdict(float)  # label -> the worker's wall (or CPU) seconds
 
 
@@ -61,7 +64,7 @@ class ProfilingApp(QApplication):
         elif kind in (QEvent.LayoutRequest,):
             label = "layout"
         elif not self._stack:
-            label = "other events"
+            label = f"other events ({QEvent.Type(kind).name})"
         else:
             return super().notify(receiver, event)
         start = time.thread_time()
@@ -147,6 +150,7 @@ def instrument():
         before = self._marks[1]
         original_done(self)
         frame_cpu.append((self._marks[1] - before, self.interval))
+        timeline.append(dict(cost))
 
     frame_pacer.FrameBudget.frame_done = frame_done
 
@@ -168,6 +172,7 @@ def run(app, window, table, hidden, iterations):
     cost.clear()
     worker.clear()
     frame_cpu.clear()
+    timeline.clear()
     cpu, start = time.thread_time(), time.perf_counter()
     window.toggle_run()
     wait(app, lambda: not window.running and window.last_update.snapshot.iteration >= iterations, 600)
@@ -179,6 +184,8 @@ def run(app, window, table, hidden, iterations):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="bench_gui's shorter runs")
+    parser.add_argument("--profile", type=int, default=0, help="also print the UI thread's N costliest functions")
+    parser.add_argument("--timeline", type=int, default=0, help="print the first N frames' costs one by one")
     parser.add_argument("--scale", type=float, default=1.0, help="runs this many times bench_gui's length")
     parser.add_argument("--case", default="", help="only cases whose name contains this")
     parser.add_argument("--tab", default="", help="only this tab")
@@ -207,7 +214,13 @@ def main():
             if args.tab and tab != args.tab:
                 continue
             window.tabs.setCurrentIndex(TABS.index(tab))
+            profile = cProfile.Profile() if args.profile else None
+            if profile:
+                profile.enable()
             frames, cpu, wall, iterations = run(app, window, table, hidden, int(iterations * args.scale))
+            if profile:
+                profile.disable()
+                pstats.Stats(profile).sort_stats("tottime").print_stats(args.profile)
             n = max(frames, 1)
             print(f"\n{name} / {tab}: {frames / wall:.1f} frames/s, {iterations / wall:,.0f} it/s, UI thread "
                   f"{1000 * cpu / n:.2f} ms CPU per frame ({100 * cpu / wall:.0f}% of the time)")
@@ -219,6 +232,12 @@ def main():
             print("  the pacer's frame costs: first " + ", ".join(f"{1000 * c:.1f}" for c, _ in frame_cpu[:6])
                   + f" ms (intervals {', '.join(f'{1000 * i:.0f}' for _, i in frame_cpu[:6])} ms);"
                   + (f" median of the rest {1000 * costs[len(costs) // 2]:.2f} ms" if costs else ""))
+            previous: dict = {}
+            for k, totals in enumerate(timeline[: args.timeline]):
+                spent = {label: totals[label] - previous.get(label, 0.0) for label in totals}
+                previous = totals
+                print(f"  frame {k + 1}: " + ", ".join(f"{label} {1000 * t:.1f}" for label, t in
+                                                     sorted(spent.items(), key=lambda kv: -kv[1]) if t >= 0.0003))
             for label, seconds in sorted(cost.items(), key=lambda kv: -kv[1]):
                 if seconds / n >= 0.00005:
                     print(f"  {label:34} {1000 * seconds / n:6.2f} ms")

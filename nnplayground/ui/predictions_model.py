@@ -18,6 +18,9 @@ DIGITS = 4  # significant digits shown; the tooltip has them all
 LONGEST_NUMBERS = ("-0.000e-000", "+0.000e+000", "-0.0000000", "-000,000.0")
 DISTINCT_TARGETS_MEASURED = 2000  # a target column with more distinct values is given the widest width
 CELL_PADDING = 10  # pixels around a cell's text: the style's margins (6) and a little air
+DISPLAY, TOOLTIP, ALIGNMENT, BACKGROUND = (int(role.value) for role in (
+    Qt.DisplayRole, Qt.ToolTipRole, Qt.TextAlignmentRole, Qt.BackgroundRole))
+RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
 
 BEFORE_UPDATE_NOTE = "ŷ is from before the latest weight update."
 BEFORE_UPDATE_EXPLAINED = ("ŷ comes from the iteration's feedforward, which ran on the weights before its update:\n"
@@ -95,22 +98,28 @@ class PredictionsModel(QAbstractTableModel):
         return "–" if v is None else format_number_for_display(v, DIGITS, sign=column % 3 == 2)
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        if role == Qt.DisplayRole:
-            return self.text(index.row(), index.column())
-        v = self.value(index.row(), index.column())
-        if role == Qt.ToolTipRole and v is not None:
-            return repr(v)
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.BackgroundRole and index.column() % 3 == 2 and v is not None and np.isfinite(v):
+        # A repaint asks each visible cell for ~7 roles (font, colours, check state…); those not used here
+        # are answered before anything is computed: a 1000-row table's repaint cost ~2.5 ms more.
+        if role == DISPLAY:
+            return self.text(index.row(), index.column()) if index.isValid() else None
+        if role == ALIGNMENT:
+            return RIGHT
+        if role == BACKGROUND:
+            column = index.column()
+            if column % 3 != 2 or not index.isValid():
+                return None
+            v = self.value(index.row(), column)
+            if v is None or not np.isfinite(v):
+                return None
             strength = min(abs(v), 1.0)
             return QBrush(QColor(255, int(255 - 90 * strength), int(255 - 90 * strength)))
+        if role == TOOLTIP and index.isValid():
+            v = self.value(index.row(), index.column())
+            return repr(v) if v is not None else None
         return None
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             if orientation == Qt.Vertical:
                 return str(section + 1)
             t, kind = divmod(section, 3)
@@ -118,7 +127,7 @@ class PredictionsModel(QAbstractTableModel):
             if len(self._targets) == 1:
                 return (name, "ŷ", "ŷ − y")[kind]
             return (name, f"ŷ {name}", f"error {name}")[kind]
-        if role == Qt.ToolTipRole and orientation == Qt.Horizontal:
+        if role == TOOLTIP and orientation == Qt.Horizontal:
             kind = section % 3
             if kind == 1:
                 return "ŷ from the latest feedforward" + (f"\n{BEFORE_UPDATE_EXPLAINED}" if self._note else "")
