@@ -29,8 +29,10 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from bench_gui import TABS, settle, tables, wait  # noqa: E402
 
 MAIN_THREAD = threading.get_ident()
+DETAIL = bool(os.environ.get("NNP_DETAIL"))  # paints by widget class too
 cost = defaultdict(float)  # label -> UI thread CPU seconds
 frame_cpu: list[tuple[float, float]] = []  # each shown frame's cost as the pacer counts it, and the interval it set
+counts = defaultdict(int)  # label -> how many times
 timeline: list[dict] = []  # the costs so far at each frame's end
 worker = defaultdict(float)  # label -> the worker's wall (or CPU) seconds
 
@@ -59,6 +61,8 @@ class ProfilingApp(QApplication):
         kind = event.type()
         if kind == QEvent.Paint:
             label = "paint " + self.label(receiver)
+            if DETAIL:
+                label += f" ({type(receiver).__name__} {receiver.objectName()})"
         elif kind == QEvent.UpdateRequest:
             label = "repaint (rest: flush, layout)"
         elif kind in (QEvent.LayoutRequest,):
@@ -75,6 +79,7 @@ class ProfilingApp(QApplication):
             label, start, child = self._stack.pop()
             spent = time.thread_time() - start
             cost[label] += spent - child
+            counts[label] += 1
             if self._stack:
                 self._stack[-1][2] += spent
 
@@ -93,6 +98,7 @@ def timed(cls, name, label):
             label_, start, child = stack.pop()
             spent = time.thread_time() - start
             cost[label_] += spent - child
+            counts[label_] += 1
             if stack:
                 stack[-1][2] += spent
 
@@ -170,6 +176,7 @@ def run(app, window, table, hidden, iterations):
 
     window.controller.shown.connect(counted)
     cost.clear()
+    counts.clear()
     worker.clear()
     frame_cpu.clear()
     timeline.clear()
@@ -240,7 +247,7 @@ def main():
                                                      sorted(spent.items(), key=lambda kv: -kv[1]) if t >= 0.0003))
             for label, seconds in sorted(cost.items(), key=lambda kv: -kv[1]):
                 if seconds / n >= 0.00005:
-                    print(f"  {label:34} {1000 * seconds / n:6.2f} ms")
+                    print(f"  {label:34} {1000 * seconds / n:6.2f} ms  ({counts[label] / n:.2f} per frame)")
     window.close()
 
 

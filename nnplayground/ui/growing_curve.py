@@ -18,7 +18,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage, QPainter
 
 LIVE_POINTS = 2  # always stroked afresh: a loss envelope's last block (its min and max) is still filling
-BATCH_PIXELS = 16  # a stretch joins the picture once it is this wide on screen
+BATCH_PIXELS = 24  # a stretch joins the picture once it is this wide on screen
 
 
 class GrowingCurve(pg.PlotCurveItem):

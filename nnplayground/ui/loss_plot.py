@@ -37,14 +37,19 @@ class LossEnvelope:
         """``y`` is the whole history; entries from ``start`` on are new (or changed)."""
         n = y.size
         if n == 0:
-            self.block, self.mins, self.maxs = 1, np.empty(0), np.empty(0)
+            self.mins, self.maxs = np.empty(0), np.empty(0)
             return
-        while -(-n // self.block) > self.max_blocks:
-            self._coarsen()
+        self.reserve(n)
         first = min(start // self.block, self.mins.size)
         edges = np.arange(first * self.block, n, self.block)
         self.mins = np.concatenate([self.mins[:first], np.minimum.reduceat(y, edges)])
         self.maxs = np.concatenate([self.maxs[:first], np.maximum.reduceat(y, edges)])
+
+    def reserve(self, n: int) -> None:
+        """Blocks large enough for ``n`` losses from now on: a run that stays within them never changes
+        the blocks it has drawn (each change of block size redraws the whole curve)."""
+        while -(-n // self.block) > self.max_blocks:
+            self._coarsen()
 
     def _coarsen(self) -> None:
         m = self.mins.size - self.mins.size % 2
@@ -147,6 +152,7 @@ class LossPlot(pg.PlotWidget):
     def set_extent(self, iterations: int) -> None:
         """Make room on the x axis for a run to ``iterations``, so the axis stays still while it runs."""
         self._extent = max(int(iterations), 1)
+        self._envelope.reserve(self._extent)
         self.redraw()
 
     def refresh(self) -> None:
@@ -157,7 +163,8 @@ class LossPlot(pg.PlotWidget):
         self._y = self.history.values
         self._n = self._y.size
         if start == 0:
-            self._envelope = LossEnvelope()  # a short new history is drawn as finely as a first one
+            self._envelope = LossEnvelope()  # a short new history is drawn as finely as its run allows
+            self._envelope.reserve(self._extent)
             self._low, self._high = math.inf, -math.inf
             self._following = True
             self._marker.hide()

@@ -44,6 +44,21 @@ def test_incremental_envelope_equals_one_built_at_once():
         assert grown.mins[b] == chunk.min() and grown.maxs[b] == chunk.max()
 
 
+def test_an_envelope_reserved_for_a_run_keeps_its_blocks_while_it_grows():
+    y = np.random.default_rng(1).random(50_000)
+    grown = LossEnvelope(max_blocks=64)
+    grown.reserve(y.size)  # the run's length, known when it starts
+    block = grown.block
+    for start in range(0, y.size, 999):
+        grown.update(y[: start + 999], start)
+        assert grown.block == block
+    whole = LossEnvelope(max_blocks=64)
+    whole.update(y, 0)
+    assert whole.block == block
+    np.testing.assert_array_equal(grown.mins, whole.mins)
+    np.testing.assert_array_equal(grown.maxs, whole.maxs)
+
+
 def test_a_million_points_draw_as_a_few_thousand_and_keep_the_spike(qtbot):
     plot = make_plot(qtbot)
     y = np.linspace(1, 0.001, 1_000_000)
@@ -222,12 +237,14 @@ def test_a_curve_grown_frame_by_frame_looks_like_one_drawn_at_once(qtbot, antial
     losses = noisy_losses(20_000)
     grown = plot_of(qtbot, losses, 20_000, chunk)
     whole = plot_of(qtbot, losses, 20_000, 20_000)
-    assert grown._curve.fresh_pictures < 20  # frames added to the picture; it restarted only on new ranges
+    # frames added to the picture: it was started afresh only for new ranges (the run's blocks never changed)
+    assert grown._curve.fresh_pictures <= 3
     a, b = pixels(grown), pixels(whole)
     curve = (b[..., :3] != 255).any(axis=2).sum()
     differs = np.abs(a - b).max(axis=2)
-    # only where two stretches meet does a pixel or two blend differently
-    assert (differs > 16).sum() <= 0.005 * curve and (differs > 96).sum() <= 3
+    # only where two stretches meet do a few edge pixels blend differently; a stretch missing or drawn twice
+    # would differ by hundreds of pixels
+    assert (differs > 16).sum() <= 0.01 * curve and (differs > 128).sum() <= 0.002 * curve
 
 
 def test_a_history_started_afresh_leaves_nothing_of_the_old_curve(qtbot, antialiased):
