@@ -3,8 +3,11 @@
 A thread trains (Trainer.run in slices, as the window's worker does) while the main thread wakes every
 20 ms to run a little Python (~0.1 ms of work, like a timer or a hover event of the window). For each
 switch interval (sys.setswitchinterval) it prints how late the main thread gets to run (its wait for
-the lock: NumPy on small arrays never releases it, so the other thread waits until the interpreter
-forces a switch, one interval), and the training speed against training alone.
+the lock), and the training speed against training alone. Two references show the mechanism: a loop
+of tiny `a @ b` (matmul, like most NumPy calls on small arrays, holds the lock: the other thread waits
+until the interpreter forces a switch, one interval) and of tiny `np.dot(a, b, out)` (which releases
+the lock on every call, however small: BLAS is called with the lock released). The engine's layers
+are np.dot, so the window gets the lock within microseconds whatever the interval.
 `python benchmarks/bench_gil.py`
 """
 from __future__ import annotations
@@ -26,9 +29,27 @@ TICK = 0.020  # the main thread's wake-ups
 WORK = 0.0001  # the Python it runs at each
 
 
+class Loop:
+    """A reference 'trainer': ``run(n)`` does n × 10 calls of ``op``."""
+
+    def __init__(self, op):
+        self.op = op
+
+    def run(self, n):
+        op = self.op
+        for _ in range(n * 10):
+            op()
+
+    def make_trainer(self, _table):
+        return self
+
+
 def cases():
     from bench_gui import tables
 
+    a, b, out = np.random.rand(4, 3), np.random.rand(3, 4), np.empty((4, 4))
+    yield "reference: tiny a @ b", None, Loop(lambda: a @ b)
+    yield "reference: tiny np.dot", None, Loop(lambda: np.dot(a, b, out))
     for name, table, hidden, _ in tables(quick=True):
         if "XOR" in name:
             continue  # as the tutorial's

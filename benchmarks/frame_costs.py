@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import pstats
 import os
 import sys
@@ -105,7 +106,19 @@ def timed(cls, name, label):
     setattr(cls, name, wrapper)
 
 
+gc_pauses: list[tuple[int, float, bool]] = []  # (generation, seconds, on the UI thread)
+_gc_start = [0.0]
+
+
+def _on_gc(phase, info):
+    if phase == "start":
+        _gc_start[0] = time.perf_counter()
+    else:
+        gc_pauses.append((info["generation"], time.perf_counter() - _gc_start[0], threading.get_ident() == MAIN_THREAD))
+
+
 def instrument():
+    gc.callbacks.append(_on_gc)
     from nnplayground.ui import frame_pacer, loss_plot, main_window, predictions_model, status_line, views_panel
     from nnplayground.ui.worker import TrainingWorker
 
@@ -180,6 +193,7 @@ def run(app, window, table, hidden, iterations):
     worker.clear()
     frame_cpu.clear()
     timeline.clear()
+    gc_pauses.clear()
     cpu, start = time.thread_time(), time.perf_counter()
     window.toggle_run()
     wait(app, lambda: not window.running and window.last_update.snapshot.iteration >= iterations, 600)
@@ -235,6 +249,12 @@ def main():
                                                      for label, seconds in worker.items())
                   + f"; of the run's time: training {100 * worker['train'] / wall:.0f}%,"
                     f" parked {100 * worker['parked'] / wall:.0f}%")
+            for generation in range(3):
+                pauses = [p for g, p, _ in gc_pauses if g == generation]
+                if pauses:
+                    on_ui = sum(ui for g, _, ui in gc_pauses if g == generation)
+                    print(f"  garbage collections of generation {generation}: {len(pauses)} (UI thread {on_ui}),"
+                          f" {1000 * sum(pauses):.1f} ms in all, longest {1000 * max(pauses):.1f} ms")
             costs = sorted(c for c, _ in frame_cpu[1:])
             print("  the pacer's frame costs: first " + ", ".join(f"{1000 * c:.1f}" for c, _ in frame_cpu[:6])
                   + f" ms (intervals {', '.join(f'{1000 * i:.0f}' for _, i in frame_cpu[:6])} ms);"

@@ -20,26 +20,40 @@ FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
 # While training runs, the parts of a frame change at their own rates: the loss curve every frame
 # (it is what moves), the tab's pictures (heatmaps, diagram, surface) at most 12 times a second, and
 # numbers (status bar, predictions) 4 times (faster can't be read). A frame then costs less, and more
-# frames fit in the window's share of the time.
+# frames fit in the window's share of the time. A picture that costs more than PICTURE_SHARE of the
+# time at 12 a second (a large network's diagram, or any picture on a busy machine) comes less often,
+# so the loss curve keeps its frames.
 PICTURE_SECONDS = 1 / 12
+PICTURE_SHARE = 0.04  # a third of UI_BUDGET
 NUMBERS_SECONDS = 0.25
 
 
 class RateLimit:
-    """A part of the window that, while training runs, changes at most every ``seconds``; a step or
-    the end of a run always shows it."""
+    """A part of the window that, while training runs, changes at most every ``seconds`` and, given a
+    ``share``, takes at most that share of the time: each showing's cost (its update and its painting,
+    reported through :meth:`charge`) delays the next one. A step or the end of a run always shows it."""
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter):
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter, share: float | None = None):
         self.seconds = seconds
+        self.share = share
         self._clock = clock
         self._next = 0.0
+        self._shown_at = 0.0
+        self.cost = 0.0  # seconds the latest showing has cost so far
 
     def due(self, running: bool) -> bool:
         now = self._clock()
         if running and now < self._next:
             return False
         self._next = now + self.seconds if running else 0.0
+        self._shown_at, self.cost = now, 0.0
         return True
+
+    def charge(self, seconds: float) -> None:
+        """The latest showing cost ``seconds`` more (the UI thread's CPU time)."""
+        self.cost += seconds
+        if self.share and self._next:  # only while running: a step always shows
+            self._next = max(self._next, self._shown_at + self.cost / self.share)
 
 
 class FrameBudget:

@@ -5,6 +5,8 @@ the others catch up when they are shown.
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QDockWidget, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -12,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from ..app.loss_history import LossHistory
 from .diagram import NetworkDiagram
-from .frame_pacer import NUMBERS_SECONDS, PICTURE_SECONDS, RateLimit
+from .frame_pacer import NUMBERS_SECONDS, PICTURE_SECONDS, PICTURE_SHARE, RateLimit
 from .heatmaps import WeightHeatmaps, unit_names
 from .loss_plot import LossPlot
 from .predictions_model import PredictionsModel, predictions_note
@@ -94,7 +96,8 @@ class TrainingViews(QWidget):
         self.names: list[list[str]] = []  # each layer's unit names, for hover texts and the chain rule
         self._shown: Update | None = None
         self._table, self._y, self._names_key = None, None, None  # the shown table's targets and unit names
-        self._tab_rate, self._numbers_rate = RateLimit(PICTURE_SECONDS), RateLimit(NUMBERS_SECONDS)
+        self._tab_rate = RateLimit(PICTURE_SECONDS, share=PICTURE_SHARE)  # charged with its update and painting
+        self._numbers_rate = RateLimit(NUMBERS_SECONDS)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("views")
@@ -124,6 +127,7 @@ class TrainingViews(QWidget):
             view.hovered.connect(self.show_hover)
         for view in (self.heatmaps, self.diagram):
             view.clicked.connect(self.clicked)
+            view.painted.connect(self._tab_rate.charge)  # the pictures whose painting can be costly
         self.surface_view.specChanged.connect(lambda _spec: self.viewChanged.emit())
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
@@ -150,7 +154,9 @@ class TrainingViews(QWidget):
                                     table.input_columns, table.target_columns)
         self.loss_plot.refresh()  # every frame: the curve is what moves
         if self._tab_rate.due(update.running):
+            start = time.thread_time()
             self._show_tab(update)
+            self._tab_rate.charge(time.thread_time() - start)
         if self._numbers_rate.due(update.running):
             self.predictions_model.set_values(table.target_columns, self._y, snap.predictions,
                                               note=predictions_note(snap, snap.predictions_before_update))

@@ -64,3 +64,26 @@ def test_a_rate_limited_part_shows_at_most_so_often_while_running_and_always_oth
     assert rate.due(running=True) and not rate.due(running=True)
     now[0] = 0.46
     assert rate.due(running=True)
+
+
+def test_a_costly_part_comes_less_often_while_running_and_a_step_always_shows_it():
+    from nnplayground.ui.frame_pacer import RateLimit
+
+    now = [0.0]
+    rate = RateLimit(0.1, clock=lambda: now[0], share=0.05)
+    assert rate.due(running=True)
+    rate.charge(0.004)
+    rate.charge(0.006)  # updating and painting it took 10 ms: at most 5% of the time, so 200 ms apart
+    now[0] = 0.15
+    assert not rate.due(running=True)
+    now[0] = 0.2
+    assert rate.due(running=True)
+    rate.charge(0.001)  # a cheap one: the 0.1 s spacing rules
+    now[0] = 0.29
+    assert not rate.due(running=True)
+    now[0] = 0.31
+    assert rate.due(running=True)
+    rate.charge(1.0)
+    assert rate.due(running=False)  # a step, or the end of a run: always
+    rate.charge(1.0)  # (and costs do not hold back what follows a step)
+    assert rate.due(running=True)
