@@ -9,22 +9,35 @@ over it. It checks what it was given rather than trusting a protocol: any change
 points, or a new range, size or pen, starts the picture afresh, so what is shown is always the line
 through the current points. Files (PNG, SVG) are drawn whole. Each curve keeps its own picture, so a
 plot may hold several.
+
+While the line stays inside the view, its bounds are the view's, so new points change no geometry:
+only the rectangle around the points that changed is repainted (and sent to the screen), not the
+whole plot.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 
 LIVE_POINTS = 2  # always stroked afresh: a loss envelope's last block (its min and max) is still filling
 BATCH_PIXELS = 24  # a stretch joins the picture once it is this wide on screen
 
 
+def _inside(x, y, rect) -> bool:
+    """Do the points (x, y) lie inside ``rect``? (No, if any is NaN: the caller repaints everything.)"""
+    if x is None or y is None or len(x) == 0:
+        return True
+    return rect.left() <= x.min() and x.max() <= rect.right() and rect.top() <= y.min() and y.max() <= rect.bottom()
+
+
 class GrowingCurve(pg.PlotCurveItem):
     """A :class:`pyqtgraph.PlotCurveItem` (same data, pen and bounds) painted incrementally on screen."""
 
     def __init__(self, *args, **kwargs):
+        self._quiet = False  # inside updateData, when only the changed points need repainting
+        self._in_view = False  # the points lie inside the view
         super().__init__(*args, **kwargs)
         self._picture: QImage | None = None
         self._key = None  # what the picture was drawn for: the view's transform and size, the pen
@@ -32,6 +45,71 @@ class GrowingCurve(pg.PlotCurveItem):
         self._kept_x = self._kept_y = np.empty(0)
         self.fresh_pictures = 0  # times the picture was started afresh (for tests and benchmarks)
 
+    # -- what a change repaints ------------------------------------------------------------------------
+    def viewTransformChanged(self):
+        self._cachedView = None  # (PlotCurveItem's override leaves pyqtgraph's cached view rectangle stale)
+        self._in_view = False  # not known for the new view: the next change repaints everything
+        super().viewTransformChanged()
+
+    def boundingRect(self):
+        """The data's bounds, and the view's: a line growing inside the view never changes them."""
+        rect = super().boundingRect()
+        view = self.viewRect()
+        if view is None:
+            return rect
+        return view if rect.isNull() else rect.united(view)
+
+    def updateData(self, *args, **kwargs):
+        old_x, old_y = self.xData, self.yData
+        view = self.viewRect()
+        self._quiet = view is not None and self._in_view
+        try:
+            super().updateData(*args, **kwargs)  # (calls prepareGeometryChange and update: quiet, they wait)
+            self._in_view = view is not None and _inside(self.xData, self.yData, view)
+            self._quiet = self._quiet and self._in_view
+        finally:
+            quiet, self._quiet = self._quiet, False
+        changed = self._changed_rect(old_x, old_y) if quiet else None
+        if changed is None:
+            super().prepareGeometryChange()
+            super().update()
+        elif not changed.isEmpty():
+            super().update(changed)
+
+    def prepareGeometryChange(self):
+        if not getattr(self, "_quiet", False):
+            super().prepareGeometryChange()
+
+    def update(self, *args):
+        if args or not getattr(self, "_quiet", False):
+            super().update(*args)
+
+    def _changed_rect(self, old_x, old_y):
+        """The rectangle (item coordinates) around the points that differ between the old line and the new,
+        and their neighbours, padded by the pen; None for the whole item."""
+        x, y = self.xData, self.yData
+        if old_x is None or old_y is None:
+            return None
+        m = min(len(old_x), len(x))
+        differ = np.flatnonzero((old_x[:m] != x[:m]) | (old_y[:m] != y[:m]))
+        first = int(differ[0]) if differ.size else m
+        if first == len(x) == len(old_x):
+            return QRectF()
+        start = max(first - 1, 0)
+        xs = np.concatenate([old_x[start:], x[start:]])
+        ys = np.concatenate([old_y[start:], y[start:]])
+        finite = np.isfinite(xs) & np.isfinite(ys)
+        if not finite.any():
+            return QRectF()
+        px, py = self.pixelVectors()
+        if px is None or py is None:
+            return None
+        pad = self.opts["pen"].widthF() + 2  # pixels: the pen and its antialiased edge
+        wx, wy = pad * px.length(), pad * py.length()
+        xs, ys = xs[finite], ys[finite]
+        return QRectF(QPointF(xs.min() - wx, ys.min() - wy), QPointF(xs.max() + wx, ys.max() + wy))
+
+    # -- painting -------------------------------------------------------------------------------------
     def paint(self, p, opt, widget):
         x = self.xData
         device = p.device()
