@@ -146,6 +146,7 @@ def instrument():
 
     worker_timed(Trainer, "run", "train")
     worker_timed(TrainingWorker, "_emit", "snapshot and send")
+    worker_timed(TrainingWorker, "_current_surface", "of which the surface")
 
     class TimedEvent(threading.Event):
         def wait(self, timeout=None):
