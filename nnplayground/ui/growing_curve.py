@@ -2,13 +2,14 @@
 
 Stroking a 2-pixel antialiased line through a couple of thousand points costs Qt ~5 ms, every frame,
 although a running loss curve only gains a few points at its end. :class:`GrowingCurve` keeps a
-picture of the line in the view's pixels: it adds each new stretch to the picture once the stretch
-is BATCH_PIXELS wide (each join of two separately stroked stretches blends a pixel or two twice, so
-they are few), shows the picture, and strokes the rest (the last few points, which may still change)
-over it. It checks what it was given rather than trusting a protocol: any change before those last
-points, or a new range, size or pen, starts the picture afresh, so what is shown is always the line
-through the current points. Files (PNG, SVG) are drawn whole. Each curve keeps its own picture, so a
-plot may hold several.
+picture of the line in the view's pixels, column by column: once BATCH_PIXELS more columns can no
+longer change (their points are final), it strokes them into the picture; each frame shows the
+picture and strokes the columns right of it. Every column is drawn once, clipped, by a path holding
+all the points whose stroke reaches it, so the pieces meet without a seam: the result is the same,
+pixel for pixel, as stroking the whole line at once. It checks what it was given rather than trusting
+a protocol: any change to the points behind the picture, or a new range, size or pen, starts the
+picture afresh. Files (PNG, SVG), and lines that do not run left to right, are drawn whole. Each curve
+keeps its own picture, so a plot may hold several.
 
 While the line stays inside the view, its bounds are the view's, so new points change no geometry:
 only the rectangle around the points that changed is repainted (and sent to the screen), not the
@@ -16,13 +17,15 @@ whole plot.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 
 LIVE_POINTS = 2  # always stroked afresh: a loss envelope's last block (its min and max) is still filling
-BATCH_PIXELS = 24  # a stretch joins the picture once it is this wide on screen
+BATCH_PIXELS = 16  # columns join the picture this many at a time (the rest is stroked every frame)
 
 
 def _inside(x, y, rect) -> bool:
@@ -41,7 +44,8 @@ class GrowingCurve(pg.PlotCurveItem):
         super().__init__(*args, **kwargs)
         self._picture: QImage | None = None
         self._key = None  # what the picture was drawn for: the view's transform and size, the pen
-        self._kept = 0  # points already in the picture
+        self._kept = 0  # the points the picture was drawn from (they must not change)
+        self._edge: int | None = None  # the picture holds the line's pixel columns left of this one
         self._kept_x = self._kept_y = np.empty(0)
         self.fresh_pictures = 0  # times the picture was started afresh (for tests and benchmarks)
 
@@ -114,31 +118,54 @@ class GrowingCurve(pg.PlotCurveItem):
         x = self.xData
         device = p.device()
         ratio = device.devicePixelRatioF()
+        transform = p.transform()
+        cols = None if x is None else x * transform.m11() + transform.m31()  # each point's pixel column
         if (widget is None or self._exportOpts is not False or x is None or len(x) == 0 or ratio != round(ratio)
-                or self.opts["fillLevel"] is not None or self.opts["stepMode"]):
-            # a file, or a case this does not draw (a fractional pixel ratio would blur the picture)
+                or self.opts["fillLevel"] is not None or self.opts["stepMode"] or transform.m21() != 0
+                or transform.m12() != 0 or transform.m11() <= 0 or not np.isfinite(cols).all()
+                or (len(cols) > 1 and (np.diff(cols) < 0).any())):
+            # a file, or a case this does not draw: a line that does not go left to right, a fractional pixel
+            # ratio (it would blur the picture)
             super().paint(p, opt, widget)
             return
-        transform = p.transform()
         pen = self.opts["pen"]
         key = (tuple(transform.map(QPointF(*corner)).toTuple() for corner in ((0, 0), (1, 0), (0, 1))),
                device.width(), device.height(), ratio, pen.color().rgba(), pen.widthF(), pen.isCosmetic(),
                pen.capStyle(), pen.joinStyle(), self.opts["antialias"], str(self.opts["connect"]))
         if key != self._key or not self._still_kept():
             self._start_picture(key, device.width(), device.height(), ratio)
-        keep = len(x) - LIVE_POINTS
-        if keep > self._kept and (self._kept == 0 or abs(x[keep - 1] - x[self._kept - 1]) * abs(transform.m11())
-                                  >= BATCH_PIXELS):
-            painter = QPainter(self._picture)
-            painter.setTransform(transform)  # the picture covers the whole view, from its top left corner
-            self._stroke(painter, max(self._kept - 1, 0), keep)
-            painter.end()
-            self._kept, self._kept_x, self._kept_y = keep, x[:keep].copy(), self.yData[:keep].copy()
+        reach = pen.widthF() + 2  # pixels a point's stroke (and its antialiased edge) may reach sideways
+        stable = len(x) - LIVE_POINTS
+        if stable > 0:
+            # columns left of here are drawn from points that no longer change
+            edge = math.floor(cols[stable - 1] - reach)
+            if edge - (self._edge if self._edge is not None else -math.inf) >= BATCH_PIXELS:
+                painter = QPainter(self._picture)
+                self._stroke_columns(painter, transform, cols, self._edge, edge, reach, stable, device.height())
+                painter.end()
+                self._edge = edge
+                self._kept = stable
+                self._kept_x, self._kept_y = x[:stable].copy(), self.yData[:stable].copy()
         p.save()
         p.resetTransform()
         p.drawImage(0, 0, self._picture)
+        self._stroke_columns(p, transform, cols, self._edge, None, reach, len(x), device.height())
         p.restore()
-        self._stroke(p, max(self._kept - 1, 0), len(x))
+
+    def _stroke_columns(self, painter: QPainter, transform, cols, left, right, reach, end, height) -> None:
+        """Stroke the line's pixel columns ``left`` … ``right`` (None: the view's edge) with every point whose
+        stroke reaches them (of the first ``end``): each column is drawn once, by one path holding all the
+        points that shape it, so pieces drawn at different times meet without a seam."""
+        start = 0 if left is None else max(int(np.searchsorted(cols[:end], left - reach)) - 1, 0)
+        stop = end if right is None else min(int(np.searchsorted(cols[:end], right + reach, side="right")) + 1, end)
+        lo = -(2 ** 20) if left is None else left
+        hi = 2 ** 20 if right is None else right
+        painter.save()
+        painter.resetTransform()
+        painter.setClipRect(QRect(lo, -1, hi - lo, height + 2), Qt.IntersectClip)
+        painter.setTransform(transform)
+        self._stroke(painter, start, stop)
+        painter.restore()
 
     def _still_kept(self) -> bool:
         """Are the points in the picture still the first points of the curve?"""
@@ -153,6 +180,7 @@ class GrowingCurve(pg.PlotCurveItem):
         self._picture.fill(Qt.transparent)
         self._key = key
         self._kept, self._kept_x, self._kept_y = 0, np.empty(0), np.empty(0)
+        self._edge = None  # the picture holds the line's pixel columns left of this one
         self.fresh_pictures += 1
 
     def _stroke(self, painter: QPainter, start: int, end: int) -> None:
