@@ -32,6 +32,7 @@ HIT_NODE, HIT_EDGE = 3.0, 4.0  # pixels of tolerance around a node and an edge
 class NetworkDiagram(QWidget):
     hovered = Signal(str)
     clicked = Signal(str, int, int, int)  # kind, layer, i, j
+    painted = Signal(float)  # the UI thread's CPU seconds a paint took (the frame pacer spaces pictures by it)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -103,12 +104,14 @@ class NetworkDiagram(QWidget):
         self._rebuild()
 
     def paintEvent(self, event):
+        start = time.thread_time()
         painter = QPainter(self)
         if self.scene is None:
             painter.fillRect(self.rect(), Qt.white)
         else:
             paint(painter, self.scene)
         painter.end()
+        self.painted.emit(time.thread_time() - start)
 
     # -- a picture to keep -----------------------------------------------------------------------------
     def export(self, path) -> None:

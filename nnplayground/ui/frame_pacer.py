@@ -20,31 +20,50 @@ FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
 # While training runs, the parts of a frame change at their own rates: the loss curve every frame
 # (it is what moves), the tab's pictures (heatmaps, diagram, surface) at most 12 times a second, and
 # numbers (status bar, predictions) 4 times (faster can't be read). A frame then costs less, and more
-# frames fit in the window's share of the time.
+# frames fit in the window's share of the time. A picture that costs more than PICTURE_SHARE of the
+# time at 12 a second (a large network's diagram, or any picture on a busy machine) comes less often,
+# so the loss curve keeps its frames.
 PICTURE_SECONDS = 1 / 12
+PICTURE_SHARE = 0.04  # a third of UI_BUDGET
 NUMBERS_SECONDS = 0.25
 
 
 class RateLimit:
-    """A part of the window that, while training runs, changes at most every ``seconds``; a step or
-    the end of a run always shows it."""
+    """A part of the window that, while training runs, changes at most every ``seconds`` and, given a
+    ``share``, takes at most that share of the time: each showing's cost (its update and its painting,
+    reported through :meth:`charge`) delays the next one. A step or the end of a run always shows it."""
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter):
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter, share: float | None = None):
         self.seconds = seconds
+        self.share = share
         self._clock = clock
         self._next = 0.0
+        self._shown_at = 0.0
+        self.cost = 0.0  # seconds the latest showing has cost so far
 
     def due(self, running: bool) -> bool:
         now = self._clock()
         if running and now < self._next:
             return False
         self._next = now + self.seconds if running else 0.0
+        self._shown_at, self.cost = now, 0.0
         return True
+
+    def charge(self, seconds: float) -> None:
+        """The latest showing cost ``seconds`` more (the UI thread's CPU time)."""
+        self.cost += seconds
+        if self.share and self._next:  # only while running: a step always shows
+            self._next = max(self._next, self._shown_at + self.cost / self.share)
 
 
 class FrameBudget:
     """The spacing rule alone (no Qt): a frame's cost is the UI thread's CPU time from one frame to
-    the next, smoothed; the next frame is due after cost / budget seconds, within FRAME_MIN…FRAME_MAX."""
+    the next, smoothed; the next frame is due after cost / budget seconds, within FRAME_MIN…FRAME_MAX.
+
+    A run's first frame is no sample of the frames to come: it carries the window's switch into running
+    (the toolbar's Pause, the progress bar, the loss axis' new range, the predictions' note), ~10-35 ms
+    once, which would space the run's first second of frames as if each cost that. Its cost, painting
+    included (:meth:`painted`), is left out."""
 
     def __init__(self, budget: float = UI_BUDGET, wall: Callable[[], float] = time.perf_counter,
                  cpu: Callable[[], float] = time.thread_time):
@@ -56,6 +75,7 @@ class FrameBudget:
         self.interval, self.cost = FRAME_MIN, None
         self.next_due = 0.0
         self._marks = (self._wall(), self._cpu())
+        self._first = True  # the run's first frame is still to be shown and painted
 
     def due(self) -> bool:
         return self._wall() >= self.next_due
@@ -64,11 +84,18 @@ class FrameBudget:
         wall, cpu = self._wall(), self._cpu()
         cost = cpu - self._marks[1]
         self._marks = (wall, cpu)
-        self.cost = cost if self.cost is None else 0.7 * self.cost + 0.3 * cost
-        self.interval = min(max(self.cost / self.budget, FRAME_MIN), FRAME_MAX)
+        if not self._first:
+            self.cost = cost if self.cost is None else 0.7 * self.cost + 0.3 * cost
+            self.interval = min(max(self.cost / self.budget, FRAME_MIN), FRAME_MAX)
         # measured from the end of this frame's work: the next is due once the training part of the
         # interval has passed (the frame itself takes the rest), so one slice of the worker is one frame
         self.next_due = wall + self.interval * (1 - self.budget)
+
+    def painted(self) -> None:
+        """A running frame is on screen: after the run's first, costs count from here."""
+        if self._first:
+            self._first = False
+            self._marks = (self._wall(), self._cpu())
 
 
 class AfterPaint(QObject):
@@ -110,7 +137,7 @@ class FramePacer(QObject):
         self._show = show
         self._tell_interval = tell_interval  # the worker sizes its slices to the frames (thread-safe)
         self._release = release_worker  # thread-safe: lets a worker waiting for the frame go on
-        self._after_paint = AfterPaint(release_worker, self)
+        self._after_paint = AfterPaint(self._painted, self)
         self.budget = FrameBudget()
         self._latest = None
 
@@ -133,6 +160,10 @@ class FramePacer(QObject):
         self._tell_interval(self.budget.interval * (1 - self.budget.budget))
         if update.running:
             self._after_paint.post()  # training resumes once this frame is on screen
+
+    def _painted(self) -> None:
+        self.budget.painted()
+        self._release()
 
     def drop(self) -> None:
         """Forget a held-back update (its network has been replaced)."""

@@ -14,6 +14,7 @@ changes, and a colour bar is redrawn only when its rounded limit moves.
 from __future__ import annotations
 
 import math
+import time
 from typing import Sequence
 
 import numpy as np
@@ -312,9 +313,16 @@ class GradientNorms(QWidget):
 class _Canvas(pg.GraphicsView):
     """The view of every panel; the wheel scrolls the area around it, nothing inside zooms."""
 
+    painted = Signal(float)  # the UI thread's CPU seconds a paint took
+
     def __init__(self, scroll: QScrollArea):
         super().__init__(background="w")
         self._scroll = scroll
+
+    def paintEvent(self, event):
+        start = time.thread_time()
+        super().paintEvent(event)
+        self.painted.emit(time.thread_time() - start)
 
     def wheelEvent(self, event):
         delta = event.angleDelta()
@@ -326,6 +334,7 @@ class _Canvas(pg.GraphicsView):
 class WeightHeatmaps(QWidget):
     hovered = Signal(str)
     clicked = Signal(str, int, int, int)  # kind ("W" or "b"), layer, i, j
+    painted = Signal(float)  # the UI thread's CPU seconds a paint of the panels took
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -352,6 +361,7 @@ class WeightHeatmaps(QWidget):
         self.canvas = pg.GraphicsWidget()  # every plot is placed in it; exported as one picture
         self.scroll = QScrollArea()
         self.view = _Canvas(self.scroll)
+        self.view.painted.connect(self.painted)
         self.view.setCentralItem(self.canvas)
         self.view.setFrameShape(pg.QtWidgets.QFrame.NoFrame)
         self.scroll.setObjectName("heatmapScroll")

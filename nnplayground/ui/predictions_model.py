@@ -21,6 +21,9 @@ DIGITS = 4  # significant digits shown; the tooltip has them all
 LONGEST_NUMBERS = ("-0.000e-000", "+0.000e+000", "-0.0000000", "-000,000.0")
 DISTINCT_TARGETS_MEASURED = 2000  # a target column with more distinct values is given the widest width
 CELL_PADDING = 10  # pixels around a cell's text: the style's margins (6) and a little air
+DISPLAY, TOOLTIP, ALIGNMENT, BACKGROUND = (int(role.value) for role in (
+    Qt.DisplayRole, Qt.ToolTipRole, Qt.TextAlignmentRole, Qt.BackgroundRole))
+RIGHT, LEFT = int((Qt.AlignRight | Qt.AlignVCenter).value), int((Qt.AlignLeft | Qt.AlignVCenter).value)
 
 BEFORE_UPDATE_NOTE = "ŷ is from before the latest weight update."
 BEFORE_UPDATE_EXPLAINED = ("ŷ comes from the iteration's feedforward, which ran on the weights before its update:\n"
@@ -198,19 +201,18 @@ class PredictionsModel(QAbstractTableModel):
         return (f"ŷ = P({names[1]}) = {p!r}: {'≥' if p >= 0.5 else '<'} 0.5, so {predicted} ({verdict})")
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        if role == Qt.DisplayRole:
-            return self.text(index.row(), index.column())
-        if role == Qt.TextAlignmentRole:
-            numbers = self._mode == NUMBERS or index.column() % 3 == 2
-            return int((Qt.AlignRight if numbers else Qt.AlignLeft) | Qt.AlignVCenter)
-        if role not in (Qt.ToolTipRole, Qt.BackgroundRole):
+        # A repaint asks each visible cell for ~7 roles (font, colours, check state…); those not used here
+        # are answered before anything is computed (as ints: comparing Qt's enums costs more).
+        if role == DISPLAY:
+            return self.text(index.row(), index.column()) if index.isValid() else None
+        if role == ALIGNMENT:
+            return RIGHT if self._mode == NUMBERS or index.column() % 3 == 2 else LEFT
+        if (role != TOOLTIP and role != BACKGROUND) or not index.isValid():
             return None
         v = self.value(index.row(), index.column())
         if v is None:
             return None
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             return self._tooltip(index.row(), index.column(), v)
         t, kind = divmod(index.column(), 3)
         if self._mode != NUMBERS:
@@ -227,7 +229,7 @@ class PredictionsModel(QAbstractTableModel):
         return encoding.target_scale[t] if encoding is not None and encoding.scales_targets else 1
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             if orientation == Qt.Vertical:
                 return str(section + 1)
             return self._title(section)

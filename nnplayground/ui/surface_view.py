@@ -321,6 +321,8 @@ class SurfaceView(QWidget):
         """Show what the worker computed for :meth:`spec` (None: nothing yet, or no plane chosen)."""
         if table is not self.table:
             self.set_table(table)
+        elif shown is not None and shown is (self.curve if self.one_input else self.surface):
+            return  # the worker sends the surface it has until it computes the next: it is on screen
         if self.one_input:
             self.curve = shown if isinstance(shown, Curve) else None
             self.curve_view.set_curve(self.curve)

@@ -6,6 +6,8 @@ the others catch up when they are shown.
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QDockWidget, QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..app.loss_history import LossHistory
 from .diagram import NetworkDiagram
-from .frame_pacer import NUMBERS_SECONDS, PICTURE_SECONDS, RateLimit
+from .frame_pacer import NUMBERS_SECONDS, PICTURE_SECONDS, PICTURE_SHARE, RateLimit
 from .health_view import HealthView
 from .heatmaps import WeightHeatmaps, unit_names
 from .loss_plot import LossPlot
@@ -123,7 +125,8 @@ class TrainingViews(QWidget):
         self.names: list[list[str]] = []  # each layer's unit names, for hover texts and the chain rule
         self._shown: Update | None = None
         self._table, self._names_key = None, None  # the shown table and its unit names
-        self._tab_rate, self._numbers_rate = RateLimit(PICTURE_SECONDS), RateLimit(NUMBERS_SECONDS)
+        self._tab_rate = RateLimit(PICTURE_SECONDS, share=PICTURE_SHARE)  # charged with its update and painting
+        self._numbers_rate = RateLimit(NUMBERS_SECONDS)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("views")
@@ -159,6 +162,7 @@ class TrainingViews(QWidget):
             view.hovered.connect(self.show_hover)
         for view in (self.heatmaps, self.diagram):
             view.clicked.connect(self.clicked)
+            view.painted.connect(self._tab_rate.charge)  # the pictures whose painting can be costly
         self.surface_view.specChanged.connect(lambda _spec: self.viewChanged.emit())
         self.surface_view.draw_action.toggled.connect(  # Ctrl+D from any tab: draw where it can be done
             lambda on: on and self.tabs.setCurrentWidget(self.surface_view))
@@ -193,7 +197,9 @@ class TrainingViews(QWidget):
                                     inputs, outputs)
         self.loss_plot.refresh()  # every frame: the curve is what moves
         if self._tab_rate.due(update.running):
+            start = time.thread_time()
             self._show_tab(update)
+            self._tab_rate.charge(time.thread_time() - start)
         if self._numbers_rate.due(update.running):
             self.predictions_model.show(table, snap.predictions, update.encoding,
                                         note=predictions_note(snap, snap.predictions_before_update))

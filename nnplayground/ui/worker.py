@@ -33,7 +33,8 @@ FRAME_SECONDS = 1 / 30  # at most ~30 updates a second reach the window, however
 # After sending a frame while running, the worker waits (the interpreter lock released) until the
 # window has painted it, at most this long: painting then never competes with training for the lock.
 FRAME_HANDOFF_SECONDS = 0.2
-SURFACE_SECONDS = 0.1  # while running, the decision surface (a forward pass over a grid) at most this often
+SURFACE_SECONDS = 0.1  # while running, the decision surface (a forward pass over a grid) at most this often,
+SURFACE_SHARE = 0.02  # and taking at most this share of the time (a large network's surface costs ~4 ms)
 PREDICTIONS_SECONDS = 0.25  # while running with mini-batches or validation rows, ŷ of every row at most this often
 
 
@@ -99,7 +100,7 @@ class TrainingWorker(QObject):
         self._predicted_time = 0.0
         self._view = ViewRequest()
         self._surface: Surface | None = None
-        self._surface_time = 0.0
+        self._surface_due = 0.0  # while running, when the surface may be computed again
         self._run_started, self._run_first = 0.0, 0  # when this run started, at which iteration
         self._last_rate, self._last_count = 0.0, 1  # the last slice's: sizes the next one
         self._watch = TrainingWatch(NUMBERS_SECONDS)  # metrics and health, beside the trainer
@@ -218,7 +219,7 @@ class TrainingWorker(QObject):
     @Slot(object)
     def set_view(self, view: ViewRequest) -> None:
         self._view = view
-        self._surface, self._surface_time = None, 0.0
+        self._surface, self._surface_due = None, 0.0
         if self._trainer is not None and not self._running:
             self._emit()
 
@@ -382,14 +383,15 @@ class TrainingWorker(QObject):
         if spec is None:
             return None
         now = time.perf_counter()
-        if self._surface is None or not self._running or now - self._surface_time >= SURFACE_SECONDS:
+        if self._surface is None or not self._running or now >= self._surface_due:
             try:
                 # a Surface, or a Curve for one input; over the table's own values, in its units
                 self._surface = output_view(self._trainer.network, spec, self._trainer.encoding,
                                             self._table.input_levels if self._table is not None else None)
             except ValueError:
                 return None  # a plane for another table: the window sends a new one
-            self._surface_time = now
+            spent = time.perf_counter() - now
+            self._surface_due = now + max(SURFACE_SECONDS, spent / SURFACE_SHARE)
         return self._surface
 
 

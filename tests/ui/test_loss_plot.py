@@ -1,8 +1,9 @@
 """The loss plot keeps every peak and stays small however long the history."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEvent, QObject, QPointF
 from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
 
 from nnplayground.app.loss_history import LossHistory
 from nnplayground.ui.axes import tick_label_rects
@@ -42,6 +43,21 @@ def test_incremental_envelope_equals_one_built_at_once():
     for b in (0, 17, blocks - 1):
         chunk = y[b * grown.block:(b + 1) * grown.block]
         assert grown.mins[b] == chunk.min() and grown.maxs[b] == chunk.max()
+
+
+def test_an_envelope_reserved_for_a_run_keeps_its_blocks_while_it_grows():
+    y = np.random.default_rng(1).random(50_000)
+    grown = LossEnvelope(max_blocks=64)
+    grown.reserve(y.size)  # the run's length, known when it starts
+    block = grown.block
+    for start in range(0, y.size, 999):
+        grown.update(y[: start + 999], start)
+        assert grown.block == block
+    whole = LossEnvelope(max_blocks=64)
+    whole.update(y, 0)
+    assert whole.block == block
+    np.testing.assert_array_equal(grown.mins, whole.mins)
+    np.testing.assert_array_equal(grown.maxs, whole.maxs)
 
 
 def test_a_million_points_draw_as_a_few_thousand_and_keep_the_spike(qtbot):
@@ -180,3 +196,98 @@ def test_an_empty_plot_counts_whole_iterations(qtbot):
     plot = shown_plot(qtbot, np.empty(0), 1, False, (640, 220))  # before any run: the x axis spans 0 … 1
     texts = [t for _, t in drawn_labels(plot.getPlotItem().getAxis("bottom"))]
     assert texts == ["0", "1"]  # no iteration 0.2
+
+
+# -- drawn incrementally on screen, looking as if drawn at once -------------------------------------
+
+def pixels(widget) -> np.ndarray:
+    """What the widget's window shows now (repaints of parts included, nothing drawn afresh); the window is
+    then hidden (the grab reads the screen: a window shown above it would be read instead)."""
+    image = widget.screen().grabWindow(widget.winId()).toImage().convertToFormat(QImage.Format_ARGB32)
+    widget.hide()
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : 4 * image.width()].reshape(image.height(), image.width(), 4).astype(int)
+
+
+def noisy_losses(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.geomspace(1.3, 0.01, n) * (1 + 0.3 * rng.standard_normal(n) * np.exp(-np.arange(n) / 3000))
+
+
+def plot_of(qtbot, losses, extent, chunk):
+    """A plot shown on screen, given ``losses`` ``chunk`` at a time, each chunk a frame painted."""
+    plot = make_plot(qtbot)
+    plot.resize(640, 230)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_extent(extent)
+    for start in range(0, len(losses), chunk):
+        add(plot, start, losses[start:start + chunk])
+        QApplication.processEvents()  # the frame painted, as the window paints it
+    qtbot.wait(50)  # settled: axes that widened for their labels laid out and painted again
+    return plot
+
+
+@pytest.fixture
+def antialiased():
+    import pyqtgraph as pg
+
+    before = pg.getConfigOption("antialias")
+    pg.setConfigOptions(antialias=True)  # as the app draws
+    yield
+    pg.setConfigOptions(antialias=before)
+
+
+@pytest.mark.parametrize("chunk", [3, 97])
+def test_a_curve_grown_frame_by_frame_looks_like_one_drawn_at_once(qtbot, antialiased, chunk):
+    losses = noisy_losses(20_000)
+    grown = plot_of(qtbot, losses, 20_000, chunk)
+    # frames added to the picture: it was started afresh only for a new range (the loss axis grows in steps
+    # while the first noisy losses come), never for new blocks (the run reserved them)
+    assert grown._curve.fresh_pictures <= 6
+    # pixel for pixel: the pieces meet without a seam, none is missing, drawn twice or left over on screen
+    np.testing.assert_array_equal(pixels(grown), pixels(plot_of(qtbot, losses, 20_000, 20_000)))
+
+
+def test_a_frame_repaints_only_around_the_new_points(qtbot):
+    plot = plot_of(qtbot, noisy_losses(5000), 20_000, 1000)
+    painted = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Paint:
+                painted.append(event.region().boundingRect())
+            return False
+
+    watch = Watch()
+    plot.viewport().installEventFilter(watch)
+    add(plot, 5000, noisy_losses(100, seed=3) * 0.01)
+    QApplication.processEvents()
+    assert painted
+    area = sum(r.width() * r.height() for r in painted)
+    assert area < 0.1 * plot.viewport().width() * plot.viewport().height()
+
+
+def test_a_history_started_afresh_leaves_nothing_of_the_old_curve(qtbot, antialiased):
+    grown = plot_of(qtbot, noisy_losses(5000, seed=1), 5000, 250)
+    fresh = noisy_losses(3000, seed=2)
+    add(grown, 0, fresh)  # a reset: the history starts again
+    qtbot.wait(50)
+    shown = pixels(grown)
+    np.testing.assert_array_equal(shown, pixels(plot_of(qtbot, fresh, 5000, 3000)))
+
+
+def test_a_saved_picture_has_the_whole_curve(qtbot, tmp_path, antialiased):
+    from pyqtgraph.exporters import ImageExporter
+
+    plot = plot_of(qtbot, noisy_losses(5000), 5000, 100)
+    path = tmp_path / "loss.png"
+    ImageExporter(plot.getPlotItem()).export(str(path))
+    image = QImage(str(path))
+    assert not image.isNull()
+    blue = 0
+    for x in range(0, image.width(), 4):
+        for y in range(image.height()):
+            c = image.pixelColor(x, y)
+            blue += c.blue() > 200 and c.red() < 120
+    assert blue > 100  # the curve is in the file, not only its axes

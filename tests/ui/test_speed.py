@@ -1,6 +1,8 @@
 """The speed control: slow runs show every iteration; Pause and speed changes take effect at once."""
 import time
 
+import pytest
+
 from .conftest import at_iteration
 
 
@@ -64,3 +66,48 @@ def test_a_rate_limited_part_shows_at_most_so_often_while_running_and_always_oth
     assert rate.due(running=True) and not rate.due(running=True)
     now[0] = 0.46
     assert rate.due(running=True)
+
+
+def test_a_costly_part_comes_less_often_while_running_and_a_step_always_shows_it():
+    from nnplayground.ui.frame_pacer import RateLimit
+
+    now = [0.0]
+    rate = RateLimit(0.1, clock=lambda: now[0], share=0.05)
+    assert rate.due(running=True)
+    rate.charge(0.004)
+    rate.charge(0.006)  # updating and painting it took 10 ms: at most 5% of the time, so 200 ms apart
+    now[0] = 0.15
+    assert not rate.due(running=True)
+    now[0] = 0.2
+    assert rate.due(running=True)
+    rate.charge(0.001)  # a cheap one: the 0.1 s spacing rules
+    now[0] = 0.29
+    assert not rate.due(running=True)
+    now[0] = 0.31
+    assert rate.due(running=True)
+    rate.charge(1.0)
+    assert rate.due(running=False)  # a step, or the end of a run: always
+    rate.charge(1.0)  # (and costs do not hold back what follows a step)
+    assert rate.due(running=True)
+
+
+def test_frames_are_spaced_by_their_cost_but_a_runs_first_frame_is_no_sample():
+    from nnplayground.ui.frame_pacer import FRAME_MIN, FrameBudget
+
+    wall, cpu = [0.0], [0.0]
+    budget = FrameBudget(0.1, wall=lambda: wall[0], cpu=lambda: cpu[0])
+    budget.restart()
+    cpu[0] += 0.020  # the first frame: the toolbar, the status bar, the new range...
+    budget.frame_done()
+    cpu[0] += 0.015  # ...and its painting
+    budget.painted()
+    assert budget.interval == FRAME_MIN
+    wall[0] += 0.05
+    cpu[0] += 0.004  # an ordinary frame, painting of the last included
+    budget.frame_done()
+    budget.painted()
+    assert budget.interval == pytest.approx(0.04)  # 4 ms at 10% of the time
+    assert budget.next_due == pytest.approx(0.05 + 0.04 * 0.9)  # the frame takes the rest
+    cpu[0] += 0.008  # a costlier frame moves the spacing, smoothed
+    budget.frame_done()
+    assert 0.04 < budget.interval < 0.08
