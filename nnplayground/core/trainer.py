@@ -186,8 +186,10 @@ class Trainer:
         self._epoch_rng: dict | None = None  # the shuffle generator's state before that order was drawn
         self._batch: np.ndarray | None = None  # the rows of the iteration under way, once drawn
         self._history = np.empty(1024)
-        self._val_its: list[int] = []
-        self._val_losses: list[float] = []
+        # the validation loss after each epoch: (iteration, loss) rows, grown by doubling; rows once written
+        # never change, so a snapshot hands out a read-only view of them, not a copy
+        self._val = np.empty((64, 2))
+        self._n_val = 0
         self._best: tuple[float, int, np.ndarray] | None = None  # (loss, iteration, parameters) for early stopping
         self._waited = 0
         self.early_stop: EarlyStop | None = None
@@ -287,7 +289,10 @@ class Trainer:
     @property
     def validation_history(self) -> tuple[np.ndarray, np.ndarray]:
         """(iterations, losses): the validation loss after each epoch, at the iteration it was measured."""
-        return np.array(self._val_its, dtype=float), np.array(self._val_losses, dtype=float)
+        rows = self._val[: self._n_val]
+        its, losses = rows[:, 0], rows[:, 1]
+        its.flags.writeable = losses.flags.writeable = False
+        return its, losses
 
     @property
     def iterations_per_epoch(self) -> int:
@@ -351,7 +356,9 @@ class Trainer:
             self._order = self._rng.permutation(n)
         its, losses = arrays.get("validation_iterations"), arrays.get("validation_losses")
         if its is not None and losses is not None and its.shape == losses.shape:
-            self._val_its, self._val_losses = [int(i) for i in its], [float(v) for v in losses]
+            self._val = np.empty((max(64, 2 * its.size), 2))
+            self._val[: its.size, 0], self._val[: its.size, 1] = its, losses
+            self._n_val = its.size
         self._waited = int(record.get("waited") or 0)
         best = record.get("best")
         if best is not None and "best_parameters" in arrays:
@@ -465,8 +472,12 @@ class Trainer:
         if self._val_trace is None:
             return
         loss = self.validation_loss()
-        self._val_its.append(self.iteration)
-        self._val_losses.append(loss)
+        if self._n_val == self._val.shape[0]:  # a new buffer: views of the old one stay as they were
+            grown = np.empty((2 * self._n_val, 2))
+            grown[: self._n_val] = self._val[: self._n_val]
+            self._val = grown
+        self._val[self._n_val] = self.iteration, loss
+        self._n_val += 1
         if self.patience is None or not math.isfinite(loss):
             return
         if self._best is None or loss < self._best[0]:
@@ -665,7 +676,6 @@ class Trainer:
             pass_ = self.network.forward(self.X[row:row + 1])
             row_activations = tuple(_frozen(a[0]) for a in pass_.a)
         val_its, val_losses = self.validation_history
-        val_its.flags.writeable = val_losses.flags.writeable = False
         return Snapshot(
             iteration=self.iteration,
             phase=self.phase,
