@@ -151,11 +151,10 @@ class _Blocks:
         self._pool_size = 0
         self._blas = None
 
-    def run(self, blocks, work) -> None:
+    def run(self, blocks, work) -> bool:
+        """``work(rows)`` for every block; False when one of them returned False (it saw the stop)."""
         if len(blocks) == 1 or self.workers < 2:
-            for rows in blocks:
-                work(rows)
-            return
+            return all([work(rows) for rows in blocks])
         if self._pool is None or self._pool_size != self.workers:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -168,11 +167,10 @@ class _Blocks:
 
         def run(rows):
             with np.errstate(**state):
-                work(rows)
+                return work(rows)
 
         with self._blas.limit(limits=1, user_api="blas"):
-            for _ in self._pool.map(run, blocks):
-                pass
+            return all(list(self._pool.map(run, blocks)))
 
 
 BLOCKS = _Blocks()
@@ -186,22 +184,26 @@ def forward_into(net: "Network", trace: Trace, stop: StopFlag | None = None) -> 
     is abandoned there, leaving ``trace.z`` and ``trace.a`` part new, part old.
     Call it inside ``np.errstate(over="ignore")``: sigmoid's exp(−z) may overflow, harmlessly.
     """
-    layers = tuple(zip(net.weights, net.biases, net._acts))
+    blocks = trace.blocks
+    if len(blocks) == 1:  # a small table: no pool, no closure (the tutorial's iteration is ~20 µs)
+        done = _forward_rows(net, blocks[0], stop)
+    else:
+        done = BLOCKS.run(blocks, lambda rows: _forward_rows(net, rows, stop))
+    return trace.a[-1] if done else None
+
+
+def _forward_rows(net: "Network", rows: tuple[LayerRows, ...], stop: StopFlag | None) -> bool:
+    """One block's feedforward; False when ``stop`` ended it (the flag may be cleared again before the
+    pass ends, so the block's own word counts)."""
     use_bias = net.use_bias
-    stopped = []  # a block that saw the stop (the flag may be cleared again before this pass ends)
-
-    def block(rows) -> None:
-        for r, (W, b, act) in zip(rows, layers):
-            if stop is not None and stop.is_set():
-                stopped.append(True)
-                return
-            np.dot(r.a_in, W, r.z)
-            if use_bias:
-                np.add(r.z, b, r.z)
-            act.function(r.z, r.a)
-
-    BLOCKS.run(trace.blocks, block)
-    return None if stopped else trace.a[-1]
+    for r, W, b, act in zip(rows, net.weights, net.biases, net._acts):
+        if stop is not None and stop.is_set():
+            return False
+        np.dot(r.a_in, W, r.z)
+        if use_bias:
+            np.add(r.z, b, r.z)
+        act.function(r.z, r.a)
+    return True
 
 
 def seed_output_delta(net: "Network", loss: "Loss", y_hat: np.ndarray, y: np.ndarray, diff: np.ndarray,
@@ -227,28 +229,32 @@ def backward_into(net: "Network", trace: Trace, stop: StopFlag | None = None, ou
     abandoned (False is returned) with ``trace.dW`` and ``trace.db`` exactly as the last complete pass
     left them.
     """
-    acts, weights = net._acts, net.weights
-    last = len(acts) - 1 if output_delta else -1  # the layer whose δ is already complete
-    stopped = []
-
-    def block(rows) -> None:
-        for r in reversed(rows):
-            if stop is not None and stop.is_set():
-                stopped.append(True)
-                return
-            if r.layer != last:
-                np.multiply(r.delta, acts[r.layer].derivative(r.a, r.scratch), r.delta)
-            if r.delta_in is not None:
-                np.dot(r.delta, weights[r.layer].T, r.delta_in)
-
-    BLOCKS.run(trace.blocks, block)
-    if stopped or (stop is not None and stop.is_set()):
+    last = len(net.weights) - 1 if output_delta else -1  # the layer whose δ is already complete
+    blocks = trace.blocks
+    if len(blocks) == 1:
+        done = _backward_rows(net, blocks[0], stop, last)
+    else:
+        done = BLOCKS.run(blocks, lambda rows: _backward_rows(net, rows, stop, last))
+    if not done or (stop is not None and stop.is_set()):
         return False
     for a, delta, dW in zip(trace.a, trace.delta, trace.dW):
         np.dot(a.T, delta, dW)
     if net.use_bias:
         for delta, db in zip(trace.delta, trace.db):
             np.sum(delta, axis=0, out=db)
+    return True
+
+
+def _backward_rows(net: "Network", rows: tuple[LayerRows, ...], stop: StopFlag | None, last: int) -> bool:
+    """One block's δ, from the output back; False when ``stop`` ended it."""
+    acts, weights = net._acts, net.weights
+    for r in reversed(rows):
+        if stop is not None and stop.is_set():
+            return False
+        if r.layer != last:
+            np.multiply(r.delta, acts[r.layer].derivative(r.a, r.scratch), r.delta)
+        if r.delta_in is not None:
+            np.dot(r.delta, weights[r.layer].T, r.delta_in)
     return True
 
 

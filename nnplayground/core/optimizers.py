@@ -126,12 +126,12 @@ class Optimizer:
     def _allocate(self, n: int) -> None:
         pass
 
-    def count_step(self) -> None:
-        """One step taken without :meth:`step`: plain SGD's Δ = g at η = 1, which a caller may subtract
-        itself (the multiply by 1 changes nothing). Only a stateless rule allows it."""
+    def count_steps(self, n: int = 1) -> None:
+        """``n`` steps taken without :meth:`step`: plain SGD's Δ = η·g, which a caller may compute and
+        subtract itself. Only a stateless rule allows it."""
         if self.state_names:
             raise RuntimeError(f"{self!r} keeps state: its steps must go through step()")
-        self._t += 1
+        self._t += n
 
     def step(self, grad: np.ndarray, lr: float, out: np.ndarray) -> np.ndarray:
         """Write the step Δ for gradient ``grad`` at learning rate ``lr`` into ``out`` (not ``grad``

@@ -613,12 +613,13 @@ class Trainer:
             self._fed = True  # each pass below completes its feedforward or abandons its iteration
         # The four phases of step_phase, with no copies or bookkeeping between them; the plain update of
         # the tutorial (full batch, SGD, no penalty, no validation) in its own loop: nothing else per iteration.
-        fast = self._full and self._plain and not (self.l2 or self.l1) and self._val_trace is None \
-            and type(self.schedule) is Constant
+        if self._full and self._plain and not (self.l2 or self.l1) and self._val_trace is None \
+                and type(self.schedule) is Constant:
+            with np.errstate(over="ignore"):
+                return done + self._run_plain(n - done, on_progress, stop, layer_stop)
         with np.errstate(over="ignore"):
             while done < n:
-                if not fast:
-                    self._draw_batch()
+                self._draw_batch()
                 trace = self.trace
                 if forward_into(net, trace, layer_stop) is None:
                     self._forget_feedforward()
@@ -630,13 +631,8 @@ class Trainer:
                     self._forget_feedforward()
                     break
                 self.last_loss = loss
-                if fast and self._lr == 1.0:  # θ − 1·g is θ − g exactly: save the multiply
-                    self._check_step(trace.gradient)
-                    np.subtract(net.parameters, trace.gradient, net.parameters)
-                    self.optimizer.count_step()
-                else:
-                    self._add_penalty_gradient()
-                    self._update()
+                self._add_penalty_gradient()
+                self._update()
                 self._finish_iteration()
                 done += 1
                 if on_progress is not None and on_progress(self.iteration, loss):
@@ -645,6 +641,56 @@ class Trainer:
                     break
                 if self.early_stop is not stopped_early:
                     break
+        return done
+
+    def _run_plain(self, n: int, on_progress, stop: StopFlag | None, layer_stop: StopFlag | None) -> int:
+        """The tutorial's update (the whole table, plain SGD, no penalty, no validation rows, a constant
+        rate), the four phases with nothing else per iteration: within a few µs of the same NumPy calls
+        written out (benchmarks/bench_training.py)."""
+        net, trace = self.network, self.trace
+        y, diff, y_hat, seed_into = self._trace_y, self._diff, trace.a[-1], trace.delta[-1]
+        params, gradient, step = net.parameters, trace.gradient, self._step
+        lossfn = self._loss
+        fused = lossfn.delta_for(net.activations[-1])
+        seed = fused or lossfn.gradient  # ∂L/∂ŷ, or δ itself (sigmoid + bce, softmax + cross-entropy)
+        value, lr = lossfn.value, self._lr
+        done = 0
+        try:
+            while done < n:
+                if forward_into(net, trace, layer_stop) is None:
+                    self._forget_feedforward()
+                    break
+                self._updated_since_fed = False
+                np.subtract(y_hat, y, diff)
+                loss = value(y_hat, y, diff)
+                if not math.isfinite(loss):
+                    self._measure_loss()  # raises DivergenceError, with its message
+                seed(y_hat, y, diff, seed_into)
+                if not backward_into(net, trace, layer_stop, fused is not None):
+                    self._forget_feedforward()
+                    break
+                self.last_loss = self._last_data_loss = loss
+                if lr == 1.0:  # θ − 1·g is θ − g exactly: save the multiply
+                    delta = gradient
+                else:
+                    delta = np.multiply(gradient, lr, step)
+                self._check_step(delta)
+                np.subtract(params, delta, params)
+                if self.iteration == self._history.size:
+                    grown = np.empty(self._history.size * 2)
+                    grown[: self.iteration] = self._history
+                    self._history = grown
+                self._history[self.iteration] = loss
+                self.iteration += 1
+                self.epoch += 1
+                self._updated_since_fed = True
+                done += 1
+                if on_progress is not None and on_progress(self.iteration, loss):
+                    break
+                if stop is not None and stop.is_set():
+                    break
+        finally:
+            self.optimizer.count_steps(done)
         return done
 
     def explain(self, kind: str, layer: int, i: int, j: int) -> ParameterExplanation:
