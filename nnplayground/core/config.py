@@ -10,31 +10,22 @@ from __future__ import annotations
 
 import numbers
 import os
-import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .encoding import PROBLEM_TITLES, PROBLEMS, Encoding, EncodingError
 from .losses import LOSSES
+from .naming import shown
 from .network import INITS, Network, n_parameters
 from .optimizers import OPTIMIZERS, SGD, Adam, RMSProp
 from .schedules import SCHEDULES, Constant, Cosine, Exponential, StepDecay
 from .split import class_labels, split_rows
 from .table import MAX_CELLS, TrainingTable, format_number
 from .trainer import Trainer
-
-_short = reprlib.Repr()  # a value named in a message stays short, however large or nested it is
-_short.maxstring, _short.maxother, _short.maxlist, _short.maxtuple, _short.maxlevel = 40, 40, 6, 6, 2
-
-
-def shown(value: Any) -> str:
-    """``value`` as a message quotes it: repr, cut short."""
-    return _short.repr(value)
-
 
 # -- the kinds of constraint ------------------------------------------------------------------------
 @dataclass(frozen=True)

@@ -16,23 +16,20 @@ from __future__ import annotations
 
 import math
 import numbers
-import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
+from .naming import by_name, shown
+
 RECORD_FIELDS = ("name", "hyperparameters", "t", "n_parameters", "state")
-
-
-def _shown(value: Any) -> str:
-    return reprlib.repr(value)
 
 
 def _real(name: str, value: Any) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number, got {_shown(value)}")
+        raise ValueError(f"{name} must be a number, got {shown(value)}")
     return float(value)
 
 
@@ -40,20 +37,20 @@ def _fraction(name: str, value: Any) -> float:
     """A number in [0, 1): a decay factor that forgets, but never everything at once."""
     number = _real(name, value)
     if not 0.0 <= number < 1.0:  # NaN fails too
-        raise ValueError(f"{name} must be a number in [0, 1), got {_shown(value)}")
+        raise ValueError(f"{name} must be a number in [0, 1), got {shown(value)}")
     return number + 0.0  # −0.0 is 0.0
 
 
 def _eps(value: Any) -> float:
     number = _real("eps", value)
     if not (math.isfinite(number) and number >= 0.0):
-        raise ValueError(f"eps must be a finite number ≥ 0, got {_shown(value)}")
+        raise ValueError(f"eps must be a finite number ≥ 0, got {shown(value)}")
     return number + 0.0
 
 
 def _count(name: str, value: Any, low: int) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be a whole number ≥ {low}, got {_shown(value)}")
+        raise ValueError(f"{name} must be a whole number ≥ {low}, got {shown(value)}")
     return int(value)
 
 
@@ -191,24 +188,24 @@ class Optimizer:
         """The optimizer a :meth:`to_dict` record describes, checked field by field (a ValueError names
         what is wrong). ``n_parameters``, when given, is the network's: a record for another size is refused."""
         if not isinstance(data, Mapping):
-            raise ValueError(f"optimizer: expected a record with {', '.join(RECORD_FIELDS)}, got {_shown(data)}")
+            raise ValueError(f"optimizer: expected a record with {', '.join(RECORD_FIELDS)}, got {shown(data)}")
         unknown = [key for key in data if key not in RECORD_FIELDS]
         if unknown:
-            raise ValueError(f"optimizer: unknown field {_shown(unknown[0])}; the fields are "
+            raise ValueError(f"optimizer: unknown field {shown(unknown[0])}; the fields are "
                              f"{', '.join(RECORD_FIELDS)}")
         missing = [key for key in RECORD_FIELDS if key not in data]
         if missing:
             raise ValueError(f"optimizer: the record lacks {', '.join(missing)}")
-        kind = _optimizer_class(data["name"])
+        kind = by_name(OPTIMIZERS, data["name"], "optimizer")
         if cls is not Optimizer and kind is not cls:
-            raise ValueError(f"optimizer: expected a {cls.name} record, got {_shown(data['name'])}")
+            raise ValueError(f"optimizer: expected a {cls.name} record, got {shown(data['name'])}")
         hyper = data["hyperparameters"]
         if not isinstance(hyper, Mapping):
-            raise ValueError(f"optimizer: hyperparameters must be named values, got {_shown(hyper)}")
+            raise ValueError(f"optimizer: hyperparameters must be named values, got {shown(hyper)}")
         expected = kind().hyperparameters()
         unknown = [key for key in hyper if key not in expected]
         if unknown:
-            raise ValueError(f"optimizer: {kind.name} has no hyperparameter {_shown(unknown[0])}; its "
+            raise ValueError(f"optimizer: {kind.name} has no hyperparameter {shown(unknown[0])}; its "
                              f"hyperparameters are {', '.join(expected)}")
         absent = [key for key in expected if key not in hyper]
         if absent:  # a file names them all: the defaults may change between releases
@@ -218,7 +215,7 @@ class Optimizer:
         n = data["n_parameters"]
         state = data["state"]
         if not isinstance(state, Mapping):
-            raise ValueError(f"optimizer: state must be named arrays, got {_shown(state)}")
+            raise ValueError(f"optimizer: state must be named arrays, got {shown(state)}")
         if n is None:
             if t or state:
                 raise ValueError("optimizer: a record with no n_parameters can have no steps and no state")
@@ -240,7 +237,7 @@ class Optimizer:
 
 def _state_array(name: str, value: Any, n: int, nonnegative: bool) -> np.ndarray:
     if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-        raise ValueError(f"optimizer: state {name} must be an array of floats, got {_shown(value)}")
+        raise ValueError(f"optimizer: state {name} must be an array of floats, got {shown(value)}")
     if value.shape != (n,):
         raise ValueError(f"optimizer: state {name} has shape {value.shape}; expected ({n},)")
     if not np.isfinite(value).all():
@@ -265,7 +262,7 @@ class SGD(Optimizer):
         super().__init__()
         self._momentum = _fraction("momentum", momentum)
         if not isinstance(nesterov, (bool, np.bool_)):
-            raise ValueError(f"nesterov must be True or False, got {_shown(nesterov)}")
+            raise ValueError(f"nesterov must be True or False, got {shown(nesterov)}")
         self._nesterov = bool(nesterov)
         if self._nesterov and self._momentum == 0.0:
             raise ValueError("nesterov needs momentum > 0: its look-ahead follows the velocity, which only "
@@ -478,13 +475,6 @@ class Adam(Optimizer):
 OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, RMSProp, Adam)}
 
 
-def _optimizer_class(name: Any) -> type[Optimizer]:
-    kind = OPTIMIZERS.get(name) if isinstance(name, str) else None
-    if kind is None:
-        raise ValueError(f"unknown optimizer {_shown(name)}; choose one of {', '.join(OPTIMIZERS)}")
-    return kind
-
-
 def make_optimizer(spec: Optimizer | str, **hyperparameters: Any) -> Optimizer:
     """An optimizer from an instance (returned as is, state and all) or a name in :data:`OPTIMIZERS`
     with any of its hyperparameters (the others take their defaults): ``make_optimizer("adam", beta1=0.8)``."""
@@ -492,10 +482,10 @@ def make_optimizer(spec: Optimizer | str, **hyperparameters: Any) -> Optimizer:
         if hyperparameters:
             raise ValueError(f"{spec!r} is already made: give its hyperparameters to its constructor")
         return spec
-    kind = _optimizer_class(spec)
+    kind = by_name(OPTIMIZERS, spec, "optimizer")
     known = kind().hyperparameters()
     unknown = [key for key in hyperparameters if key not in known]
     if unknown:
-        raise ValueError(f"{kind.name} has no hyperparameter {_shown(unknown[0])}; its hyperparameters are "
+        raise ValueError(f"{kind.name} has no hyperparameter {shown(unknown[0])}; its hyperparameters are "
                          f"{', '.join(known)}")
     return kind(**hyperparameters)

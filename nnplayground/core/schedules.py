@@ -9,30 +9,27 @@ from __future__ import annotations
 
 import math
 import numbers
-import reprlib
 from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, fields
 from typing import Any, ClassVar
 
 import numpy as np
 
+from .naming import by_name, shown
+
 RECORD_FIELDS = ("name", "hyperparameters")
-
-
-def _shown(value: Any) -> str:
-    return reprlib.repr(value)
 
 
 def _whole(name: str, value: Any, meaning: str) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a whole number ≥ 1 ({meaning}), got {_shown(value)}")
+        raise ValueError(f"{name} must be a whole number ≥ 1 ({meaning}), got {shown(value)}")
     return int(value)
 
 
 def _gamma(value: Any) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0.0 < value <= 1.0:
         raise ValueError(f"gamma must be a number in (0, 1] (the factor the rate is multiplied by), "
-                         f"got {_shown(value)}")
+                         f"got {shown(value)}")
     return float(value)
 
 
@@ -56,13 +53,13 @@ class Schedule:
         """The schedule a :meth:`to_dict` record describes, checked: every hyperparameter must be
         there and no other (a ValueError names what is wrong)."""
         if not isinstance(data, Mapping) or set(data) != set(RECORD_FIELDS):
-            raise ValueError(f"schedule: expected a record with {' and '.join(RECORD_FIELDS)}, got {_shown(data)}")
-        kind = _schedule_class(data["name"])
+            raise ValueError(f"schedule: expected a record with {' and '.join(RECORD_FIELDS)}, got {shown(data)}")
+        kind = by_name(SCHEDULES, data["name"], "schedule")
         if cls is not Schedule and kind is not cls:
-            raise ValueError(f"schedule: expected a {cls.name} record, got {_shown(data['name'])}")
+            raise ValueError(f"schedule: expected a {cls.name} record, got {shown(data['name'])}")
         hyper = data["hyperparameters"]
         if not isinstance(hyper, Mapping):
-            raise ValueError(f"schedule: hyperparameters must be named values, got {_shown(hyper)}")
+            raise ValueError(f"schedule: hyperparameters must be named values, got {shown(hyper)}")
         absent = [f.name for f in fields(kind) if f.name not in hyper]
         if absent:  # a file names them all: the defaults may change between releases
             raise ValueError(f"schedule: {kind.name}'s hyperparameters lack {', '.join(absent)}")
@@ -71,7 +68,7 @@ class Schedule:
 
 def _epoch(epoch: Any) -> int:
     if isinstance(epoch, (bool, np.bool_)) or not isinstance(epoch, numbers.Integral) or epoch < 0:
-        raise ValueError(f"epoch must be a whole number ≥ 0 (epochs completed), got {_shown(epoch)}")
+        raise ValueError(f"epoch must be a whole number ≥ 0 (epochs completed), got {shown(epoch)}")
     return int(epoch)
 
 
@@ -134,7 +131,7 @@ class Cosine(Schedule):
         eta_min = self.eta_min
         if (isinstance(eta_min, (bool, np.bool_)) or not isinstance(eta_min, numbers.Real)
                 or not (math.isfinite(eta_min) and eta_min >= 0)):
-            raise ValueError(f"eta_min must be a finite number ≥ 0 (the rate at the end), got {_shown(eta_min)}")
+            raise ValueError(f"eta_min must be a finite number ≥ 0 (the rate at the end), got {shown(eta_min)}")
         object.__setattr__(self, "eta_min", float(eta_min))
 
     def rate(self, base: float, epoch: int) -> float:
@@ -145,13 +142,6 @@ class Cosine(Schedule):
 SCHEDULES: dict[str, type[Schedule]] = {cls.name: cls for cls in (Constant, StepDecay, Exponential, Cosine)}
 
 
-def _schedule_class(name: Any) -> type[Schedule]:
-    kind = SCHEDULES.get(name) if isinstance(name, str) else None
-    if kind is None:
-        raise ValueError(f"unknown schedule {_shown(name)}; choose one of {', '.join(SCHEDULES)}")
-    return kind
-
-
 def make_schedule(spec: Schedule | str, **hyperparameters: Any) -> Schedule:
     """A schedule from an instance (returned as is) or a name in :data:`SCHEDULES` with its
     hyperparameters: ``make_schedule("step", step_size=100, gamma=0.5)``."""
@@ -159,12 +149,12 @@ def make_schedule(spec: Schedule | str, **hyperparameters: Any) -> Schedule:
         if hyperparameters:
             raise ValueError(f"{spec!r} is already made: give its hyperparameters to its constructor")
         return spec
-    kind = _schedule_class(spec)
+    kind = by_name(SCHEDULES, spec, "schedule")
     known = [f.name for f in fields(kind)]
     unknown = [key for key in hyperparameters if key not in known]
     if unknown:
         has = f"its hyperparameters are {', '.join(known)}" if known else "it has none"
-        raise ValueError(f"the {kind.name} schedule has no hyperparameter {_shown(unknown[0])}; {has}")
+        raise ValueError(f"the {kind.name} schedule has no hyperparameter {shown(unknown[0])}; {has}")
     required = [f.name for f in fields(kind)
                 if f.default is MISSING and f.default_factory is MISSING and f.name not in hyperparameters]
     if required:
