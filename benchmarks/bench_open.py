@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
-CASES = {"200k x 10": (200_000, 10), "1M x 4": (1_000_000, 4)}
+CASES = {"200k x 10": (200_000, 10), "1M x 4": (1_000_000, 4), "1M x 5 labels": (1_000_000, 5)}
+SPECIES = ("setosa", "versicolor", "virginica")  # the labels case's last column: text class labels
 TICK_MS = 10
 SETTLE_S = 1.5
 PAGES = 100
@@ -41,7 +42,12 @@ def write_table(path: Path, rows: int, columns: int) -> None:
     rng = np.random.default_rng(0)
     with open(path, "w") as fh:
         fh.write(",".join([f"x{i}" for i in range(columns - 1)] + ["y"]) + "\n")
-        np.savetxt(fh, rng.random((rows, columns)), delimiter=",", fmt="%.6g")
+        if "labels" not in path.name:
+            np.savetxt(fh, rng.random((rows, columns)), delimiter=",", fmt="%.6g")
+            return
+        numbers = np.char.mod("%.6g", rng.random((rows, columns - 1)))
+        labels = np.array(SPECIES)[rng.integers(0, len(SPECIES), rows)]
+        fh.writelines(",".join(row) + "\n" for row in np.column_stack([numbers, labels]).tolist())
 
 
 def measure(path: Path, checkout: Path, scratch: Path) -> dict:
@@ -166,6 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="a checkout of the code to compare with")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each case, each in its own process")
+    parser.add_argument("--case", default="", help="only the cases whose name contains this")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--checkout", type=Path, default=HERE, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
@@ -178,6 +185,8 @@ def main() -> None:
     checkouts["after"] = HERE
     with tempfile.TemporaryDirectory(prefix="nnp-bench-open-") as tmp:
         for name, (rows, columns) in CASES.items():
+            if args.case not in name:
+                continue
             path = Path(tmp) / f"{name.replace(' ', '')}.csv"
             write_table(path, rows, columns)
             results = {}

@@ -19,11 +19,16 @@ other than ``\n`` and ``\r\n``, non-ASCII data) goes to the careful path.
 
 NumPy's reader lets go of the interpreter lock and takes it back so often that a thread waiting for it
 is never granted it (CPython forces a switch only after 5 ms without one): a window waited 150 ms at a
-time while a million rows were read. The reader sleeps 0 s after each piece, which hands the lock over.
+time while a million rows were read. The reader sleeps 0 s after each piece, which hands the lock over;
+the careful path does the same every few thousand rows (without it, 2 s in a window reading a
+million rows of text labels).
 """
 from __future__ import annotations
 
 import csv
+import gc
+from contextlib import contextmanager
+from collections import Counter
 import io
 import math
 import os
@@ -47,6 +52,7 @@ MAX_CSV_BYTES = 50 * 1024 * 1024
 MAX_CELLS = 5_000_000
 READ_CHUNK = 1 << 20  # bytes read between two progress reports and limit checks
 PARSE_CHUNK = 20_000  # rows of text cells parsed between two progress reports
+YIELD_ROWS = 2048  # rows the careful reader reads between two offers of the interpreter lock
 PARSE_PIECE = 1 << 17  # characters of CSV text parsed in one call (~1 ms holding the interpreter lock)
 READ_SHARE = 0.4  # of the progress bar: reading the file; the rest is parsing the cells
 _CAREFUL_TEXT = ('"', "\x00")  # quoting and NUL: only the csv module reads them, over the whole text
@@ -116,16 +122,33 @@ def sort_labels(labels) -> tuple[str, ...]:
 
 def is_labels_column(texts) -> bool:
     """The reading rule: more than half of the filled cells are not numbers."""
+    if _column_numbers(texts) is not None:
+        return False
     filled = words = 0
-    for text in texts:
+    for text, count in _distinct(texts):  # a column of labels holds few different texts
         stripped = text.strip()
         if stripped:
-            filled += 1
+            filled += count
             try:
                 float(stripped)
             except ValueError:
-                words += 1
+                words += count
     return 2 * words > filled
+
+
+def _column_numbers(texts) -> np.ndarray | None:
+    """A column's cells as numbers in one NumPy call (float()'s own reading), or None if a cell is
+    no finite number: the caller then goes cell by cell to say which."""
+    try:
+        values = np.array(texts, dtype=np.float64)
+    except (ValueError, TypeError):
+        return None
+    return values if values.ndim == 1 and np.isfinite(values).all() else None
+
+
+def _distinct(texts) -> list[tuple[str, int]]:
+    """Each different text of a column with how many cells hold it (counted in C)."""
+    return list(Counter(texts).items())
 
 
 @dataclass(frozen=True, eq=False)
@@ -285,7 +308,10 @@ class TrainingTable:
                     blocks.append(_numbers_of_cells(rows[start:start + PARSE_CHUNK], header, start))
                 return cls(tuple(header), tuple(roles), np.concatenate(blocks))
             except TableError:
-                if kinds is not None or not _has_labels_column(rows, header):
+                if kinds is not None:
+                    raise
+                kinds = _column_kinds(rows, header)
+                if LABELS not in kinds:
                     raise
         return cls._with_labels(header, roles, rows, kinds)
 
@@ -297,7 +323,7 @@ class TrainingTable:
             if len(row) != len(header):
                 raise TableError(f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
                                  row=r + 1)
-        columns = list(zip(*rows))
+        columns = _columns(rows, len(header))
         if kinds is None:
             kinds = [LABELS if is_labels_column(col) else NUMBERS for col in columns]
         data = np.empty((len(rows), len(header)))
@@ -305,19 +331,23 @@ class TrainingTable:
         for c, (texts, kind) in enumerate(zip(columns, kinds)):
             name = header[c] or f"#{c + 1}"
             if kind == NUMBERS:
-                data[:, c] = _check_cells([[t] for t in texts], [name], 0)[:, 0]
+                values = _column_numbers(texts)
+                data[:, c] = _check_cells([[t] for t in texts], [name], 0)[:, 0] if values is None else values
                 levels.append(None)
                 continue
-            labels = [label_of(t) for t in texts]
-            if None in labels:
-                r = labels.index(None)
+            # each different text is read once: a column of labels holds few
+            label_of_text = {text: label_of(text) for text in Counter(texts)}
+            if None in label_of_text.values():
+                r = next(r for r, text in enumerate(texts) if label_of_text[text] is None)
                 raise TableError(f"row {r + 1}, column {name!r}: empty cell", row=r + 1, column=name)
+            labels = list(label_of_text.values())
             names = sort_labels(labels)
             if len(names) > MAX_LEVELS:
                 raise TableError(f"column {name!r} has {len(names):,} different labels; at most {MAX_LEVELS:,} "
                                  "are taken (a column of names or identifiers is no category)", column=name)
             index = {label: i for i, label in enumerate(names)}
-            data[:, c] = [index[label] for label in labels]
+            code_of_text = {text: index[label] for text, label in label_of_text.items()}
+            data[:, c] = np.fromiter(map(code_of_text.__getitem__, texts), np.float64, len(texts))
             levels.append(names)
         return cls(tuple(header), tuple(roles), data, tuple(levels))
 
@@ -370,8 +400,10 @@ class TrainingTable:
             records = []
             reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter, strict=True)
             for i, record in enumerate(reader):
-                if progress is not None and i % PARSE_CHUNK == 0:
-                    _report(progress, READ_SHARE + (1 - READ_SHARE) * 0.3 * i / len(lines))
+                if i % YIELD_ROWS == 0:
+                    time.sleep(0)  # hands the interpreter lock to a waiting thread: see the module's note
+                    if progress is not None and i % PARSE_CHUNK == 0:
+                        _report(progress, READ_SHARE + (1 - READ_SHARE) * 0.3 * i / len(lines))
                 records.append(record)
         except csv.Error as exc:
             raise TableError(f"not a readable CSV file: {exc}") from None
@@ -395,7 +427,8 @@ class TrainingTable:
             raise TableError(f"{path.name} is not a UTF-8 text file") from None
         if "\x00" in text:
             raise TableError(f"{path.name} is not a text file")
-        table = cls.from_csv_text(text, targets, progress)
+        with _collector_paused():
+            table = cls.from_csv_text(text, targets, progress)
         if progress is not None:
             progress(1.0)
         return table
@@ -459,6 +492,20 @@ class TrainingTable:
         writer.writerows(zip(*columns))
         return out.getvalue()
 
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while a file is read: the careful path makes a list per row,
+    and each full collection then walks them all holding the interpreter lock (a window reading a
+    million rows of text labels stalled 0.1-0.4 s, again and again). Nothing read is cyclic."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def _report(progress: Progress, fraction: float) -> None:
     if progress(min(max(fraction, 0.0), 1.0)) is False:
         raise LoadCancelled("cancelled")
@@ -510,12 +557,27 @@ def _numbers_of_cells(rows: Sequence[Sequence[str]], header: Sequence[str], firs
     return _check_cells(rows, header, first_row)
 
 
-def _has_labels_column(rows: Sequence[Sequence[str]], header: Sequence[str]) -> bool:
-    """Whether a column of these rows reads as text labels (rows of the wrong width are left to the
-    parser, which names them)."""
+def _column_kinds(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
+    """What each column of these rows holds by the reading rule (rows of the wrong width are left to
+    the parser, which names them)."""
     width = len(header)
-    columns = zip(*(row for row in rows if len(row) == width))
-    return any(is_labels_column(col) for col in columns)
+    columns = _columns([row for row in rows if len(row) == width], width)
+    return [LABELS if is_labels_column(col) else NUMBERS for col in columns]
+
+
+def _columns(rows: Sequence[Sequence[str]], width: int) -> list[list[str]]:
+    """Rows turned into columns one column at a time: ``zip(*rows)`` on a million rows is one call of
+    seconds that holds the interpreter lock, and the window reading on another thread would freeze."""
+    columns = []
+    for c in range(width):
+        columns.append([row[c] for row in rows])
+        time.sleep(0)  # hands the interpreter lock to a waiting thread: see the module's note
+    return columns
+
+
+def _has_labels_column(rows: Sequence[Sequence[str]], header: Sequence[str]) -> bool:
+    """Whether a column of these rows reads as text labels."""
+    return LABELS in _column_kinds(rows, header)
 
 
 def _text_has_labels(text: str, delimiter: str, header: Sequence[str]) -> bool:
@@ -527,7 +589,8 @@ def _text_has_labels(text: str, delimiter: str, header: Sequence[str]) -> bool:
 
 def _piece_has_labels(piece: str, delimiter: str, header: Sequence[str]) -> bool:
     try:
-        rows = list(csv.reader([line for line in piece.splitlines() if line.strip()], delimiter=delimiter))
+        # row by row, not list(csv.reader(…)): that is one call holding the interpreter lock (2 s on 1M rows)
+        rows = [row for row in csv.reader([line for line in piece.splitlines() if line.strip()], delimiter=delimiter)]
     except csv.Error:
         return False
     return _has_labels_column(rows, header)
@@ -566,8 +629,8 @@ def _numbers_of_text(piece: str, delimiter: str, header: Sequence[str], first_ro
         if values is not None and values.shape[1] == len(header) and np.isfinite(values).all():
             return values
     try:
-        rows = list(csv.reader([line for line in piece.splitlines() if line.strip()], delimiter=delimiter,
-                               strict=True))
+        rows = [row for row in csv.reader([line for line in piece.splitlines() if line.strip()], delimiter=delimiter,
+                                          strict=True)]
     except csv.Error as exc:
         raise TableError(f"not a readable CSV file: {exc}") from None
     return _check_cells(rows, header, first_row)
