@@ -57,6 +57,11 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
+def _layers(text: str) -> list[int]:
+    """"32" or "32,32,32" (as the window's field takes them): units of one or more hidden layers."""
+    return [_whole_number(part.strip()) for part in text.split(",")]
+
+
 def _number(text: str) -> float:
     try:
         return float(text)
@@ -85,9 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("table", type=Path, help="the training table (.csv)")
     train.add_argument("--problem", metavar="NAME",
                        help=f"{_limits('problem')}: how the targets are read (default: suggested from them)")
-    train.add_argument("--hidden", type=_whole_number, action="append", metavar="UNITS",
-                       help=f"units in a hidden layer; repeat for more layers, {_limits('hidden')} "
-                            "(default: suggested)")
+    train.add_argument("--hidden", type=_layers, action="extend", metavar="UNITS",
+                       help=f"units in a hidden layer; repeat for more layers or give them with commas "
+                            f"(32,32,32), {_limits('hidden')} (default: suggested)")
     train.add_argument("--activation", metavar="NAME",
                        help=f"the hidden layers': {_limits('activation')} (default: suggested)")
     train.add_argument("--output-activation", metavar="NAME",
@@ -276,6 +281,9 @@ def _train(args) -> int:
     table = TrainingTable.from_csv(args.table, targets=args.target)
     config, source = _config(args, table, given)
     trainer = config.make_trainer(table)
+    if config.patience and trainer.X_val is None:
+        raise UsageError(f"--patience: early stopping watches the validation loss, and --split "
+                         f"{format_number(config.validation)} of {table.n_rows} rows keeps none apart: raise --split")
     net, encoding = trainer.network, trainer.encoding
     monitor = HealthMonitor()
     monitor.observe(trainer)
@@ -319,16 +327,19 @@ def _train(args) -> int:
                   f"{trainer.iterations_per_epoch} iteration{'s' if trainer.iterations_per_epoch > 1 else ''} an "
                   f"epoch, L2 {format_number(config.l2)}, L1 {format_number(config.l1)}")
         epochs = f" ({trainer.epoch} epochs)" if trainer.iterations_per_epoch > 1 else ""
-        print(f"loss after {trainer.iteration} iterations{epochs}: {trainer.history[-1]:.6g} "
-              f"(first: {trainer.history[0]:.6g}); on the trained weights: {_final_loss(trainer):.6g}")
+        batch = "" if trainer.iterations_per_epoch == 1 else " (its batch)"
+        penalty = " with the penalty" if config.l2 or config.l1 else ""
+        print(f"loss in iteration {trainer.iteration}{epochs}{batch}{penalty}: {trainer.history[-1]:.6g} "
+              f"(first: {trainer.history[0]:.6g}); the network's{' restored' if stop else ''} weights on every "
+              f"training row, no penalty: {_final_loss(trainer):.6g}")
         print(f"training {metrics.summary()} ({seconds:.2f} s)")
         if val_metrics is not None:
-            print(f"validation ({trainer.X_val.shape[0]} rows, never trained on): loss "
-                  f"{trainer.validation_history[1][-1]:.6g}, {val_metrics.summary()}")
+            val_losses = trainer.validation_history[1]
+            measured = (f"loss after the last epoch {val_losses[-1]:.6g}" if val_losses.size
+                        else "its loss is measured after each epoch, and no epoch has ended yet")
+            print(f"validation ({trainer.X_val.shape[0]} rows, never trained on): {measured}, {val_metrics.summary()}")
         if stop is not None:
-            print(f"stopped early at iteration {stop.stopped_at:,}: the validation loss had not improved for "
-                  f"{stop.patience} epochs; the weights are those of iteration {stop.best_iteration:,} "
-                  f"(validation loss {stop.best_loss:.6g})")
+            print(stop)
         for note in notes:
             if note.stuck:
                 print(f"note: {note}")

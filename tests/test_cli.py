@@ -25,7 +25,7 @@ def test_train_prints_loss_and_predictions_and_exports(tmp_path, capsys):
     table = TrainingTable.from_csv(ARTICLE)
     trainer = Trainer(Network([3, 4, 1], use_bias=False, seed=0), table.X, table.y)
     trainer.run(1500)
-    assert f"loss after 1500 iterations: {trainer.history[-1]:.6g}" in out
+    assert f"loss in iteration 1500: {trainer.history[-1]:.6g}" in out
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["row", "x1"])
     predicted = [float(lines[header + 1 + r].split()[6]) for r in range(4)]  # P(1), beside the class
@@ -67,6 +67,9 @@ def test_layers_activations_and_targets_are_passed_through(tmp_path, capsys):
         (["train", ARTICLE, "--problem", "sorting"], "problem: unknown problem 'sorting'"),
         (["train", ARTICLE, "--loss", "hinge"], "loss: unknown loss 'hinge'; choose from sse, mse, bce, cross_entropy"),
         (["train", ARTICLE, "--init", "zeros"], "initial weights: unknown init 'zeros'"),
+        (["train", ARTICLE, "--optimizer", "adam", "--eps", "0"], "eps: a number from 1e-12 to 1, got 0.0"),
+        (["train", ARTICLE, "--split", "0.1", "--patience", "5"],
+         "--patience: early stopping watches the validation loss, and --split 0.1 of 4 rows keeps none apart"),
         (["train", ARTICLE, "--export", "w.pkl"], "--export must end in .npz, .json, .onnx"),
         (["train", ARTICLE, "--export", "nowhere/w.npz"], "the folder nowhere does not exist"),
         (["train", ARTICLE, "--target", "nope"], "no column named 'nope'"),
@@ -84,6 +87,12 @@ def test_bad_input_is_one_line_and_exit_2(args, words, capsys, tmp_path, monkeyp
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("nnplayground: error:") and words in err
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_validation_rows_before_their_first_epoch_are_reported_not_a_traceback(capsys):
+    assert main(["train", str(EXAMPLES / "xor.csv"), "--batch-size", "1", "--split", "0.5", "--iterations", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "validation (2 rows, never trained on): its loss is measured after each epoch, and no epoch has ended" in out
 
 
 def test_a_fifo_or_a_device_as_table_is_refused_not_read(tmp_path):
@@ -119,7 +128,7 @@ def test_python_dash_m_works_and_core_never_imports_qt():
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
     result = subprocess.run([sys.executable, "-m", "nnplayground", "train", ARTICLE, "--iterations", "3"],
                             cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0 and "loss after 3 iterations" in result.stdout
+    assert result.returncode == 0 and "loss in iteration 3" in result.stdout
 
 
 def test_the_window_starts_and_answers(tmp_path):
@@ -244,7 +253,7 @@ def test_the_tutorials_table_trains_as_the_tutorial_with_no_options(tmp_path, ca
                                                1500)
     assert ("Network([3, 4, 1], activations='sigmoid', use_bias=False), binary, loss sse, scaling off, "
             "learning rate 1, seed 0") in out
-    assert f"loss after 1500 iterations: {losses[-1]:.6g} (first: {losses[0]:.6g})" in out
+    assert f"loss in iteration 1500: {losses[-1]:.6g} (first: {losses[0]:.6g})" in out
     np.testing.assert_allclose(_predicted_column(out, 4, 6), predictions.ravel(), atol=5e-5)
     saved = load_weights(tmp_path / "w.json")
     assert saved.use_bias is False
@@ -257,7 +266,7 @@ def test_options_override_the_examples_preset_one_by_one_and_other_tables_get_th
     out = capsys.readouterr().out
     assert ("Network([3, 4, 1], activations='sigmoid', use_bias=True), binary, loss sse, scaling off, "
             "learning rate 1, seed 0") in out
-    assert "loss after 7 iterations" in out
+    assert "loss in iteration 7" in out
     assert main(["train", str(EXAMPLES / "sine_regression.csv"), "--iterations", "3"]) == 0
     out = capsys.readouterr().out
     assert "Network([1, 8, 1], activations=['tanh', 'linear'], use_bias=True), regression, loss mse, scaling off, " \
@@ -469,3 +478,8 @@ def test_the_onnx_export_of_train_takes_raw_rows_and_names_the_classes(tmp_path,
     expected = saved.to_network().predict(saved.encoding.encode_inputs(table))
     np.testing.assert_allclose(y_hat, expected, atol=1e-5)
     assert label.ravel().tolist() == [saved.encoding.classes[0][k] for k in expected.argmax(axis=1)]
+
+
+def test_hidden_layers_take_commas_as_the_window_does(capsys):
+    assert main(["train", str(EXAMPLES / "xor.csv"), "--hidden", "8,4", "--hidden", "3", "--iterations", "2"]) == 0
+    assert "Network([2, 8, 4, 3, 1]" in capsys.readouterr().out

@@ -96,10 +96,9 @@ def metrics_line(train: Metrics | None, validation: Metrics | None) -> str:
 
 
 def early_stop_text(stop: EarlyStop) -> str:
-    """What the window says when training stopped early, in the command line's words."""
-    return (f"Stopped early at iteration {stop.stopped_at:,}: the validation loss had not improved for "
-            f"{stop.patience:,} epoch{'s' if stop.patience != 1 else ''}; the weights are those of iteration "
-            f"{stop.best_iteration:,} (validation loss {stop.best_loss:.3g})")
+    """What the window says when training stopped early: the command line's words, as a sentence."""
+    text = str(stop)
+    return text[0].upper() + text[1:]
 
 
 def best_text(stop: EarlyStop) -> str:

@@ -172,7 +172,7 @@ CONSTRAINTS: dict[str, Interval | Choice | Flag | Layers | Activations] = {
     "rho": Interval("rho", float, 0.0, 0.999),
     "beta1": Interval("beta1", float, 0.0, 0.999),
     "beta2": Interval("beta2", float, 0.0, 0.99999),
-    "eps": Interval("eps", float, 0.0, 1.0),
+    "eps": Interval("eps", float, 1e-12, 1.0),  # above 0: where a gradient is exactly 0, the step is 0/ε
     # 0: the whole table, as the tutorial; a batch larger than the table is the whole table too
     "batch_size": Interval("batch size", int, 0, MAX_CELLS),
     "shuffle_seed": Interval("shuffle seed", int, 0, 2**31 - 1),
@@ -410,7 +410,8 @@ class TrainingConfig:
                           optimizer=self.make_optimizer(), batch_size=self.batch_size or None,
                           shuffle_seed=self.shuffle_seed, l2=self.l2, l1=self.l1,
                           schedule=self.make_schedule(-(-self.iterations // batches)),
-                          X_val=data.X_val, y_val=data.y_val, patience=self.patience or None, rows=data.rows)
+                          X_val=data.X_val, y_val=data.y_val, patience=self.patience or None, rows=data.rows,
+                          val_rows=data.val_rows)
         trainer.encoding = encoding
         return trainer
 
@@ -419,11 +420,11 @@ class TrainingConfig:
         X, y = encoding.encode_inputs(table), encoding.encode_targets(table)
         held = self.validation_rows(table, encoding)
         if not held.any():
-            return TrainingData(X, y, np.arange(table.n_rows), None, None)
+            return TrainingData(X, y, np.arange(table.n_rows), None, None, None)
         train = np.flatnonzero(~held)
         if train.size == 0:
             raise ValueError("validation share: every row is a validation row; training needs at least one")
-        return TrainingData(X[train], y[train], train, X[held], y[held])
+        return TrainingData(X[train], y[train], train, X[held], y[held], np.flatnonzero(held))
 
 
 @dataclass(frozen=True, eq=False)
@@ -435,6 +436,7 @@ class TrainingData:
     rows: np.ndarray  # the table rows X and y hold
     X_val: np.ndarray | None
     y_val: np.ndarray | None
+    val_rows: np.ndarray | None  # the table rows X_val and y_val hold
 
 
 def pairing_problem(problem: str, output: str, loss: str) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import sum_of_squares
+from .losses import get_loss, sum_of_squares
 from .network import backward_into, seed_output_delta
 from .trainer import Trainer
 
@@ -65,7 +65,7 @@ def initial_health(trainer: Trainer) -> tuple[LayerHealth, ...]:
     net = trainer.network
     X, y = trainer.X[rows], trainer.y[rows]
     trace = net.forward(X)
-    loss = trainer._loss
+    loss = get_loss(trainer.loss_name)
     with np.errstate(over="ignore", invalid="ignore"):
         fused = seed_output_delta(net, loss, trace.output, y, trace.output - y, trace.delta[-1])
         backward_into(net, trace, output_delta=fused)

@@ -99,6 +99,7 @@ class Loss:
     output: str | None = None  # the output activation this loss needs, if any
     output_delta: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
     delta_formula: str | None = None  # δ at the output, with that activation
+    summed: bool = False  # a sum over rows (grows with their number), not a mean
 
     def delta_for(self, activation: str):
         """The function giving δ at the output directly for this output activation, or None (then
@@ -109,7 +110,7 @@ class Loss:
 LOSSES: dict[str, Loss] = {
     l.name: l
     for l in (
-        Loss("sse", sse, sse_gradient, "L = Σ (ŷ − y)²", "∂L/∂ŷ = 2(ŷ − y)"),
+        Loss("sse", sse, sse_gradient, "L = Σ (ŷ − y)²", "∂L/∂ŷ = 2(ŷ − y)", summed=True),
         Loss("mse", mse, mse_gradient, "L = (1/N) Σ (ŷ − y)²", "∂L/∂ŷ = 2(ŷ − y)/N"),
         Loss(
             "bce",

@@ -29,6 +29,7 @@ from .fileio import (
 )
 from .network import n_parameters as count_parameters
 from .table import INPUT, KINDS, MAX_CELLS, MAX_CSV_BYTES, NUMBERS, TARGET, TrainingTable
+from .trainer import resume_record_problem
 
 FORMAT = "nnplayground-session"
 VERSION = 2
@@ -204,6 +205,9 @@ def _training(name: str, npz, record, n_parameters: int) -> tuple[dict, dict]:
     state, best weights) or of the validation history, each checked before it is read."""
     if not isinstance(record, dict) or not all(isinstance(k, str) for k in record):
         raise SessionFileError(f"{name}: its training state must be a record")
+    problem = resume_record_problem(record)
+    if problem:
+        raise SessionFileError(f"{name}: {problem}")
     arrays = {}
     for member in sorted(npz.names):
         if not member.startswith(TRAINING_PREFIX):

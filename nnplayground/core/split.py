@@ -14,13 +14,25 @@ def split_rows(n_rows: int, share: float, seed: int, labels: np.ndarray | None =
         return held
     rng = np.random.default_rng(seed)
     groups = [np.arange(n_rows)] if labels is None else [np.flatnonzero(labels == c) for c in np.unique(labels)]
-    for rows in groups:
-        k = min(int(round(share * rows.size)), rows.size - 1)
+    for rows, k in zip(groups, _quotas([rows.size for rows in groups], share)):
+        k = min(k, rows.size - 1)
         if k > 0:
             held[rng.choice(rows, size=k, replace=False)] = True
     if held.all():  # keep one row to train on, whatever the share
         held[0] = False
     return held
+
+
+def _quotas(sizes: list[int], share: float) -> list[int]:
+    """Each group's rows to hold so that together they make round(share·n): each its share rounded
+    down, then one more for the groups with the largest remainders (rounding each group alone gave
+    no row of 30 classes of 2 rows at 0.25, and a third of 10 classes of 3 rows at 0.2)."""
+    exact = [share * size for size in sizes]
+    quotas = [int(q) for q in exact]
+    extra = int(round(share * sum(sizes))) - sum(quotas)
+    for i in sorted(range(len(sizes)), key=lambda i: quotas[i] - exact[i])[:max(extra, 0)]:
+        quotas[i] += 1
+    return quotas
 
 
 def class_labels(encoding, Y: np.ndarray) -> np.ndarray:

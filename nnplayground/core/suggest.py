@@ -77,12 +77,16 @@ def detect_problem(table: TrainingTable) -> tuple[str, str]:
     return "regression", "the target columns hold numbers: ŷ estimates each"
 
 
+# each problem's output activation and loss: the pair whose δ at the output is ŷ − y (or, for numbers, 2(ŷ − y)/N)
+OUTPUT_AND_LOSS = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"),
+                   "regression": ("linear", "mse")}
+
+
 def suggest(table: TrainingTable) -> Suggestion:
     """Settings that learn ``table`` with the default number of iterations, each with its reason."""
     problem, why_problem = detect_problem(table)
     reasons = {"problem": why_problem}
-    output, loss = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"),
-                    "regression": ("linear", "mse")}[problem]
+    output, loss = OUTPUT_AND_LOSS[problem]
     reasons["output_activation"] = {
         "sigmoid": "sigmoid: a probability between 0 and 1 per output",
         "softmax": "softmax: one probability per class, adding up to 1",
@@ -134,8 +138,7 @@ def preset_suggestion(table: TrainingTable, preset: TrainingConfig, example: str
 
 def with_problem(config: TrainingConfig, problem: str) -> TrainingConfig:
     """``config`` turned to another problem, with the output and loss that belong to it."""
-    output, loss = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"),
-                    "regression": ("linear", "mse")}[problem]
+    output, loss = OUTPUT_AND_LOSS[problem]
     return replace(config, problem=problem, output_activation=output, loss=loss)
 
 

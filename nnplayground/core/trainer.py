@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from collections.abc import Mapping
+from typing import Any, Callable
 
 import numpy as np
 
@@ -114,6 +115,12 @@ class EarlyStop:
     stopped_at: int  # the iteration at which it stopped
     patience: int
 
+    def __str__(self) -> str:
+        """What happened, as the command line and the window say it."""
+        return (f"stopped early at iteration {self.stopped_at:,} and went back to the weights of iteration "
+                f"{self.best_iteration:,}, the best on the validation rows (loss {self.best_loss:.3g}); it had not "
+                f"improved for {self.patience:,} epoch{'s' if self.patience != 1 else ''}")
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -140,6 +147,31 @@ class Snapshot:
     resume: tuple[dict, dict] | None = None  # Trainer.resume_state(): what a session needs to go on exactly
 
 
+def resume_record_problem(record: Any) -> str | None:
+    """What is wrong with a :meth:`Trainer.resume_state` record read from a file, or None: each field's
+    type, before any is used (the shuffle generator's state is checked as it is set)."""
+    def whole(v):
+        return type(v) is int and v >= 0
+
+    def number(v):
+        return type(v) in (int, float) and math.isfinite(v)
+
+    if not isinstance(record, Mapping):
+        return "the training state must be a record"
+    if not all(whole(record.get(k)) for k in ("epoch", "position", "t")):
+        return "the training state's epoch, position or step count is damaged"
+    if not (record.get("waited") is None or whole(record["waited"])):
+        return "the training state's count of epochs without improvement is damaged"
+    best = record.get("best")
+    if not (best is None or isinstance(best, list) and len(best) == 2 and number(best[0]) and whole(best[1])):
+        return "the training state's best validation loss is damaged"
+    stop = record.get("early_stop")
+    if not (stop is None or isinstance(stop, list) and len(stop) == 3 and whole(stop[0]) and number(stop[1])
+            and whole(stop[2])):
+        return "the training state's early stop is damaged"
+    return None
+
+
 def _frozen(arr: np.ndarray) -> np.ndarray:
     out = np.array(arr, copy=True)
     out.flags.writeable = False
@@ -161,9 +193,10 @@ class Trainer:
     def __init__(self, network: Network, X, y, loss: str = "sse", learning_rate: float = 1.0, *,
                  optimizer: Optimizer | str | None = None, batch_size: int | None = None, shuffle_seed: int = 0,
                  l2: float = 0.0, l1: float = 0.0, schedule: Schedule | str | None = None,
-                 X_val=None, y_val=None, patience: int | None = None, rows=None):
+                 X_val=None, y_val=None, patience: int | None = None, rows=None, val_rows=None):
         """``rows``: the table row of each training row (what the inspector names a batch's rows by);
-        by default 0 … n−1. ``X_val``/``y_val``: validation rows, measured after every epoch."""
+        by default 0 … n−1. ``X_val``/``y_val``: validation rows, measured after every epoch, and
+        ``val_rows`` their table rows (for a snapshot's ``row``)."""
         self.network = network
         self.loss_name = loss
         self._loss = get_loss(loss)
@@ -203,7 +236,7 @@ class Trainer:
         # how the table's columns became X and y (TrainingConfig.make_trainer sets it; None: given as numbers)
         self.encoding = None
         self.set_data(X, y, rows)
-        self.set_validation(X_val, y_val)
+        self.set_validation(X_val, y_val, val_rows)
 
     # -- settings -------------------------------------------------------------------------------
     @property
@@ -262,10 +295,12 @@ class Trainer:
         self._batch = None
         self._position, self._order = 0, None
 
-    def set_validation(self, X_val=None, y_val=None) -> None:
-        """Rows to measure the loss on after every epoch (never trained on); None: none."""
+    def set_validation(self, X_val=None, y_val=None, rows=None) -> None:
+        """Rows to measure the loss on after every epoch (never trained on); None: none. Early stopping
+        starts over: a best loss measured on other rows is no yardstick for these."""
+        self._best, self._waited = None, 0
         if X_val is None or y_val is None or len(X_val) == 0:
-            self.X_val = self.y_val = self._val_trace = None
+            self.X_val = self.y_val = self._val_trace = self.val_rows = None
             return
         X_val = _as_2d_float("validation X", X_val, self.network.n_inputs)
         y_val = _as_2d_float("validation y", y_val, self.network.n_outputs)
@@ -274,6 +309,7 @@ class Trainer:
         self._val_trace = Trace.empty(self.network.layer_sizes, X_val.shape[0])
         self._val_trace.a[0][...] = X_val
         self.X_val, self.y_val = self._val_trace.a[0], y_val.copy()
+        self.val_rows = None if rows is None else np.asarray(rows, dtype=np.intp).copy()
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -326,7 +362,7 @@ class Trainer:
         arrays["validation_iterations"], arrays["validation_losses"] = self.validation_history
         if self._best is not None:
             arrays["best_parameters"] = self._best[2].copy()
-        mid_epoch = self._order is not None and self._position > 0
+        mid_epoch = self._order is not None and (self._position > 0 or self._batch is not None)  # order drawn
         rng = self._epoch_rng if mid_epoch else self._rng.bit_generator.state
         record = {"epoch": self.epoch, "position": self._position, "t": self.optimizer.t,
                   "rng": _plain_rng(rng), "waited": self._waited,
@@ -337,10 +373,12 @@ class Trainer:
 
     def restore_state(self, record: dict, arrays: dict[str, np.ndarray]) -> None:
         """Undo of :meth:`resume_state` after :meth:`restore_history` (ValueError if it does not fit)."""
+        problem = resume_record_problem(record)
+        if problem:
+            raise ValueError(problem)
         n = self.X.shape[0]
-        epoch, position, t = (record.get(k) for k in ("epoch", "position", "t"))
-        if not all(type(v) is int and v >= 0 for v in (epoch, position, t)) or position >= max(n, 1) \
-                or (self._full and position):
+        epoch, position, t = (record[k] for k in ("epoch", "position", "t"))
+        if position >= max(n, 1) or (self._full and position):
             raise ValueError("the training state's epoch, position or step count is damaged")
         state = {k[len("optimizer_"):]: v for k, v in arrays.items() if k.startswith("optimizer_")}
         self.optimizer = type(self.optimizer).from_dict(
@@ -493,12 +531,24 @@ class Trainer:
             self._fed = False  # the trace's ŷ is not that of these weights
 
     def validation_loss(self) -> float:
-        """The loss function's value on the validation rows, with the weights as they are now."""
+        """The training loss measured on the validation rows, with the weights as they are now, so that
+        the two curves compare: the penalty added, as the training loss has it, and a loss summed over
+        rows (sse) scaled to as many rows as a training batch holds."""
         trace = self._val_trace
         with np.errstate(over="ignore"):
             y_hat = forward_into(self.network, trace)
         diff = y_hat - self.y_val
-        return float(self._loss.value(y_hat, self.y_val, diff))
+        value = float(self._loss.value(y_hat, self.y_val, diff))
+        if self._loss.summed:
+            value *= self.trace_rows / self.y_val.shape[0]
+        w = self._weights
+        return value + 0.5 * self.l2 * float(np.square(w).sum()) + self.l1 * float(np.abs(w).sum())
+
+    @property
+    def trace_rows(self) -> int:
+        """Rows in a (full) training batch: the whole training table without mini-batches."""
+        n = self.X.shape[0]
+        return n if self._full else min(self.batch_size, n)
 
     def _forget_feedforward(self) -> None:
         """A stop came mid-pass: the trace's ŷ and activations are part new, part old, or (a run's
@@ -709,18 +759,28 @@ class Trainer:
         """ŷ of every training row on the weights as they are (a forward pass of its own)."""
         return self.network.predict(self.X)
 
+    def _row_activations(self, row: int) -> tuple[np.ndarray, ...]:
+        """Every layer's activations for table row ``row``: the latest feedforward's for a row of the
+        whole-table trace, else its own pass on the weights as they are (a row outside the latest batch,
+        or a validation row); () for a row the trainer does not hold."""
+        where = np.flatnonzero(self.rows == row)
+        if where.size:
+            i = int(where[0])
+            if self._full:
+                return tuple(_frozen(a[i]) for a in self.trace.a)
+            X = self.X[i:i + 1]
+        elif self.val_rows is not None and (where := np.flatnonzero(self.val_rows == row)).size:
+            X = self.X_val[int(where[0]):int(where[0]) + 1]
+        else:
+            return ()
+        return tuple(_frozen(a[0]) for a in self.network.forward(X).a)
+
     def snapshot(self, history_start: int = 0, row: int | None = None) -> Snapshot:
         """Copies of the state, with the loss history from ``history_start`` on and, for ``row``,
         every layer's activations in the latest feedforward (only one row: tables can be large)."""
         start = min(max(history_start, 0), self.iteration)
-        row = row if row is not None and 0 <= row < self.y.shape[0] and self._fed else None
-        if row is None:
-            row_activations = ()
-        elif self._full:
-            row_activations = tuple(_frozen(a[row]) for a in self.trace.a)
-        else:  # the row may not be in the latest batch: its own pass, on the weights as they are
-            pass_ = self.network.forward(self.X[row:row + 1])
-            row_activations = tuple(_frozen(a[0]) for a in pass_.a)
+        row = row if row is not None and self._fed else None
+        row_activations = () if row is None else self._row_activations(row)
         val_its, val_losses = self.validation_history
         return Snapshot(
             iteration=self.iteration,

@@ -193,6 +193,11 @@ class LossPlot(pg.PlotWidget):
         self.redraw()
 
     @property
+    def fresh_pictures(self) -> int:
+        """Times the curve's cached picture was started afresh (a new range), not grown: for benchmarks and tests."""
+        return self._curve.fresh_pictures
+
+    @property
     def following(self) -> bool:
         return self._following
 

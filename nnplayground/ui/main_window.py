@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
         if not self.controller.has_network:
             self.notify("No network yet: press Reset (Ctrl+R) to build one for this table.", error=True)
             return False
+        if self.settings.fault is not None:  # the network would train with other settings than those shown
+            self.notify(f"Can't train with the settings as shown: {self.settings.message.text()}", error=True)
+            return False
         if Pending.TABLE in self.state.pending:
             self.notify("The table's columns no longer fit the network: press Reset (Ctrl+R) first.", error=True)
             return False

@@ -1,7 +1,7 @@
 """The status bar: one message, what waits for Reset, where training is, its loss and speed.
 
-With mini-batches it counts epochs beside the iterations ("· epoch 154 (8 per epoch)": an iteration is one
-update, an epoch one pass over the training rows); with a schedule, the learning rate of the moment
+With mini-batches it counts epochs beside the iterations ("· 154 epochs done (8 iterations each)": one
+iteration is one update, an epoch one pass over the training rows); with a schedule, the learning rate of the moment
 ("η 0.047 (cosine)"); with validation rows, their loss beside the training loss.
 
 At the end of a run it says how it ended: done (with the metrics, of the training and the validation rows
@@ -14,11 +14,12 @@ loss next" while the third iteration's phases are being stepped, "3 iterations d
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar
 
 from ..app.validation import early_stop_text
 from ..core import PHASES
 from ..core.table import format_number
+from ..core.trainer import EarlyStop
 from .frame_pacer import NUMBERS_SECONDS, RateLimit
 from .inspector import position_text
 from .metrics_view import metrics_text
@@ -49,8 +50,11 @@ def phase_strip_text(next_phase: str, done: str | None) -> str:
 
 
 def epoch_text(epoch: int, per_epoch: int) -> str:
-    """"· epoch 154 (8 per epoch)": completed epochs, iterations in each; "" for the whole table per update."""
-    return f"· epoch {epoch:,} ({per_epoch:,} per epoch)" if per_epoch > 1 else ""
+    """"· 154 epochs done (8 iterations each)": completed epochs (the inspector names the one under way,
+    "batch 3 of 8 in epoch 155"), iterations in each; "" for the whole table per update."""
+    if per_epoch <= 1:
+        return ""
+    return f"· {epoch:,} epoch{'' if epoch == 1 else 's'} done ({per_epoch:,} iterations each)"
 
 
 def rate_text(rate: float, schedule: str) -> str:
@@ -58,8 +62,11 @@ def rate_text(rate: float, schedule: str) -> str:
     return "" if schedule == "constant" else f"η {format_number(float(f'{rate:.3g}'))} ({schedule})"
 
 
-def loss_text(loss: float | None, validation: tuple) -> str:
-    """"loss 0.0123 · validation 0.0188": the latest training loss and, when rows are held out, theirs."""
+def loss_text(loss: float | None, validation: tuple, stop: EarlyStop | None = None) -> str:
+    """"loss 0.0123 · validation 0.0188": the latest training loss and, when rows are held out, theirs.
+    Right after an early stop the latest losses are those of weights thrown away: the best's instead."""
+    if stop is not None:
+        return f"validation loss {stop.best_loss:.4g} (the best, restored)"
     text = "loss –" if loss is None else f"loss {loss:.6g}"
     losses = validation[1]
     return text + (f" · validation {losses[-1]:.4g}" if len(losses) else "")
@@ -70,6 +77,9 @@ class StatusLine:
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(False)
+        # a long message is cut at the window's edge (its tooltip holds it whole); it never widens the window
+        self.notice.setMinimumWidth(1)
+        self.notice.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.iteration_label = QLabel()
         self.iteration_label.setObjectName("iterationLabel")
         self.epoch_label = QLabel()
@@ -139,7 +149,9 @@ class StatusLine:
         self.iteration_label.setText(position_text(snap.iteration, snap.phase))
         self.epoch_label.setText(epoch_text(snap.epoch, snap.iterations_per_epoch))
         self.schedule_label.setText(rate_text(snap.learning_rate, update.config.schedule))
-        self.loss_label.setText(loss_text(snap.loss, snap.validation))
+        stopped = snap.early_stop if snap.early_stop is not None and snap.early_stop.stopped_at == snap.iteration \
+            else None
+        self.loss_label.setText(loss_text(snap.loss, snap.validation, stopped))
         if update.iterations_per_second:
             self.rate_label.setText(f"{update.iterations_per_second:,.0f} it/s")
         elif not update.running:

@@ -45,7 +45,7 @@ def titled(title: str, widget: QWidget, extra: QWidget | None = None, beside: QW
     return box
 
 
-MIN_LEFT, MIN_DOCK = 250, 240  # the table and settings, the inspector: readable at their narrowest
+MIN_LEFT, MIN_DOCK = 250, 220  # the table and settings, the inspector: readable at their narrowest
 
 
 def settings_area(card: QWidget, settings: QWidget) -> QScrollArea:

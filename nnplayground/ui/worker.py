@@ -150,7 +150,7 @@ class TrainingWorker(QObject):
             else:
                 data = self._config.training_data(table, encoding)
                 self._trainer.set_data(data.X, data.y, data.rows)
-                self._trainer.set_validation(data.X_val, data.y_val)
+                self._trainer.set_validation(data.X_val, data.y_val, data.val_rows)
         except ValueError as exc:
             self._fail(str(exc))
             return

@@ -102,7 +102,8 @@ def test_the_words():
     assert moved_text([2, 6], False).startswith("Rows 3 and 7 moved to training")
     assert moved_text(list(range(9)), True).startswith("9 rows moved to validation")
     stop = EarlyStop(best_iteration=728, best_loss=0.01876, stopped_at=1128, patience=50)
-    assert early_stop_text(stop) == ("Stopped early at iteration 1,128: the validation loss had not improved for 50 "
-                                     "epochs; the weights are those of iteration 728 (validation loss 0.0188)")
+    assert str(stop) == ("stopped early at iteration 1,128 and went back to the weights of iteration 728, the best "
+                         "on the validation rows (loss 0.0188); it had not improved for 50 epochs")
+    assert early_stop_text(stop) == "S" + str(stop)[1:]
     assert best_text(stop) == "best: iteration 728 (weights restored)\nstopped at 1,128 (patience: 50 epochs)"
 

@@ -215,6 +215,19 @@ def test_validation_loss_is_measured_after_each_epoch_on_rows_never_trained_on()
     assert losses[-1] == pytest.approx(expected, rel=1e-12)
 
 
+def test_the_validation_loss_compares_with_the_training_loss_penalty_and_row_count_alike():
+    """sse sums over rows: on 6 validation rows against batches of 7 it is scaled to 7 rows; the L2/L1
+    penalty the training loss carries is added too. Otherwise a curve below the other says nothing."""
+    X_val, y_val = X20[:6] * 2, Y20[:6]
+    trainer = Trainer(fresh(), X20[6:], Y20[6:], "sse", 0.3, batch_size=7, X_val=X_val, y_val=y_val,
+                      l2=0.01, l1=0.002)
+    trainer.run(4)
+    W = np.concatenate([w.ravel() for w in trainer.network.weights])
+    penalty = 0.5 * 0.01 * np.sum(W ** 2) + 0.002 * np.sum(np.abs(W))
+    sse_val = np.sum((trainer.network.predict(X_val) - y_val) ** 2)
+    assert trainer.validation_history[1][-1] == pytest.approx(sse_val * 7 / 6 + penalty, rel=1e-12)
+
+
 def noisy_moons(n=100, seed=0):
     return generate("moons", n_points=n, noise=0.2, seed=seed)
 
@@ -239,7 +252,10 @@ def test_a_large_network_overfits_a_small_noisy_table_and_l2_or_early_stopping_c
 
     penalised = overfit_config(l2=0.01).make_trainer(table)
     penalised.run(3000)
-    assert penalised.validation_history[1][-1] < 0.3 * val[-1]
+    y_hat = np.clip(penalised.network.predict(penalised.X_val), 1e-12, 1 - 1e-12)
+    y_val = penalised.y_val
+    data_loss = -np.mean(y_val * np.log(y_hat) + (1 - y_val) * np.log1p(-y_hat))  # its curve adds the penalty
+    assert data_loss < 0.3 * val[-1]
 
     early = overfit_config(patience=100).make_trainer(table)
     done = early.run(3000)
@@ -267,15 +283,55 @@ def test_validation_rows_are_stratified_and_come_from_the_seed():
     assert mean == pytest.approx(raw.mean(), rel=1e-12) and mean != pytest.approx(table.X[:, 0].mean(), rel=1e-6)
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "sgd"])
-def test_a_session_saved_mid_epoch_continues_exactly(tmp_path, optimizer):
+def test_small_classes_share_the_validation_rows_by_largest_remainders():
+    """Each class alone rounded would hold no row of 30 classes of 2 rows at 0.25 (15 expected), and 10
+    of 10 classes of 3 rows at 0.2 (6 expected)."""
+    assert split_rows(60, 0.25, 0, np.repeat(np.arange(30), 2)).sum() == 15
+    assert split_rows(30, 0.2, 0, np.repeat(np.arange(10), 3)).sum() == 6
+    held = split_rows(150, 0.2, 0, np.repeat(np.arange(3), 50))
+    assert [int(held[c * 50:(c + 1) * 50].sum()) for c in range(3)] == [10, 10, 10]
+
+
+def test_early_stopping_starts_over_on_new_validation_rows():
+    """A best loss measured on other rows is no yardstick: moved rows reset the patience count."""
+    table = noisy_moons(60)
+    trainer = overfit_config(hidden=(8,), batch_size=10, patience=3).make_trainer(table)
+    data = trainer.X_val, trainer.y_val
+    trainer.run(20)
+    assert trainer.resume_state()[0]["best"] is not None
+    trainer.set_validation(trainer.X[:5], trainer.y[:5])  # other rows, whose loss is another number
+    assert (trainer.resume_state()[0]["waited"], trainer.resume_state()[0]["best"]) == (0, None)
+    trainer.set_validation(*data)
+
+
+def test_a_row_of_the_diagram_is_a_table_row_training_or_validation():
+    table = noisy_moons(20)
+    trainer = overfit_config(hidden=(4,), validation=0.3).make_trainer(table)
+    trainer.run(1)
+    trainer.step_phase()  # a feedforward on the weights as they are
+    encoded = trainer.encoding.encode_inputs(table)
+    held = np.setdiff1d(np.arange(20), trainer.rows)
+    for row in (int(trainer.rows[3]), int(held[0]), 19):
+        activations = trainer.snapshot(row=row).row_activations
+        np.testing.assert_array_equal(activations[0], encoded[row])
+        np.testing.assert_allclose(activations[-1], trainer.network.predict(encoded[row:row + 1])[0], rtol=1e-12)
+    assert trainer.snapshot(row=20).row_activations == ()
+
+
+@pytest.mark.parametrize("optimizer, at", [("adam", 53), ("rmsprop", 53), ("sgd", 53), ("adam", 49), ("adam", 0)],
+                         ids=["adam mid-epoch", "rmsprop", "sgd", "adam at an epoch's start", "adam at iteration 0"])
+def test_a_session_saved_mid_epoch_continues_exactly(tmp_path, optimizer, at):
+    """Saved between iterations or after a feedforward (the epoch's order already drawn, even at its
+    first batch), a session goes on exactly as the run that was not saved."""
     table = noisy_moons(60)
     config = overfit_config(hidden=(8,), optimizer=optimizer, momentum=0.9 if optimizer == "sgd" else 0.0,
                             batch_size=7, shuffle_seed=3, validation=0.25, patience=50, l2=0.001)
     straight = config.make_trainer(table)
     straight.run(130)
     first = config.make_trainer(table)
-    first.run(53)  # 53 = 7 epochs of 7 batches and 4 batches into the next: mid-epoch
+    first.run(at)  # 53 = 7 epochs of 7 batches and 4 batches into the next: mid-epoch; 49: an epoch's start
+    if at != 53:
+        first.step_phase()  # the feedforward: this epoch's order is drawn
     snap = first.snapshot()
     cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
     session = Session(table.columns, table.roles, cells, config, snap.weights, snap.biases, first.history.copy(),
@@ -285,8 +341,8 @@ def test_a_session_saved_mid_epoch_continues_exactly(tmp_path, optimizer):
     from nnplayground.app.session_file import restore_trainer
 
     again = restore_trainer(back, back.training_table())
-    assert (again.iteration, again.epoch) == (53, first.epoch)
-    again.run(77)
+    assert (again.iteration, again.epoch) == (at, first.epoch)
+    again.run(130 - at)
     assert again.network.parameters.tobytes() == straight.network.parameters.tobytes()
     assert again.history.tobytes() == straight.history.tobytes()
     np.testing.assert_array_equal(again.validation_history[1], straight.validation_history[1])
@@ -299,3 +355,36 @@ def test_divergence_with_adam_keeps_the_last_finite_weights():
     with pytest.raises(DivergenceError):
         trainer.run(1000)
     assert np.isfinite(trainer.network.parameters).all() and math.isfinite(trainer.history[-1])
+
+
+@pytest.mark.parametrize("field, value", [("best", 5), ("best", [1]), ("early_stop", 7), ("early_stop", ["a", 1, 2]),
+                                          ("waited", [1]), ("epoch", -1)])
+def test_a_damaged_training_state_in_a_session_is_one_message_naming_the_file(tmp_path, field, value):
+    import io
+    import json
+    import zipfile
+
+    from nnplayground.core.session import SessionFileError
+
+    table = noisy_moons(40)
+    config = overfit_config(hidden=(4,), batch_size=8, validation=0.25, patience=5)
+    trainer = config.make_trainer(table)
+    trainer.run(30)
+    snap = trainer.snapshot()
+    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
+    good = tmp_path / "good.nnpsession"
+    save_session(good, Session(table.columns, table.roles, cells, config, snap.weights, snap.biases,
+                               trainer.history.copy(), encoding=trainer.encoding, training=snap.resume))
+    bad = tmp_path / "bad.nnpsession"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "metadata.npy":
+                meta = json.loads(str(np.load(io.BytesIO(data))))
+                meta["training"][field] = value
+                buffer = io.BytesIO()
+                np.save(buffer, np.array(json.dumps(meta)))
+                data = buffer.getvalue()
+            target.writestr(name, data)
+    with pytest.raises(SessionFileError, match=r"bad\.nnpsession: the training state's"):
+        load_session(bad)

@@ -242,6 +242,8 @@ def test_an_early_stop_says_so_marks_the_best_iteration_and_ends_the_run(window,
     assert "(train) · " in window.notice.text() and window.notice.text().endswith("(validation).")
     assert window.loss_plot.early_stop_mark == (stop.best_iteration, best_text(stop))
     assert np.array_equal(snap.weights[0], expected.network.weights[0])  # the best weights, back
+    # the losses of the weights thrown away are not shown as the network's
+    assert window.status.loss_label.text() == f"validation loss {stop.best_loss:.4g} (the best, restored)"
 
 
 def test_epochs_and_the_scheduled_rate_in_the_status_bar(window, qtbot):
@@ -253,7 +255,7 @@ def test_epochs_and_the_scheduled_rate_in_the_status_bar(window, qtbot):
     window.reset_action.trigger()
     train(window, qtbot, 12)
     assert window.status.iteration_label.text() == "12 iterations done"
-    assert status.epoch_label.text() == "· epoch 2 (5 per epoch)" and status.epoch_label.isVisibleTo(window)
+    assert status.epoch_label.text() == "· 2 epochs done (5 iterations each)" and status.epoch_label.isVisibleTo(window)
     rate = window.state.settings.learning_rate * 0.25
     assert window.last_update.snapshot.learning_rate == pytest.approx(rate)
     assert status.schedule_label.text() == f"η {rate:g} (exponential)"

@@ -244,7 +244,7 @@ def test_a_curve_grown_frame_by_frame_looks_like_one_drawn_at_once(qtbot, antial
     grown = plot_of(qtbot, losses, 20_000, chunk)
     # frames added to the picture: it was started afresh only for a new range (the loss axis grows in steps
     # while the first noisy losses come), never for new blocks (the run reserved them)
-    assert grown._curve.fresh_pictures <= 6
+    assert grown.fresh_pictures <= 6
     # pixel for pixel: the pieces meet without a seam, none is missing, drawn twice or left over on screen
     np.testing.assert_array_equal(pixels(grown), pixels(plot_of(qtbot, losses, 20_000, 20_000)))
 

@@ -220,3 +220,20 @@ def test_per_layer_hidden_activations_stay_possible(window, qtbot):
     qtbot.waitUntil(lambda: window.last_update.config.activation == "relu, tanh", timeout=3000)
     assert window.last_update.config.output_activation == "sigmoid"  # the output's is its own setting
     assert [w.shape for w in window.last_update.snapshot.weights] == [(3, 5), (5, 3), (3, 1)]
+
+
+def test_run_and_step_refuse_while_a_setting_shown_is_refused(window, qtbot):
+    """Loss bce on a regression table is refused beside the field; Run must not then train the network
+    built with the previous settings (mse) and call it done, as if bce had been used."""
+    assert window.open_table(EXAMPLES / "diabetes.csv")
+    advised(window, qtbot)
+    window.settings.loss.setCurrentText("bce")
+    qtbot.waitUntil(lambda: window.settings.fault is not None, timeout=5000)
+    for action in (window.run_action, window.step_iteration_action):
+        action.trigger()
+        assert window.notice.text().startswith("Can't train with the settings as shown: ")
+    qtbot.wait(100)
+    assert window.last_update.snapshot.iteration == 0 and not window.running
+    window.settings.loss.setCurrentText("mse")
+    qtbot.waitUntil(lambda: window.settings.fault is None, timeout=5000)
+    train(window, qtbot, 5)

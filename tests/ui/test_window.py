@@ -284,3 +284,14 @@ def test_divergence_stops_the_run_and_says_why(window, qtbot):
 def test_a_newcomer_is_told_what_to_press(window):
     assert "Ready" in window.notice.text() and "F11" in window.notice.text() and "F5" in window.notice.text()
     assert not window.isWindowModified()
+
+
+def test_the_window_fits_a_1024_pixel_screen_whatever_the_message(window, qtbot):
+    """Its narrowest is under 1024 px with every tab and the inspector; a long message in the status bar
+    is cut at the edge (its tooltip holds it whole) instead of widening the window past the screen."""
+    long = "Stopped early at iteration 2,107 and went back to the weights of iteration 1,057, " * 3
+    window.status.notify(long)
+    assert window.minimumSizeHint().width() <= 1024
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=2000)
+    assert window.notice.toolTip() == long
