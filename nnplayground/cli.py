@@ -15,7 +15,6 @@ import re
 import stat
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -29,7 +28,7 @@ from .core.losses import get_loss
 from .core.metrics import compute_metrics
 from .core.onnx_export import save_onnx
 from .core.presets import preset_for
-from .core.suggest import suggest, with_problem
+from .core.suggest import suggest, with_given
 from .core.table import format_number
 from .core.weights_io import EXTENSIONS, load_weights, save_weights
 
@@ -262,11 +261,9 @@ def _config(args, table: TrainingTable, given: dict) -> tuple[TrainingConfig, st
         base, source = preset, f"the shipped example {args.table.name}'s preset"
     else:
         base, source = suggest(table).config, "suggested for this table"
-        if "problem" in given and not {"output_activation", "loss"} & set(given):
-            base = with_problem(base, given["problem"])  # the output and loss that belong to the problem
     if given:
         source += "; options given replace them"
-    return replace(base, **given), source
+    return with_given(base, given), source
 
 
 def _train(args) -> int:

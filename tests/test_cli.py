@@ -62,8 +62,13 @@ def test_layers_activations_and_targets_are_passed_through(tmp_path, capsys):
         (["train", ARTICLE, "--output-activation", "tanh", "--loss", "bce"], "loss: bce needs a sigmoid output"),
         (["train", ARTICLE, "--problem", "regression", "--output-activation", "sigmoid", "--scaling"],
          "a sigmoid output gives values from 0 to 1, but the targets, scaled, go from"),
-        (["train", ARTICLE, "--problem", "regression", "--loss", "cross_entropy"], "needs a softmax output"),
-        (["train", ARTICLE, "--output-activation", "softmax"], "a softmax output is trained with the cross_entropy"),
+        # one of output and loss given: the other follows it, and the refusal names the real conflict
+        (["train", ARTICLE, "--problem", "regression", "--loss", "cross_entropy"],
+         "softmax gives one probability per class; it needs the multiclass problem, not regression"),
+        (["train", ARTICLE, "--output-activation", "softmax"], "it needs the multiclass problem, not binary"),
+        (["train", ARTICLE, "--output-activation", "softmax", "--loss", "mse"],
+         "a softmax output is trained with the cross_entropy"),
+        (["train", ARTICLE, "--loss", "bce", "--output-activation", "tanh"], "loss: bce needs a sigmoid output"),
         (["train", ARTICLE, "--problem", "sorting"], "problem: unknown problem 'sorting'"),
         (["train", ARTICLE, "--loss", "hinge"], "loss: unknown loss 'hinge'; choose from sse, mse, bce, cross_entropy"),
         (["train", ARTICLE, "--init", "zeros"], "initial weights: unknown init 'zeros'"),
@@ -478,6 +483,16 @@ def test_the_onnx_export_of_train_takes_raw_rows_and_names_the_classes(tmp_path,
     expected = saved.to_network().predict(saved.encoding.encode_inputs(table))
     np.testing.assert_allclose(y_hat, expected, atol=1e-5)
     assert label.ravel().tolist() == [saved.encoding.classes[0][k] for k in expected.argmax(axis=1)]
+
+
+def test_an_output_or_a_loss_given_alone_brings_its_partner(capsys):
+    """--output-activation tanh on iris (suggested: softmax + cross-entropy) trains with mse; --loss bce on
+    a regression table brings a sigmoid output (then refused for targets outside [0, 1], its real fault)."""
+    assert main(["train", str(EXAMPLES / "iris.csv"), "--problem", "multiclass", "--output-activation", "linear",
+                 "--iterations", "2"]) == 0
+    assert "loss mse" in capsys.readouterr().out
+    assert main(["train", str(EXAMPLES / "diabetes.csv"), "--loss", "bce", "--iterations", "2"]) == 2
+    assert "needs a sigmoid output" not in capsys.readouterr().err
 
 
 def test_hidden_layers_take_commas_as_the_window_does(capsys):

@@ -18,7 +18,7 @@ from .session_state import Pending, SessionState
 
 def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapshot | None,
                     history: LossHistory, kinds=None, encoding=None, validation=None,
-                    metrics: dict | None = None) -> Session:
+                    metrics: dict | None = None, health=None) -> Session:
     """The session as it stands: the table as typed, the network's settings (and the chosen ones when
     they wait for Reset), and the weights, losses and latest metrics when they fit the table."""
     config = state.training_config or state.settings
@@ -31,7 +31,7 @@ def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapsh
         history=np.array(history.values if fits else (), dtype=float), settings=state.waiting_settings,
         kinds=None if kinds is None else tuple(kinds), encoding=encoding if fits else None,
         training=snapshot.resume if fits else None, validation=validation,
-        metrics=metrics if fits else None,
+        metrics=metrics if fits else None, health=tuple(health) if fits and health else None,
     )
 
 

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from ..core import Trainer
-from ..core.health import HealthMonitor, HealthNote, LayerHealth, diagnose
+from ..core.health import HealthMonitor, HealthNote, HealthSample, LayerHealth, diagnose
 from ..core.metrics import Metrics, compute_metrics
 
 
@@ -33,6 +33,7 @@ class HealthReport:
     activations: tuple[str, ...]  # every layer's, the output's last
     layer_sizes: tuple[int, ...]  # inputs, each hidden layer, outputs
     notes: tuple[HealthNote, ...]  # what holds training back, worst first; one "healthy" note when nothing does
+    samples: tuple[HealthSample, ...] = ()  # the monitor's samples (what a session keeps)
 
     @property
     def stuck(self) -> HealthNote | None:
@@ -59,10 +60,13 @@ class TrainingWatch:
         self._validation_metrics: Metrics | None = None
         self._report: HealthReport | None = None
 
-    def start(self, trainer: Trainer, init: str) -> None:
+    def start(self, trainer: Trainer, init: str, samples=None) -> None:
         """A new network (``init``: how its weights began): nothing of the last one stays; its first health
-        sample is taken now, by a pass of its own (the trainer may not have fed anything forward yet)."""
+        sample is taken now, by a pass of its own (the trainer may not have fed anything forward yet), unless
+        ``samples`` (a reopened session's) go on from where it was."""
         self._monitor.clear()
+        if samples:
+            self._monitor.restore(samples)
         self._init = init
         self._metrics = self._validation_metrics = self._report = None
         self._next = 0.0
@@ -112,5 +116,5 @@ class TrainingWatch:
         _, weights = self._monitor.series("weight_norm")
         iterations.flags.writeable = False
         self._report = HealthReport(iterations, _for_log_plot(grads), _for_log_plot(weights), samples[-1].layers,
-                                    tuple(net.activations), tuple(net.layer_sizes), notes)
+                                    tuple(net.activations), tuple(net.layer_sizes), notes, tuple(samples))
         return self._metrics, self._validation_metrics, self._report

@@ -49,6 +49,44 @@ class HealthSample:
     layers: tuple[LayerHealth, ...]  # first hidden layer … output layer
 
 
+HEALTH_SERIES = ("grad_norm", "weight_norm", "saturated", "dead")  # per sample and layer, as a file keeps them
+
+
+def samples_to_arrays(samples) -> dict[str, np.ndarray]:
+    """Health samples as arrays a file keeps: ``iterations`` and, per series, [sample, layer] (NaN: none)."""
+    arrays = {"iterations": np.array([s.iteration for s in samples], dtype=np.float64)}
+    for name in HEALTH_SERIES:
+        arrays[name] = np.array([[np.nan if getattr(h, name) is None else getattr(h, name) for h in s.layers]
+                                 for s in samples], dtype=np.float64).reshape(len(samples), -1)
+    return arrays
+
+
+def samples_from_arrays(arrays: dict[str, np.ndarray], n_layers: int) -> tuple[HealthSample, ...]:
+    """The samples :func:`samples_to_arrays` made, checked (ValueError says what does not fit)."""
+    if set(arrays) != {"iterations", *HEALTH_SERIES}:
+        raise ValueError(f"the health record needs iterations and {', '.join(HEALTH_SERIES)}")
+    its = np.asarray(arrays["iterations"], dtype=np.float64)
+    k = its.size
+    if its.shape != (k,) or k > MAX_SAMPLES or not (np.isfinite(its).all() and (its >= 0).all()
+                                                    and (its == np.round(its)).all() and (np.diff(its) > 0).all()):
+        raise ValueError(f"the health record's iterations must be at most {MAX_SAMPLES:,} rising whole numbers")
+    series = {}
+    for name in HEALTH_SERIES:
+        values = np.asarray(arrays[name], dtype=np.float64)
+        if values.shape != (k, n_layers):
+            raise ValueError(f"the health record's {name} must hold {k} samples of {n_layers} layers")
+        known = values[~np.isnan(values)]
+        if (known < 0).any() or (name in ("saturated", "dead") and (known > 1).any()):
+            raise ValueError(f"the health record's {name} holds a value out of its range")
+        series[name] = values.tolist()
+    def value(name, i, l):
+        v = series[name][i][l]
+        return None if math.isnan(v) and name in ("saturated", "dead") else v  # a norm may be NaN (diverged)
+
+    return tuple(HealthSample(int(its[i]), tuple(LayerHealth(*(value(name, i, l) for name in HEALTH_SERIES))
+                                                 for l in range(n_layers))) for i in range(k))
+
+
 def _rows(n_rows: int) -> slice:
     return slice(None) if n_rows <= SAMPLE_ROWS else slice(None, None, -(-n_rows // SAMPLE_ROWS))
 
@@ -108,6 +146,12 @@ class HealthMonitor:
 
     def clear(self) -> None:
         self.samples = []
+
+    def restore(self, samples) -> None:
+        """Go on from samples taken before (a reopened session's), thinned as this monitor thins."""
+        self.samples = list(samples)
+        while len(self.samples) > self.max_samples:
+            self.samples = self.samples[:1] + self.samples[2::2]
 
     def series(self, what: str) -> tuple[np.ndarray, np.ndarray]:
         """Iterations, and per layer the values of ``what`` (grad_norm, weight_norm, saturated, dead;

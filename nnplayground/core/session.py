@@ -29,12 +29,14 @@ from .fileio import (
 )
 from .network import n_parameters as count_parameters
 from .table import INPUT, KINDS, MAX_CELLS, MAX_CSV_BYTES, NUMBERS, TARGET, TrainingTable
+from .health import MAX_SAMPLES, HealthSample, samples_from_arrays, samples_to_arrays
 from .trainer import resume_record_problem
 
 FORMAT = "nnplayground-session"
 VERSION = 2
 SUFFIX = ".nnpsession"
 TRAINING_PREFIX = "training_"  # the arrays of the trainer's resume state
+HEALTH_PREFIX = "health_"  # the arrays of the health samples
 MAX_HISTORY = CONSTRAINTS["iterations"].high  # losses: one per iteration, as many as a run may have
 # the cells as typed, as JSON: the largest CSV that opens (MAX_CSV_BYTES) grows by quotes and commas, at
 # most 4 characters a cell, so every table that opens can be saved; save_session checks it before writing
@@ -61,6 +63,7 @@ class Session:
     training: tuple[dict, dict] | None = None  # Trainer.resume_state(): optimizer state, epoch, shuffle, …
     validation: tuple[int, ...] | None = None  # the table rows kept apart for validation (None: no marks)
     metrics: dict | None = None  # the latest metrics when saved, as Metrics.to_dict() (with weights only)
+    health: tuple[HealthSample, ...] | None = None  # the training's health samples so far (with weights only)
 
     @property
     def iteration(self) -> int:
@@ -129,6 +132,8 @@ def save_session(path: str | os.PathLike, session: Session, compress: bool = Tru
     if session.training is not None and session.weights:
         arrays.update({f"{TRAINING_PREFIX}{k}": np.asarray(v, dtype=np.float64)
                        for k, v in session.training[1].items()})
+    if session.health and session.weights:
+        arrays.update({f"{HEALTH_PREFIX}{k}": v for k, v in samples_to_arrays(session.health).items()})
     text = json.dumps(meta, ensure_ascii=False)
     if len(text) > MAX_METADATA_CHARS:
         raise SessionFileError(f"cannot save {path.name}: its table as typed takes {len(text):,} characters; a "
@@ -194,10 +199,24 @@ def _read(path: Path) -> Session:
         if version > 1 and layers and meta.get("training") is not None:
             training = _training(name, npz, meta["training"], sum(w.size + b.size for w, b in zip(weights, biases)))
         validation = None if version == 1 else _validation(name, meta.get("validation"), len(cells))
+        health = _health(name, npz, layers) if layers else None
     _check(name, columns, roles, cells, config, weights, biases, history, kinds, encoding)
     return Session(columns, roles, cells, config, weights, biases, history, settings, kinds,
                    encoding if weights else None, training, validation,
-                   metrics if weights else None)
+                   metrics if weights else None, health)
+
+
+def _health(name: str, npz, layers: int) -> tuple[HealthSample, ...] | None:
+    """The training's health samples, if the file has them (files saved before it kept them have none)."""
+    members = [m for m in npz.names if m.startswith(HEALTH_PREFIX)]
+    if not members:
+        return None
+    arrays = {m[len(HEALTH_PREFIX):]: npz.array(m, max_size=MAX_SAMPLES * layers, ndim=1 if m.endswith("iterations")
+                                                else 2) for m in members}
+    try:
+        return samples_from_arrays(arrays, layers)
+    except ValueError as exc:
+        raise SessionFileError(f"{name}: {exc}") from None
 
 
 def _training(name: str, npz, record, n_parameters: int) -> tuple[dict, dict]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from .config import TrainingConfig
 from .encoding import PROBLEM_TITLES, Encoding, EncodingError
+from .losses import LOSSES
 from .table import TrainingTable, format_number
 
 MAX_CLASS_NUMBERS = 10  # whole-number targets with at most this many values, each in many rows, are classes
@@ -134,6 +135,21 @@ def preset_suggestion(table: TrainingTable, preset: TrainingConfig, example: str
     if example == "article.csv":
         reasons = [(k, f"{_tutorial_value(preset, k)}: as in the tutorial") for k in ORDER]
     return Suggestion(preset, tuple(reasons))
+
+
+def with_given(config: TrainingConfig, given: dict) -> TrainingConfig:
+    """``config`` with the settings a user gave in place of its own, the output activation and the loss
+    completed to a pair that works together when only one of them (or only the problem) was given: a
+    refusal then names the real conflict, not a setting the user never touched."""
+    if "problem" in given and not {"output_activation", "loss"} & set(given):
+        config = with_problem(config, given["problem"])
+    elif "output_activation" in given and "loss" not in given:
+        output = given["output_activation"]
+        if LOSSES[config.loss].output not in (None, output) or (output == "softmax" and config.loss != "cross_entropy"):
+            given = {**given, "loss": {"sigmoid": "bce", "softmax": "cross_entropy"}.get(output, "mse")}
+    elif "loss" in given and "output_activation" not in given and LOSSES[given["loss"]].output is not None:
+        given = {**given, "output_activation": LOSSES[given["loss"]].output}
+    return replace(config, **given)
 
 
 def with_problem(config: TrainingConfig, problem: str) -> TrainingConfig:

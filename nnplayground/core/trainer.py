@@ -102,6 +102,7 @@ class UpdateResult(PhaseResult):
     state_after: dict = field(default_factory=dict)
     derived: dict = field(default_factory=dict)  # Adam's m̂, v̂ of this step
     t: int = 0  # the optimizer's step count after this update
+    early_stop: "EarlyStop | None" = None  # this update ended an epoch that stopped training: W_after was then put back
     phase: str = field(default="update", init=False)
 
 
@@ -614,7 +615,10 @@ class Trainer:
             result = UpdateResult(it, rate, W_before, tuple(steps[:n]), _frozen_all(net.weights),
                                   b_before, tuple(steps[n:]), _frozen_all(net.biases), repr(opt), opt.formula,
                                   before, after, {k: _frozen(v) for k, v in opt.derived().items()}, opt.t)
+            stopped = self.early_stop
             self._finish_iteration()
+            if self.early_stop is not stopped:  # the epoch this update ended stopped training, the best weights back
+                result = replace(result, early_stop=self.early_stop)
         self._phase_index = (self._phase_index + 1) % len(PHASES)
         return result
 

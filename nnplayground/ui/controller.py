@@ -29,7 +29,7 @@ class TrainingController(QObject):
     runningChanged = Signal(bool)
 
     # to the worker (queued: it lives on another thread)
-    _install = Signal(object, object, object, int)
+    _install = Signal(object, object, object, int, object)
     _set_table = Signal(object)
     _set_config = Signal(object)
     _step_phases = Signal(int, int)
@@ -113,13 +113,14 @@ class TrainingController(QObject):
         return snap.iteration == 0 and snap.phase == "feedforward"
 
     # -- commands ---------------------------------------------------------------------------------
-    def install(self, trainer: Trainer, config: TrainingConfig, table: TrainingTable) -> int:
-        """Hand the worker a new network (the caller keeps no reference to ``trainer``)."""
+    def install(self, trainer: Trainer, config: TrainingConfig, table: TrainingTable, health=None) -> int:
+        """Hand the worker a new network (the caller keeps no reference to ``trainer``); ``health``: the
+        health samples it had so far (a reopened session's)."""
         self._retire()
         self._installed_untouched = trainer.iteration == 0 and trainer.phase == "feedforward"
         self._has_network = True
         self.history.replace(trainer.history)
-        self._install.emit(trainer, config, table, self.generation)
+        self._install.emit(trainer, config, table, self.generation, health)
         return self.generation
 
     def set_table(self, table: TrainingTable) -> None:

@@ -174,7 +174,7 @@ class FileActions:
         except (ValueError, MemoryError) as exc:
             self.host.notify(f"The session's network cannot be restored: {exc}", error=True)
             return False
-        self.host.install(trainer, session.config, table)
+        self.host.install(trainer, session.config, table, health=session.health)
         self.host.notify("Table fixed: the session's network is back.")
         return True
 
@@ -316,7 +316,7 @@ class FileActions:
         finally:
             self.adopting = False
         if trainer is not None:
-            h.install(trainer, session.config, table)
+            h.install(trainer, session.config, table, health=session.health)
         else:  # its network waits for the bad cell: the old network must not stay, shown or trained
             h.forget_network(session.config)
         if session.settings is not None:
@@ -345,11 +345,12 @@ class FileActions:
                 history=waiting.history[:0], metrics=None)))
         latest = h.controller.current
         metrics = latest.metrics.to_dict() if latest is not None and latest.metrics is not None else None
+        health = latest.health.samples if latest is not None and latest.health is not None else None
         return session_to_save(h.state, h.document.header, h.document.roles, h.document.cells(),
                                latest.snapshot if latest else None, h.history, kinds=h.document.kinds,
                                encoding=h.state.network_encoding,
                                validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None,
-                               metrics=metrics)
+                               metrics=metrics, health=health)
 
     def save_session(self, path) -> bool:
         h = self.host

@@ -318,4 +318,7 @@ def update_html(r: UpdateResult, context: Context) -> str:
         parts.append(matrix_html(f"{of} before", r.W_before[l], bias=r.b_before[l] if bias else None, **links))
         parts.append(matrix_html(step_name(r, k), -r.step_W[l], bias=-r.step_b[l] if bias else None))
         parts.append(matrix_html(f"{of} after", r.W_after[l], bias=r.b_after[l] if bias else None, **links))
+    if r.early_stop is not None:  # said last, below the update it follows
+        parts.append(note(f"This update ended an epoch, and training {r.early_stop}: the network now holds "
+                          f"iteration {r.early_stop.best_iteration:,}'s weights, not the ones after this update."))
     return "".join(parts)

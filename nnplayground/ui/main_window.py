@@ -225,12 +225,13 @@ class MainWindow(QMainWindow):
         self.notify(f"Network re-initialised: layers {config.layer_sizes(table)}, seed {config.seed}.")
         return True
 
-    def install(self, trainer, config: TrainingConfig, table: TrainingTable) -> None:
-        """A new network for the worker: everything shown of the old one goes."""
+    def install(self, trainer, config: TrainingConfig, table: TrainingTable, health=None) -> None:
+        """A new network for the worker: everything shown of the old one goes (``health``: the samples a
+        reopened session had)."""
         self.state.network_built(config, trainer.encoding)
         self.settings.set_config(config)
         self.status.set_pending("")
-        self.controller.install(trainer, config, table)
+        self.controller.install(trainer, config, table, health)
         self.suggestion_card.set_table(table, self.files.example)
         self._clear_shown()
         self._send_view()

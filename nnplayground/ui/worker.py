@@ -127,15 +127,17 @@ class TrainingWorker(QObject):
         self._frame_shown.set()
 
     # -- commands (queued slots, run on the worker's thread) ----------------------------------------
-    @Slot(object, object, object, int)
-    def install(self, trainer: Trainer, config: TrainingConfig, table: TrainingTable, generation: int) -> None:
-        """Train ``trainer`` (built by the caller, who keeps no reference to it) from now on."""
+    @Slot(object, object, object, int, object)
+    def install(self, trainer: Trainer, config: TrainingConfig, table: TrainingTable, generation: int,
+                health=None) -> None:
+        """Train ``trainer`` (built by the caller, who keeps no reference to it) from now on; ``health``: its
+        health samples so far (a reopened session's), or None."""
         self._stop()
         self._generation = generation
         # the window already has the trainer's history (it built the trainer): send only what follows
         self._trainer, self._config, self._table, self._sent = trainer, config, table, trainer.iteration
         self._surface = self._predicted = None
-        self._watch.start(trainer, config.init)  # its first health sample, before any iteration
+        self._watch.start(trainer, config.init, health)  # its first health sample, before any iteration
         self._emit()
 
     @Slot(object)

@@ -388,3 +388,16 @@ def test_a_damaged_training_state_in_a_session_is_one_message_naming_the_file(tm
             target.writestr(name, data)
     with pytest.raises(SessionFileError, match=r"bad\.nnpsession: the training state's"):
         load_session(bad)
+
+
+def test_an_update_that_stops_training_early_says_its_weights_were_put_back():
+    table = noisy_moons(60)
+    trainer = overfit_config(hidden=(16,), batch_size=8, patience=3, learning_rate=0.05).make_trainer(table)
+    result = None
+    for _ in range(40_000):
+        result = trainer.step_phase()
+        if result.phase == "update" and result.early_stop is not None:
+            break
+    assert result.early_stop == trainer.early_stop is not None
+    assert not np.array_equal(result.W_after[0], trainer.network.weights[0])  # what the update made, then undone
+    assert trainer.validation_loss() == pytest.approx(result.early_stop.best_loss, rel=1e-12)

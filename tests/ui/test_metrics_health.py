@@ -153,4 +153,10 @@ def test_a_reopened_session_shows_its_metrics_at_once(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: metrics_label(other) == metrics_text(expected, ("species",)), timeout=5000)
     assert other.last_update.snapshot.iteration == 300
     assert sum(map(sum, other.findChild(QTableView, "confusionMatrix").counts())) == 150
+    # the Health tab's history comes back too (it was empty, with only the reopened network's one sample)
+    before = window.last_update.health
+    assert saved.health == before.samples and len(before.samples) >= 5
+    after = other.last_update.health
+    np.testing.assert_array_equal(after.iterations, before.iterations)
+    np.testing.assert_array_equal(after.grad_norm, before.grad_norm)
     other.close()
