@@ -18,7 +18,7 @@ from .session_state import Pending, SessionState
 
 def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapshot | None,
                     history: LossHistory, kinds=None, encoding=None, validation=None,
-                    metrics: dict | None = None, health=None) -> Session:
+                    metrics: dict | None = None, health=None, example=None) -> Session:
     """The session as it stands: the table as typed, the network's settings (and the chosen ones when
     they wait for Reset), and the weights, losses and latest metrics when they fit the table."""
     config = state.training_config or state.settings
@@ -32,6 +32,7 @@ def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapsh
         kinds=None if kinds is None else tuple(kinds), encoding=encoding if fits else None,
         training=snapshot.resume if fits else None, validation=validation,
         metrics=metrics if fits else None, health=tuple(health) if fits and health else None,
+        example=example,
     )
 
 

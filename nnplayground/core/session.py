@@ -64,6 +64,7 @@ class Session:
     validation: tuple[int, ...] | None = None  # the table rows kept apart for validation (None: no marks)
     metrics: dict | None = None  # the latest metrics when saved, as Metrics.to_dict() (with weights only)
     health: tuple[HealthSample, ...] | None = None  # the training's health samples so far (with weights only)
+    example: tuple[str, TrainingConfig] | None = None  # the example (or generator) the table came from, its preset
 
     @property
     def iteration(self) -> int:
@@ -127,6 +128,8 @@ def save_session(path: str | os.PathLike, session: Session, compress: bool = Tru
         meta["settings"] = session.settings.to_dict()
     if session.metrics is not None and weights:
         meta["metrics"] = session.metrics
+    if session.example is not None:
+        meta["example"] = {"name": session.example[0], "preset": session.example[1].to_dict()}
     arrays = {f"W{l}": w for l, w in enumerate(weights)}
     arrays.update({f"b{l}": b for l, b in enumerate(biases)})
     if session.training is not None and session.weights:
@@ -200,10 +203,19 @@ def _read(path: Path) -> Session:
             training = _training(name, npz, meta["training"], sum(w.size + b.size for w, b in zip(weights, biases)))
         validation = None if version == 1 else _validation(name, meta.get("validation"), len(cells))
         health = _health(name, npz, layers) if layers else None
+        example = None if version == 1 or meta.get("example") is None else _example(name, meta["example"])
     _check(name, columns, roles, cells, config, weights, biases, history, kinds, encoding)
     return Session(columns, roles, cells, config, weights, biases, history, settings, kinds,
                    encoding if weights else None, training, validation,
-                   metrics if weights else None, health)
+                   metrics if weights else None, health, example)
+
+
+def _example(name: str, record) -> tuple[str, TrainingConfig]:
+    """The example the table came from: a short name and its preset (what the suggestions card proposes)."""
+    if not (isinstance(record, dict) and set(record) == {"name", "preset"} and isinstance(record["name"], str)
+            and 0 < len(record["name"]) <= 200):
+        raise SessionFileError(f"{name}: its example must be a record of a name and a preset")
+    return record["name"], _config(name, record["preset"], "example's preset")
 
 
 def _health(name: str, npz, layers: int) -> tuple[HealthSample, ...] | None:

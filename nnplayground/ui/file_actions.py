@@ -307,7 +307,8 @@ class FileActions:
     def adopt_session(self, session, trainer, table: TrainingTable | None, path: Path | None) -> None:
         """An opened session, already checked and its network built (None while a bad cell waits)."""
         h = self.host
-        self.example = None
+        # the card goes on proposing the example's (or the generator's) own settings, as before saving
+        self.example = None if session.example is None else Example(*session.example, session.columns)
         self.adopting = True
         try:
             h.document.load_cells(session.columns, session.roles, session.cells, kinds=session.column_kinds,
@@ -350,7 +351,8 @@ class FileActions:
                                latest.snapshot if latest else None, h.history, kinds=h.document.kinds,
                                encoding=h.state.network_encoding,
                                validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None,
-                               metrics=metrics, health=health)
+                               metrics=metrics, health=health,
+                               example=None if self.example is None else (self.example.name, self.example.preset))
 
     def save_session(self, path) -> bool:
         h = self.host

@@ -8,6 +8,8 @@ Zoomed in, the visible slice is drawn from the raw losses, or from its own envel
 
 With validation rows, their loss is a second curve (orange, as the table marks those rows), one point per
 epoch where it was measured, with a legend; an early stop is marked by a line at the best iteration.
+With mini-batches each iteration's loss is one batch's: that band is drawn pale, and over it the mean of
+each epoch (:mod:`..app.epoch_means`), the line the validation curve compares with.
 """
 from __future__ import annotations
 
@@ -18,12 +20,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
+from ..app.epoch_means import EpochMeans
 from ..app.loss_history import LossHistory
 from ..app.validation import best_text
 from .axes import PlainAxis, format_number_for_display
 from .growing_curve import GrowingCurve
 
 CURVE = "#2563eb"
+BATCHES = "#a9c1f5"  # each batch's loss, under the epochs' means
+LEGEND_ROW_WIDTH = 640  # pixels: a plot this wide names its curves in one row (half as wide: shortly)
 VALIDATION = "#ea580c"  # the validation rows' colour, in the table too
 VALIDATION_SYMBOLS = 150  # up to this many points, each measurement is a dot
 MAX_BLOCKS = 1024  # about one block per pixel of a wide plot
@@ -181,7 +186,34 @@ class LossPlot(pg.PlotWidget):
             self._low = min(self._low, float(new.min()))
             self._high = max(self._high, float(new.max()))
         self._envelope.update(self._y, start)
+        if self._epochs is not None:
+            points = self._epochs.sums.size, self._epochs.block
+            self._epochs.update(self._y[: self._n], start)
+            if (self._epochs.sums.size, self._epochs.block) != points or start < points[0] * points[1]:
+                self._mean_curve.setData(*self._epochs.curve())  # only when an epoch ended (or changed)
         self.redraw()
+
+    def set_epoch_length(self, per_epoch: int) -> None:
+        """Iterations an epoch (the network's batches): above 1, the batches' band goes pale and each epoch's
+        mean is drawn over it."""
+        per_epoch = max(int(per_epoch), 1)
+        if per_epoch == (self._epochs.per_epoch if self._epochs is not None else 1):
+            return
+        batches = per_epoch > 1
+        self._epochs = EpochMeans(per_epoch) if batches else None
+        self._curve.setPen(pg.mkPen(BATCHES if batches else CURVE, width=1 if batches else 2))
+        if batches:
+            self._epochs.update(self._y[: self._n], 0)
+            self._mean_curve.setData(*self._epochs.curve())
+        else:
+            self._mean_curve.setData([], [])
+        self._mean_curve.setVisible(batches)
+        self._fill_legend()
+
+    def epoch_means_drawn(self) -> tuple[np.ndarray, np.ndarray]:
+        """The epochs' mean line's points (the iteration each ends at, its mean loss); empty without batches."""
+        x, y = self._mean_curve.getData()
+        return (np.empty(0), np.empty(0)) if x is None or not self._mean_curve.isVisible() else (x, y)
 
     def set_log_scale(self, on: bool) -> None:
         self._log = bool(on)
@@ -286,16 +318,18 @@ class LossPlot(pg.PlotWidget):
         item.addItem(self._val_curve)
         self._val_key: tuple | None = None
         self._val_range = (math.inf, -math.inf)
-        self._legend = pg.LegendItem(offset=(8, -8),  # bottom left: a loss curve starts high
+        self._legend = pg.LegendItem(offset=(-8, 8),  # top right: a loss curve starts high and falls
                                       brush=pg.mkBrush(255, 255, 255, 150), labelTextColor="#111")  # data shows through
         self._legend.setParentItem(item.vb)
-        # samples of their own: the legend does not depend on how the training curve draws itself
-        self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(CURVE, width=2)), "training")
-        self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(VALIDATION, width=2), symbol="o", symbolSize=5,
-                                             symbolBrush=pg.mkBrush(VALIDATION), symbolPen=None), "validation")
-        self._legend.hide()
+        self._legend_style = 0  # 0: one row of full names across the top (the curves fall away below it), 1: short
+        self._epochs: EpochMeans | None = None
+        self._mean_curve = pg.PlotDataItem(pen=pg.mkPen(CURVE, width=2))
+        self._mean_curve.hide()
+        item.addItem(self._mean_curve)
+        self._validated = False
+        self._fill_legend()
         self._stop_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#444", width=1, style=Qt.DashLine),
-                                          label="", labelOpts={"position": 0.85, "color": "#111",
+                                          label="", labelOpts={"position": 0.72, "color": "#111",
                                                                "fill": pg.mkBrush(255, 255, 255, 220)})
         item.addItem(self._stop_line, ignoreBounds=True)
         self._stop_line.hide()
@@ -321,7 +355,9 @@ class LossPlot(pg.PlotWidget):
             self._val_curve.setData(x, y)
             finite = y[np.isfinite(y)]
             self._val_range = (float(finite.min()), float(finite.max())) if finite.size else (math.inf, -math.inf)
-        self._legend.setVisible(n > 0)
+        if (n > 0) != self._validated:
+            self._validated = n > 0
+            self._fill_legend()
         if early_stop is None:
             self._stop_line.hide()
         else:
@@ -330,6 +366,32 @@ class LossPlot(pg.PlotWidget):
             self._stop_line.label.setFormat(best_text(early_stop))  # on the side of the line with room for it
         if self._following and self._n:
             self._follow_range()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # a narrow plot: short names, still in one row; narrower still, one name under another
+        style = 0 if self.width() >= LEGEND_ROW_WIDTH else 1 if self.width() >= LEGEND_ROW_WIDTH // 2 else 2
+        if getattr(self, "_legend_style", style) != style:  # (not yet there while the widget is being built)
+            self._legend_style = style
+            self._fill_legend()
+
+    def _fill_legend(self) -> None:
+        """Name the curves there are: a legend for one plain training curve says nothing."""
+        self._legend.clear()
+        self._legend.setColumnCount(1 if self._legend_style == 2 else 3)
+        short = self._legend_style > 0
+        # samples of their own: the legend does not depend on how the training curve draws itself
+        if self._epochs is not None:
+            self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(BATCHES, width=1)),
+                                 "each batch" if short else "training, each batch")
+            self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(CURVE, width=2)),
+                                 "epoch means" if short else "training, mean of each epoch")
+        else:
+            self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(CURVE, width=2)), "training")
+        if self._validated:
+            self._legend.addItem(pg.PlotDataItem(pen=pg.mkPen(VALIDATION, width=2), symbol="o", symbolSize=5,
+                                                 symbolBrush=pg.mkBrush(VALIDATION), symbolPen=None), "validation")
+        self._legend.setVisible(self._validated or self._epochs is not None)
 
     def validation_drawn(self) -> tuple[np.ndarray, np.ndarray]:
         """The validation curve's points (iterations, losses)."""

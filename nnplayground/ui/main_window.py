@@ -365,6 +365,7 @@ class MainWindow(QMainWindow):
         snap = update.snapshot
         self.views.show_update(update)
         self.loss_plot.show_validation(snap.validation, snap.early_stop)
+        self.loss_plot.set_epoch_length(snap.iterations_per_epoch)
         if update.phase_results:
             self.inspector.show_results(update.phase_results, update.config, update.table, self.state.network_encoding)
         self.inspector.sync(snap.iteration, snap.phase)

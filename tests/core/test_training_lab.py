@@ -401,3 +401,34 @@ def test_an_update_that_stops_training_early_says_its_weights_were_put_back():
     assert result.early_stop == trainer.early_stop is not None
     assert not np.array_equal(result.W_after[0], trainer.network.weights[0])  # what the update made, then undone
     assert trainer.validation_loss() == pytest.approx(result.early_stop.best_loss, rel=1e-12)
+
+
+def test_a_session_keeps_the_example_its_table_came_from(tmp_path):
+    import json
+    import zipfile
+
+    from nnplayground.core.presets import generator_preset
+    from nnplayground.core.session import SessionFileError
+
+    table = noisy_moons(40)
+    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
+    config = generator_preset("moons")
+    session = Session(table.columns, table.roles, cells, config, (), (), np.zeros(0),
+                      example=("the moons generator", config))
+    good = tmp_path / "good.nnpsession"
+    save_session(good, session)
+    assert load_session(good).example == ("the moons generator", config)
+    bad = tmp_path / "bad.nnpsession"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "metadata.npy":
+                import io
+                meta = json.loads(str(np.load(io.BytesIO(data))))
+                meta["example"] = {"name": 7, "preset": {}}
+                buffer = io.BytesIO()
+                np.save(buffer, np.array(json.dumps(meta)))
+                data = buffer.getvalue()
+            target.writestr(name, data)
+    with pytest.raises(SessionFileError, match=r"bad\.nnpsession: its example must be"):
+        load_session(bad)

@@ -211,7 +211,7 @@ def test_the_validation_curve_is_the_snapshots_with_a_legend(window, qtbot):
     assert its.tolist() == [3.0 * k for k in range(1, 11)]  # one measurement an epoch
     x, y = plot.validation_drawn()
     assert np.array_equal(x, its) and np.array_equal(y, losses)
-    assert plot.legend_texts == ["training", "validation"]
+    assert plot.legend_texts == ["training, each batch", "training, mean of each epoch", "validation"]
     update = window.last_update  # the metrics beside the loss: both sets, side by side
     assert (update.metrics.rows, update.validation_metrics.rows) == (120, 30)
     shown = window.views.metrics_label.text()
@@ -357,3 +357,19 @@ def test_predictions_stay_on_show_while_a_run_goes_in_mini_batches(window, qtbot
     assert all(u.snapshot.predictions is not None and u.snapshot.predictions.shape[0] == 150
                for u in running[first:])
     assert "–" not in window.predictions_model.text(0, 1)
+
+
+def test_with_mini_batches_each_epochs_mean_is_drawn_over_the_pale_band_of_batches(window, qtbot):
+    open_iris(window, qtbot)
+    set_field(window, "batch_size", 30)  # 150 rows: 5 iterations an epoch
+    window.reset_action.trigger()
+    train(window, qtbot, 40)
+    losses = window.loss_plot.values
+    x, y = window.loss_plot.epoch_means_drawn()
+    assert x.tolist() == [5.0 * (k + 1) for k in range(8)]
+    np.testing.assert_allclose(y, np.asarray(losses)[:40].reshape(8, 5).mean(axis=1), rtol=1e-12)
+    assert window.loss_plot.legend_texts == ["training, each batch", "training, mean of each epoch"]
+    set_field(window, "batch_size", 0)  # the whole table again: one plain curve, no legend
+    window.reset_action.trigger()
+    train(window, qtbot, 3)
+    assert window.loss_plot.epoch_means_drawn()[0].size == 0 and window.loss_plot.legend_texts == []

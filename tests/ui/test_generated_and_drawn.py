@@ -292,3 +292,27 @@ def test_where_points_cannot_be_drawn_a_click_says_why_and_changes_nothing(windo
     assert "Can't draw here" in window.notice.text()
     assert "Can't draw here" in window.surface_view.draw_hint.text()
 
+
+
+def test_a_reopened_session_keeps_proposing_its_generators_settings(window, qtbot, tmp_path):
+    """Reopened, a generated table's card named the generic suggestion and urged 3 changes to a run that
+    had its generator's own settings."""
+    from .conftest import make_window
+
+    generated(window, qtbot, "moons", 200, 0.2, 0)
+    card = window.suggestion_card
+    qtbot.waitUntil(lambda: card.advice is not None and card.suggestion is not None, timeout=5000)
+    title, suggested = card.title.text(), card.suggestion.config
+    assert "moons" in title and card.differences() == ()
+    train(window, qtbot, 20)
+    path = tmp_path / "moons.nnpsession"
+    assert window.save_session(path)
+    other = make_window(qtbot, offer_restore=False)
+    other.show()
+    qtbot.waitUntil(lambda: other.last_update is not None, timeout=5000)
+    assert other.open_path(path)
+    again = other.suggestion_card
+    qtbot.waitUntil(lambda: again.advice is not None and again.suggestion is not None
+                    and again.suggestion.config == suggested, timeout=5000)
+    assert again.title.text() == title and again.differences() == ()
+    other.close()
