@@ -311,7 +311,8 @@ def _train(args) -> int:
                 "metrics": val_metrics.to_dict()},
             "early_stop": None if stop is None else {"best_iteration": stop.best_iteration, "best_loss": stop.best_loss,
                                                      "stopped_at": stop.stopped_at},
-            "health": [{"code": n.code, "message": n.message, "fix": n.fix, "stuck": n.stuck} for n in notes],
+            "health": [{"code": n.code, "message": n.message, "fix": n.fix, "stuck": n.stuck,
+                        "try": dict(n.try_settings)} for n in notes],
             "settings": config.to_dict(), "settings_source": source,
             "classes": [list(c) for c in encoding.classes],
         }, allow_nan=False))
@@ -339,7 +340,7 @@ def _train(args) -> int:
             print(stop)
         for note in notes:
             if note.stuck:
-                print(f"note: {note}")
+                print(f"note: {note}{_as_options(note)}")
         print(predictions_table(table, net.predict(encoding.encode_inputs(table)), encoding,
                                 validation=None if trainer.X_val is None else config.validation_rows(table, encoding)))
     if export is not None:
@@ -455,6 +456,20 @@ def _table_by_name(encoding: Encoding, path: Path, targets, model: str) -> Train
     at = [table.columns.index(n) for n in wanted]
     return TrainingTable(tuple(wanted), (INPUT,) * len(inputs) + (TARGET,) * len(encoding.targets),
                          table.data[:, at], tuple(table.levels[c] for c in at))
+
+
+OPTION_OF = {"init": "--init", "scaling": "--scaling", "learning_rate": "--lr", "activation": "--activation"}
+
+
+def _as_options(note) -> str:
+    """A health note's fix in this command's words: " (here: --init xavier)"."""
+    words = []
+    for name, value in note.try_settings:
+        if value is True:
+            words.append(OPTION_OF[name])
+        else:
+            words.append(f"{OPTION_OF[name]} {value:.3g}" if isinstance(value, float) else f"{OPTION_OF[name]} {value}")
+    return f" (here: {' '.join(words)})" if words else ""
 
 
 def _final_loss(trainer: Trainer) -> float:

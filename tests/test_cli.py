@@ -498,3 +498,13 @@ def test_an_output_or_a_loss_given_alone_brings_its_partner(capsys):
 def test_hidden_layers_take_commas_as_the_window_does(capsys):
     assert main(["train", str(EXAMPLES / "xor.csv"), "--hidden", "8,4", "--hidden", "3", "--iterations", "2"]) == 0
     assert "Network([2, 8, 4, 3, 1]" in capsys.readouterr().out
+
+
+def test_a_health_notes_fix_is_given_in_this_commands_options_too(capsys):
+    args = ["train", ARTICLE, "--hidden", "32,32,32", "--iterations", "200"]
+    assert main(args) == 0
+    note = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("note: "))
+    assert "saturated from the start" in note and note.endswith("(here: --init xavier)")
+    assert main(args + ["--json"]) == 0
+    health = json.loads(capsys.readouterr().out)["health"]
+    assert health[0]["code"] == "saturated-start" and health[0]["try"] == {"init": "xavier"}

@@ -168,6 +168,7 @@ class HealthNote:
     message: str  # what is wrong, with the numbers
     fix: str  # what to try
     stuck: bool = True  # training cannot go well this way (a healthy note is not)
+    try_settings: tuple[tuple[str, object], ...] = ()  # the fix as settings (name, value), where it is that plain
 
     def __str__(self) -> str:
         return f"{self.message} {self.fix}"
@@ -194,16 +195,20 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
             if init == "uniform":
                 fix = (f"The initial weights (uniform from 0 to 1, all positive) are too large for {fan_in} inputs "
                        f"to a unit: try xavier initial weights and Reset.")
+                settings = (("init", "xavier"),)
             elif not scaled and l == 0:
                 fix = "The inputs are large: turn on scaling (standardise) and Reset."
+                settings = (("scaling", True),)
             else:
                 fix = "Try smaller initial weights (xavier), fewer units per layer, or relu hidden units."
+                settings = (("init", "xavier"),)
             which = ("Every hidden layer is" if len(start) == len(hidden) else
                      f"{_and([names[k].capitalize() if i == 0 else names[k] for i, k in enumerate(start)])} "
                      f"{'is' if len(start) == 1 else 'are'}")
             notes.append(HealthNote("saturated-start", f"{which} saturated from the start: {100 * share:.0f} % of "
                                     f"{names[l]}'s outputs sit where {activations[l]} is flat "
-                                    "(f′ < 1 % of its peak), so almost no gradient flows back.", fix))
+                                    "(f′ < 1 % of its peak), so almost no gradient flows back.", fix,
+                                    try_settings=settings))
         later = [l for l in range(len(activations))
                  if (last.layers[l].saturated or 0) >= STUCK_SHARE and (first.layers[l].saturated or 0) < 0.5
                  and activations[l] != "softmax"]
@@ -215,7 +220,7 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 f"outputs were flat at iteration {first.iteration:,}, {100 * last.layers[l].saturated:.0f} % are now"
                 + (", so ŷ sits at its limit for every row." if l == len(activations) - 1 else "."),
                 f"The learning rate ({learning_rate:g}) is too large: steps that big push every z far from 0. "
-                "Lower it and Reset."))
+                "Lower it and Reset.", try_settings=(("learning_rate", learning_rate / 10),)))
         dead = [l for l in hidden if (last.layers[l].dead or 0) >= DEAD_SHARE]
         if dead:
             l = dead[0]
@@ -223,7 +228,8 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 "dead-relu", f"{100 * last.layers[l].dead:.0f} % of {names[l]}'s ReLUs are dead: they give 0 for "
                 "every row, so no gradient reaches them and they have stopped learning.",
                 "Lower the learning rate, or use he initial weights, and Reset."
-                if init != "he" else "Lower the learning rate and Reset."))
+                if init != "he" else "Lower the learning rate and Reset.",
+                try_settings=(("learning_rate", learning_rate / 3),) + ((("init", "he"),) if init != "he" else ())))
         # At the start, or now: once the network has settled on predicting the mean, every gradient is
         # small and the ratio says little, but the first sample still shows why it never learnt more.
         vanished = [s for s in (first, last) if len(s.layers) >= 3
@@ -235,7 +241,8 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 "vanishing", f"The gradient vanishes on its way back through {n - 1} hidden layers: at iteration "
                 f"{s.iteration:,}, ‖∂L/∂W1‖ was {g0:.1e} against {gL:.1e} for the output layer's "
                 f"(1/{gL / g0:,.0f}), so the layers near the input hardly learn.",
-                "Use tanh or relu hidden units with xavier or he weights, or fewer layers, and Reset."))
+                "Use tanh or relu hidden units with xavier or he weights, or fewer layers, and Reset.",
+                try_settings=(("activation", "tanh"), ("init", "xavier"))))
     if iterations_per_epoch > 1:  # one mean per complete epoch
         whole = history.size - history.size % iterations_per_epoch
         history = history[:whole].reshape(-1, iterations_per_epoch).mean(axis=1)
@@ -270,12 +277,13 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,
             notes.append(HealthNote("rising", f"The loss is rising: {window[0]:.4g} → {window[-1]:.4g} over the last "
                                     f"{steps.size} {unit}.",
                                     f"Lower the learning rate ({learning_rate:g}) and Reset: each step overshoots "
-                                    "further than the last."))
+                                    "further than the last.", try_settings=(("learning_rate", learning_rate / 3),)))
         elif n >= 20 and rises >= 0.3 * steps.size and swing > 0.01:
             notes.append(HealthNote(
                 "oscillating", f"The loss oscillates: it rose in {rises} of the last {steps.size} {unit}, "
                 f"swinging between {window.min():.4g} and {window.max():.4g}.",
-                f"Lower the learning rate (try {learning_rate / 3:.3g}): each step overshoots the valley."))
+                f"Lower the learning rate (try {learning_rate / 3:.3g}): each step overshoots the valley.",
+                try_settings=(("learning_rate", learning_rate / 3),)))
     if n >= 1000 and not notes:  # flat first: a loss that does not move at all is not "falling slowly"
         span = min(PLATEAU_ITERATIONS, n // 2)
         before, now = history[-span - 1], history[-1]
@@ -290,5 +298,6 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,
             notes.append(HealthNote(
                 "slow", f"The loss is falling slowly: {half:.6g} → {history[-1]:.6g} over the last {n - n // 2:,} "
                 f"{unit}, still more than half of where it started.",
-                f"Try a larger learning rate than {learning_rate:g}, or look at the notes on saturation."))
+                f"Try a larger learning rate than {learning_rate:g}, or look at the notes on saturation.",
+                try_settings=(("learning_rate", learning_rate * 3),)))
     return notes

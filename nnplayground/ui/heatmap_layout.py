@@ -105,5 +105,14 @@ def label_step(cell: float, extent: float) -> int:
 
 
 def short_name(name: str, most: int = 8) -> str:
-    """A tick label: long column names are cut ("petal_le…"); the hover text keeps them whole."""
-    return name if len(name) <= most else name[: most - 1] + "…"
+    """A tick label: long column names are cut ("petal_le…"); the hover text keeps them whole. A one-hot
+    input ("colour=red") keeps its label, which tells its rows apart: "col…=red", "=versic…"."""
+    if len(name) <= most:
+        return name
+    column, sep, label = name.partition("=")
+    if not sep or not label:
+        return name[: most - 1] + "…"
+    if len(label) > most - 1:
+        label = label[: most - 2] + "…"
+    room = most - 1 - len(label)  # for the column's part
+    return (column[: room - 1] + "…" if room >= 2 else "") + "=" + label

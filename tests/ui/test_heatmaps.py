@@ -304,3 +304,12 @@ def test_label_step_keeps_labels_apart():
     assert label_step(30, 20) == 1
     assert label_step(7, 20) == 4  # 7 px cells, 20 px labels (+4 px gap): every 4th
     assert all(label_step(c, 13) * c >= 13 + 4 for c in (1, 3.3, 7, 16.9, 40))
+
+
+def test_a_one_hot_inputs_tick_labels_keep_their_label_apart():
+    """Three rows "colour=red", "colour=green", "colour=blue" all read "colour=…" when cut from the end."""
+    names = ["colour=red", "colour=green", "colour=blue", "species=versicolor", "species=virginica"]
+    shown = [short_name(n) for n in names]
+    assert shown == ["col…=red", "c…=green", "co…=blue", "=versic…", "=virgin…"]
+    assert len(set(shown)) == len(shown) and all(len(s) <= 8 for s in shown)
+    assert short_name("petal_length") == "petal_l…"
