@@ -4,6 +4,7 @@ Presentation only: every number is formatted as given, never recomputed.
 """
 from __future__ import annotations
 
+import re
 import textwrap
 from html import escape
 from typing import Callable, Sequence
@@ -98,9 +99,11 @@ def grid_html(name: str, shape: tuple[int, int], text: Callable[[int, int], str]
         lines.append(f"… {n_rows - MAX_ROWS:,} more rows")
     if last is not None:
         lines.append(line(extra[0], last, (lambda c: href(-1, c)) if href else None))
-    more = f", {n_cols - MAX_COLS} more columns not shown" if n_cols > MAX_COLS else ""
-    size = f"{n_rows}×{n_cols}" + (f" and {extra[0]} 1×{n_cols}" if extra is not None else "")
-    return (f"<p style='margin:4px 0 0 0'><b>{name}</b> <span style='color:{HEADER}'>{size}{more}</span></p>"
+    more = f" (its first {MAX_COLS} columns)" if n_cols > MAX_COLS else ""
+    size = f"{n_rows}×{n_cols}" + (f" + {extra[0]} 1×{n_cols}" if extra is not None else "") + more
+    plain_name = re.sub(r"<[^>]*>", "", name)
+    gap = "<br>" if len(plain_name) + 1 + len(size) > WRAP else " "  # never cut at the dock's edge
+    return (f"<p style='margin:4px 0 0 0'><b>{name}</b>{gap}<span style='color:{HEADER}'>{size}</span></p>"
             f"<pre style='margin:0; background:#fafafa'>{chr(10).join(lines)}</pre>")
 
 
