@@ -278,9 +278,6 @@ def _train(args) -> int:
     table = TrainingTable.from_csv(args.table, targets=args.target)
     config, source = _config(args, table, given)
     trainer = config.make_trainer(table)
-    if config.patience and trainer.X_val is None:
-        raise UsageError(f"--patience: early stopping watches the validation loss, and --split "
-                         f"{format_number(config.validation)} of {table.n_rows} rows keeps none apart: raise --split")
     net, encoding = trainer.network, trainer.encoding
     monitor = HealthMonitor()
     monitor.observe(trainer)

@@ -45,11 +45,15 @@ def suggestion_for(table: TrainingTable, example: Example | None = None) -> Sugg
 
 
 def same_table(a: TrainingTable | None, b: TrainingTable | None) -> bool:
-    """Whether two tables hold the same columns, roles, labels and numbers (a Reset reads the document into
-    a new table object; a few milliseconds at a million rows, against a tenth of a second to suggest)."""
+    """Whether two tables hold the same columns, roles, labels, numbers and validation rows (a Reset reads
+    the document into a new table object; a few milliseconds at a million rows, against a tenth of a second
+    to suggest). The marks count: whether early stopping has rows to watch depends on them."""
     if a is b:
         return True
     if a is None or b is None:
+        return False
+    marks = [None if t.validation is None or not t.validation.any() else t.validation for t in (a, b)]
+    if (marks[0] is None) != (marks[1] is None) or (marks[0] is not None and not np.array_equal(*marks)):
         return False
     return ((a.columns, a.roles, a.levels) == (b.columns, b.roles, b.levels) and a.data.shape == b.data.shape
             and bool(np.array_equal(a.data, b.data)))
@@ -60,6 +64,7 @@ def settings_problem(table: TrainingTable, config: TrainingConfig) -> str | None
     try:
         encoding = config.encoding_for(table)
         config.check_fits(table, encoding)
+        config.check_validation(table)
     except ValueError as exc:
         return str(exc)
     return None

@@ -258,9 +258,6 @@ class TrainingConfig:
         if self.nesterov and self.optimizer == "sgd" and not self.momentum:
             raise ValueError("nesterov: Nesterov's step follows the velocity, which only momentum keeps: "
                              "set a momentum above 0")
-        if self.patience and not self.validation:
-            raise ValueError("patience: early stopping watches the validation loss; keep a validation share "
-                             "of the rows first")
 
     # -- files --------------------------------------------------------------------------------------
     @classmethod
@@ -366,6 +363,20 @@ class TrainingConfig:
             labels = class_labels(encoding, encoding.encode_targets(table))
         return split_rows(table.n_rows, self.validation, self.split_seed, labels)
 
+    def check_validation(self, table: TrainingTable, held: np.ndarray | None = None) -> None:
+        """ValueError if early stopping is asked for and no row is kept for validation (the share draws
+        none, and none is marked by hand): it would watch nothing, in silence."""
+        if not self.patience:
+            return
+        if held is None:
+            held = self.validation_rows(table)
+        if held.any():
+            return
+        why = (f"the validation share {format_number(self.validation)} of {table.n_rows:,} rows draws none"
+               if self.validation else "no row is kept for validation")
+        raise ValueError(f"patience: early stopping watches the validation loss, and {why}: set a validation "
+                         "share or mark rows for validation")
+
     def memory_needed(self, n_inputs: int, n_outputs: int, n_rows: int) -> int:
         """Bytes a trainer of this network on ``n_rows`` rows holds, about: the parameters five times
         (weights, gradient, step, and the copies a snapshot takes of weights and gradient), and per
@@ -419,6 +430,7 @@ class TrainingConfig:
         """The table as a trainer takes it: encoded, the training rows apart from the validation rows."""
         X, y = encoding.encode_inputs(table), encoding.encode_targets(table)
         held = self.validation_rows(table, encoding)
+        self.check_validation(table, held)
         if not held.any():
             return TrainingData(X, y, np.arange(table.n_rows), None, None, None)
         train = np.flatnonzero(~held)

@@ -111,7 +111,7 @@ def test_a_schedule_shows_its_decay_only_when_it_has_one(window):
     assert s.decay_rate.isVisibleTo(s) and not s.decay_epochs.isVisibleTo(s)
 
 
-def test_a_refusal_in_a_folded_group_unfolds_it_with_the_cores_words(window):
+def test_a_refusal_in_a_folded_group_unfolds_it_with_the_cores_words(window, qtbot):
     s = window.settings
     assert s.folded(OPTIMIZER)
     before = window.state.settings
@@ -121,8 +121,9 @@ def test_a_refusal_in_a_folded_group_unfolds_it_with_the_cores_words(window):
     assert window.state.settings == before
     s.set_folded(VALIDATION, False)
     s.nesterov.setChecked(False)
-    s.patience.setValue(5)  # without validation rows
-    assert s.fault == "patience" and s.message.text().startswith("patience: early stopping watches the validation")
+    s.patience.setValue(5)  # without validation rows: the table's answer (rows may be marked by hand)
+    qtbot.waitUntil(lambda: s.fault == "patience", timeout=5000)
+    assert s.message.text().startswith("patience: early stopping watches the validation")
 
 
 def test_the_validation_share_marks_ten_of_each_species_in_the_table_undoably(window, qtbot):
@@ -373,3 +374,20 @@ def test_with_mini_batches_each_epochs_mean_is_drawn_over_the_pale_band_of_batch
     window.reset_action.trigger()
     train(window, qtbot, 3)
     assert window.loss_plot.epoch_means_drawn()[0].size == 0 and window.loss_plot.legend_texts == []
+
+
+def test_early_stopping_watches_rows_marked_by_hand_and_is_refused_without_any(window, qtbot):
+    """Patience asked for a share, and setting one redrew the marks: rows picked by hand could not be
+    watched. Now the rows count, however they were chosen; with none, the field says why."""
+    open_iris(window, qtbot)
+    set_field(window, "patience", 5)  # no share, no marks: nothing to watch
+    qtbot.waitUntil(lambda: window.settings.fault == "patience", timeout=5000)
+    assert "no row is kept for validation" in window.settings.message.text()
+    window.run_action.trigger()
+    assert window.notice.text().startswith("Can't train with the settings as shown: patience:")
+    window.document.set_validation(range(0, 150, 5), True)  # 30 rows, picked by hand
+    qtbot.waitUntil(lambda: window.settings.fault is None, timeout=5000)
+    window.reset_action.trigger()
+    train(window, qtbot, 3)
+    assert window.last_update.validation_metrics.rows == 30 and window.state.settings.validation == 0
+    assert np.flatnonzero(window.document.validation).tolist() == list(range(0, 150, 5))  # not redrawn
