@@ -3,9 +3,10 @@ table. The decisions and the arithmetic, without Qt: the view turns the mouse in
 and a :class:`PixelMap`, and every change is one undoable edit of the :class:`TableDocument`.
 
 Two canvases. The **surface** draws two number inputs across and up; a new point takes the click's
-two coordinates, the held values of the other inputs and the chosen class (or target value) in its
-target column. **ŷ(x)** draws the one input across and the target up; a new point of a regression is
-the click itself (x and y), of a classification the click's x and the chosen class.
+two coordinates, the held values of the other inputs (a text column's held label) and the chosen class
+(or target value) in its target column. **ŷ(x)** draws the one input of numbers across and the target up;
+a new point of a regression is the click itself (x and y), of a classification the click's x and the
+chosen class (and the held labels of any text inputs).
 
 Cell texts are the click's coordinates rounded to a tenth of a pixel's worth of the data's units
 (:func:`coordinate_text`), so the table reads "0.4131", not "0.41312734899".
@@ -95,10 +96,10 @@ class Drawing:
         self._positions: tuple | None = None  # (document version, columns, positions): hover asks often
 
     # -- what is drawn --------------------------------------------------------------------------------
-    def canvas(self, x: str, y: str | None, held: Mapping[str, float] | None = None) -> Canvas:
+    def canvas(self, x: str, y: str | None, held: Mapping[str, float | str] | None = None) -> Canvas:
         """The canvas of a view showing input ``x`` across and input ``y`` up (the surface), or, with ``y``
-        None, the table's one input across and its target up (ŷ(x)). ``held``: the other inputs' values on
-        the surface. DrawError says why points can't be drawn there."""
+        None, the table's one input of numbers across and its target up (ŷ(x)). ``held``: the other inputs'
+        values (a number, or a text column's label). DrawError says why points can't be drawn there."""
         doc = self.document
         header, roles, kinds = doc.header, doc.roles, doc.kinds
         inputs = [c for c, r in enumerate(roles) if r == INPUT]
@@ -112,17 +113,19 @@ class Drawing:
                 raise DrawError(f"the table has no input column {name!r} any more")
             if kinds[header.index(name)] == LABELS:
                 raise DrawError(f"points are placed by their numbers, and {name!r} holds text labels")
-        if y is None and len(inputs) != 1:
-            raise DrawError("ŷ(x) draws on a table with one input")
+        if y is None and sum(kinds[c] == NUMBERS for c in inputs) != 1:
+            raise DrawError("ŷ(x) draws on a table with one input of numbers")
         held_texts = []
         for c in inputs:
             if header[c] in axes:
                 continue
-            if kinds[c] == LABELS:
-                raise DrawError(f"a new point would need a label for {header[c]!r}; draw on a plane of the table's "
-                                "number inputs only")
             value = (held or {}).get(header[c])
-            if value is None:
+            if kinds[c] == LABELS:  # held at one of its labels, by name: a new point takes that label
+                if not isinstance(value, str) or not value.strip():
+                    raise DrawError(f"a new point needs a label for {header[c]!r}: hold it at one of its labels")
+                held_texts.append((c, value.strip()))
+                continue
+            if value is None or isinstance(value, str):
                 raise DrawError(f"no value is held for {header[c]!r}")
             held_texts.append((c, held_text(value)))
         classes = self.classes(target)

@@ -1,6 +1,6 @@
-"""ŷ against x for a table with one input: the function the network has learned, drawn over the
-input's range (a little beyond the table's values) with the table's rows as dots, one curve and one
-colour per target."""
+"""ŷ against x for a table with one input of numbers: the function the network has learned, drawn over
+the input's range (a little beyond the table's values) with the table's rows as dots, one curve and one
+colour per target. Any text inputs are held at a label: the rows of other labels are faint."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from ..core.surface import Curve
 from ..core.table import TrainingTable
 from .axes import use_plain_axes
-from .training_points import draw_points, point_style
+from .training_points import draw_points, point_style, split_rows
 
 # legend entries side by side above the plot: a row per target (its curve, its rows), two per row past two
 LEGEND_COLUMNS = {1: 2, 2: 2}
@@ -40,40 +40,48 @@ class CurveView(pg.PlotWidget):
         self.legend.setFlag(self.legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
         self.curves: list[pg.PlotDataItem] = []  # one per output, in the table's target order
         self.points: list[pg.ScatterPlotItem] = []
+        self.faint: list[pg.ScatterPlotItem] = []  # per target: the rows of another label than the one held
         self.note = ""  # what the points rule did, for the view's message
-        self._table: TrainingTable | None = None
+        self._drawn_for: tuple | None = None  # (table, x_input, kept rows) the dots were drawn for
 
-    def set_table(self, table: TrainingTable) -> None:
-        """A table with one input: its rows as dots, one colour per target; the curves come with ŷ."""
-        if table is self._table:
+    def set_table(self, table: TrainingTable, x_input: int = 0, keep: np.ndarray | None = None) -> None:
+        """A table with one input of numbers, ``x_input``: its rows as dots, one colour per target (the rows
+        not in ``keep``, of another label than a text input is held at, faint); the curves come with ŷ."""
+        key = (table, x_input, None if keep is None else keep.tobytes())
+        if self._drawn_for is not None and self._drawn_for[0] is table and self._drawn_for[1:] == key[1:]:
             return
-        self._table = table
-        for item in self.curves + self.points:
+        self._drawn_for = key
+        for item in self.curves + self.points + self.faint:
             self.plot_item.removeItem(item)
         self.legend.clear()
-        self.curves, self.points = [], []
+        self.curves, self.points, self.faint = [], [], []
         style = point_style(table.n_rows)
         self.note = style.note
-        x = table.X[style.rows, 0]
+        shown, faint = split_rows(style, keep)
         several = len(table.target_columns) > 1
         for k, name in enumerate(table.target_columns):
             color = PALETTE[k % len(PALETTE)]
             curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2.5))
             curve.setZValue(2)
-            dots = pg.ScatterPlotItem()
-            draw_points(dots, x, table.y[style.rows, k], style, np.tile(color, (len(x), 1)))
+            dots, others = pg.ScatterPlotItem(), pg.ScatterPlotItem()
+            for item, rows in ((dots, shown), (others, faint)):
+                draw_points(item, table.X[rows.rows, x_input], table.y[rows.rows, k], rows,
+                            np.tile(color, (len(rows.rows), 1)))
             dots.setZValue(3)
+            others.setZValue(1)
             self.plot_item.addItem(curve)
+            self.plot_item.addItem(others)
             self.plot_item.addItem(dots)
             self.legend.addItem(curve, f"ŷ of {name}" if several else "ŷ (the network)")
             self.legend.addItem(dots, f"{name} (table rows)")
             self.curves.append(curve)
             self.points.append(dots)
+            self.faint.append(others)
         columns = LEGEND_COLUMNS.get(len(table.target_columns), LEGEND_MORE_COLUMNS)
         self.legend.setColumnCount(columns)
         self.legend.updateSize()
         self.plot_item.layout.setContentsMargins(1, 4 + self.legend.boundingRect().height(), 1, 1)
-        self.plot_item.setLabel("bottom", table.input_columns[0])
+        self.plot_item.setLabel("bottom", table.input_columns[x_input])
         self.plot_item.setLabel("left", table.target_columns[0] if not several else "ŷ and targets")
 
     def set_curve(self, curve: Curve | None) -> None:

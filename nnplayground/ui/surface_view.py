@@ -1,9 +1,13 @@
 """The output view: what the network computes over its inputs' ranges, in the data's own units.
 
-With two or more inputs, the decision surface: ŷ over the plane of two chosen inputs, the others held
-at chosen values, the table's rows drawn on top in their targets' colours (on the targets' colour
-scale, so a dot that matches the surface under it is a row the network gets right). With one input,
-ŷ against x (:class:`CurveView`). Either can be saved as a PNG or SVG picture.
+With two or more inputs of numbers, the decision surface: ŷ over the plane of two chosen inputs, the
+others held at chosen values, the table's rows drawn on top in their targets' colours (on the targets'
+colour scale, so a dot that matches the surface under it is a row the network gets right). With one
+input of numbers, ŷ against x (:class:`CurveView`). Either can be saved as a PNG or SVG picture.
+
+Only columns of numbers are axes. A column of text labels is held at one of its labels, chosen from a
+list (its most common label at first), never varied: there is no "colour 1.5" between red and blue. The
+rows of other labels are drawn faint, since ŷ is not theirs.
 """
 from __future__ import annotations
 
@@ -19,14 +23,14 @@ from PySide6.QtWidgets import (
 
 from ..app.drawing import Canvas, Drawing, DrawError
 from ..core.fileio import SaveError, atomic_path
-from ..core.surface import Curve, CurveSpec, InputRanges, Surface, SurfaceSpec
+from ..core.surface import Curve, CurveSpec, InputRanges, Surface, SurfaceSpec, rows_holding
 from ..core.table import TrainingTable
 from .curve_view import CurveView, data_units
 from .draw_tool import DrawTool
-from .training_points import draw_points, point_style
+from .training_points import draw_points, point_style, split_rows
 
 COLORMAP = "CET-D1"
-MAX_FIXED_EDITORS = 6  # past this many other inputs, they are held at their means with no editors
+MAX_FIXED_EDITORS = 6  # past this many other inputs, they are held at their means (or most common labels), no editors
 EXPORT_MIN_WIDTH = 1200  # pixels: an exported PNG is at least this wide, whatever the window's size
 EXPORT_SUFFIXES = (".png", ".svg")
 DRAW_KEYS = "Ctrl+D"
@@ -35,6 +39,11 @@ DRAW_TOGGLE_STYLE = ("QToolButton { padding: 2px 8px; } "
 # in Draw mode, beside the class picker (the button's tooltip and the README say the rest: Delete, Esc, Ctrl+Z)
 DRAW_HINT = "Click adds a point, Shift+click one of the other class; drag moves it; right-click removes it."
 DRAW_HINT_XY = "Click adds a point (x, y); drag moves it; right-click removes it."
+
+
+def view_title(table: TrainingTable) -> str:
+    """The view's tab: ŷ(x) for a table with one input of numbers (text inputs held), else Surface."""
+    return "ŷ(x)" if sum(lv is None for lv in table.input_levels) == 1 else "Surface"
 
 
 def target_levels(targets: np.ndarray) -> tuple[float, float]:
@@ -56,7 +65,8 @@ class SurfaceView(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.fixed_box = QHBoxLayout()
         bar = QHBoxLayout()
-        for label, w in ((QLabel("x:"), self.x_combo), (self.y_label, self.y_combo), (self.out_label, self.out_combo)):
+        self.x_label = QLabel("x:")
+        for label, w in ((self.x_label, self.x_combo), (self.y_label, self.y_combo), (self.out_label, self.out_combo)):
             bar.addWidget(label)
             bar.addWidget(w)
         bar.addStretch(1)
@@ -98,6 +108,9 @@ class SurfaceView(QWidget):
         self.points = pg.ScatterPlotItem()
         self.points.setZValue(5)
         self.plot.addItem(self.points)
+        self.faint_points = pg.ScatterPlotItem()  # the rows of another label than a text input is held at
+        self.faint_points.setZValue(4)
+        self.plot.addItem(self.faint_points)
         self.bar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get(COLORMAP), interactive=False, width=12)
         self.bar.setImageItem(self.image, insert_in=item)
         self.bar.axis.enableAutoSIPrefix(False)
@@ -124,10 +137,12 @@ class SurfaceView(QWidget):
         drawing.addWidget(self.draw_hint, 1)
         layout.addLayout(drawing)
         layout.addWidget(self.stack, 1)
+        layout.addStretch(0)  # with no plot (no input of numbers), the note stays at the top
         self.table: TrainingTable | None = None
-        self._fixed: list[QDoubleSpinBox] = []
-        self._ranges: InputRanges | None = None  # the table's input spans and means, once per table
-        self._points_for = None  # (table, x, y, output) the surface's dots were drawn for
+        self._fixed: list[QDoubleSpinBox | QComboBox] = []  # per input: its held value (a text column's: a label)
+        self._fixed_labels: list[QLabel] = []
+        self._ranges: InputRanges | None = None  # the table's input spans and held values, once per table
+        self._points_for = None  # (table, x, y, output, held) the surface's dots were drawn for
         self.points_note = ""  # what the points rule did, as the message says it
         self.surface: Surface | None = None  # the decision surface shown, if any
         self.curve: Curve | None = None  # ŷ against x shown, if any
@@ -142,9 +157,31 @@ class SurfaceView(QWidget):
         self._draw_mode(False)
 
     @property
+    def axes(self) -> tuple[int, ...]:
+        """The inputs that can be an axis (the columns of numbers), by their index among the inputs."""
+        return self._ranges.axes if self._ranges is not None else ()
+
+    @property
     def one_input(self) -> bool:
-        """True when the table has one input: the view shows ŷ against it instead of a surface."""
-        return self.table is not None and len(self.table.input_columns) == 1
+        """True when the table has one input of numbers: the view shows ŷ against it instead of a surface
+        (any text inputs held at a label)."""
+        return self.table is not None and len(self.axes) == 1
+
+    @property
+    def text_inputs(self) -> tuple[str, ...]:
+        """The names of the input columns of text labels: held, never axes."""
+        if self.table is None:
+            return ()
+        return tuple(name for name, lv in zip(self.table.input_columns, self.table.input_levels) if lv is not None)
+
+    def held_values(self) -> dict[str, float | str]:
+        """Each input that is not an axis now, and the value it is held at (a text column's: its label)."""
+        spec = self.spec()
+        if spec is None:
+            return {}
+        varying = (spec.x_input,) if isinstance(spec, CurveSpec) else (spec.x_input, spec.y_input)
+        return {name: value for i, (name, value) in enumerate(zip(self.table.input_columns, spec.fixed))
+                if i not in varying}
 
     # -- Draw mode -----------------------------------------------------------------------------------------
     def set_drawing(self, drawing: Drawing) -> None:
@@ -156,13 +193,13 @@ class SurfaceView(QWidget):
         t, spec = self.table, self.spec()
         if t is None or self.drawing is None:
             raise DrawError("there is no table to draw on yet")
-        if self.one_input:
-            return self.drawing.canvas(t.input_columns[0], None)
+        if not self.axes:
+            raise DrawError("points are placed by their numbers, and every input holds text labels")
+        if isinstance(spec, CurveSpec):
+            return self.drawing.canvas(t.input_columns[spec.x_input], None, self.held_values())
         if not isinstance(spec, SurfaceSpec):
             raise DrawError("choose two different inputs for x and y")
-        held = {name: value for i, (name, value) in enumerate(zip(t.input_columns, spec.fixed))
-                if i not in (spec.x_input, spec.y_input)}
-        return self.drawing.canvas(t.input_columns[spec.x_input], t.input_columns[spec.y_input], held)
+        return self.drawing.canvas(t.input_columns[spec.x_input], t.input_columns[spec.y_input], self.held_values())
 
     def draw_target(self, shift: bool = False) -> str:
         """The class (or value) a new point gets: the one chosen, or with Shift the other of two classes."""
@@ -209,102 +246,194 @@ class SurfaceView(QWidget):
             self.class_picker.hide()
 
     def set_table(self, table: TrainingTable) -> None:
-        """A new table: choose its first two inputs (or its only one), fix the rest at their means."""
-        same_columns = self.table is not None and (self.table.columns, self.table.roles) == (table.columns, table.roles)
-        self.table, self._ranges = table, InputRanges.of(table.X)  # together: spec() reads both
-        if self.one_input:
-            self.curve_view.set_table(table)
-        if same_columns:
-            self._changed()  # same columns, new values: same choices, new ranges
+        """A new table: choose its first two inputs of numbers (or its only one), hold the rest at their
+        means, and each text input at its most common label."""
+        ranges = InputRanges.of(table.X, table.input_levels)
+        same_columns = self.table is not None and (self.table.columns, self.table.roles, self.axes) == (
+            table.columns, table.roles, ranges.axes)
+        self.table, self._ranges = table, ranges  # together: spec() reads both
+        if same_columns:  # same columns, new values: same choices, new ranges (and a text input's labels now)
+            self._relist_labels()
+            self._changed()
             return
         self.surface, self.curve = None, None
         for tool in self.tools:
             tool.fit_view()  # a new canvas: the plots fit it until drawing starts
         self.image.clear()
         self.points.clear()
+        self.faint_points.clear()
+        self._points_for = None
         self.curve_view.set_curve(None)
-        self.stack.setCurrentWidget(self.curve_view if self.one_input else self.plot)
         for w in (self.y_label, self.y_combo, self.out_label, self.out_combo):
-            w.setVisible(not self.one_input)  # one input: every output is drawn against it
-        for combo, items in ((self.x_combo, table.input_columns), (self.y_combo, table.input_columns),
-                             (self.out_combo, table.target_columns)):
+            w.setVisible(len(self.axes) >= 2)  # one input: every output is drawn against it
+        self.x_combo.setVisible(bool(self.axes))
+        self.x_label.setVisible(bool(self.axes))
+        inputs = table.input_columns
+        for combo, items in ((self.x_combo, [(inputs[i], i) for i in self.axes]),
+                             (self.y_combo, [(inputs[i], i) for i in self.axes]),
+                             (self.out_combo, [(name, k) for k, name in enumerate(table.target_columns)])):
             combo.blockSignals(True)
             combo.clear()
-            combo.addItems(list(items))
+            for text, data in items:
+                combo.addItem(text, data)
             combo.blockSignals(False)
-        self.y_combo.setCurrentIndex(min(1, len(table.input_columns) - 1))
+        self.y_combo.setCurrentIndex(min(1, self.y_combo.count() - 1))
+        texts = self.text_inputs
+        tip = (f"Only inputs of numbers can be axes: {_names(texts)} {'holds' if len(texts) == 1 else 'hold'} text "
+               "labels, held at the label chosen below" if texts else "")
+        for combo in (self.x_combo, self.y_combo):
+            combo.setToolTip(tip)
         while self.fixed_box.count():
             w = self.fixed_box.takeAt(0).widget()
             if w is not None:
                 w.deleteLater()
-        self._fixed = []
-        if self.one_input or len(table.input_columns) - 2 > MAX_FIXED_EDITORS:
-            self._changed()
-            return
-        for name, mean in zip(table.input_columns, self._ranges.means):
-            label, box = QLabel(f"{name} ="), QDoubleSpinBox()
-            box.setMaximumWidth(80)
-            box.setDecimals(3)
-            box.setRange(-1e6, 1e6)
-            box.setValue(float(mean))
-            box.setToolTip(f"{name} is held at this value while the other two vary")
-            box.valueChanged.connect(self._changed)
+        self._fixed, self._fixed_labels = [], []
+        self.stack.setVisible(bool(self.axes))  # no input of numbers: no axis to draw along, only the note
+        if self.axes and len(inputs) - min(len(self.axes), 2) <= MAX_FIXED_EDITORS:
+            self._add_held_editors()
+        self._changed()
+        # after the curve view has its rows (and its legend's room): shown, it lays itself out with them
+        self.stack.setCurrentWidget(self.curve_view if self.one_input else self.plot)
+
+    def _add_held_editors(self) -> None:
+        """An editor per input for the value it is held at (hidden while it is an axis): a number box, or
+        for a text column the list of its labels, the most common chosen."""
+        for name, held, labels in zip(self.table.input_columns, self._ranges.held, self._ranges.labels):
+            label = QLabel(f"{name} =")
+            if labels is None:
+                box = QDoubleSpinBox()
+                box.setMaximumWidth(80)
+                box.setDecimals(3)
+                box.setRange(-1e6, 1e6)
+                box.setValue(float(held))
+                box.setToolTip(f"{name} is held at this value while the other two vary")
+                box.valueChanged.connect(self._changed)
+            else:
+                box = QComboBox()
+                box.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+                box.addItems(list(labels))
+                box.setCurrentText(held)
+                box.setToolTip(f"{name} holds text labels: ŷ is drawn for the one chosen here (at first the most "
+                               "common); the rows of other labels are faint")
+                box.currentIndexChanged.connect(self._changed)
+            box.setObjectName(f"held:{name}")  # what a test (or a user's script) finds it by
             self.fixed_box.addWidget(label)
             self.fixed_box.addWidget(box)
             self._fixed.append(box)
-        self._changed()
+            self._fixed_labels.append(label)
+
+    def _relist_labels(self) -> None:
+        """Each text input's list of labels as the table holds them now; the label chosen stays while it is
+        one of them, else the most common is chosen."""
+        for box, held, labels in zip(self._fixed, self._ranges.held, self._ranges.labels):
+            if labels is None or [box.itemText(i) for i in range(box.count())] == list(labels):
+                continue
+            chosen = box.currentText()
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(list(labels))
+            box.setCurrentText(chosen if chosen in labels else held)
+            box.blockSignals(False)
 
     def spec(self) -> SurfaceSpec | CurveSpec | None:
         t = self.table
-        if t is None:
+        if t is None or not self.axes:
             return None
+        fixed = (tuple(box.currentText() if isinstance(box, QComboBox) else box.value() for box in self._fixed)
+                 if self._fixed else None)  # None: the held values (means, most common labels)
         if self.one_input:
-            return self._ranges.curve_spec(0)
-        xi, yi = self.x_combo.currentIndex(), self.y_combo.currentIndex()
-        if xi == yi:
+            return self._ranges.curve_spec(self.axes[0], fixed=fixed)
+        xi, yi = self.x_combo.currentData(), self.y_combo.currentData()
+        if xi is None or yi is None or xi == yi:
             return None
-        fixed = tuple(box.value() for box in self._fixed) if self._fixed else None  # None: the means
         return self._ranges.spec(xi, yi, max(self.out_combo.currentIndex(), 0), fixed=fixed)
 
     def _changed(self, *_):
         spec = self.spec()
         t = self.table
-        for i, box in enumerate(self._fixed):  # the varying inputs' values are not used
-            varying = i in (self.x_combo.currentIndex(), self.y_combo.currentIndex())
-            box.setEnabled(not varying)
-            box.setVisible(not varying)
-            label = self.fixed_box.itemAt(2 * i).widget()
-            if label is not None:
-                label.setVisible(not varying)
+        if isinstance(spec, CurveSpec):
+            varying = (spec.x_input,)
+        else:  # the plane's two axes, as chosen (the same input twice: no plane yet)
+            varying = (self.x_combo.currentData(), self.y_combo.currentData()) if len(self.axes) >= 2 else ()
+        for i, (box, label) in enumerate(zip(self._fixed, self._fixed_labels)):  # the varying inputs' are not used
+            box.setEnabled(i not in varying)
+            box.setVisible(i not in varying)
+            label.setVisible(i not in varying)
         if t is None:
             self.message.setText("")
-        elif self.one_input:
-            x = t.input_columns[0]
-            several = " One colour per target." if len(t.target_columns) > 1 else ""
-            self.message.setText(f"ŷ against {x}, a little beyond the table's range; dots are its rows.{several} "
-                                 f"{self.curve_view.note}".rstrip())
-        elif spec is None:
-            self.message.setText("Choose two different inputs for x and y.")
+        elif not self.axes:
+            self.message.setText(f"Every input holds text labels ({_names(t.input_columns)}): there is no number "
+                                 "to draw ŷ along. The Predictions table shows ŷ for each row.")
             self.image.clear()
             self.points.clear()
+            self.faint_points.clear()
+            self._points_for = None
+        elif self.one_input:
+            x = t.input_columns[spec.x_input]
+            keep = self._rows_kept(spec)
+            self.curve_view.set_table(t, spec.x_input, keep)
+            several = "One colour per target." if len(t.target_columns) > 1 else ""
+            if keep is None:
+                said = f"ŷ against {x}, a little beyond the table's range; dots are its rows."
+            else:
+                held = self._held_text(spec)
+                said = (f"ŷ against {x} for {held}, a little beyond the table's range; dots are its rows with {held}, "
+                        "the others faint.")
+            self.message.setText(_sentences(said, several, self.curve_view.note, self._labels_note()))
+        elif spec is None:
+            self.message.setText(_sentences("Choose two different inputs for x and y.", self._labels_note()))
+            self.image.clear()
+            self.points.clear()
+            self.faint_points.clear()
             self._points_for = None
         else:
             item = self.plot.getPlotItem()
             item.setLabel("bottom", t.input_columns[spec.x_input])
             item.setLabel("left", t.input_columns[spec.y_input])
             self._draw_points(spec)
-            held = "" if self._fixed or len(t.input_columns) == 2 else " The other inputs are held at their means."
-            note = self.points_note or "Rows are dots in their target's colour."
-            self.message.setText(f"ŷ of {t.target_columns[spec.output]} over {t.input_columns[spec.x_input]} and "
-                                 f"{t.input_columns[spec.y_input]}. {note}{held}")
+            held = "" if self._fixed or len(t.input_columns) == 2 else (
+                "The other inputs are held at their means" + (", text labels at the most common." if self.text_inputs
+                                                              else "."))
+            over = f"ŷ of {t.target_columns[spec.output]} over {t.input_columns[spec.x_input]} and " \
+                   f"{t.input_columns[spec.y_input]}"
+            if self.text_inputs:
+                labels = self._held_text(spec)
+                said = _sentences(f"{over} for {labels}.", f"Rows with {labels} are dots in their target's colour, "
+                                  "the others faint.", self.points_note)
+            else:
+                said = _sentences(f"{over}.", self.points_note or "Rows are dots in their target's colour.")
+            self.message.setText(_sentences(said, held, self._labels_note()))
         if self.draw_action.isChecked():
             self.refresh_classes()  # the classes, or whether points can be drawn at all, may have changed
         self.specChanged.emit(spec)
 
+    def _held_text(self, spec: SurfaceSpec | CurveSpec) -> str:
+        """The text inputs' held labels, as the message says them: "colour = red"."""
+        t = self.table
+        return ", ".join(f"{name} = {value}" for name, value, lv in zip(t.input_columns, spec.fixed, t.input_levels)
+                         if lv is not None)
+
+    def _labels_note(self) -> str:
+        """Why a text input is no axis, and where its label is chosen ("" when there is none, or no list)."""
+        texts = self.text_inputs
+        if not texts or not self._fixed:
+            return ""
+        one = len(texts) == 1
+        choose = "holds labels: choose its label" if one else "hold labels: choose their labels"
+        return f"{_names(texts)} {choose} above."
+
+    def _rows_kept(self, spec: SurfaceSpec | CurveSpec) -> np.ndarray | None:
+        """The rows holding the text inputs' held labels (None: every row, when no text input is held)."""
+        t = self.table
+        if not self.text_inputs:
+            return None
+        return rows_holding(t.X, t.input_levels, spec.fixed)
+
     def _draw_points(self, spec: SurfaceSpec) -> None:
         """The rows over the surface: drawn again only when the table or the plane changes, not per frame."""
         t = self.table
-        key = (t, spec.x_input, spec.y_input, spec.output)
+        held = tuple(v for v, lv in zip(spec.fixed, t.input_levels) if lv is not None)
+        key = (t, spec.x_input, spec.y_input, spec.output, held)
         if self._points_for == key:
             return
         self._points_for = key
@@ -312,9 +441,10 @@ class SurfaceView(QWidget):
         self.points_note = style.note
         targets = t.y[:, spec.output]
         low, high = target_levels(targets)
-        shade = (targets[style.rows] - low) / (high - low)
-        colors = pg.colormap.get(COLORMAP).map(shade, mode="byte")
-        draw_points(self.points, t.X[style.rows, spec.x_input], t.X[style.rows, spec.y_input], style, colors)
+        for item, rows in zip((self.points, self.faint_points), split_rows(style, self._rows_kept(spec))):
+            shade = (targets[rows.rows] - low) / (high - low)
+            colors = pg.colormap.get(COLORMAP).map(shade, mode="byte")
+            draw_points(item, t.X[rows.rows, spec.x_input], t.X[rows.rows, spec.y_input], rows, colors)
         self.bar.setLevels((low, high))
 
     def set_surface(self, shown: Surface | Curve | None, table: TrainingTable) -> None:
@@ -323,6 +453,9 @@ class SurfaceView(QWidget):
             self.set_table(table)
         elif shown is not None and shown is (self.curve if self.one_input else self.surface):
             return  # the worker sends the surface it has until it computes the next: it is on screen
+        if not self.axes:
+            self.surface = self.curve = None
+            return
         if self.one_input:
             self.curve = shown if isinstance(shown, Curve) else None
             self.curve_view.set_curve(self.curve)
@@ -349,6 +482,8 @@ class SurfaceView(QWidget):
         suffix = path.suffix.lower()
         if suffix not in EXPORT_SUFFIXES:
             raise ValueError(f"{path.name}: a picture is saved as .png or .svg")
+        if self.table is not None and not self.axes:
+            raise ValueError("there is no plot to save: every input holds text labels, so ŷ has no axis here")
         from pyqtgraph.exporters import ImageExporter, SVGExporter
 
         item = self.shown_plot()
@@ -362,3 +497,14 @@ class SurfaceView(QWidget):
                     raise SaveError(f"cannot save {path.name}: the picture could not be written")
             if tmp.stat().st_size == 0:
                 raise SaveError(f"cannot save {path.name}: the picture came out empty")
+
+
+def _names(names) -> str:
+    """Column names as a sentence says them: "colour", "colour and shape", "a, b and c"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _sentences(*parts: str) -> str:
+    """The parts that say something, one space apart."""
+    return " ".join(p for p in parts if p)

@@ -12,6 +12,7 @@ FULL_ROWS = 100  # up to this many rows: large, opaque, outlined dots
 MAX_POINTS = 2000  # past this many rows: an evenly spaced sample of this many
 FULL_SIZE, SMALL_SIZE = 11.0, 3.0  # dot diameters in pixels
 FULL_ALPHA, SMALL_ALPHA = 255, 110  # 0-255
+FAINT_ALPHA = 50  # the rows of another label than the one a text input is held at: still there, but not ŷ's
 SHADES = 64  # brushes are made once per shade, not once per row
 
 
@@ -42,6 +43,15 @@ def point_style(n_rows: int) -> PointStyle:
         return PointStyle(rows, size, alpha,
                           f"Showing {MAX_POINTS:,} of {n_rows:,} rows, evenly spaced, as small translucent dots.")
     return PointStyle(np.arange(n_rows), size, alpha, f"The {n_rows:,} rows are small translucent dots.")
+
+
+def split_rows(style: PointStyle, keep: np.ndarray | None) -> tuple[PointStyle, PointStyle]:
+    """The rows ``style`` draws, split by ``keep`` (per table row; None: all kept) into the rows drawn as
+    ``style`` says and the others, drawn faint and a little smaller."""
+    rows = style.rows if keep is None else style.rows[keep[style.rows]]
+    others = style.rows[:0] if keep is None else style.rows[~keep[style.rows]]
+    return (PointStyle(rows, style.size, style.alpha, style.note),
+            PointStyle(others, round(style.size * 0.8, 1), FAINT_ALPHA, style.note))
 
 
 def draw_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray, style: PointStyle,

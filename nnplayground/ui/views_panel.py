@@ -22,7 +22,7 @@ from .loss_plot import LossPlot
 from .metrics_view import MetricsView, metrics_text, metrics_tooltip
 from .predictions_model import PredictionsModel, predictions_note
 from .predictions_view import PredictionsPanel
-from .surface_view import SurfaceView
+from .surface_view import SurfaceView, view_title
 from .worker import Update
 
 
@@ -186,7 +186,7 @@ class TrainingViews(QWidget):
         self._shown = update
         if table is not self._table:  # once per table, not per frame
             self._table = table
-            self.tabs.setTabText(2, "ŷ(x)" if len(table.input_columns) == 1 else "Surface")
+            self.tabs.setTabText(2, view_title(table))
         encoding = update.encoding  # the network's own inputs and outputs: "colour=red", one per class
         inputs = table.input_columns if encoding is None else encoding.input_names
         outputs = table.target_columns if encoding is None else encoding.output_names

@@ -155,6 +155,20 @@ def test_a_labels_target_on_one_input_is_hit_where_the_view_draws_it():
     assert d.hit(canvas, PIXELS, px(2, 1)) == 2
 
 
+def test_a_new_point_takes_the_label_a_text_input_is_held_at():
+    doc = TableDocument()
+    doc.load_cells(["a", "b", "c", "y"], ["input", "input", "input", "target"],
+                   [["0", "0", "red", "1"], ["1", "1", "blue", "0"]])
+    d = Drawing(doc, lambda: "binary")
+    d.add(d.canvas("a", "b", held={"c": "blue"}), 0.5, 0.25, "1", PIXELS)
+    assert row_of(doc, -1) == ["0.5", "0.25", "blue", "1"]
+    one = TableDocument()  # ŷ(x) of the one input of numbers, the text input held
+    one.load_cells(["a", "c", "y"], ["input", "input", "target"], [["0", "red", "1"], ["1", "blue", "0"]])
+    d = Drawing(one, lambda: "binary")
+    d.add(d.canvas("a", None, held={"c": "red"}), 0.25, 0.9, "0", PIXELS)
+    assert row_of(one, -1) == ["0.25", "red", "0"]
+
+
 @pytest.mark.parametrize("cells, roles, x, y, held, message", [
     ([["0", "0", "1", "1"]], ["input", "input", "target", "target"], "a", "b", None,
      "one target column; this one has 2"),

@@ -1,10 +1,12 @@
 """ŷ against one input (the 1-input view) and the dispatch the worker uses: same numbers as predict."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from nnplayground.core import Network, decision_surface
 from nnplayground.core.surface import (
-    Curve, CurveSpec, InputRanges, Surface, output_curve, output_view, spec_for,
+    Curve, CurveSpec, InputRanges, Surface, SurfaceSpec, output_curve, output_view, rows_holding, spec_for,
 )
 
 
@@ -80,3 +82,132 @@ def test_the_surface_reads_the_tables_units_through_the_networks_encoding():
     curve = output_curve(net, CurveSpec(1, (2.5, 0.0, 0.0), (100.0, 400.0), 5), enc, table.input_levels)
     here = np.column_stack([np.full(5, 2.5), np.linspace(100, 400, 5), np.zeros(5)])
     np.testing.assert_allclose(curve.values, enc.decode(net.predict(enc.encode_X(here, table.input_levels))))
+
+
+# -- text inputs: held at a label, never an axis -------------------------------------------------------
+MIXED = Path(__file__).resolve().parents[1] / "fixtures" / "mixed.csv"  # size, colour (red/blue/green), weight → price
+
+
+def mixed_trained(extra_red_rows: int = 0):
+    """The mixed table (one red row more per ``extra_red_rows``), a regression network trained on it."""
+    from nnplayground.core import TrainingConfig, TrainingTable
+
+    text = MIXED.read_text() + "".join(f"1.{k},red,3.{k},11.{k}\n" for k in range(extra_red_rows))
+    table = TrainingTable.from_csv_text(text)
+    config = TrainingConfig(problem="regression", hidden=(6,), activation="tanh", output_activation="linear",
+                            loss="mse", scaling=True, init="xavier", learning_rate=0.05, seed=3)
+    trainer = config.make_trainer(table)
+    trainer.run(300)
+    return table, trainer.encoding, trainer.network
+
+
+class Recorder:
+    """A network that keeps every row it is asked about (what the network would see) and answers as ``net``."""
+
+    def __init__(self, net):
+        self.net, self.seen = net, []
+        self.n_inputs, self.n_outputs = net.n_inputs, net.n_outputs
+
+    def predict(self, X):
+        self.seen.append(np.array(X))
+        return self.net.predict(X)
+
+
+def test_a_text_input_is_never_an_axis_and_is_held_at_its_most_common_label():
+    table, _enc, _net = mixed_trained(extra_red_rows=1)
+    assert table.input_columns == ("size", "colour", "weight")
+    ranges = InputRanges.of(table.X, table.input_levels)
+    assert ranges.axes == (0, 2)  # size and weight
+    assert ranges.labels == (None, ("blue", "green", "red"), None)
+    assert ranges.held[1] == "red"  # 5 red rows, 4 blue, 4 green
+    assert ranges.held[0::2] == pytest.approx(tuple(table.X[:, [0, 2]].mean(axis=0)))  # the numbers' means
+    plane = ranges.spec()  # by default, the first two inputs of numbers
+    assert (plane.x_input, plane.y_input, plane.fixed[1]) == (0, 2, "red")
+    assert ranges.curve_spec().x_input == 0
+    for make in (lambda: ranges.spec(0, 1), lambda: ranges.spec(1, 2), lambda: ranges.curve_spec(1)):
+        with pytest.raises(ValueError, match=r"input 2 holds text labels \(blue, green, red\): it is held at one"):
+            make()
+    tie, _enc, _net = mixed_trained()  # 4 rows each: the first in the table's order
+    assert InputRanges.of(tie.X, tie.input_levels).held[1] == "blue"
+
+
+@pytest.mark.parametrize("label", ["blue", "green", "red"])
+def test_a_held_label_gives_predict_on_the_encoded_rows_with_that_label(label):
+    table, enc, net = mixed_trained()
+    ranges = InputRanges.of(table.X, table.input_levels)
+    fixed = (0.0, label, 0.0)
+    surface = decision_surface(net, ranges.spec(0, 2, fixed=fixed, resolution=9), enc, table.input_levels)
+    gx, gy = np.meshgrid(surface.xs, surface.ys)
+    code = table.input_levels[1].index(label)  # the label as the table holds it: an index into its labels
+    rows = np.column_stack([gx.ravel(), np.full(gx.size, code), gy.ravel()])
+    want = enc.decode(net.predict(enc.encode_X(rows, table.input_levels)))[:, 0].reshape(gx.shape)
+    np.testing.assert_allclose(surface.values, want, rtol=0, atol=1e-12)
+    by_index = decision_surface(net, ranges.spec(0, 2, fixed=(0.0, float(code), 0.0), resolution=9), enc,
+                                table.input_levels)
+    np.testing.assert_allclose(by_index.values, surface.values, rtol=0, atol=1e-12)  # by name or by index: the same
+    curve = output_curve(net, ranges.curve_spec(2, resolution=7, fixed=(1.5, label, 0.0)), enc, table.input_levels)
+    line = np.column_stack([np.full(7, 1.5), np.full(7, code), curve.xs])
+    np.testing.assert_allclose(curve.values, enc.decode(net.predict(enc.encode_X(line, table.input_levels))),
+                               rtol=0, atol=1e-12)
+
+
+def test_the_labels_give_different_planes():
+    table, enc, net = mixed_trained()
+    ranges = InputRanges.of(table.X, table.input_levels)
+    planes = [decision_surface(net, ranges.spec(fixed=(0.0, label, 0.0), resolution=5), enc, table.input_levels)
+              for label in ("blue", "green", "red")]
+    assert all(np.abs(a.values - b.values).max() > 1e-3 for a, b in zip(planes, planes[1:]))
+
+
+def test_no_value_is_computed_at_a_fractional_category():
+    """The network only ever sees a text input as one of its labels, one-hot; a plane across it, or a label
+    between two, is refused before anything is computed."""
+    table, enc, net = mixed_trained()
+    ranges = InputRanges.of(table.X, table.input_levels)
+    seen = Recorder(net)
+    for label in ("blue", "green", "red"):
+        decision_surface(seen, ranges.spec(resolution=16, fixed=(0.0, label, 0.0)), enc, table.input_levels)
+        output_curve(seen, ranges.curve_spec(0, resolution=16, fixed=(0.0, label, 0.0)), enc, table.input_levels)
+    onehot = np.concatenate(seen.seen)[:, 1:4]  # the network's inputs colour=blue, colour=green, colour=red
+    assert onehot.shape == (3 * (256 + 16), 3)
+    assert set(np.unique(onehot).tolist()) == {0.0, 1.0} and (onehot.sum(axis=1) == 1).all()
+    seen.seen.clear()
+    span = ranges.spans[0]
+    across = SurfaceSpec(0, 1, (0.0, 0.0, 3.5), span, (-0.2, 2.2), resolution=8)  # colour as y: 0, 0.34, ..., 2.2
+    with pytest.raises(ValueError, match="'colour' holds text labels: it cannot be an axis"):
+        decision_surface(seen, across, enc, table.input_levels)
+    with pytest.raises(ValueError, match="'colour' holds text labels: it cannot be an axis"):
+        output_curve(seen, CurveSpec(1, (1.0, 0.0, 3.5), (0.0, 2.0), 5), enc, table.input_levels)
+    for between in (1.5, -1.0, 3.0):
+        with pytest.raises(ValueError, match=r"'colour' holds text labels: it is held at one of them "
+                                             r"\(blue, green, red\), not at "):
+            decision_surface(seen, ranges.spec(0, 2, fixed=(0.0, between, 0.0)), enc, table.input_levels)
+    with pytest.raises(ValueError, match="'size' holds numbers: it cannot be held at the label 'red'"):
+        output_curve(seen, ranges.curve_spec(2, fixed=("red", "red", 0.0)), enc, table.input_levels)
+    assert seen.seen == []  # refused before the network was asked anything
+
+
+def test_a_label_held_by_name_reads_the_same_whatever_the_tables_order():
+    """A label is matched by name: the same plane when the table's labels come in another order (an edit)."""
+    from nnplayground.core import TrainingTable
+
+    table, enc, net = mixed_trained()
+    order = ("red", "green", "blue")
+    recoded = np.array([order.index(table.input_levels[1][int(c)]) for c in table.data[:, 1]], dtype=float)
+    data = table.data.copy()
+    data[:, 1] = recoded
+    other = TrainingTable(table.columns, table.roles, data, (None, order, None, None))
+    spec = InputRanges.of(table.X, table.input_levels).spec(fixed=(0.0, "green", 0.0), resolution=6)
+    a = decision_surface(net, spec, enc, table.input_levels)
+    b = decision_surface(net, spec, enc, other.input_levels)
+    np.testing.assert_array_equal(a.values, b.values)
+
+
+def test_rows_holding_keeps_the_rows_of_the_held_labels():
+    table, _enc, _net = mixed_trained()
+    colours = table.texts(1)
+    for label in ("blue", "green", "red"):
+        keep = rows_holding(table.X, table.input_levels, (0.0, label, 0.0))
+        assert keep.tolist() == [c == label for c in colours]
+    assert rows_holding(table.X, table.input_levels, (0.0, "purple", 0.0)).sum() == 0
+    assert rows_holding(table.X, (None, None, None), (0.0, 1.0, 0.0)).all()  # no text input: every row

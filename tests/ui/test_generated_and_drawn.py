@@ -5,7 +5,7 @@ network trains on."""
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox
 
 from nnplayground.core.datasets import generate
 from nnplayground.core.presets import generator_preset
@@ -270,28 +270,20 @@ def test_the_one_input_view_adds_the_click_itself(window, qtbot):
     assert window.document.to_training_table() == generate("sine", 30)
 
 
-@pytest.mark.parametrize("columns", ["a,b,c,y", "a,y,z"])
-def test_where_points_cannot_be_drawn_a_click_says_why_and_changes_nothing(window, qtbot, tmp_path, columns):
-    """A held input of text labels (a new row could not be given one), or two targets."""
+def test_where_points_cannot_be_drawn_a_click_says_why_and_changes_nothing(window, qtbot, tmp_path):
+    """Two targets: a new row's target could not be chosen."""
     path = tmp_path / "t.csv"
-    base = 2 if columns == "a,y,z" else 5  # two targets of 0 and 1: binary classification, one output each
-    body = "\n".join(",".join(str((r * 7 + c) % base) for c in range(len(columns.split(",")))) for r in range(12))
-    path.write_text(columns + "\n" + body + "\n")
+    body = "\n".join(",".join(str((r * 7 + c) % 2) for c in range(3)) for r in range(12))
+    path.write_text("a,y,z\n" + body + "\n")  # two targets of 0 and 1: binary classification, one output each
     assert window.open_table(path)
-    if columns == "a,y,z":  # two targets
-        window.document.set_role(1, "target")
-    else:  # three inputs and a target that takes text: the held input c is a column of labels
-        window.document.set_kind(2, "labels")
-        window.reset()
+    window.document.set_role(1, "target")
     qtbot.waitUntil(lambda: window.last_update.table.n_rows == 12, timeout=5000)
-    pen = drawing_on(window, qtbot, one_input=columns == "a,y,z")
-    print(window.notice.text(), window.surface_view.message.text())
+    pen = drawing_on(window, qtbot, one_input=True)
     before = window.document.to_csv_text()
     pen.click(1.0, 1.0)
     assert window.document.to_csv_text() == before
     assert "Can't draw here" in window.notice.text()
     assert "Can't draw here" in window.surface_view.draw_hint.text()
-
 
 
 def test_a_reopened_session_keeps_proposing_its_generators_settings(window, qtbot, tmp_path):
@@ -316,3 +308,26 @@ def test_a_reopened_session_keeps_proposing_its_generators_settings(window, qtbo
                     and again.suggestion.config == suggested, timeout=5000)
     assert again.title.text() == title and again.differences() == ()
     other.close()
+
+
+@pytest.mark.parametrize("columns", ["a,b,c,y", "a,c,y"])
+def test_a_point_drawn_beside_a_held_text_input_takes_its_label(window, qtbot, tmp_path, columns):
+    """A text input is held at the label chosen in the view (on the surface, or on ŷ(x) of one input of
+    numbers): a new row gets that label, and the other rows keep theirs."""
+    path = tmp_path / "t.csv"
+    names = columns.split(",")
+    body = "\n".join(",".join(["red", "blue", "green"][r % 3] if name == "c" else str((r * 7 + k) % 5)
+                               for k, name in enumerate(names)) for r in range(12))
+    path.write_text(columns + "\n" + body + "\n")
+    assert window.open_table(path)
+    qtbot.waitUntil(lambda: window.last_update.table.n_rows == 12, timeout=5000)
+    pen = drawing_on(window, qtbot, one_input=columns == "a,c,y")
+    held = window.surface_view.findChild(QComboBox, "held:c")
+    assert [held.itemText(i) for i in range(held.count())] == ["blue", "green", "red"]
+    held.setCurrentText("green")
+    where = pen.click(1.0, 1.0)
+    c = names.index("c")
+    assert window.document.n_rows == 13 and window.document.cell(12, c) == "green"
+    across = [k for k in range(len(names)) if k != c][:2] if columns == "a,b,c,y" else [0]  # ŷ(x): y is a class
+    assert close_to(row(window, 12, across), where, pen.per_pixel())
+    assert [window.document.cell(r, c) for r in range(12)] == [["red", "blue", "green"][r % 3] for r in range(12)]
