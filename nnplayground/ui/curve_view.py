@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from ..core.surface import Curve
 from ..core.table import TrainingTable
 from .axes import use_plain_axes
-from .training_points import draw_points, point_style, split_rows
+from .training_points import VALIDATION_NOTE, draw_points, point_style, split_rows, validation_of
 
 # legend entries side by side above the plot: a row per target (its curve, its rows), two per row past two
 LEGEND_COLUMNS = {1: 2, 2: 2}
@@ -56,7 +56,8 @@ class CurveView(pg.PlotWidget):
         self.legend.clear()
         self.curves, self.points, self.faint = [], [], []
         style = point_style(table.n_rows)
-        self.note = style.note
+        marked = validation_of(table, style) is not None
+        self.note = " ".join(p for p in (style.note, VALIDATION_NOTE if marked else "") if p)
         shown, faint = split_rows(style, keep)
         several = len(table.target_columns) > 1
         for k, name in enumerate(table.target_columns):
@@ -66,7 +67,7 @@ class CurveView(pg.PlotWidget):
             dots, others = pg.ScatterPlotItem(), pg.ScatterPlotItem()
             for item, rows in ((dots, shown), (others, faint)):
                 draw_points(item, table.X[rows.rows, x_input], table.y[rows.rows, k], rows,
-                            np.tile(color, (len(rows.rows), 1)))
+                            np.tile(color, (len(rows.rows), 1)), validation_of(table, rows))
             dots.setZValue(3)
             others.setZValue(1)
             self.plot_item.addItem(curve)

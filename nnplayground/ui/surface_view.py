@@ -27,7 +27,7 @@ from ..core.surface import Curve, CurveSpec, InputRanges, Surface, SurfaceSpec, 
 from ..core.table import TrainingTable
 from .curve_view import CurveView, data_units
 from .draw_tool import DrawTool
-from .training_points import draw_points, point_style, split_rows
+from .training_points import VALIDATION_NOTE, draw_points, point_style, split_rows, validation_of
 
 COLORMAP = "CET-D1"
 MAX_FIXED_EDITORS = 6  # past this many other inputs, they are held at their means (or most common labels), no editors
@@ -433,18 +433,20 @@ class SurfaceView(QWidget):
         """The rows over the surface: drawn again only when the table or the plane changes, not per frame."""
         t = self.table
         held = tuple(v for v, lv in zip(spec.fixed, t.input_levels) if lv is not None)
-        key = (t, spec.x_input, spec.y_input, spec.output, held)
+        key = (t, spec.x_input, spec.y_input, spec.output, held)  # (a new marking of rows is a new table)
         if self._points_for == key:
             return
         self._points_for = key
         style = point_style(t.n_rows)
-        self.points_note = style.note
+        marked = validation_of(t, style) is not None
+        self.points_note = _sentences(style.note, VALIDATION_NOTE) if marked else style.note
         targets = t.y[:, spec.output]
         low, high = target_levels(targets)
         for item, rows in zip((self.points, self.faint_points), split_rows(style, self._rows_kept(spec))):
             shade = (targets[rows.rows] - low) / (high - low)
             colors = pg.colormap.get(COLORMAP).map(shade, mode="byte")
-            draw_points(item, t.X[rows.rows, spec.x_input], t.X[rows.rows, spec.y_input], rows, colors)
+            draw_points(item, t.X[rows.rows, spec.x_input], t.X[rows.rows, spec.y_input], rows, colors,
+                        validation_of(t, rows))
         self.bar.setLevels((low, high))
 
     def set_surface(self, shown: Surface | Curve | None, table: TrainingTable) -> None:

@@ -54,11 +54,25 @@ def split_rows(style: PointStyle, keep: np.ndarray | None) -> tuple[PointStyle, 
             PointStyle(others, round(style.size * 0.8, 1), FAINT_ALPHA, style.note))
 
 
+VALIDATION_NOTE = "Squares are validation rows (never trained on)."
+
+
+def validation_of(table, style: PointStyle) -> np.ndarray | None:
+    """Which of the rows ``style`` draws are validation rows (None: the table marks none)."""
+    held = getattr(table, "validation", None)
+    return None if held is None or not held.any() else np.asarray(held)[style.rows]
+
+
 def draw_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray, style: PointStyle,
-                colors: np.ndarray) -> None:
-    """Put the chosen rows into ``item``; ``colors`` is (rows, 3 or 4) RGB(A) in 0-255, one per drawn row."""
+                colors: np.ndarray, held: np.ndarray | None = None) -> None:
+    """Put the chosen rows into ``item``; ``colors`` is (rows, 3 or 4) RGB(A) in 0-255, one per drawn row;
+    ``held``: which of them are validation rows, drawn as squares."""
     colors = np.asarray(colors, dtype=float)
-    outline = pg.mkPen("k", width=1.5) if style.full else pg.mkPen(0, 0, 0, 60, width=0.5)
+    # a translucent dot of the colour under it would vanish: a light ring keeps each one in sight
+    # (thinner and fainter on the small dots of a large table, whose rings would otherwise whiten the surface)
+    small = style.size < 6
+    outline = pg.mkPen("k", width=1.5) if style.full else pg.mkPen(
+        255, 255, 255, int(style.alpha * (0.6 if small else 1.0)) + (0 if small else 40), width=0.6 if small else 1)
     if len(colors) and (colors == colors[0]).all():  # one colour: one brush
         brush = pg.mkBrush(*colors[0, :3].astype(int), style.alpha)
     else:  # a few dozen distinct brushes, shared, rather than one per row
@@ -66,4 +80,5 @@ def draw_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray, style: P
         keys, inverse = np.unique(quantized, axis=0, return_inverse=True)
         shades = [pg.mkBrush(*(k * 255 / (SHADES - 1)).round().astype(int), style.alpha) for k in keys]
         brush = [shades[i] for i in inverse.ravel()]
-    item.setData(x=x, y=y, size=style.size, pen=outline, brush=brush)
+    symbol = "o" if held is None or not held.any() else np.where(held, "s", "o").tolist()
+    item.setData(x=x, y=y, size=style.size, pen=outline, brush=brush, symbol=symbol)

@@ -391,3 +391,18 @@ def test_early_stopping_watches_rows_marked_by_hand_and_is_refused_without_any(w
     train(window, qtbot, 3)
     assert window.last_update.validation_metrics.rows == 30 and window.state.settings.validation == 0
     assert np.flatnonzero(window.document.validation).tolist() == list(range(0, 150, 5))  # not redrawn
+
+
+def test_validation_rows_are_squares_on_the_surface_and_the_view_says_so(window, qtbot):
+    from nnplayground.ui.training_points import VALIDATION_NOTE
+
+    open_iris(window, qtbot)
+    set_field(window, "validation", 0.2)
+    window.reset_action.trigger()
+    window.tabs.setCurrentWidget(window.surface_view)
+    train(window, qtbot, 5)
+    view = window.surface_view
+    qtbot.waitUntil(lambda: view.surface is not None and VALIDATION_NOTE in view.message.text(), timeout=5000)
+    symbols = [point.symbol() for point in view.points.points()]
+    held = window.document.validation
+    assert symbols.count("s") == int(held.sum()) == 30 and symbols.count("o") == 120
