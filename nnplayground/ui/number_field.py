@@ -5,8 +5,8 @@ A QDoubleSpinBox rounds to its decimals, clamps to its range and drops what it c
 it is left (:class:`~nnplayground.app.number_entry.NumberEntry`: ``1e-3``, ``2.5E-4``, ``1,500``); a number
 the core allows applies, anything else is refused and the text stays as typed, for the settings panel to
 say why in the core's words beside the field. The setting in force stays the previous one until the text is
-fixed, or Esc puts it back. The arrows, PgUp/PgDn and the wheel step along the entry's ladder and never
-leave the core's range.
+fixed, or Esc puts it back. The arrows, PgUp/PgDn and the wheel (in the field being edited only: over
+another it scrolls the panel) step along the entry's ladder and never leave the core's range.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class NumberField(QAbstractSpinBox):
         self._shown = ""  # the text the field last put in its line edit (else: the user's typing)
         self._refused: str | None = None  # the core's words about the text typed, while it is refused
         self._show()
+        self.setFocusPolicy(Qt.StrongFocus)  # not focused by the wheel: see wheelEvent
         self.editingFinished.connect(self._commit)  # Enter, or the field left
         self.lineEdit().returnPressed.connect(self._commit)  # Enter sent to the line edit itself
 
@@ -104,6 +105,12 @@ class NumberField(QAbstractSpinBox):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def wheelEvent(self, event):
+        if not self.hasFocus():  # the wheel over a field the learner is not in scrolls the panel, changes nothing
+            event.ignore()
+            return
+        super().wheelEvent(event)
 
     def _base(self):
         """Where a step starts: the number typed, if the core allows it, else the value in force."""

@@ -2,7 +2,9 @@
 out-of-range or unreadable entry refused beside the field in the command line's words with the setting in
 force unchanged, Esc putting it back, arrows that never reach a value the core refuses."""
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from nnplayground.cli import main
 from nnplayground.core.config import CONSTRAINTS
@@ -143,6 +145,27 @@ def test_arrows_and_page_keys_never_reach_a_value_the_core_refuses(window, qtbot
     if key not in ("seed",):
         assert max(seen) == limits.high
     assert window.settings.fault in (None, "patience")  # patience without validation rows: the config's rule
+
+
+def test_the_wheel_changes_only_the_field_being_edited(window, qtbot):
+    """Scrolling the settings with the wheel over a field must not change it on the way."""
+    field = window.settings.learning_rate
+
+    def wheel():
+        centre = QPointF(field.rect().center())
+        QApplication.sendEvent(field, QWheelEvent(centre, QPointF(field.mapToGlobal(centre)), QPoint(0, 0),
+                                                  QPoint(0, 120), Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase,
+                                                  False))
+
+    window.activateWindow()
+    window.settings.iterations.setFocus()
+    qtbot.waitUntil(window.settings.iterations.hasFocus, timeout=3000)
+    wheel()
+    assert window.state.settings.learning_rate == 1.0 and field.text() == "1"
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=3000)
+    wheel()
+    assert window.state.settings.learning_rate == 2.0
 
 
 def test_a_refused_entry_steps_from_the_setting_in_force(window, qtbot):
