@@ -31,8 +31,8 @@ class NumberField(QAbstractSpinBox):
         self._refused: str | None = None  # the core's words about the text typed, while it is refused
         self._show()
         self.setFocusPolicy(Qt.StrongFocus)  # not focused by the wheel: see wheelEvent
-        self.editingFinished.connect(self._commit)  # Enter, or the field left
-        self.lineEdit().returnPressed.connect(self._commit)  # Enter sent to the line edit itself
+        self.editingFinished.connect(self.commit)  # Enter, or the field left
+        self.lineEdit().returnPressed.connect(self.commit)  # Enter sent to the line edit itself
 
     # -- the value in force ---------------------------------------------------------------------------
     def value(self):
@@ -69,7 +69,8 @@ class NumberField(QAbstractSpinBox):
     def validate(self, text: str, pos: int):
         return QValidator.Acceptable, text, pos  # anything may be typed; it is judged when it is committed
 
-    def _commit(self) -> None:
+    def commit(self) -> None:
+        """Judge the text typed, as Enter does: apply it, or refuse it (nothing happens if it is unchanged)."""
         text = self.lineEdit().text()
         if text == self._shown and self._refused is None:
             return

@@ -496,6 +496,13 @@ class SettingsPanel(QWidget):
             self._show_fault(setting_at_fault(message) if message else None, message or "")
 
     # -- reading --------------------------------------------------------------------------------
+    def commit_typing(self) -> None:
+        """Judge what is typed in a number field and not yet entered (a shortcut pressed while typing), so
+        that nothing trains or is built with a setting other than the one shown."""
+        for widget in self.fields.values():
+            if isinstance(widget, NumberField):
+                widget.commit()
+
     def config(self) -> TrainingConfig:
         """The config the fields describe; ValueError saying why if they don't make one."""
         return TrainingConfig(

@@ -106,6 +106,24 @@ def test_every_number_field_refuses_rather_than_clamps(window, qtbot, capsys, ke
     assert window.state.settings == before and field.text().startswith(typed)
 
 
+def test_a_number_typed_and_not_entered_counts_when_run_or_reset_is_pressed(window, qtbot):
+    s = window.settings
+    type_into(qtbot, s.learning_rate, "0.01", key=None)  # then F5, the field still being typed in
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.config.learning_rate == 0.01 and not window.running, timeout=10000)
+    assert window.state.settings.learning_rate == 0.01
+    type_into(qtbot, s.iterations, "1e9", key=None)
+    window.reset_action.trigger()
+    assert s.fault == "iterations" and window.notice.text().startswith("Can't reset: iterations: a whole number")
+    qtbot.keyClick(s.iterations, Qt.Key_Escape)
+    type_into(qtbot, s.learning_rate, "1e6", key=None)
+    window.step_iteration_action.trigger()
+    assert s.fault == "learning_rate" and window.notice.text() == (
+        "Can't train with the settings as shown: learning rate: a number from 1e-06 to 1000, got 1000000.0")
+    assert window.last_update.snapshot.iteration == 1500
+    assert window.state.settings.learning_rate == 0.01 and window.state.settings.iterations == 1500
+
+
 def test_whole_numbers_take_scientific_notation_and_separators(window, qtbot):
     s = window.settings
     type_into(qtbot, s.iterations, "1e6")
