@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         return table
 
     def _can_train(self) -> bool:
+        self.settings.commit_typing()  # F5 pressed while typing a number: the number typed counts
         problem = table_problem(self.document)
         if problem is not None:
             self.notify(f"Can't train: {problem}", error=True)
@@ -203,6 +204,7 @@ class MainWindow(QMainWindow):
         self.controller.run()
 
     def reset(self) -> bool:
+        self.settings.commit_typing()
         table = self.training_table()
         if table is None:
             return False

@@ -6,6 +6,10 @@ The last two groups are folded by default (a line says what they hold): most run
 full-batch gradient descent. Only the chosen optimizer's hyperparameters are shown, the shuffle seed only
 with mini-batches and a schedule's decay only when it has one.
 
+Numbers are typed into number fields (:class:`~.number_field.NumberField`): ``1e-3`` is read as written; a number the
+core refuses (``1e6`` as the learning rate) is told beside the field in the command line's words, the setting in
+force unchanged until the text is fixed or Esc puts it back; nothing is rounded or clamped on the way.
+
 The problem combo names the problem the table's targets were detected as; choosing another brings the
 output activation and loss that belong to it (the core's :func:`~nnplayground.core.suggest.with_problem`),
 which the user may then change.
@@ -13,10 +17,8 @@ which the user may then change.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSizePolicy, QSpinBox,
-    QToolButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
 
 from ..app.validation import percent
@@ -28,6 +30,7 @@ from ..core.optimizers import OPTIMIZERS
 from ..core.schedules import SCHEDULES
 from ..core.suggest import with_problem
 from ..core.table import format_number
+from .number_field import NumberField
 
 INVALID_STYLE = "background: #f8c9c4;"
 FAULT_LABEL_STYLE = "color: #b42318; font-weight: bold;"
@@ -77,36 +80,6 @@ ROWS_AT_ONCE = ("Applies at once: the rows are drawn again (one edit, Ctrl+Z und
                 "them from the next iteration.")
 FOLD_STYLE = "QToolButton { border: none; padding: 0px; }"
 SUMMARY_STYLE = "color: #555;"
-
-
-class NumberSpin(QDoubleSpinBox):
-    """A setting's number as it reads (0.9, 0.999, 1e-08), not padded to a fixed count of decimals; its range
-    is the core's. A typed number applies on Enter or when the field is left."""
-
-    def __init__(self, key: str, step: float):
-        super().__init__()
-        limits = CONSTRAINTS[key]
-        self.setDecimals(16)  # the value is kept as typed (a QDoubleSpinBox rounds it to its decimals)
-        self.setRange(limits.low, limits.high)
-        self.setSingleStep(step)
-        self.setKeyboardTracking(False)
-
-    def textFromValue(self, value: float) -> str:
-        return format_number(value)
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            return float(text.strip())
-        except ValueError:
-            return self.value()
-
-    def validate(self, text: str, pos: int):
-        try:
-            value = float(text.strip())
-        except ValueError:
-            return QValidator.Intermediate, text, pos
-        ok = self.minimum() <= value <= self.maximum()
-        return (QValidator.Acceptable if ok else QValidator.Intermediate), text, pos
 
 
 def when(key: str) -> str:
@@ -213,21 +186,11 @@ class SettingsPanel(QWidget):
         self.use_bias.setChecked(d.use_bias)
         self.use_bias.setToolTip("Add a bias b to every layer, z = a·W + b, so each unit can shift its threshold "
                                  "(the tutorial has none). " + AT_RESET)
-        self.seed = QSpinBox()
-        self.seed.setRange(CONSTRAINTS["seed"].low, min(CONSTRAINTS["seed"].high, 2**31 - 1))  # a QSpinBox is 32-bit
-        self.seed.setValue(d.seed)
+        self.seed = NumberField("seed")
         self.seed.setToolTip("The same seed gives the same initial weights, so the same run. " + AT_RESET)
-        self.learning_rate = QDoubleSpinBox()
-        lr = CONSTRAINTS["learning_rate"]
-        self.learning_rate.setDecimals(6)
-        self.learning_rate.setRange(lr.low, lr.high)
-        self.learning_rate.setSingleStep(0.05)
-        self.learning_rate.setValue(d.learning_rate)
+        self.learning_rate = NumberField("learning_rate")
         self.learning_rate.setToolTip("η in W ← W − η·∂L/∂W: the size of each step. " + AT_ONCE)
-        self.iterations = QSpinBox()
-        self.iterations.setRange(CONSTRAINTS["iterations"].low, CONSTRAINTS["iterations"].high)
-        self.iterations.setGroupSeparatorShown(True)
-        self.iterations.setValue(d.iterations)
+        self.iterations = NumberField("iterations")
         self.iterations.setToolTip("Run trains until this many iterations are done (an iteration is one update; "
                                    "an epoch one pass over the training rows). " + AT_ONCE)
         self._make_lab_fields(d)
@@ -302,19 +265,18 @@ class SettingsPanel(QWidget):
         self.activation.lineEdit().editingFinished.connect(self._changed)
         for check in (self.scaling, self.use_bias):
             check.toggled.connect(self._changed)
-        for spin in (self.learning_rate, self.iterations, self.seed):
-            spin.valueChanged.connect(self._changed)
+        for widget in self.fields.values():
+            if isinstance(widget, NumberField):  # a value typed and accepted, or refused (or no longer)
+                widget.valueChanged.connect(self._changed)
+                widget.refusalChanged.connect(self._changed)
         for widget in self.lab_fields.values():
-            signal = (widget.currentTextChanged if isinstance(widget, QComboBox) else
-                      widget.toggled if isinstance(widget, QCheckBox) else widget.valueChanged)
-            signal.connect(self._changed)
+            if isinstance(widget, (QComboBox, QCheckBox)):
+                (widget.currentTextChanged if isinstance(widget, QComboBox) else widget.toggled).connect(self._changed)
 
     def _make_lab_fields(self, d: TrainingConfig) -> None:
         """The optimizer, its hyperparameters, batches, the schedule, penalties and validation rows."""
         def seed_spin(key):
-            spin = QSpinBox()
-            spin.setRange(int(CONSTRAINTS[key].low), int(CONSTRAINTS[key].high))
-            spin.setKeyboardTracking(False)
+            spin = NumberField(key)
             spin.setMinimumWidth(70)
             return spin
 
@@ -324,25 +286,21 @@ class SettingsPanel(QWidget):
             "How a gradient becomes a step: sgd, W ← W − η·∂L/∂W (the tutorial's; with momentum it keeps a "
             "velocity); rmsprop divides each step by a running root mean square of the gradient; adam keeps "
             "running means of the gradient and of its square. Only the chosen one's settings are shown.")
-        self.momentum = NumberSpin("momentum", 0.05)
+        self.momentum = NumberField("momentum")
         self.momentum.setToolTip("SGD's μ: v ← μ·v + ∂L/∂W, then W ← W − η·v; 0 is plain gradient descent.")
         self.nesterov = QCheckBox("look ahead")
         self.nesterov.setToolTip("Nesterov's momentum: the step takes the gradient where the velocity is "
                                  "taking the weights (needs a momentum above 0).")
-        self.rho = NumberSpin("rho", 0.01)
+        self.rho = NumberField("rho")
         self.rho.setToolTip("RMSProp's ρ: how slowly its running mean of the squared gradient forgets (0.9).")
-        self.beta1 = NumberSpin("beta1", 0.01)
+        self.beta1 = NumberField("beta1")
         self.beta1.setToolTip("Adam's β₁: how slowly its running mean of the gradient forgets (0.9).")
-        self.beta2 = NumberSpin("beta2", 0.001)
+        self.beta2 = NumberField("beta2")
         self.beta2.setToolTip("Adam's β₂: how slowly its running mean of the squared gradient forgets (0.999).")
-        self.eps = NumberSpin("eps", 1e-8)
+        self.eps = NumberField("eps")
         self.eps.setToolTip("ε, added to the root before dividing by it, so that a tiny gradient can't make a "
                             "huge step (1e-8).")
-        self.batch_size = QSpinBox()
-        self.batch_size.setRange(0, int(CONSTRAINTS["batch_size"].high))
-        self.batch_size.setSpecialValueText("whole table")
-        self.batch_size.setGroupSeparatorShown(True)
-        self.batch_size.setKeyboardTracking(False)
+        self.batch_size = NumberField("batch_size")  # "whole table" for 0
         self._batch_tip = (
             "Rows per update. The whole table: one update an epoch, as in the tutorial. Smaller batches make more, "
             "noisier updates an epoch (an epoch is one pass over the training rows; its rows are shuffled).")
@@ -354,38 +312,26 @@ class SettingsPanel(QWidget):
             "How the learning rate changes epoch by epoch: constant; step (times the decay rate every 'decay "
             "epochs' epochs); exponential (times the decay rate every epoch); cosine (down to 0 along half a "
             "cosine over the run's epochs, as many as Iterations makes). The status bar shows the rate of the moment.")
-        self.decay_rate = NumberSpin("decay_rate", 0.05)
+        self.decay_rate = NumberField("decay_rate")
         self.decay_rate.setToolTip("γ: the factor the learning rate is multiplied by (step: every 'decay epochs' "
                                    "epochs; exponential: every epoch).")
-        self.decay_epochs = QSpinBox()
-        self.decay_epochs.setRange(int(CONSTRAINTS["decay_epochs"].low), int(CONSTRAINTS["decay_epochs"].high))
-        self.decay_epochs.setGroupSeparatorShown(True)
-        self.decay_epochs.setKeyboardTracking(False)
+        self.decay_epochs = NumberField("decay_epochs")
         self.decay_epochs.setToolTip("Step decay: the epochs between two cuts of the learning rate.")
-        self.validation = QDoubleSpinBox()
-        self.validation.setRange(0.0, 100 * CONSTRAINTS["validation"].high)
-        self.validation.setDecimals(1)
-        self.validation.setSingleStep(5.0)
+        self.validation = NumberField("validation")  # a share, shown as a percentage; "none" for 0
         self.validation.setSuffix(" %")
-        self.validation.setSpecialValueText("none")
-        self.validation.setKeyboardTracking(False)
         self.validation.setToolTip(
             "The share of the rows kept apart and measured after every epoch, never trained on (a classification "
             "keeps that share of each class). The table marks them; right-click a row's number to move it.")
         self.split_seed = seed_spin("split_seed")
         self.split_seed.setToolTip("The seed the validation rows are drawn with.")
-        self.patience = QSpinBox()
-        self.patience.setRange(0, int(CONSTRAINTS["patience"].high))
-        self.patience.setSpecialValueText("off")
+        self.patience = NumberField("patience")  # "off" for 0
         self.patience.setSuffix(" epochs")
-        self.patience.setGroupSeparatorShown(True)
-        self.patience.setKeyboardTracking(False)
         self.patience.setToolTip("Stop when the validation loss has not improved for this many epochs, and put "
                                  "back the weights of its best epoch; off: never. Needs validation rows.")
-        self.l2 = NumberSpin("l2", 0.0001)
+        self.l2 = NumberField("l2")
         self.l2.setToolTip("λ₂ in λ₂/2·ΣW², added to the loss: pulls each weight towards 0 in proportion to its "
                            "size (weight decay). Biases are not penalised.")
-        self.l1 = NumberSpin("l1", 0.0001)
+        self.l1 = NumberField("l1")
         self.l1.setToolTip("λ₁ in λ₁·Σ|W|, added to the loss: pulls each weight towards 0 by the same amount, "
                            "so that small ones end at 0. Biases are not penalised.")
         self.lab_fields = {"schedule": self.schedule, "decay_rate": self.decay_rate, "decay_epochs": self.decay_epochs,
@@ -412,7 +358,7 @@ class SettingsPanel(QWidget):
             self.lab_fields[key].setValue(getattr(config, key))
         self.nesterov.setChecked(config.nesterov)
         self.schedule.setCurrentText(config.schedule)
-        self.validation.setValue(100 * config.validation)
+        self.validation.setValue(config.validation)
 
     def _fold_header(self, title: str) -> QWidget:
         """A folding group's title (a button with an arrow, as the other groups' titles read) and, while it is
@@ -550,6 +496,13 @@ class SettingsPanel(QWidget):
             self._show_fault(setting_at_fault(message) if message else None, message or "")
 
     # -- reading --------------------------------------------------------------------------------
+    def commit_typing(self) -> None:
+        """Judge what is typed in a number field and not yet entered (a shortcut pressed while typing), so
+        that nothing trains or is built with a setting other than the one shown."""
+        for widget in self.fields.values():
+            if isinstance(widget, NumberField):
+                widget.commit()
+
     def config(self) -> TrainingConfig:
         """The config the fields describe; ValueError saying why if they don't make one."""
         return TrainingConfig(
@@ -559,28 +512,28 @@ class SettingsPanel(QWidget):
             output_activation=self.output_activation.currentText(),
             loss=self.loss.currentText(),
             scaling=self.scaling.isChecked(),
-            learning_rate=self.learning_rate.value(),
-            iterations=self.iterations.value(),
-            seed=self.seed.value(),
+            learning_rate=self.learning_rate.entered(),
+            iterations=self.iterations.entered(),
+            seed=self.seed.entered(),
             use_bias=self.use_bias.isChecked(),
             init=self.init.currentText(),
             optimizer=self.optimizer.currentText(),
-            momentum=self.momentum.value(),
+            momentum=self.momentum.entered(),
             nesterov=self.nesterov.isChecked(),
-            rho=self.rho.value(),
-            beta1=self.beta1.value(),
-            beta2=self.beta2.value(),
-            eps=self.eps.value(),
-            batch_size=self.batch_size.value(),
-            shuffle_seed=self.shuffle_seed.value(),
+            rho=self.rho.entered(),
+            beta1=self.beta1.entered(),
+            beta2=self.beta2.entered(),
+            eps=self.eps.entered(),
+            batch_size=self.batch_size.entered(),
+            shuffle_seed=self.shuffle_seed.entered(),
             schedule=self.schedule.currentText(),
-            decay_rate=self.decay_rate.value(),
-            decay_epochs=self.decay_epochs.value(),
-            l2=self.l2.value(),
-            l1=self.l1.value(),
-            validation=round(self.validation.value() / 100, 6),
-            split_seed=self.split_seed.value(),
-            patience=self.patience.value(),
+            decay_rate=self.decay_rate.entered(),
+            decay_epochs=self.decay_epochs.entered(),
+            l2=self.l2.entered(),
+            l1=self.l1.entered(),
+            validation=self.validation.entered(),
+            split_seed=self.split_seed.entered(),
+            patience=self.patience.entered(),
         )
 
     # -- changes --------------------------------------------------------------------------------

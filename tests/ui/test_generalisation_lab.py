@@ -27,8 +27,6 @@ def set_field(window, key, value) -> None:
         widget.setCurrentText(value)
     elif isinstance(widget, QCheckBox):
         widget.setChecked(value)
-    elif key == "validation":
-        widget.setValue(100 * value)  # the field reads in percent
     else:
         widget.setValue(value)
 
@@ -283,7 +281,8 @@ def test_a_session_keeps_the_lab_settings_and_the_rows_moved_by_hand_and_goes_on
     assert other.open_path(path)
     qtbot.waitUntil(lambda: other.last_update.snapshot.iteration == 23, timeout=5000)
     assert other.state.settings == window.state.settings and other.settings.config() == window.state.settings
-    assert other.settings.optimizer.currentText() == "adam" and other.settings.validation.value() == 20
+    assert other.settings.optimizer.currentText() == "adam" and other.settings.validation.value() == 0.2
+    assert other.settings.validation.text() == "20 %"
     assert np.array_equal(other.document.validation, window.document.validation) and other.document.validation[row]
     assert other.table_editor.validation_legend.text().endswith("31 validation rows: measured, never trained on")
     assert np.array_equal(other.loss_plot.validation_drawn()[1], window.loss_plot.validation_drawn()[1])
