@@ -51,9 +51,10 @@ class NumberEntry:
         return self.limits.kind is int
 
     # -- showing ------------------------------------------------------------------------------------
-    def text(self, value, suffix: str = "") -> str:
-        """``value`` as the field shows it: the shortest text that reads back as the same number."""
-        if self.special and value == self.limits.low:
+    def text(self, value, suffix: str = "", special: bool = True) -> str:
+        """``value`` as the field shows it: the shortest text that reads back as the same number (the lowest
+        by its name, "none", unless ``special`` is False)."""
+        if special and self.special and value == self.limits.low:
             return self.special
         if self.whole:
             return (f"{int(value):,}" if self.grouped else str(int(value))) + suffix
@@ -91,8 +92,17 @@ class NumberEntry:
         return number
 
     def accept(self, text: str, suffix: str = ""):
-        """The value ``text`` sets, or ValueError in the core's words (the command line's)."""
-        return self.limits.check(self.read(text, suffix))
+        """The value ``text`` sets, or ValueError in the core's words (the command line's); a field typed in
+        percent adds them in its own terms ("… got 0.95, i.e. 95 %: at most 90 %")."""
+        value = self.read(text, suffix)
+        try:
+            return self.limits.check(value)
+        except ValueError as exc:
+            if self.scale == 1 or not isinstance(value, float):
+                raise
+            low, high = (self.text(v, suffix, special=False).strip() for v in (self.limits.low, self.limits.high))
+            raise ValueError(f"{exc} (typed: {self.text(value, suffix).strip()}; the field takes {low} to {high})") \
+                from None
 
     # -- stepping -----------------------------------------------------------------------------------
     def step(self, value, steps: int):

@@ -46,7 +46,9 @@ def test_a_share_is_typed_and_shown_as_a_percentage_and_read_back_exactly():
     for share in (0.0, 0.2, 0.125, 0.333333, 0.9):
         assert VALIDATION.accept(VALIDATION.text(share, " %"), " %") == share
     assert [VALIDATION.text(s, " %") for s in (0, 0.2, 0.125)] == ["none", "20 %", "12.5 %"]
-    with pytest.raises(ValueError, match=r"^validation share: a number from 0 to 0.9, got 0.95$"):
+    # the core's words (the command line's), and the field's own terms: it is typed in percent
+    with pytest.raises(ValueError, match=r"^validation share: a number from 0 to 0.9, got 0.95 \(typed: 95 %; the "
+                                         r"field takes 0 % to 90 %\)$"):
         VALIDATION.accept("95", " %")
 
 
