@@ -293,7 +293,7 @@ def _train(args) -> int:
                                                                       trainer.y_val)
     notes = diagnose(monitor.samples, trainer.history, activations=net.activations, layer_sizes=net.layer_sizes,
                      init=config.init, learning_rate=config.learning_rate, scaled=encoding.scales_inputs,
-                     iterations_per_epoch=trainer.iterations_per_epoch)
+                     iterations_per_epoch=trainer.iterations_per_epoch, loss=config.loss)
     stop = trainer.early_stop
     if args.json:
         val_its, val_losses = trainer.validation_history

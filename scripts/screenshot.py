@@ -7,8 +7,9 @@ inspector-backprop.png (mid-iteration, with a weight's chain rule), diagram.png,
 deep-weights.png and deep-network.png ("32, 32, 32"), sine-1d.png (one input: ŷ against x),
 surface-10k.png (a 10,000-row table's surface), suggestions.png (iris.csv opened: its suggested settings
 and their reasons, the problem detected), inspector-adam.png (the update phase of Adam on iris, its
-state before and after), metrics-iris.png (iris learnt, its confusion matrix), health-saturated.png (the
-Health tab on a "32, 32, 32" sigmoid network saturated from the start), spiral.png (a generated spiral
+state before and after), metrics-iris.png (iris learnt with a fifth of its rows kept for validation: the
+training rows' confusion matrix and the validation rows'), health-saturated.png (the Health tab on a
+"32, 32, 32" sigmoid network saturated from the start), spiral.png (a generated spiral
 learnt), drawn.png (points drawn into two Gaussian clouds) and validation-spiral.png (a noisy spiral learnt
 by Adam in mini-batches, its validation loss apart from the training loss, stopped early). Names given after
 the script's name: only those are written (and of the sections that stand alone, such as the last five, only
@@ -140,14 +141,23 @@ def main() -> int:
     then(shot("suggestions.png"))
     standalone = []  # (screenshot names, the first step's index): sections that need none of the steps before
 
+    def give_tabs_height(loss_plot: int):
+        """The loss plot ``loss_plot`` pixels high, the tabs under it the rest."""
+        right = next(s for s in window.views.findChildren(QSplitter) if s.orientation() == Qt.Vertical)
+        right.setSizes([loss_plot, right.height() - loss_plot])
+
     def section(*names):
         standalone.append((set(names), len(steps)))
 
-    # 8b. iris learnt: accuracy beside the loss, the confusion matrix in the Metrics tab
+    # 8b. iris learnt, 20 % of its rows kept for validation: both accuracies beside the loss, the training rows' and
+    # the validation rows' confusion matrices in the Metrics tab
     section("metrics-iris.png")
     then(lambda: (window.tabs.setCurrentWidget(window.views.metrics_view), window.open_table(EXAMPLES / "iris.csv")),
          lambda: window.last_update.table.n_rows == 150 and window.last_update.snapshot.iteration == 0)
+    then(lambda: window.settings.apply(replace(window.state.settings, validation=0.2)),
+         lambda: window.last_update.table.validation is not None and window.last_update.snapshot.iteration == 0)
     then(window.toggle_run, done_running(1500))
+    then(lambda: give_tabs_height(270))  # both matrices and the words after them in view, as a reader would drag it
     then(shot("metrics-iris.png"))
     # 8c. the tutorial's table with three hidden layers of 32 sigmoid units and the tutorial's uniform [0, 1)
     # weights: saturated from the start. The Health tab given more of the height, as a reader would drag it.
@@ -157,8 +167,7 @@ def main() -> int:
         window.open_table(EXAMPLES / "article.csv")
         window.settings.hidden.setText("32, 32, 32")
         window.tabs.setCurrentWidget(window.views.health_view)
-        right = next(s for s in window.views.findChildren(QSplitter) if s.orientation() == Qt.Vertical)
-        right.setSizes([270, right.height() - 270])
+        give_tabs_height(270)
     then(saturated, lambda: window.last_update.snapshot.weights[0].shape == (3, 32))
     then(window.toggle_run, done_running(1500))
     then(shot("health-saturated.png"))

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from ..core import Trainer
-from ..core.health import HealthMonitor, HealthNote, HealthSample, LayerHealth, diagnose
+from ..core.health import HealthMonitor, HealthNote, HealthSample, LayerHealth, LayerState, diagnose, layer_states
 from ..core.metrics import Metrics, compute_metrics
 
 
@@ -33,7 +33,13 @@ class HealthReport:
     activations: tuple[str, ...]  # every layer's, the output's last
     layer_sizes: tuple[int, ...]  # inputs, each hidden layer, outputs
     notes: tuple[HealthNote, ...]  # what holds training back, worst first; one "healthy" note when nothing does
+    loss: str | None = None  # its name: whether a saturated output blocks the gradient depends on it
     samples: tuple[HealthSample, ...] = ()  # the monitor's samples (what a session keeps)
+
+    @property
+    def states(self) -> tuple[LayerState, ...]:
+        """Each layer now, as its bar shows it: saturated, dead or (an output whose loss cancels f′) confident."""
+        return layer_states(self.latest, self.activations, self.loss)
 
     @property
     def stuck(self) -> HealthNote | None:
@@ -111,10 +117,11 @@ class TrainingWatch:
         notes = diagnose(samples, trainer.history, activations=net.activations, layer_sizes=net.layer_sizes,
                          init=self._init, learning_rate=trainer.learning_rate,
                          scaled=encoding is not None and encoding.scales_inputs,
-                         iterations_per_epoch=trainer.iterations_per_epoch)
+                         iterations_per_epoch=trainer.iterations_per_epoch, loss=trainer.loss_name)
         iterations, grads = self._monitor.series("grad_norm")
         _, weights = self._monitor.series("weight_norm")
         iterations.flags.writeable = False
         self._report = HealthReport(iterations, _for_log_plot(grads), _for_log_plot(weights), samples[-1].layers,
-                                    tuple(net.activations), tuple(net.layer_sizes), notes, tuple(samples))
+                                    tuple(net.activations), tuple(net.layer_sizes), notes, trainer.loss_name,
+                                    tuple(samples))
         return self._metrics, self._validation_metrics, self._report

@@ -162,6 +162,48 @@ class HealthMonitor:
         return its, values
 
 
+def saturation_blocks(activation: str, loss: str | None) -> bool:
+    """Whether an output layer of ``activation`` whose units are saturated passes (almost) no gradient back
+    with ``loss``. It does unless the loss cancels f′: with sigmoid and bce, or softmax and cross-entropy,
+    δ = (ŷ − y)/N at the output (:meth:`.losses.Loss.delta_for`), so a saturated output is a confident one,
+    and a confident wrong one gets the largest δ. A hidden layer's saturation always blocks. Without a loss
+    named, a softmax output is taken as trained with cross-entropy (the only loss it pairs with)."""
+    if loss is None:
+        return activation != "softmax"
+    return get_loss(loss).delta_for(activation) is None
+
+
+@dataclass(frozen=True)
+class LayerState:
+    """What a layer's bar says: the share of its units that pass (almost) no gradient back, and whether
+    that many make it stuck."""
+    kind: str  # "saturated", "dead", "confident" (an output whose loss cancels f′: nothing blocked) or "" (linear)
+    share: float | None  # of its outputs (saturated, confident) or units (dead); None for a linear layer
+    stuck: bool  # at least STUCK_SHARE of them, and they block the gradient
+
+    @property
+    def blocks(self) -> bool:
+        """Its saturated or dead units block the gradient (a confident output's do not)."""
+        return self.kind in ("saturated", "dead")
+
+
+def layer_states(layers: tuple[LayerHealth, ...], activations: tuple[str, ...],
+                 loss: str | None) -> tuple[LayerState, ...]:
+    """Each layer's :class:`LayerState` (``activations``: every layer's, the output's last)."""
+    states = []
+    for l, (health, activation) in enumerate(zip(layers, activations)):
+        if health.saturated is not None:
+            output = l == len(activations) - 1
+            kind = "saturated" if not output or saturation_blocks(activation, loss) else "confident"
+            share = health.saturated
+        elif health.dead is not None:
+            kind, share = "dead", health.dead
+        else:
+            kind, share = "", None
+        states.append(LayerState(kind, share, kind in ("saturated", "dead") and share >= STUCK_SHARE))
+    return tuple(states)
+
+
 @dataclass(frozen=True)
 class HealthNote:
     code: str  # what was found: saturated-start, saturated-by-training, dead-relu, vanishing, oscillating, ...
@@ -176,9 +218,11 @@ class HealthNote:
 
 def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np.ndarray, *,
              activations: tuple[str, ...], layer_sizes: tuple[int, ...], init: str, learning_rate: float,
-             scaled: bool = False, iterations_per_epoch: int = 1) -> tuple[HealthNote, ...]:
+             scaled: bool = False, iterations_per_epoch: int = 1,
+             loss: str | None = None) -> tuple[HealthNote, ...]:
     """Plain-language notes on what holds training back, most important first; one "healthy" note
-    (``stuck`` False) when nothing does. ``activations``: every layer's, the output's last. With
+    (``stuck`` False) when nothing does. ``activations``: every layer's, the output's last; ``loss``: its
+    name, which says whether a saturated output blocks the gradient (:func:`saturation_blocks`). With
     mini-batches the loss of one batch jumps from batch to batch: the loss is read epoch by epoch."""
     notes: list[HealthNote] = []
     history = np.asarray(history, dtype=float)
@@ -211,7 +255,7 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                                     try_settings=settings))
         later = [l for l in range(len(activations))
                  if (last.layers[l].saturated or 0) >= STUCK_SHARE and (first.layers[l].saturated or 0) < 0.5
-                 and activations[l] != "softmax"]
+                 and (l < len(activations) - 1 or saturation_blocks(activations[l], loss))]
         if later and not start and not _learnt(history):  # a well-trained output is confident, not stuck
             l = later[0]
             notes.append(HealthNote(

@@ -3,9 +3,11 @@
 On top, the notes of :func:`~..core.health.diagnose` in plain words, each with its fix, the worst first
 (a healthy run says so). Under them, side by side: a bar per layer for the share of its units stuck now
 (saturated: a sigmoid or tanh output where f′ is below 1 % of its peak; dead: a ReLU that gives 0 for
-every row), and ‖∂L/∂W‖ (solid) and ‖W‖ (dashed) per layer over the run, on a log scale, one colour per
-layer in both. The worker sends a :class:`~..app.training_watch.HealthReport`; this only shows it, and
-only when it is a new one.
+every row; outlined in red when the layer is stuck), grey for an output whose loss cancels f′ (sigmoid
+with bce, softmax with cross-entropy: δ = ŷ − y, so its saturated units are confident, not stuck; the
+core's :func:`~..core.health.layer_states` decides), and ‖∂L/∂W‖ (solid) and ‖W‖ (dashed) per layer
+over the run, on a log scale, one colour per layer in both. The worker sends a
+:class:`~..app.training_watch.HealthReport`; this only shows it, and only when it is a new one.
 """
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ..app.training_watch import HealthReport
-from ..core.health import STUCK_SHARE
 from .axes import use_plain_axes
 from .curve_view import PALETTE
 
@@ -26,12 +27,19 @@ EMPTY_TEXT = "Nothing to say yet: step or run, and how training goes shows here.
 LEGEND_MOST = 8  # layers named in the legend; a deeper network names the first and last few
 LEGEND_COLUMNS = 2
 STUCK_COLOUR, HEALTHY_COLOUR = "#b42318", "#15803d"
+CONFIDENT_COLOUR, CONFIDENT_TEXT = QColor(150, 150, 150, 110), "#555555"  # an output saturated harmlessly: neutral
 LEGEND_FROM = 190  # pixels of plot height: in a smaller plot the bars' names and colours are the legend
 NOTES_AT_MOST = 0.55  # of the tab's height, for the notes, until the user moves the divider
 BARS_CAPTION = "Saturated or dead units now"
 BARS_EXPLAINED = ("Per layer, the share of its units that pass (almost) no gradient back now: saturated (sigmoid, "
-                  "tanh, softmax: f′ below 1 % of its peak) or dead (ReLU: 0 for every row). A linear layer has "
-                  "neither.")
+                  "tanh, softmax: f′ below 1 % of its peak) or dead (ReLU: 0 for every row); outlined in red when "
+                  "that is 90 % or more. A linear layer has neither. An output whose loss cancels f′ (sigmoid with "
+                  "bce, softmax with cross_entropy: δ = ŷ − y) is grey: its saturated units are confident, ŷ near 0 "
+                  "or 1, and a confident wrong one still gets a large δ.")
+CONFIDENT_NOTE = "{name}: confident (fine with this loss: δ\u00a0=\u00a0ŷ\u00a0−\u00a0y)"  # the formula on one line
+CONFIDENT_EXPLAINED = ("{share:.1f} % of {name}'s values are near 0 or 1, where {activation} is flat; with {loss} the "
+                       "gradient at the output is δ = ŷ − y, which does not go through f′, so a wrong one still gets "
+                       "a large δ. Confident, not stuck.")
 PLOT_CAPTION = "‖∂L/∂W‖ solid, ‖W‖ dashed (log)"
 PLOT_EXPLAINED = ("Per layer over the run: the size of the gradient (how hard backprop pushes the layer's weights) "
                   "and of the weights themselves. A layer whose gradient is far below the others' hardly learns.")
@@ -68,15 +76,6 @@ def _faint(colour: QColor) -> QColor:
     return faint
 
 
-def stuck_share(health) -> tuple[str, float | None]:
-    """What a layer's bar shows: ("saturated" or "dead", its share), or ("", None) for a linear layer."""
-    if health.saturated is not None:
-        return "saturated", health.saturated
-    if health.dead is not None:
-        return "dead", health.dead
-    return "", None
-
-
 def _plot(caption: str, explained: str) -> tuple[QWidget, pg.PlotWidget]:
     box = QWidget()
     layout = QVBoxLayout(box)
@@ -110,6 +109,12 @@ class HealthView(QWidget):
 
         bars_box, self.bars_plot = _plot(BARS_CAPTION, BARS_EXPLAINED)
         self.bars_plot.setObjectName("healthBars")
+        self.bars_note = QLabel()  # under the bars: why a grey output is fine
+        self.bars_note.setObjectName("healthBarsNote")
+        self.bars_note.setWordWrap(True)
+        self.bars_note.setStyleSheet(f"color: {CONFIDENT_TEXT};")
+        self.bars_note.hide()
+        bars_box.layout().addWidget(self.bars_note)
         bars = self.bars_plot.getPlotItem()  # one row per layer, layer 1 on top, the share to the right
         bars.setMouseEnabled(x=False, y=False)
         bars.invertY(True)
@@ -160,12 +165,12 @@ class HealthView(QWidget):
         self.report: HealthReport | None = None
         self._layers_key = None
         self._notes = None
-        self._shares = None
+        self._states = None
         self.clear()
 
     def clear(self) -> None:
         self.report = None
-        self._notes = self._shares = None
+        self._notes = self._states = None
         self.notes.setText(notes_html(None))
         self._fit_notes()
         self._set_layers(None)
@@ -207,8 +212,17 @@ class HealthView(QWidget):
         self._place_legend()
 
     def shares(self) -> list[tuple[str, float | None]]:
-        """Each layer's bar: ("saturated" or "dead", its share) or ("", None) (for tests and scripts)."""
-        return [] if self.report is None else [stuck_share(h) for h in self.report.latest]
+        """Each layer's bar: ("saturated", "dead" or "confident", its share) or ("", None) (for tests and scripts)."""
+        return [] if self.report is None else [(state.kind, state.share) for state in self.report.states]
+
+    def bar_labels(self) -> list[tuple[str, str]]:
+        """Each bar's label as shown: its text and colour ("#rrggbb") (for tests and scripts)."""
+        return [(label.textItem.toPlainText(), label.color.name()) for label in self._bar_labels]
+
+    def bar_outlines(self) -> list[str | None]:
+        """Each bar's outline colour ("#rrggbb"), None where it has none (for tests and scripts)."""
+        pens = self._bars.opts.get("pens") or []
+        return [None if pen.style() == Qt.NoPen else pen.color().name() for pen in pens]
 
     def _set_layers(self, report: HealthReport | None) -> None:
         key = None if report is None else (report.layer_sizes, report.activations)
@@ -217,19 +231,35 @@ class HealthView(QWidget):
             self._make_layers(report)
         if report is None:
             return
-        shares = self.shares()
-        if shares == self._shares:
+        states = report.states
+        if states == self._states:
             return
-        self._shares = shares
-        n = len(shares)
-        lengths = [0.0 if v is None else 100 * v for _, v in shares]
-        brushes = [pg.mkBrush(_faint(layer_colour(l, n))) for l in range(n)]
-        self._bars.setOpts(x0=np.zeros(n), y=np.arange(n), width=lengths, height=0.7, brushes=brushes,
-                           pen=pg.mkPen(None))
-        for label, (kind, value), length in zip(self._bar_labels, shares, lengths):
-            stuck = value is not None and value >= STUCK_SHARE
-            label.setText("–" if value is None else f"{length:.0f} %", color=STUCK_COLOUR if stuck else "#222")
-            label.setToolTip("a linear layer: neither" if value is None else f"{length:.1f} % {kind}")
+        self._states = states
+        n = len(states)
+        names = layer_names(n)
+        lengths = [0.0 if s.share is None else 100 * s.share for s in states]
+        brushes = [pg.mkBrush(CONFIDENT_COLOUR if s.kind == "confident" else _faint(layer_colour(l, n)))
+                   for l, s in enumerate(states)]
+        pens = [pg.mkPen(STUCK_COLOUR, width=2) if s.stuck else  # the layer's colour round a grey bar: still its own
+                pg.mkPen(layer_colour(l, n), width=1) if s.kind == "confident" else pg.mkPen(None)
+                for l, s in enumerate(states)]
+        self._bars.setOpts(x0=np.zeros(n), y=np.arange(n), width=lengths, height=0.7, brushes=brushes, pens=pens)
+        for l, (label, state, length) in enumerate(zip(self._bar_labels, states, lengths)):
+            colour = STUCK_COLOUR if state.stuck else CONFIDENT_TEXT if state.kind == "confident" else "#222222"
+            label.setText("–" if state.share is None else f"{length:.0f} %", color=colour)
+            if state.kind == "confident":
+                label.setToolTip(CONFIDENT_EXPLAINED.format(share=length, name=names[l],
+                                                            activation=report.activations[l], loss=report.loss))
+            else:
+                label.setToolTip("a linear layer: neither" if state.share is None else
+                                 f"{length:.1f} % {state.kind}" + (": stuck" if state.stuck else ""))
+        confident = [l for l, s in enumerate(states) if s.kind == "confident"]
+        self.bars_note.setVisible(bool(confident))
+        if confident:
+            l = confident[0]
+            self.bars_note.setText(CONFIDENT_NOTE.format(name=names[l]))
+            self.bars_note.setToolTip(CONFIDENT_EXPLAINED.format(share=lengths[l], name=names[l],
+                                                                 activation=report.activations[l], loss=report.loss))
 
     def _make_layers(self, report: HealthReport | None) -> None:
         """The bars' axis and labels and the plot's curves, one per layer (made again when the layers change)."""
@@ -242,7 +272,8 @@ class HealthView(QWidget):
         self.legend.clear()
         self._curves, self._bar_labels = [], []
         if report is None:
-            self._bars.setOpts(x0=[], y=[], width=[], height=0.7, brushes=None)
+            self._bars.setOpts(x0=[], y=[], width=[], height=0.7, brushes=None, pens=None)
+            self.bars_note.hide()
             return
         n = len(report.activations)
         names = layer_names(n)

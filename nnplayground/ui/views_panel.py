@@ -226,7 +226,7 @@ class TrainingViews(QWidget):
             self.diagram.set_state(snap.weights, snap.biases, update.config.use_bias, self.names,
                                    snap.row_activations, snap.row)
         elif current is self.metrics_view:
-            self.metrics_view.show_metrics(update.metrics, table)
+            self.metrics_view.show_metrics(update.metrics, table, update.validation_metrics)
         elif current is self.health_view:
             self.health_view.show_report(update.health)
         else:

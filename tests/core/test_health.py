@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from nnplayground.core import DivergenceError, Network, Trainer, TrainingTable
-from nnplayground.core.health import HealthMonitor, diagnose, layer_health
+from nnplayground.core.health import (
+    STUCK_SHARE, HealthMonitor, HealthSample, LayerHealth, diagnose, layer_health, layer_states,
+    saturation_blocks,
+)
 from nnplayground.core.presets import PRESETS
 from nnplayground.paths import EXAMPLES
 
@@ -152,6 +155,33 @@ def test_no_note_before_any_loss_unless_the_start_is_already_wrong():
         notes = diagnose(monitor.samples, trainer.history, activations=trainer.network.activations,
                          layer_sizes=trainer.network.layer_sizes, init="uniform", learning_rate=1.0)
         assert codes(notes) == expected
+
+
+# -- a saturated output: stuck or confident, by its loss -----------------------------------------
+def test_an_output_whose_loss_cancels_f_prime_is_confident_not_stuck():
+    """δ = ŷ − y with sigmoid and bce or softmax and cross-entropy: the output's flat f′ is never multiplied in.
+    With sse (or mse) it is, and a saturated output passes no gradient back."""
+    assert not saturation_blocks("sigmoid", "bce") and not saturation_blocks("softmax", "cross_entropy")
+    assert saturation_blocks("sigmoid", "sse") and saturation_blocks("sigmoid", "mse")
+    assert saturation_blocks("tanh", "bce")  # bce's cancelling needs a sigmoid
+    full = LayerHealth(1.0, 1.0, saturated=STUCK_SHARE, dead=None)
+    for loss, output in (("bce", "confident"), ("sse", "saturated")):
+        hidden, out = layer_states((full, full), ("sigmoid", "sigmoid"), loss)
+        assert (hidden.kind, hidden.stuck) == ("saturated", True)  # a hidden layer's f′ always blocks
+        assert (out.kind, out.share, out.stuck) == (output, STUCK_SHARE, output == "saturated")
+    relu, linear = layer_states((LayerHealth(1.0, 1.0, None, 0.5), LayerHealth(1.0, 1.0, None, None)),
+                                ("relu", "linear"), "mse")
+    assert (relu.kind, relu.share, relu.stuck) == ("dead", 0.5, False) and (linear.kind, linear.share) == ("", None)
+
+
+def test_saturation_by_training_is_not_blamed_on_an_output_whose_loss_cancels_f_prime():
+    """Hand-made samples: the output went from 0 % to 100 % saturated while the loss stayed where it was."""
+    samples = [HealthSample(i, (LayerHealth(1.0, 1.0, 0.1, None), LayerHealth(1.0, 1.0, share, None)))
+               for i, share in ((0, 0.0), (100, 1.0))]
+    history = np.full(101, 0.7)
+    kw = dict(activations=("tanh", "sigmoid"), layer_sizes=(2, 4, 1), init="xavier", learning_rate=50.0)
+    assert codes(diagnose(samples, history, loss="sse", **kw)) == ["saturated-by-training"]
+    assert codes(diagnose(samples, history, loss="bce", **kw)) == []
 
 
 # -- the samples ---------------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """Metrics beside the loss and training health, as the window shows them."""
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QTableView
 
 from nnplayground.core import Network, TrainingTable
+from nnplayground.core.encoding import Encoding
+from nnplayground.core.health import STUCK_SHARE
 from nnplayground.core.metrics import compute_metrics
 from nnplayground.core.session import load_session
 from nnplayground.paths import EXAMPLES
-from nnplayground.ui.metrics_view import metrics_text
+from nnplayground.ui.health_view import STUCK_COLOUR
+from nnplayground.ui.metrics_view import MetricsView, metrics_text
 
 from .conftest import make_window, train
 
@@ -46,6 +49,7 @@ def test_accuracy_and_confusion_matrix_equal_the_hand_counted_ones(window, qtbot
     assert diagonal.green() > diagonal.red() and wrong.red() > wrong.green()  # right in green, wrong in red
     assert model.data(model.index(0, 2), Qt.BackgroundRole) is None  # nothing there: no colour
     assert "1 b row predicted as a (50.0 % of the b rows)" == model.data(model.index(1, 0), Qt.ToolTipRole)
+    assert window.findChild(QTableView, "validationConfusionMatrix") is None  # no validation rows: one matrix
     assert "accuracy 83.3 % (5 of 6 rows)" in window.notice.text()  # the end of the run says it too
 
 
@@ -114,6 +118,114 @@ def test_a_learning_rate_of_1000_is_reported_as_saturating(window, qtbot):
     assert "The learning rate (1000) is too large" in notes[0]
     assert window.notice.text().startswith("Stopped at 1,500 iterations — stuck (see Health): training drove the "
                                            "output layer into saturation")
+    # a sigmoid output with sse: its flat f′ is in every δ, so it is stuck, in red
+    health = window.views.health_view
+    assert health.shares()[-1] == ("saturated", 1.0)
+    assert health.bar_labels()[-1] == ("100 %", STUCK_COLOUR) and health.bar_outlines()[-1] == STUCK_COLOUR
+    assert not health.bars_note.isVisibleTo(health)
+
+
+def test_a_confident_softmax_output_is_not_shown_as_stuck(window, qtbot):
+    """Wine learnt with softmax and cross-entropy: 95 % of the output's values sit near 0 or 1, but δ = ŷ − y
+    does not go through f′. Its bar is grey and says so; the hidden layer's is as before."""
+    assert window.open_table(EXAMPLES / "wine.csv")
+    show_tab(window, window.views.health_view)
+    train(window, qtbot, 1500)
+    health = window.views.health_view
+    qtbot.waitUntil(lambda: health.report is not None and health.report.iterations[-1] == 1500, timeout=5000)
+    (hidden, hidden_share), (output, share) = health.shares()
+    assert hidden == "saturated" and output == "confident" and share >= STUCK_SHARE
+    assert health.texts()[0].startswith("Training looks healthy")
+    labels, outlines = health.bar_labels(), health.bar_outlines()
+    assert labels[1] == (f"{100 * share:.0f} %", "#555555") and outlines[1] not in (None, STUCK_COLOUR)
+    assert labels[0] == (f"{100 * hidden_share:.0f} %", "#222222") and outlines[0] is None
+    assert health.bars_note.isVisibleTo(health)
+    assert health.bars_note.text().replace("\u00a0", " ") == "output: confident (fine with this loss: δ = ŷ − y)"
+    assert "with cross_entropy the gradient at the output is δ = ŷ − y" in health.bars_note.toolTip()
+
+
+def keep_for_validation(window, qtbot, share: float) -> None:
+    window.settings.fields["validation"].setValue(share)  # the share itself (the field shows it in percent)
+    qtbot.waitUntil(lambda: window.last_update.table.validation is not None
+                    and window.last_update.snapshot.iteration == 0, timeout=5000)
+
+
+def split_metrics(update):
+    """The metrics of the training rows and of the validation rows, from every row's ŷ and the table's marks."""
+    table, encoding = update.table, update.encoding
+    y, y_hat, held = encoding.encode_targets(table), update.snapshot.predictions, table.validation
+    assert y_hat.shape[0] == table.n_rows
+    return compute_metrics(encoding, y_hat[~held], y[~held]), compute_metrics(encoding, y_hat[held], y[held])
+
+
+def percent(share: float) -> str:
+    return f"{100 * share:.1f}".removesuffix(".0") + " %"
+
+
+def test_with_validation_rows_the_metrics_tab_shows_both_matrices(window, qtbot):
+    assert window.open_table(EXAMPLES / "iris.csv")
+    keep_for_validation(window, qtbot, 0.2)
+    show_tab(window, window.views.metrics_view)
+    train(window, qtbot, 40)  # part-learnt: a few rows wrong
+    view = window.views.metrics_view
+    qtbot.waitUntil(lambda: view.metrics is window.last_update.metrics and view.validation is not None, timeout=5000)
+    training, validation = split_metrics(window.last_update)
+    assert (training.rows, validation.rows) == (120, 30)
+    trained = window.findChild(QTableView, "confusionMatrix")
+    held = window.findChild(QTableView, "validationConfusionMatrix")
+    assert trained.counts() == training.confusion[0].tolist()
+    assert held.counts() == validation.confusion[0].tolist()
+    assert [held.model().headerData(i, Qt.Horizontal) for i in range(3)] == ["setosa", "versicolor", "virginica"]
+    assert [label.text() for label in (view.captions[0], view.validation_captions[0])] == [
+        f"<b>Training</b>: 120 rows · accuracy {percent(training.accuracy)}",
+        f"<b style='color:#ea580c'>Validation</b>: 30 rows · accuracy {percent(validation.accuracy)}"]
+    assert view.summary.text() == f"<b>{metrics_text(training, ('species',), validation)}</b>"
+    window.settings.fields["validation"].setValue(0)  # no validation rows: one matrix again, of every row
+    window.reset_action.trigger()
+    train(window, qtbot, 40)
+    qtbot.waitUntil(lambda: view.metrics is window.last_update.metrics, timeout=5000)
+    assert window.findChild(QTableView, "validationConfusionMatrix") is None and view.validation is None
+    assert sum(map(sum, window.findChild(QTableView, "confusionMatrix").counts())) == 150
+
+
+def test_the_two_matrices_stand_side_by_side_when_there_is_room_else_one_above_the_other(qtbot):
+    table = TrainingTable.from_csv(EXAMPLES / "iris.csv")
+    encoding = Encoding.fit(table, "multiclass", True)
+    y = encoding.encode_targets(table)
+    view = MetricsView()
+    qtbot.addWidget(view)
+    view.show_metrics(compute_metrics(encoding, y[30:], y[30:]), table, compute_metrics(encoding, y[:30], y[:30]))
+    view.show()
+    trained, held = view.tables[0], view.validation_tables[0]
+
+    def where(widget):
+        return widget.mapTo(view, QPoint(0, 0))
+
+    for width, beside in ((1000, True), (360, False), (1000, True)):
+        view.resize(width, 600)
+        qtbot.waitUntil(lambda beside=beside: view.pairs[0].side_by_side() == beside, timeout=2000)
+        qtbot.wait(50)  # placed by the layout
+        a, b = where(trained), where(held)
+        if beside:
+            assert a.y() == b.y() and b.x() >= a.x() + trained.width()
+        else:
+            assert a.x() == b.x() and b.y() >= a.y() + trained.height()
+            assert b.x() + held.width() <= view.width()  # nothing cut at the right
+
+
+def test_a_regression_with_validation_rows_has_a_row_of_r2_and_rmse_for_each_set(window, qtbot):
+    assert window.open_table(EXAMPLES / "diabetes.csv")
+    keep_for_validation(window, qtbot, 0.2)
+    show_tab(window, window.views.metrics_view)
+    train(window, qtbot, 100)
+    view = window.views.metrics_view
+    qtbot.waitUntil(lambda: view.metrics is window.last_update.metrics and view.validation is not None, timeout=5000)
+    training, validation = split_metrics(window.last_update)
+    grid = view.regression_table
+    assert training.rows + validation.rows == 442 and grid.rowCount() == 2
+    assert [grid.item(r, c).text() for r in range(2) for c in range(4)] == [
+        "progression", f"training: {training.rows}", f"{training.r2[0]:.4g}", f"{training.rmse[0]:.4g}",
+        "progression", f"validation: {validation.rows}", f"{validation.r2[0]:.4g}", f"{validation.rmse[0]:.4g}"]
 
 
 @pytest.mark.parametrize("tab", ["metrics_view", "health_view"])
