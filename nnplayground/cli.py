@@ -277,6 +277,10 @@ def _train(args) -> int:
     _refuse_special_file(args.table)
     table = TrainingTable.from_csv(args.table, targets=args.target)
     config, source = _config(args, table, given)
+    if config.patience and not config.validation_rows(table, config.encoding_for(table)).any():
+        raise UsageError(f"--patience: early stopping watches the validation loss, and --split "
+                         f"{format_number(config.validation)} of {table.n_rows:,} rows keeps none apart: "
+                         "raise --split")  # (the core's words would say "mark rows", which this command can't)
     trainer = config.make_trainer(table)
     net, encoding = trainer.network, trainer.encoding
     monitor = HealthMonitor()

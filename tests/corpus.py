@@ -528,7 +528,7 @@ def build_corpus(folder: str | os.PathLike) -> list[Path]:
 
     # sessions: the record
     for label, record in {
-        "version-3": session_record(version=3), "version-true": session_record(version=True),
+        "version-4": session_record(version=4), "version-true": session_record(version=True),
         "kinds-missing": session_record(kinds=_DROP), "kinds-bad": session_record(kinds=["numbers", "words"] * 2),
         "encoding-bad": session_record(encoding={"problem": "binary"}),
         "encoding-other-columns": session_record(encoding={

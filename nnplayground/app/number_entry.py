@@ -98,7 +98,7 @@ class NumberEntry:
         try:
             return self.limits.check(value)
         except ValueError as exc:
-            if self.scale == 1 or not isinstance(value, float):
+            if self.scale == 1 or not isinstance(value, float) or not math.isfinite(value):
                 raise
             low, high = (self.text(v, suffix, special=False).strip() for v in (self.limits.low, self.limits.high))
             raise ValueError(f"{exc} (typed: {self.text(value, suffix).strip()}; the field takes {low} to {high})") \

@@ -64,7 +64,7 @@ def settings_problem(table: TrainingTable, config: TrainingConfig) -> str | None
     try:
         encoding = config.encoding_for(table)
         config.check_fits(table, encoding)
-        config.check_validation(table)
+        config.check_validation(table, config.validation_rows(table, encoding))  # stratified, as training draws
     except ValueError as exc:
         return str(exc)
     return None

@@ -53,7 +53,7 @@ class Interval:
             raise ValueError(f"{self.label}: {self.describe()}, got {shown(value)}") from None
         if not self.low <= number <= self.high:  # NaN fails too
             raise ValueError(f"{self.label}: {self.describe()}, got {shown(value)}")
-        return number
+        return number + 0 if self.kind is float else number  # −0.0 is 0.0
 
 
 @dataclass(frozen=True)
@@ -373,7 +373,7 @@ class TrainingConfig:
         if held.any():
             return
         why = (f"the validation share {format_number(self.validation)} of {table.n_rows:,} rows draws none"
-               if self.validation else "no row is kept for validation")
+               if self.validation and table.validation is None else "no row is kept for validation")
         raise ValueError(f"patience: early stopping watches the validation loss, and {why}: set a validation "
                          "share or mark rows for validation")
 

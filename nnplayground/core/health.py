@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import CONSTRAINTS
 from .losses import get_loss, sum_of_squares
 from .network import backward_into, seed_output_delta
 from .trainer import Trainer
@@ -132,12 +133,16 @@ class HealthMonitor:
     def __init__(self, max_samples: int = MAX_SAMPLES):
         self.max_samples = max_samples
         self.samples: list[HealthSample] = []
+        self._restored = False
 
     def observe(self, trainer: Trainer) -> HealthSample:
         """Take a sample of the trainer as it is (its first, by a pass of its own, see :func:`initial_health`)."""
         if self.samples and self.samples[-1].iteration == trainer.iteration:
             return self.samples[-1]
-        fresh = not self.samples or trainer.iteration == 0
+        # a first sample, or the first after samples restored (a reopened session's trainer has not fed
+        # anything forward yet: its buffers hold zeros), comes from a pass of its own
+        fresh = not self.samples or trainer.iteration == 0 or self._restored
+        self._restored = False
         sample = HealthSample(trainer.iteration, initial_health(trainer) if fresh else layer_health(trainer))
         if len(self.samples) >= self.max_samples:
             self.samples = self.samples[:1] + self.samples[2::2]
@@ -150,16 +155,15 @@ class HealthMonitor:
     def restore(self, samples) -> None:
         """Go on from samples taken before (a reopened session's), thinned as this monitor thins."""
         self.samples = list(samples)
+        self._restored = True
         while len(self.samples) > self.max_samples:
             self.samples = self.samples[:1] + self.samples[2::2]
 
     def series(self, what: str) -> tuple[np.ndarray, np.ndarray]:
         """Iterations, and per layer the values of ``what`` (grad_norm, weight_norm, saturated, dead;
         NaN where a layer has none): for a plot."""
-        its = np.array([s.iteration for s in self.samples], dtype=float)
-        values = np.array([[np.nan if getattr(h, what) is None else getattr(h, what) for h in s.layers]
-                           for s in self.samples], dtype=float).reshape(len(self.samples), -1)
-        return its, values
+        arrays = samples_to_arrays(self.samples)
+        return arrays["iterations"], arrays[what]
 
 
 def saturation_blocks(activation: str, loss: str | None) -> bool:
@@ -264,7 +268,7 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 f"outputs were flat at iteration {first.iteration:,}, {100 * last.layers[l].saturated:.0f} % are now"
                 + (", so ŷ sits at its limit for every row." if l == len(activations) - 1 else "."),
                 f"The learning rate ({learning_rate:g}) is too large: steps that big push every z far from 0. "
-                "Lower it and Reset.", try_settings=(("learning_rate", learning_rate / 10),)))
+                "Lower it and Reset.", try_settings=(("learning_rate", _allowed_rate(learning_rate / 10)),)))
         dead = [l for l in hidden if (last.layers[l].dead or 0) >= DEAD_SHARE]
         if dead:
             l = dead[0]
@@ -273,7 +277,8 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 "every row, so no gradient reaches them and they have stopped learning.",
                 "Lower the learning rate, or use he initial weights, and Reset."
                 if init != "he" else "Lower the learning rate and Reset.",
-                try_settings=(("learning_rate", learning_rate / 3),) + ((("init", "he"),) if init != "he" else ())))
+                try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)
+                + ((("init", "he"),) if init != "he" else ())))
         # At the start, or now: once the network has settled on predicting the mean, every gradient is
         # small and the ratio says little, but the first sample still shows why it never learnt more.
         vanished = [s for s in (first, last) if len(s.layers) >= 3
@@ -299,6 +304,12 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
     return tuple(notes)
 
 
+def _allowed_rate(rate: float) -> float:
+    """A learning rate to try, within the settings' limits (declared once, in the config)."""
+    limits = CONSTRAINTS["learning_rate"]
+    return min(max(rate, limits.low), limits.high)
+
+
 def _learnt(history: np.ndarray) -> bool:
     """The loss has fallen to half of where it started or less."""
     return bool(history.size) and history[-1] <= 0.5 * history[0]
@@ -321,13 +332,14 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,
             notes.append(HealthNote("rising", f"The loss is rising: {window[0]:.4g} → {window[-1]:.4g} over the last "
                                     f"{steps.size} {unit}.",
                                     f"Lower the learning rate ({learning_rate:g}) and Reset: each step overshoots "
-                                    "further than the last.", try_settings=(("learning_rate", learning_rate / 3),)))
+                                    "further than the last.",
+                                    try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)))
         elif n >= 20 and rises >= 0.3 * steps.size and swing > 0.01:
             notes.append(HealthNote(
                 "oscillating", f"The loss oscillates: it rose in {rises} of the last {steps.size} {unit}, "
                 f"swinging between {window.min():.4g} and {window.max():.4g}.",
                 f"Lower the learning rate (try {learning_rate / 3:.3g}): each step overshoots the valley.",
-                try_settings=(("learning_rate", learning_rate / 3),)))
+                try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)))
     if n >= 1000 and not notes:  # flat first: a loss that does not move at all is not "falling slowly"
         span = min(PLATEAU_ITERATIONS, n // 2)
         before, now = history[-span - 1], history[-1]
@@ -343,5 +355,5 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,
                 "slow", f"The loss is falling slowly: {half:.6g} → {history[-1]:.6g} over the last {n - n // 2:,} "
                 f"{unit}, still more than half of where it started.",
                 f"Try a larger learning rate than {learning_rate:g}, or look at the notes on saturation.",
-                try_settings=(("learning_rate", learning_rate * 3),)))
+                try_settings=(("learning_rate", _allowed_rate(learning_rate * 3)),)))
     return notes

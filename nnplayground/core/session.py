@@ -10,7 +10,10 @@ A session may hold no weights (a network not trained yet, or one whose settings 
 With weights it holds their :class:`~.encoding.Encoding` too (the μ, σ and labels they were trained
 with), and may hold the metrics shown when it was saved (:meth:`~.metrics.Metrics.to_dict`: a record for
 whoever reads the file; the window works them out again from the weights and the table). Format 1
-(before text labels, problems and scaling) is read and turned into today's settings.
+(before text labels, problems and scaling) is read and turned into today's settings. Format 2 is read
+too: an ε of 0 (allowed then; 0/0 on a gradient of exactly 0) becomes the smallest allowed, and early
+stopping starts its count afresh, since the validation loss is now measured as the training loss is
+(penalty included, sse per batch's rows) and a best loss measured before would not compare.
 """
 from __future__ import annotations
 
@@ -33,7 +36,8 @@ from .health import MAX_SAMPLES, HealthSample, samples_from_arrays, samples_to_a
 from .trainer import resume_record_problem
 
 FORMAT = "nnplayground-session"
-VERSION = 2
+VERSION = 3
+V2_EPS = 1e-12  # a format 2 file's ε of 0 becomes this, the smallest the settings take
 SUFFIX = ".nnpsession"
 TRAINING_PREFIX = "training_"  # the arrays of the trainer's resume state
 HEALTH_PREFIX = "health_"  # the arrays of the health samples
@@ -64,7 +68,8 @@ class Session:
     validation: tuple[int, ...] | None = None  # the table rows kept apart for validation (None: no marks)
     metrics: dict | None = None  # the latest metrics when saved, as Metrics.to_dict() (with weights only)
     health: tuple[HealthSample, ...] | None = None  # the training's health samples so far (with weights only)
-    example: tuple[str, TrainingConfig] | None = None  # the example (or generator) the table came from, its preset
+    # the example (or generator) the table came from: its name, its preset and its columns
+    example: tuple[str, TrainingConfig, tuple[str, ...]] | None = None
 
     @property
     def iteration(self) -> int:
@@ -129,7 +134,8 @@ def save_session(path: str | os.PathLike, session: Session, compress: bool = Tru
     if session.metrics is not None and weights:
         meta["metrics"] = session.metrics
     if session.example is not None:
-        meta["example"] = {"name": session.example[0], "preset": session.example[1].to_dict()}
+        meta["example"] = {"name": session.example[0], "preset": session.example[1].to_dict(),
+                           "columns": list(session.example[2])}
     arrays = {f"W{l}": w for l, w in enumerate(weights)}
     arrays.update({f"b{l}": b for l, b in enumerate(biases)})
     if session.training is not None and session.weights:
@@ -164,8 +170,8 @@ def _read(path: Path) -> Session:
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise SessionFileError(f"{name} is not an nnplayground session")
         version = meta.get("version")
-        if type(version) is not int or version not in (1, VERSION):
-            raise SessionFileError(f"{name} is session format {version!r:.40}; this app reads 1 and {VERSION}")
+        if type(version) is not int or not 1 <= version <= VERSION:
+            raise SessionFileError(f"{name} is session format {version!r:.40}; this app reads 1 to {VERSION}")
         columns, roles, cells = _table(name, meta)
         if version == 1:  # numbers only, one activation list, no problem or scaling
             problem = _v1_problem(roles, cells)
@@ -174,8 +180,10 @@ def _read(path: Path) -> Session:
                 name, _v1_config(meta["settings"], problem), "waiting settings")
             kinds, encoding = (NUMBERS,) * len(columns), None
         else:
-            config = _config(name, meta.get("config"), "settings")
-            settings = None if meta.get("settings") is None else _config(name, meta["settings"], "waiting settings")
+            fix = _v2_config if version == 2 else (lambda record: record)
+            config = _config(name, fix(meta.get("config")), "settings")
+            settings = None if meta.get("settings") is None else _config(name, fix(meta["settings"]),
+                                                                         "waiting settings")
             kinds = _kinds(name, meta.get("kinds"), len(columns))
             encoding = None if meta.get("encoding") is None else _encoding(name, meta["encoding"])
         metrics = meta.get("metrics")  # optional: files saved before metrics have none
@@ -201,21 +209,37 @@ def _read(path: Path) -> Session:
         training = None
         if version > 1 and layers and meta.get("training") is not None:
             training = _training(name, npz, meta["training"], sum(w.size + b.size for w, b in zip(weights, biases)))
+            if version == 2:  # its best validation loss was measured otherwise: early stopping counts afresh
+                record, arrays = training
+                training = ({**record, "best": None, "waited": 0},
+                            {k: v for k, v in arrays.items() if k != "best_parameters"})
         validation = None if version == 1 else _validation(name, meta.get("validation"), len(cells))
         health = _health(name, npz, layers) if layers else None
-        example = None if version == 1 or meta.get("example") is None else _example(name, meta["example"])
+        example = None if version == 1 or meta.get("example") is None else _example(name, meta["example"], columns)
     _check(name, columns, roles, cells, config, weights, biases, history, kinds, encoding)
     return Session(columns, roles, cells, config, weights, biases, history, settings, kinds,
                    encoding if weights else None, training, validation,
                    metrics if weights else None, health, example)
 
 
-def _example(name: str, record) -> tuple[str, TrainingConfig]:
-    """The example the table came from: a short name and its preset (what the suggestions card proposes)."""
-    if not (isinstance(record, dict) and set(record) == {"name", "preset"} and isinstance(record["name"], str)
-            and 0 < len(record["name"]) <= 200):
-        raise SessionFileError(f"{name}: its example must be a record of a name and a preset")
-    return record["name"], _config(name, record["preset"], "example's preset")
+def _example(name: str, record, columns) -> tuple[str, TrainingConfig, tuple[str, ...]]:
+    """The example the table came from: a short name, its preset (what the suggestions card proposes while
+    the table keeps the example's columns) and those columns."""
+    if not (isinstance(record, dict) and {"name", "preset"} <= set(record) <= {"name", "preset", "columns"}
+            and isinstance(record["name"], str) and 0 < len(record["name"]) <= 200):
+        raise SessionFileError(f"{name}: its example must be a record of a name, a preset and its columns")
+    example_columns = record.get("columns", list(columns))
+    if not (isinstance(example_columns, list) and len(example_columns) <= len(columns) + 1000
+            and all(isinstance(c, str) for c in example_columns)):
+        raise SessionFileError(f"{name}: its example's columns must be a list of names")
+    return record["name"], _config(name, record["preset"], "example's preset"), tuple(example_columns)
+
+
+def _v2_config(record):
+    """A format 2 file's settings as today's: an ε of 0 becomes the smallest allowed."""
+    if isinstance(record, dict) and record.get("eps") == 0:
+        return {**record, "eps": V2_EPS}
+    return record
 
 
 def _health(name: str, npz, layers: int) -> tuple[HealthSample, ...] | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .config import TrainingConfig
+from .config import CONSTRAINTS, TrainingConfig
 from .encoding import PROBLEM_TITLES, Encoding, EncodingError
 from .losses import LOSSES
 from .table import TrainingTable, format_number
@@ -138,18 +138,36 @@ def preset_suggestion(table: TrainingTable, preset: TrainingConfig, example: str
 
 
 def with_given(config: TrainingConfig, given: dict) -> TrainingConfig:
-    """``config`` with the settings a user gave in place of its own, the output activation and the loss
-    completed to a pair that works together when only one of them (or only the problem) was given: a
-    refusal then names the real conflict, not a setting the user never touched."""
+    """``config`` with the settings a user gave in place of its own. When only one of output activation and
+    loss is given (or only the problem), the other follows it if that makes settings that work: the
+    problem's own pair, or the given one's partner. Otherwise the settings as given are refused, in words
+    about what was given, not about a setting the user never touched."""
     if "problem" in given and not {"output_activation", "loss"} & set(given):
-        config = with_problem(config, given["problem"])
-    elif "output_activation" in given and "loss" not in given:
+        return replace(with_problem(config, given["problem"]), **given)
+    problem = given.get("problem", config.problem)
+    partners = []
+    if "output_activation" in given and "loss" not in given:
         output = given["output_activation"]
-        if LOSSES[config.loss].output not in (None, output) or (output == "softmax" and config.loss != "cross_entropy"):
-            given = {**given, "loss": {"sigmoid": "bce", "softmax": "cross_entropy"}.get(output, "mse")}
-    elif "loss" in given and "output_activation" not in given and LOSSES[given["loss"]].output is not None:
-        given = {**given, "output_activation": LOSSES[given["loss"]].output}
-    return replace(config, **given)
+        partners = [{"loss": loss} for out, loss in OUTPUT_AND_LOSS.values() if out == output] + [{"loss": "mse"}]
+    elif "loss" in given and "output_activation" not in given:
+        needs = LOSSES[given["loss"]].output
+        own = OUTPUT_AND_LOSS[problem][0] if problem in OUTPUT_AND_LOSS else None
+        partners = [{"output_activation": out} for out in (needs, own, "sigmoid", "linear") if out]
+    try:
+        return replace(config, **given)
+    except ValueError as as_given:
+        refusals = []
+        for partner in partners:
+            try:
+                return replace(config, **given, **partner)
+            except ValueError as exc:
+                refusals.append(exc)
+        # the natural partner's refusal when it is about what was given (softmax for a regression), else
+        # the refusal of the settings as given
+        labels = tuple(f"{CONSTRAINTS[key].label}:" for key in given if key in CONSTRAINTS)
+        if refusals and str(refusals[0]).startswith(labels):
+            raise refusals[0] from None
+        raise as_given from None
 
 
 def with_problem(config: TrainingConfig, problem: str) -> TrainingConfig:

@@ -575,11 +575,6 @@ def _columns(rows: Sequence[Sequence[str]], width: int) -> list[list[str]]:
     return columns
 
 
-def _has_labels_column(rows: Sequence[Sequence[str]], header: Sequence[str]) -> bool:
-    """Whether a column of these rows reads as text labels."""
-    return LABELS in _column_kinds(rows, header)
-
-
 def _text_has_labels(text: str, delimiter: str, header: Sequence[str]) -> bool:
     """Whether a column of the whole text (after its header) reads as labels: a piece alone may say no
     where the whole says yes. Only asked when a piece holds a cell that is not a number."""
@@ -593,7 +588,7 @@ def _piece_has_labels(piece: str, delimiter: str, header: Sequence[str]) -> bool
         rows = [row for row in csv.reader([line for line in piece.splitlines() if line.strip()], delimiter=delimiter)]
     except csv.Error:
         return False
-    return _has_labels_column(rows, header)
+    return LABELS in _column_kinds(rows, header)
 
 
 def _check_cells(rows: Sequence[Sequence[str]], header: Sequence[str], first_row: int) -> np.ndarray:

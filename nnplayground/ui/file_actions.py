@@ -308,7 +308,7 @@ class FileActions:
         """An opened session, already checked and its network built (None while a bad cell waits)."""
         h = self.host
         # the card goes on proposing the example's (or the generator's) own settings, as before saving
-        self.example = None if session.example is None else Example(*session.example, session.columns)
+        self.example = None if session.example is None else Example(*session.example)
         self.adopting = True
         try:
             h.document.load_cells(session.columns, session.roles, session.cells, kinds=session.column_kinds,
@@ -352,7 +352,8 @@ class FileActions:
                                encoding=h.state.network_encoding,
                                validation=tuple(np.flatnonzero(h.document.validation).tolist()) or None,
                                metrics=metrics, health=health,
-                               example=None if self.example is None else (self.example.name, self.example.preset))
+                               example=None if self.example is None else (self.example.name, self.example.preset,
+                                                                          self.example.columns))
 
     def save_session(self, path) -> bool:
         h = self.host

@@ -187,6 +187,8 @@ class LossPlot(pg.PlotWidget):
             self._high = max(self._high, float(new.max()))
         self._envelope.update(self._y, start)
         if self._epochs is not None:
+            if start == 0:  # a new history: points of one epoch again, not the old run's merged blocks
+                self._epochs = EpochMeans(self._epochs.per_epoch)
             points = self._epochs.sums.size, self._epochs.block
             self._epochs.update(self._y[: self._n], start)
             if (self._epochs.sums.size, self._epochs.block) != points or start < points[0] * points[1]:

@@ -14,6 +14,7 @@ from ..core import Snapshot, TrainingTable
 from ..core.encoded_table import true_classes
 from ..core.encoding import Encoding
 from .axes import format_number_for_display
+from .table_model import VALIDATION_BAND, VALIDATION_TINT
 
 DIGITS = 4  # significant digits shown; the tooltip has them all
 # the longest shapes format_number_for_display writes with DIGITS digits, "0" standing for any digit
@@ -75,6 +76,7 @@ class PredictionsModel(QAbstractTableModel):
         self._note = ""
         self._target_texts: dict[int, tuple[str, ...]] = {}  # each target column's distinct texts
         self._wrong_brush = QBrush(WRONG)
+        self._held_brush = QBrush(VALIDATION_TINT)
 
     def set_values(self, targets: tuple[str, ...], y: np.ndarray, y_hat: np.ndarray | None, note: str = "") -> None:
         """Show ``y_hat`` against ``y`` as numbers; ``note`` says where ŷ comes from (see :func:`predictions_note`)."""
@@ -215,13 +217,19 @@ class PredictionsModel(QAbstractTableModel):
         if role == TOOLTIP:
             return self._tooltip(index.row(), index.column(), v)
         t, kind = divmod(index.column(), 3)
+        held = self._held_brush if self.is_validation_row(index.row()) else None  # tinted as in the table
         if self._mode != NUMBERS:
-            return self._wrong_brush if kind > 0 and self.wrong(index.row(), t) else None
+            return self._wrong_brush if kind > 0 and self.wrong(index.row(), t) else held
         if kind == 2 and np.isfinite(v):
             scale = self._target_scale(t)
             strength = min(abs(v) / scale, 1.0)  # an error of one standard deviation of the target: full colour
             return QBrush(QColor(255, int(255 - 90 * strength), int(255 - 90 * strength)))
-        return None
+        return held
+
+    def is_validation_row(self, row: int) -> bool:
+        """Whether ``row`` is kept apart for validation (never trained on)."""
+        marks = None if self._table is None else self._table.validation
+        return marks is not None and row < len(marks) and bool(marks[row])
 
     def _target_scale(self, t: int) -> float:
         """σ of a scaled regression target (what an error of "one" is, in the table's units), else 1."""
@@ -233,6 +241,11 @@ class PredictionsModel(QAbstractTableModel):
             if orientation == Qt.Vertical:
                 return str(section + 1)
             return self._title(section)
+        if orientation == Qt.Vertical and self.is_validation_row(section):
+            if role == Qt.ToolTipRole:
+                return f"Row {section + 1}: a validation row, measured after every epoch, never trained on"
+            if role == Qt.ForegroundRole:
+                return QBrush(VALIDATION_BAND)
         if role == Qt.ToolTipRole and orientation == Qt.Horizontal:
             note = f"\n{BEFORE_UPDATE_EXPLAINED}" if self._note else ""
             t, kind = divmod(section, 3)

@@ -259,3 +259,24 @@ def test_health_samples_go_through_a_session_and_damaged_ones_are_refused(tmp_pa
             target.writestr(name, data)
     with pytest.raises(SessionFileError, match=r"bad\.nnpsession: the health record's saturated"):
         load_session(bad)
+
+
+def test_restored_samples_go_on_with_a_pass_of_their_own_not_the_empty_buffers_of_a_reopened_trainer():
+    """A reopened session's trainer has fed nothing forward: its buffers are zeros, which read as ∂L/∂W = 0
+    and an output 100 % saturated."""
+    from nnplayground.core.health import initial_health
+
+    table = TrainingTable.from_csv(EXAMPLES / "iris.csv")
+    config = PRESETS["iris.csv"]
+    trainer = config.make_trainer(table)
+    monitor = HealthMonitor()
+    monitor.observe(trainer)
+    trainer.run(50)  # saved while running: the samples end before the weights' iteration
+    reopened = config.make_trainer(table, encoding=trainer.encoding)
+    reopened.network.set_parameters(trainer.network.weights, trainer.network.biases)
+    reopened.restore_history(trainer.history)
+    again = HealthMonitor()
+    again.restore(monitor.samples)
+    sample = again.observe(reopened)
+    assert sample.iteration == 50 and len(again.samples) == 2
+    assert sample.layers == initial_health(reopened) and all(layer.grad_norm > 0 for layer in sample.layers)

@@ -414,10 +414,10 @@ def test_a_session_keeps_the_example_its_table_came_from(tmp_path):
     cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
     config = generator_preset("moons")
     session = Session(table.columns, table.roles, cells, config, (), (), np.zeros(0),
-                      example=("the moons generator", config))
+                      example=("the moons generator", config, table.columns))
     good = tmp_path / "good.nnpsession"
     save_session(good, session)
-    assert load_session(good).example == ("the moons generator", config)
+    assert load_session(good).example == ("the moons generator", config, table.columns)
     bad = tmp_path / "bad.nnpsession"
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
         for name in source.namelist():
@@ -432,3 +432,66 @@ def test_a_session_keeps_the_example_its_table_came_from(tmp_path):
             target.writestr(name, data)
     with pytest.raises(SessionFileError, match=r"bad\.nnpsession: its example must be"):
         load_session(bad)
+
+
+def test_a_format_2_session_opens_with_eps_0_made_valid_and_early_stopping_counting_afresh(tmp_path):
+    """Format 2 allowed ε = 0 and measured the validation loss without the penalty: such a file must open,
+    and its best loss (measured otherwise) must not stop the run at once."""
+    import io
+    import json
+    import zipfile
+
+    table = noisy_moons(60)
+    config = overfit_config(hidden=(8,), batch_size=10, validation=0.3, patience=5, l2=0.05)
+    trainer = config.make_trainer(table)
+    trainer.run(60)
+    snap = trainer.snapshot()
+    assert snap.resume[0]["best"] is not None
+    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
+    saved = tmp_path / "v3.nnpsession"
+    save_session(saved, Session(table.columns, table.roles, cells, config, snap.weights, snap.biases,
+                                trainer.history.copy(), encoding=trainer.encoding, training=snap.resume))
+    old = tmp_path / "v2.nnpsession"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(old, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "metadata.npy":
+                meta = json.loads(str(np.load(io.BytesIO(data))))
+                meta["version"], meta["config"]["eps"] = 2, 0.0
+                buffer = io.BytesIO()
+                np.save(buffer, np.array(json.dumps(meta)))
+                data = buffer.getvalue()
+            target.writestr(name, data)
+    back = load_session(old)
+    assert back.config.eps == 1e-12 and back.config.l2 == 0.05
+    record, arrays = back.training
+    assert (record["best"], record["waited"]) == (None, 0) and "best_parameters" not in arrays
+    assert load_session(saved).training[0]["best"] == snap.resume[0]["best"]  # format 3 keeps it
+
+
+def test_early_stopping_without_rows_says_which_rows_are_missing():
+    table = noisy_moons(20)
+    config = overfit_config(hidden=(4,), validation=0.2, patience=3)
+    with pytest.raises(ValueError, match="no row is kept for validation"):  # the share's rows all moved back
+        config.make_trainer(table.with_validation(np.zeros(20, dtype=bool)))
+    with pytest.raises(ValueError, match="the validation share 0.02 of 20 rows draws none"):
+        replace(config, validation=0.02).make_trainer(table)
+    assert config.make_trainer(table).X_val.shape[0] == 4
+
+
+def test_the_cards_check_of_early_stopping_draws_its_rows_as_training_does():
+    """Stratified by class: four rows of four classes at a quarter keep none apart (each class keeps its
+    last row), which the card must say as Reset would."""
+    from nnplayground.app.suggestions import settings_problem
+
+    table = TrainingTable.from_csv_text("x,y\n1,a\n2,b\n3,c\n4,d\n")
+    config = TrainingConfig(problem="multiclass", output_activation="softmax", loss="cross_entropy",
+                            validation=0.25, patience=2)
+    with pytest.raises(ValueError, match="patience"):
+        config.make_trainer(table)
+    assert settings_problem(table, config).startswith("patience: early stopping watches the validation loss")
+
+
+def test_minus_zero_is_zero():
+    config = TrainingConfig(l2=-0.0, momentum=-0.0)
+    assert math.copysign(1, config.l2) == 1 and math.copysign(1, config.momentum) == 1

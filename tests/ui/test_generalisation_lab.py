@@ -405,3 +405,37 @@ def test_validation_rows_are_squares_on_the_surface_and_the_view_says_so(window,
     symbols = [point.symbol() for point in view.points.points()]
     held = window.document.validation
     assert symbols.count("s") == int(held.sum()) == 30 and symbols.count("o") == 120
+
+
+def test_the_predictions_panel_tints_the_validation_rows_as_the_table_does(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from nnplayground.ui.table_model import VALIDATION_TINT
+
+    open_iris(window, qtbot)
+    set_field(window, "validation", 0.2)
+    window.reset_action.trigger()
+    train(window, qtbot, 300)
+    model = window.views.predictions_model
+    held = window.document.validation
+    qtbot.waitUntil(lambda: model.rowCount() == 150 and model.is_validation_row(int(np.flatnonzero(held)[0])),
+                    timeout=5000)
+    assert [model.is_validation_row(r) for r in range(150)] == held.tolist()
+    row = next(r for r in np.flatnonzero(held) if not model.wrong(int(r), 0))
+    assert model.data(model.index(int(row), 0), Qt.BackgroundRole).color() == VALIDATION_TINT
+    assert "never trained on" in model.headerData(int(row), Qt.Vertical, Qt.ToolTipRole)
+    trained = int(np.flatnonzero(~held)[0])
+    assert model.data(model.index(trained, 0), Qt.BackgroundRole) is None
+
+
+def test_a_new_run_draws_one_point_an_epoch_again_after_a_long_one(window, qtbot):
+    """A run of more than 1,024 epochs merges epochs two by two; the next network's curve starts again
+    with one point an epoch (it kept the old run's merged blocks)."""
+    open_iris(window, qtbot)
+    set_field(window, "batch_size", 30)  # 5 iterations an epoch
+    window.reset_action.trigger()
+    train(window, qtbot, 6000)
+    assert window.loss_plot.epoch_means_drawn()[0][0] == 10.0  # 1,200 epochs: two a point
+    window.reset_action.trigger()
+    train(window, qtbot, 20)
+    assert window.loss_plot.epoch_means_drawn()[0].tolist() == [5.0, 10.0, 15.0, 20.0]
