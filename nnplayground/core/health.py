@@ -26,6 +26,11 @@ STUCK_SHARE = 0.9  # a layer this saturated (or this dead) is stuck
 DEAD_SHARE = 0.5
 PLATEAU_ITERATIONS = 5000  # a loss that has not moved in this many iterations (half the run, if shorter)
 OSCILLATION_WINDOW = 200
+# With mini-batches each epoch's mean loss wobbles by the luck of its batches (a spiral trained by Adam in
+# batches of 32 kept "oscillating" at every lower rate tried, and only learnt less in the same iterations):
+# it is told, as a caution, past a swing this large about the trend.
+BATCH_SWING = 0.5
+OVERFIT_RISE = 1.2  # a validation loss this many times its best, 5 epochs or more after it: overfitting
 # ‖∂L/∂W1‖ below this share of the output layer's: the layers near the input learn (at least) a hundred times
 # slower. A sigmoid network of 4 hidden layers of 8 (xavier) starts at 2.5e-3 and never learns the tutorial's
 # table; 3 layers (1.6e-2) learn it; the tutorial's own network is at 0.15.
@@ -223,7 +228,8 @@ class HealthNote:
 def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np.ndarray, *,
              activations: tuple[str, ...], layer_sizes: tuple[int, ...], init: str, learning_rate: float,
              scaled: bool = False, iterations_per_epoch: int = 1,
-             loss: str | None = None) -> tuple[HealthNote, ...]:
+             loss: str | None = None, validation: tuple[np.ndarray, np.ndarray] | None = None
+             ) -> tuple[HealthNote, ...]:
     """Plain-language notes on what holds training back, most important first; one "healthy" note
     (``stuck`` False) when nothing does. ``activations``: every layer's, the output's last; ``loss``: its
     name, which says whether a saturated output blocks the gradient (:func:`saturation_blocks`). With
@@ -292,16 +298,40 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 f"(1/{gL / g0:,.0f}), so the layers near the input hardly learn.",
                 "Use tanh or relu hidden units with xavier or he weights, or fewer layers, and Reset.",
                 try_settings=(("activation", "tanh"), ("init", "xavier"))))
+    overfit = _overfitting(history, validation, iterations_per_epoch)
     if iterations_per_epoch > 1:  # one mean per complete epoch
         whole = history.size - history.size % iterations_per_epoch
         history = history[:whole].reshape(-1, iterations_per_epoch).mean(axis=1)
     unit = "epochs" if iterations_per_epoch > 1 else "iterations"
     notes += _loss_notes(history, learning_rate, already_stuck=bool(notes), unit=unit)
+    notes += overfit
     notes.sort(key=lambda note: note.code != "rising")  # a loss on its way up comes first: it diverges next
     if not notes and history.size and history[-1] < history[0]:
         notes.append(HealthNote("healthy", "Training looks healthy: the loss is falling"
                                 + (" and the gradient reaches every layer." if samples else "."), "", stuck=False))
     return tuple(notes)
+
+
+def _overfitting(history: np.ndarray, validation, per_epoch: int) -> list[HealthNote]:
+    """A note when the validation loss has risen well above its best while the training loss went on
+    falling: the tutorial's closing remark, seen happen."""
+    if validation is None or len(validation[1]) < 10:
+        return []
+    its, losses = np.asarray(validation[0]), np.asarray(validation[1])
+    b = int(np.argmin(losses))
+    if b > losses.size - 6 or not (losses[-1] >= OVERFIT_RISE * losses[b] > 0):
+        return []
+    at = int(its[b])
+    then = float(np.mean(history[max(0, at - per_epoch):at]))
+    now = float(np.mean(history[-per_epoch:]))
+    if not now < then:
+        return []
+    return [HealthNote(
+        "overfitting", f"The validation loss has risen since iteration {at:,}: {losses[b]:.4g} then, "
+        f"{losses[-1]:.4g} now, while the training loss went on falling ({then:.4g} → {now:.4g}). The network "
+        "is learning the training rows' noise, not their pattern.",
+        "Stop at the best epoch (set a patience), add an L2 penalty, use fewer hidden units, or give it more rows.",
+        stuck=False, try_settings=(("patience", 50),))]
 
 
 def _allowed_rate(rate: float) -> float:
@@ -327,19 +357,31 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,
         window = history[-min(OSCILLATION_WINDOW, n // 2 if n >= 20 else n):]
         steps = np.diff(window)
         rises = int(np.count_nonzero(steps > 0))
-        swing = (window.max() - window.min()) / max(abs(window.mean()), 1e-300)
+        # the swing about the window's trend: a loss that falls while it wobbles is falling, not oscillating
+        x = np.arange(window.size, dtype=float)
+        with np.errstate(all="ignore"):
+            around = window - np.polyval(np.polyfit(x, window, 1), x) if np.isfinite(window).all() else window
+        swing = (around.max() - around.min()) / max(abs(window.mean()), 1e-300)
         if window[-1] > window[0] * 1.1 and rises >= 0.8 * steps.size:
             notes.append(HealthNote("rising", f"The loss is rising: {window[0]:.4g} → {window[-1]:.4g} over the last "
                                     f"{steps.size} {unit}.",
                                     f"Lower the learning rate ({learning_rate:g}) and Reset: each step overshoots "
                                     "further than the last.",
                                     try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)))
-        elif n >= 20 and rises >= 0.3 * steps.size and swing > 0.01:
+        elif n >= 20 and rises >= 0.3 * steps.size and swing > 0.01 and unit == "iterations":
             notes.append(HealthNote(
                 "oscillating", f"The loss oscillates: it rose in {rises} of the last {steps.size} {unit}, "
                 f"swinging between {window.min():.4g} and {window.max():.4g}.",
                 f"Lower the learning rate (try {learning_rate / 3:.3g}): each step overshoots the valley.",
                 try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)))
+        elif n >= 20 and rises >= 0.3 * steps.size and swing > BATCH_SWING:  # mini-batches: a caution, not stuck
+            notes.append(HealthNote(
+                "oscillating", f"The loss jumps from epoch to epoch: it rose in {rises} of the last {steps.size} "
+                f"epochs, between {window.min():.4g} and {window.max():.4g}. Part of that is the luck of the "
+                "batches.",
+                f"A lower learning rate (try {learning_rate / 3:.3g}) or larger batches steady it, but learn more "
+                "slowly: give them more iterations.",
+                stuck=False, try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)))
     if n >= 1000 and not notes:  # flat first: a loss that does not move at all is not "falling slowly"
         span = min(PLATEAU_ITERATIONS, n // 2)
         before, now = history[-span - 1], history[-1]

@@ -182,13 +182,13 @@ class NetworkDiagram(QWidget):
             name = self._names[r["layer"]][r["unit"]]
             if not np.isfinite(r["a"]):
                 return f"{name}: step a feedforward to see its activation"
-            return f"{name}: a = {float(r['a'])!r} for row {self._row + 1}"
+            return f"{name}: a = {float(r['a']):.6g} for row {self._row + 1}"
         to = self._names[r["layer"] + 1][r["j"]]
         if r["kind"] == "b":
-            return f"b{r['layer'] + 1}[{to}] = {float(r['w'])!r}  (bias of {to})  click: its chain rule"
+            return f"b{r['layer'] + 1}[{to}] = {float(r['w']):.6g}  (bias of {to})  click: its chain rule"
         frm = self._names[r["layer"]][r["i"]]
         w = float(r["w"])
-        return f"W{r['layer'] + 1}[{r['i'] + 1}, {r['j'] + 1}] = {w!r}  ({frm} → {to})  click: its chain rule"
+        return f"W{r['layer'] + 1}[{r['i'] + 1}, {r['j'] + 1}] = {w:.6g}  ({frm} → {to})  click: its chain rule"
 
     def mouseMoveEvent(self, event):
         found = self.hit(event.position().x(), event.position().y())

@@ -45,6 +45,9 @@ class FileActions:
         self.waiting_session = None  # an opened session whose table has a bad cell: restored once fixed
         self.adopting = False  # a whole new table is being put in place: not an edit for the window
         self.example: Example | None = None  # the shipped example the table was opened from, if it was
+        # per state of the table's history (keyed by the command it stands after): the example, title source
+        # and settings that went with a table that a newer one replaced (the command is kept: ids stay unique)
+        self._contexts: dict[int, tuple] = {}
 
     # -- asking for paths -------------------------------------------------------------------------
     def _ask_save_path(self, title: str, name: str, filters: list[tuple[str, str]]) -> str | None:
@@ -285,6 +288,7 @@ class FileActions:
             h.warn("Can't train on this table", str(exc))
             return False
         table = marked
+        before = (h.document.undo.last_done, self.example, h.state.source, h.state.settings)
         self.adopting = True
         try:
             h.document.load(table)
@@ -297,12 +301,31 @@ class FileActions:
         h.state.mark_saved(None, None)
         h.state.source = source if source is not None else path.name if path is not None and undoable else None
         h.refresh_title()
+        if undoable:  # Ctrl+Z brings the old table back with what went with it: its title, card and settings
+            for done, *context in (before, (h.document.undo.last_done, self.example, h.state.source, config)):
+                self._contexts[id(done)] = (done, *context)
         if path is not None and undoable:
             inputs = table.input_columns
             named = f"inputs {', '.join(inputs)}" if len(inputs) <= 6 else f"{len(inputs)} inputs"
             h.notify(f"Opened {path.name}: {table.n_rows:,} rows, {named}, "
                         f"target {', '.join(table.target_columns)}.")
         return True
+
+    def history_moved(self) -> None:
+        """Undo or Redo may have brought back a table that was replaced by another (opened, generated): its
+        example, title and settings come back with it, before the window reacts to the table."""
+        done = self.host.document.undo.last_done
+        kept = self._contexts.get(id(done))
+        if kept is None or kept[0] is not done:
+            return
+        _, example, source, settings = kept
+        h = self.host
+        if (self.example, h.state.source, h.state.settings) == (example, source, settings):
+            return
+        self.example, h.state.source = example, source
+        if settings != h.state.settings:
+            h.settings.apply(settings)
+        h.refresh_title()
 
     def adopt_session(self, session, trainer, table: TrainingTable | None, path: Path | None) -> None:
         """An opened session, already checked and its network built (None while a bad cell waits)."""

@@ -502,6 +502,6 @@ class WeightHeatmaps(QWidget):
         prefix = "" if which == "value" else "∂L/∂"
         to = self._names[layer + 1][col] if self._names else f"unit {col + 1}"
         if kind == "b":
-            return f"{prefix}b{layer + 1}[{to}] = {float(vecs[layer][col])!r}  (bias of {to})"
+            return f"{prefix}b{layer + 1}[{to}] = {float(vecs[layer][col]):.6g}  (bias of {to})"
         frm = self._names[layer][row] if self._names else f"unit {row + 1}"
-        return f"{prefix}W{layer + 1}[{row + 1}, {col + 1}] = {float(mats[layer][row, col])!r}  ({frm} → {to})"
+        return f"{prefix}W{layer + 1}[{row + 1}, {col + 1}] = {float(mats[layer][row, col]):.6g}  ({frm} → {to})"

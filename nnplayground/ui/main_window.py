@@ -42,6 +42,9 @@ GREETING = "Ready: the tutorial's table and network. Step a phase (F11) or an it
 APPLY_HINT = "Apply suggested settings (Ctrl+Shift+A, the card above the settings) gives ones that fit this table."
 
 
+REFUSED_SETTINGS = "Can't train with the settings as shown: "
+
+
 class MainWindow(QMainWindow):
     def __init__(self, offer_restore: bool = True, remember: bool = True, data_dir: str | Path | None = None):
         """``remember``: keep window layout and preferences between runs (off for scripted runs, which
@@ -171,7 +174,7 @@ class MainWindow(QMainWindow):
             self.notify("No network yet: press Reset (Ctrl+R) to build one for this table.", error=True)
             return False
         if self.settings.fault is not None:  # the network would train with other settings than those shown
-            self.notify(f"Can't train with the settings as shown: {self.settings.message.text()}", error=True)
+            self.notify(f"{REFUSED_SETTINGS}{self.settings.message.text()}", error=True)
             return False
         if Pending.TABLE in self.state.pending:
             self.notify("The table's columns no longer fit the network: press Reset (Ctrl+R) first.", error=True)
@@ -303,6 +306,7 @@ class MainWindow(QMainWindow):
     def _on_table_changed(self) -> None:
         if self.files.adopting:
             return
+        self.files.history_moved()  # an undone (or redone) replacement of the table brings its settings back
         edit = table_edited(self.state, self.document, self.controller.has_network, self.controller.untouched)
         self.suggestion_card.set_table(edit.table, self.files.example, edit.problem)
         self.status.set_pending(self.state.pending.describe())
@@ -312,8 +316,10 @@ class MainWindow(QMainWindow):
             return  # Reset marks the validation rows of the network it is building
         if edit.problem is not None:  # a bad cell, or settings that can't read the table (then: Apply)
             hint = edit.table is not None and setting_at_fault(edit.problem) is not None
-            self.notify(f"Can't train: {edit.problem}. {APPLY_HINT}" if hint else f"Can't train: {edit.problem}",
-                        error=True)
+            going_on = (" Training goes on with the table as it was before this edit." if self.controller.running
+                        else "")  # the run does not stop for a cell being typed: it keeps the last good rows
+            self.notify((f"Can't train: {edit.problem}. {APPLY_HINT}" if hint else f"Can't train: {edit.problem}.")
+                        + going_on, error=True)
         if edit.table is not None and self.files.table_fixed(edit.table):
             return  # an opened session's network, back now that its bad cell is fixed
         if edit.reaction is TableReaction.SEND:
@@ -323,16 +329,18 @@ class MainWindow(QMainWindow):
         elif edit.reaction is TableReaction.RESET:
             self.reset()
         elif edit.reaction is TableReaction.WAIT:
+            paused = "Paused: the" if self.controller.running else "The"
             self.controller.pause()
             if edit.misfit and columns_fit(self.state, self.document):  # same columns: a new label, a target…
                 self.notify(f"Paused: {edit.misfit} (Ctrl+R).", error=True)
             else:
-                self.notify(f"The table now has {len(edit.table.input_columns)} inputs and "
-                            f"{len(edit.table.target_columns)} targets: press Reset (Ctrl+R) to build a network "
-                            "that fits.", error=True)
+                inputs, targets = len(edit.table.input_columns), len(edit.table.target_columns)
+                self.notify(f"{paused} table now has {inputs} input{'s' if inputs != 1 else ''} and {targets} "
+                            f"target{'s' if targets != 1 else ''}: press Reset (Ctrl+R) to build a network that "
+                            "fits.", error=True)
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
-        if self.notice.text().startswith("Settings: "):  # the settings' own complaint, now fixed
+        if self.notice.text().startswith(("Settings: ", REFUSED_SETTINGS)):  # the settings' complaint, now fixed
             self.notify("")
         before = self.state.settings
         untouched = self.controller.untouched and not self.controller.running
@@ -357,6 +365,8 @@ class MainWindow(QMainWindow):
         self.settings.set_detected(suggestion.config.problem if suggestion is not None else None)
         if advice.request.config == self.state.settings:
             self.settings.show_table_problem(advice.problem)
+            if self.settings.fault is None and self.notice.text().startswith(REFUSED_SETTINGS):
+                self.notify("")  # the refusal of Run is old news: the settings can train the table now
 
     # -- what the engine reports ------------------------------------------------------------------
     def _on_received(self, update: Update) -> None:

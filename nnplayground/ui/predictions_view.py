@@ -25,6 +25,7 @@ class PredictionsPanel(QWidget):
         self.note_label.setStyleSheet("color: #8a5a00;")
         self.note_label.hide()
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # read only: Tab moves on to the next part of the window
         self.table.setModel(model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)

@@ -193,7 +193,8 @@ class StatusLine:
             self.notify(early_stop_text(stop) + tail)
             return
         if snap.iteration < target:
-            self.notify(f"Paused at iteration {snap.iteration:,}.")
+            if self.notice.styleSheet() != ERROR_STYLE:  # a pause that says why (an edit that waits for Reset) stays
+                self.notify(f"Paused at iteration {snap.iteration:,}.")
             return
         stuck = latest.health.stuck if latest.health is not None else None
         if stuck is not None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
 )
@@ -77,7 +77,10 @@ class SurfaceView(QWidget):
         self.draw_action.setShortcut(QKeySequence(DRAW_KEYS))
         self.draw_action.setToolTip(f"Draw data on the plot ({DRAW_KEYS}): a click adds a row of the chosen class "
                                     "(Shift+click: the other class), a drag moves a row, a right-click or Delete on "
-                                    "one removes it, Ctrl+Z undoes; the wheel zooms")
+                                    "one removes it, Ctrl+Z undoes; the wheel zooms; Esc stops drawing")
+        # Esc leaves Draw mode (when the view has the focus, as after a click on the plot)
+        self.stop_drawing = QShortcut(QKeySequence(Qt.Key_Escape), self, context=Qt.WidgetWithChildrenShortcut)
+        self.stop_drawing.activated.connect(lambda: self.draw_action.setChecked(False))
         self.draw_toggle = QToolButton()
         self.draw_toggle.setObjectName("drawModeToggle")
         self.draw_toggle.setDefaultAction(self.draw_action)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ..app.network_view import NetworkView
 from ..app.validation import moved_text, rows_text
 from ..core.table import INPUT, LABELS, NUMBERS, TARGET, TableError, format_number
+from .focus import LeaveByCtrlTab
 from .encoded_model import EncodedModel
 from .table_model import KIND_MARK_ROLE, VALIDATION_BAND, VALIDATION_ROLE, TableModel
 
@@ -172,6 +173,8 @@ class TableEditor(QWidget):
         model.modelReset.connect(self._fit_columns)
         model.headerDataChanged.connect(lambda orientation, *_: orientation == Qt.Horizontal and self._fit_columns())
         self.view.viewport().installEventFilter(self)
+        self._leave = LeaveByCtrlTab(self)  # Tab goes from cell to cell; Ctrl+Tab leaves the table
+        self.view.installEventFilter(self._leave)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.horizontalHeader().setContextMenuPolicy(Qt.CustomContextMenu)
         self.view.horizontalHeader().customContextMenuRequested.connect(self._header_menu)

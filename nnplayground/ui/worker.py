@@ -296,7 +296,7 @@ class TrainingWorker(QObject):
             return
         if self._pause.is_set() or trainer.iteration >= self._target:
             self._running = False
-            self._emit(self._run_rate())
+            self._emit(self._run_rate(), settled=True)
             return
         start = time.perf_counter()
         before = trainer.iteration
@@ -319,7 +319,7 @@ class TrainingWorker(QObject):
             self._last_rate, self._last_count = done / elapsed, done
         if trainer.early_stop is not stopped:  # the validation loss stopped improving: the run ends, best weights back
             self._running = False
-            self._emit(self._run_rate())
+            self._emit(self._run_rate(), settled=True)
             return
         self._wake.clear()  # from here on a pause or a new speed ends the wait below
         self._frame_shown.clear()
@@ -335,11 +335,15 @@ class TrainingWorker(QObject):
         seconds = time.perf_counter() - self._run_started
         return (self._trainer.iteration - self._run_first) / seconds if seconds > 0 else None
 
-    def _emit(self, rate: float | None = None, phase_results: tuple[PhaseResult, ...] = ()) -> None:
+    def _emit(self, rate: float | None = None, phase_results: tuple[PhaseResult, ...] = (),
+              settled: bool = False) -> None:
+        """Send the trainer's state; ``settled``: a run has ended, and ŷ is that of the weights shown (the last
+        feedforward's ŷ is one update older: predictions exported then would not match exported weights)."""
         snapshot = self._trainer.snapshot(history_start=self._sent, row=self._view.row)
         t = self._trainer
         every_row = snapshot.predictions is not None and snapshot.predictions.shape[0] == self._table.n_rows
-        if not every_row and snapshot.iteration > 0 and (not self._running or self._predictions_due()):
+        if (not every_row or settled and snapshot.predictions_before_update) and snapshot.iteration > 0 \
+                and (not self._running or self._predictions_due()):
             # a restored session, a pause inside an iteration, mini-batches or validation rows (the
             # trainer's buffers hold a batch, or the training rows only): ŷ of every table row, now
             snapshot = replace(snapshot, predictions=self._predictions_now(snapshot.iteration),

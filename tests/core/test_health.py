@@ -280,3 +280,37 @@ def test_restored_samples_go_on_with_a_pass_of_their_own_not_the_empty_buffers_o
     sample = again.observe(reopened)
     assert sample.iteration == 50 and len(again.samples) == 2
     assert sample.layers == initial_health(reopened) and all(layer.grad_norm > 0 for layer in sample.layers)
+
+
+def test_a_large_network_on_a_small_noisy_table_is_told_it_overfits():
+    """The validation loss rises from its best while the training loss falls (noisy moons, 32×32 Adam):
+    the one view that reads training must say so, not "healthy"."""
+    from nnplayground.core import TrainingConfig
+    from nnplayground.core.datasets import generate
+
+    table = generate("moons", n_points=100, noise=0.2, seed=0)
+    config = TrainingConfig(problem="binary", hidden=(32, 32), activation="tanh", output_activation="sigmoid",
+                            loss="bce", scaling=False, learning_rate=0.003, iterations=3000, seed=0,
+                            init="xavier", optimizer="adam", validation=0.5, split_seed=1)
+    trainer = config.make_trainer(table)
+    trainer.run(3000)
+    net = trainer.network
+    notes = diagnose([], trainer.history, activations=net.activations, layer_sizes=net.layer_sizes,
+                     init="xavier", learning_rate=0.003, validation=trainer.validation_history)
+    assert [n.code for n in notes] == ["overfitting"] and not notes[0].stuck
+    its, losses = trainer.validation_history
+    assert f"since iteration {int(its[np.argmin(losses)]):,}" in notes[0].message
+    assert dict(notes[0].try_settings) == {"patience": 50}
+    early = diagnose([], trainer.history[:200], activations=net.activations, layer_sizes=net.layer_sizes,
+                     init="xavier", learning_rate=0.003,
+                     validation=(its[its <= 200], losses[its <= 200]))  # still improving: no such note
+    assert "overfitting" not in [n.code for n in early]
+
+
+def test_a_mini_batch_loss_that_falls_while_it_wobbles_is_not_called_stuck():
+    rng = np.random.default_rng(0)
+    epochs = 3000 // 7
+    falling = np.repeat(np.exp(-np.arange(epochs) / 150), 7) * (1 + 0.3 * rng.standard_normal(epochs * 7))
+    notes = diagnose([], np.abs(falling), activations=("tanh", "sigmoid"), layer_sizes=(2, 8, 1), init="xavier",
+                     learning_rate=0.02, iterations_per_epoch=7)
+    assert not any(n.stuck for n in notes)

@@ -212,12 +212,12 @@ def test_hover_and_click_find_the_weight_under_the_mouse(qtbot):
     x, y = clear_point(d, k)
     with qtbot.waitSignal(d.hovered) as hovered:
         qtbot.mouseMove(d, QPoint(round(x), round(y)))
-    assert hovered.args[0].startswith(f"W2[3, 2] = {float(net.weights[1][2, 1])!r}  (h1.3 → y2)")
+    assert hovered.args[0].startswith(f"W2[3, 2] = {float(net.weights[1][2, 1]):.6g}  (h1.3 → y2)")
     with qtbot.waitSignal(d.clicked) as clicked:
         qtbot.mouseClick(d, Qt.LeftButton, pos=QPoint(round(x), round(y)))
     assert clicked.args == ["W", 1, 2, 1]
     node = d.nodes[(d.nodes["layer"] == 1) & (d.nodes["unit"] == 3)][0]
-    assert d.describe(d.hit(node["x"], node["y"])) == f"h1.4: a = {float(node['a'])!r} for row {ROW + 1}"
+    assert d.describe(d.hit(node["x"], node["y"])) == f"h1.4: a = {float(node['a']):.6g} for row {ROW + 1}"
     bias = d.edges[d.edges["kind"] == "b"][0]
     assert d.describe(("edge", bias)).startswith(f"b{bias['layer'] + 1}[")
 

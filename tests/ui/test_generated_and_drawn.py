@@ -331,3 +331,33 @@ def test_a_point_drawn_beside_a_held_text_input_takes_its_label(window, qtbot, t
     across = [k for k in range(len(names)) if k != c][:2] if columns == "a,b,c,y" else [0]  # ŷ(x): y is a class
     assert close_to(row(window, 12, across), where, pen.per_pixel())
     assert [window.document.cell(r, c) for r in range(12)] == [["red", "blue", "green"][r % 3] for r in range(12)]
+
+
+def test_esc_leaves_draw_mode(window, qtbot):
+    from PySide6.QtTest import QTest
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.surface_view)
+    window.surface_view.draw_action.setChecked(True)
+    window.surface_view.setFocus()
+    QTest.keyClick(window.surface_view, Qt.Key_Escape)
+    assert not window.surface_view.draw_action.isChecked()
+
+
+def test_undoing_a_generated_table_brings_back_the_tables_title_card_and_settings(window, qtbot):
+    """Ctrl+Z after Generate gave back the tutorial's rows under the generator's title, card and settings
+    (and a network of 16 tanh units on them)."""
+    before_settings, before_title = window.state.settings, window.windowTitle()
+    generated(window, qtbot, "gaussians", 50)
+    assert "gaussians" in window.windowTitle() and window.state.settings != before_settings
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: window.document.n_rows == 4, timeout=3000)
+    assert window.state.settings == before_settings and window.windowTitle() == before_title
+    qtbot.waitUntil(lambda: window.last_update.table.n_rows == 4, timeout=3000)
+    assert window.last_update.config == before_settings  # the network on the old rows is the old settings'
+    qtbot.waitUntil(lambda: window.suggestion_card.advice is not None
+                    and "article.csv" in window.suggestion_card.title.text(), timeout=5000)
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: window.document.n_rows == 50, timeout=3000)
+    assert "gaussians" in window.windowTitle() and window.state.settings == generator_preset("gaussians")

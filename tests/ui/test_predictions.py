@@ -125,3 +125,23 @@ def test_y_hat_of_other_rows_is_never_shown_beside_these():
     model = PredictionsModel()
     model.set_values(("y",), np.array([[1.0], [0.0], [1.0]]), np.array([[0.9], [0.2]]))
     assert [model.data(model.index(r, 1)) for r in range(3)] == ["–", "–", "–"]
+
+
+def test_at_the_end_of_a_run_the_predictions_are_those_of_the_weights_shown(window, qtbot):
+    """Exported after a run, predictions and weights must agree (the ONNX model equals predict to 1e-6):
+    ŷ from the last feedforward was one update older (8e-5 apart on a real table)."""
+    from .conftest import train
+
+    train(window, qtbot, 200)
+    update = window.last_update
+    snap = update.snapshot
+    net = update.config.make_network(update.table)
+    net.set_parameters(snap.weights, snap.biases)
+    np.testing.assert_allclose(snap.predictions, net.predict(update.table.X), rtol=0, atol=1e-15)
+    assert not snap.predictions_before_update and window.views.predictions_model.note == ""
+    window.step_phase_action.trigger()  # a step: ŷ of the feedforward, as the inspector teaches it
+    qtbot.waitUntil(lambda: window.last_update.snapshot.phase == "loss", timeout=3000)
+    for _ in range(3):
+        window.step_phase_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 201, timeout=3000)
+    assert window.last_update.snapshot.predictions_before_update

@@ -236,4 +236,5 @@ def test_run_and_step_refuse_while_a_setting_shown_is_refused(window, qtbot):
     assert window.last_update.snapshot.iteration == 0 and not window.running
     window.settings.loss.setCurrentText("mse")
     qtbot.waitUntil(lambda: window.settings.fault is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.notice.text() == "", timeout=5000)  # the refusal goes with its cause
     train(window, qtbot, 5)

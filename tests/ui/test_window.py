@@ -248,7 +248,7 @@ def test_saving_the_table_keeps_what_was_typed(window, tmp_path):
 def test_heatmap_hover_names_the_neurons_and_exact_value(window):
     text = window.heatmaps.describe(0, "W", 1, 2)
     w = float(window.last_update.snapshot.weights[0][1, 2])
-    assert text == f"W1[2, 3] = {w!r}  (x2 → h1.3)"
+    assert text == f"W1[2, 3] = {w:.6g}  (x2 → h1.3)"  # six digits: clicking gives the exact one
     assert window.heatmaps.describe(1, "W", 3, 0).endswith("(h1.4 → y)")
 
 
@@ -295,3 +295,26 @@ def test_the_window_fits_a_1024_pixel_screen_whatever_the_message(window, qtbot)
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.width() == 1024, timeout=2000)
     assert window.notice.toolTip() == long
+
+
+def test_the_keyboard_can_leave_the_tables(window, qtbot):
+    """Tab moves from cell to cell in the training table (and wraps round): Ctrl+Tab leaves it; Tab leaves
+    the read-only predictions."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.table_editor.view
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    QTest.keyClick(table, Qt.Key_Tab)
+    assert table.hasFocus() and table.currentIndex().column() == 1  # a spreadsheet's Tab
+    QTest.keyClick(table, Qt.Key_Tab, Qt.ControlModifier)
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused is not table and not table.isAncestorOf(focused)
+    predictions = window.views.predictions_view
+    predictions.setFocus()
+    QTest.keyClick(predictions, Qt.Key_Tab)
+    assert not predictions.hasFocus()
