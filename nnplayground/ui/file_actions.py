@@ -45,9 +45,10 @@ class FileActions:
         self.waiting_session = None  # an opened session whose table has a bad cell: restored once fixed
         self.adopting = False  # a whole new table is being put in place: not an edit for the window
         self.example: Example | None = None  # the shipped example the table was opened from, if it was
-        # per state of the table's history (keyed by the command it stands after): the example, title source
-        # and settings that went with a table that a newer one replaced (the command is kept: ids stay unique)
-        self._contexts: dict[int, tuple] = {}
+        # per replacement of the whole table (keyed by its command; the commands are kept, so ids stay
+        # unique): the history's command before it, and the example, title source and settings on each side
+        self._replacements: dict[int, tuple] = {}
+        self._seen = None  # the command the table's history stood after when last looked at
 
     # -- asking for paths -------------------------------------------------------------------------
     def _ask_save_path(self, title: str, name: str, filters: list[tuple[str, str]]) -> str | None:
@@ -302,8 +303,9 @@ class FileActions:
         h.state.source = source if source is not None else path.name if path is not None and undoable else None
         h.refresh_title()
         if undoable:  # Ctrl+Z brings the old table back with what went with it: its title, card and settings
-            for done, *context in (before, (h.document.undo.last_done, self.example, h.state.source, config)):
-                self._contexts[id(done)] = (done, *context)
+            done = h.document.undo.last_done
+            self._replacements[id(done)] = (done, before[0], before[1:], (self.example, h.state.source, config))
+        self._seen = h.document.undo.last_done
         if path is not None and undoable:
             inputs = table.input_columns
             named = f"inputs {', '.join(inputs)}" if len(inputs) <= 6 else f"{len(inputs)} inputs"
@@ -314,12 +316,16 @@ class FileActions:
     def history_moved(self) -> None:
         """Undo or Redo may have brought back a table that was replaced by another (opened, generated): its
         example, title and settings come back with it, before the window reacts to the table."""
-        done = self.host.document.undo.last_done
-        kept = self._contexts.get(id(done))
-        if kept is None or kept[0] is not done:
-            return
-        _, example, source, settings = kept
         h = self.host
+        seen, done = self._seen, h.document.undo.last_done
+        self._seen = done
+        undone, redone = self._replacements.get(id(seen)), self._replacements.get(id(done))
+        if undone is not None and undone[0] is seen and undone[1] is done:  # the replacement, undone
+            example, source, settings = undone[2]
+        elif redone is not None and redone[0] is done and redone[1] is seen:  # and redone
+            example, source, settings = redone[3]
+        else:
+            return
         if (self.example, h.state.source, h.state.settings) == (example, source, settings):
             return
         self.example, h.state.source = example, source
@@ -339,6 +345,7 @@ class FileActions:
             h.document.undo.clear()
         finally:
             self.adopting = False
+        self._seen = h.document.undo.last_done
         if trainer is not None:
             h.install(trainer, session.config, table, health=session.health)
         else:  # its network waits for the bad cell: the old network must not stay, shown or trained

@@ -264,7 +264,7 @@ class LossPlot(pg.PlotWidget):
             if y_range[0] == y_range[1]:
                 y_range = (y_range[0] - 1, y_range[1])
         else:
-            y_range = (min(0.0, lowest), nice_ceiling(highest))
+            y_range = (min(0.0, lowest), nice_ceiling(1.05 * highest))  # a flat loss is not drawn on the border
         wanted = ((0, x_high), y_range)
         if wanted != self._range:
             self._range = wanted

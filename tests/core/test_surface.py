@@ -1,5 +1,4 @@
 """ŷ against one input (the 1-input view) and the dispatch the worker uses: same numbers as predict."""
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,6 +7,7 @@ from nnplayground.core import Network, decision_surface
 from nnplayground.core.surface import (
     Curve, CurveSpec, InputRanges, Surface, SurfaceSpec, output_curve, output_view, rows_holding, spec_for,
 )
+from ..mixed_table import MIXED, Recorder, trained
 
 
 @pytest.mark.parametrize("outputs", [1, 2])
@@ -85,32 +85,10 @@ def test_the_surface_reads_the_tables_units_through_the_networks_encoding():
 
 
 # -- text inputs: held at a label, never an axis -------------------------------------------------------
-MIXED = Path(__file__).resolve().parents[1] / "fixtures" / "mixed.csv"  # size, colour (red/blue/green), weight → price
-
-
 def mixed_trained(extra_red_rows: int = 0):
     """The mixed table (one red row more per ``extra_red_rows``), a regression network trained on it."""
-    from nnplayground.core import TrainingConfig, TrainingTable
-
     text = MIXED.read_text() + "".join(f"1.{k},red,3.{k},11.{k}\n" for k in range(extra_red_rows))
-    table = TrainingTable.from_csv_text(text)
-    config = TrainingConfig(problem="regression", hidden=(6,), activation="tanh", output_activation="linear",
-                            loss="mse", scaling=True, init="xavier", learning_rate=0.05, seed=3)
-    trainer = config.make_trainer(table)
-    trainer.run(300)
-    return table, trainer.encoding, trainer.network
-
-
-class Recorder:
-    """A network that keeps every row it is asked about (what the network would see) and answers as ``net``."""
-
-    def __init__(self, net):
-        self.net, self.seen = net, []
-        self.n_inputs, self.n_outputs = net.n_inputs, net.n_outputs
-
-    def predict(self, X):
-        self.seen.append(np.array(X))
-        return self.net.predict(X)
+    return trained(text, seed=3)
 
 
 def test_a_text_input_is_never_an_axis_and_is_held_at_its_most_common_label():

@@ -228,6 +228,24 @@ def test_the_validation_loss_compares_with_the_training_loss_penalty_and_row_cou
     assert trainer.validation_history[1][-1] == pytest.approx(sse_val * 7 / 6 + penalty, rel=1e-12)
 
 
+def rewritten(source, target, change) -> None:
+    """A copy of session file ``source`` at ``target`` whose JSON record ``change(meta)`` has edited in place."""
+    import io
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name == "metadata.npy":
+                meta = json.loads(str(np.load(io.BytesIO(data))))
+                change(meta)
+                buffer = io.BytesIO()
+                np.save(buffer, np.array(json.dumps(meta)))
+                data = buffer.getvalue()
+            new.writestr(name, data)
+
+
 def noisy_moons(n=100, seed=0):
     return generate("moons", n_points=n, noise=0.2, seed=seed)
 
@@ -360,9 +378,6 @@ def test_divergence_with_adam_keeps_the_last_finite_weights():
 @pytest.mark.parametrize("field, value", [("best", 5), ("best", [1]), ("early_stop", 7), ("early_stop", ["a", 1, 2]),
                                           ("waited", [1]), ("epoch", -1)])
 def test_a_damaged_training_state_in_a_session_is_one_message_naming_the_file(tmp_path, field, value):
-    import io
-    import json
-    import zipfile
 
     from nnplayground.core.session import SessionFileError
 
@@ -376,16 +391,7 @@ def test_a_damaged_training_state_in_a_session_is_one_message_naming_the_file(tm
     save_session(good, Session(table.columns, table.roles, cells, config, snap.weights, snap.biases,
                                trainer.history.copy(), encoding=trainer.encoding, training=snap.resume))
     bad = tmp_path / "bad.nnpsession"
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "metadata.npy":
-                meta = json.loads(str(np.load(io.BytesIO(data))))
-                meta["training"][field] = value
-                buffer = io.BytesIO()
-                np.save(buffer, np.array(json.dumps(meta)))
-                data = buffer.getvalue()
-            target.writestr(name, data)
+    rewritten(good, bad, lambda meta: meta["training"].__setitem__(field, value))
     with pytest.raises(SessionFileError, match=r"bad\.nnpsession: the training state's"):
         load_session(bad)
 
@@ -404,8 +410,6 @@ def test_an_update_that_stops_training_early_says_its_weights_were_put_back():
 
 
 def test_a_session_keeps_the_example_its_table_came_from(tmp_path):
-    import json
-    import zipfile
 
     from nnplayground.core.presets import generator_preset
     from nnplayground.core.session import SessionFileError
@@ -419,17 +423,7 @@ def test_a_session_keeps_the_example_its_table_came_from(tmp_path):
     save_session(good, session)
     assert load_session(good).example == ("the moons generator", config, table.columns)
     bad = tmp_path / "bad.nnpsession"
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "metadata.npy":
-                import io
-                meta = json.loads(str(np.load(io.BytesIO(data))))
-                meta["example"] = {"name": 7, "preset": {}}
-                buffer = io.BytesIO()
-                np.save(buffer, np.array(json.dumps(meta)))
-                data = buffer.getvalue()
-            target.writestr(name, data)
+    rewritten(good, bad, lambda meta: meta.__setitem__("example", {"name": 7, "preset": {}}))
     with pytest.raises(SessionFileError, match=r"bad\.nnpsession: its example must be"):
         load_session(bad)
 
@@ -437,9 +431,6 @@ def test_a_session_keeps_the_example_its_table_came_from(tmp_path):
 def test_a_format_2_session_opens_with_eps_0_made_valid_and_early_stopping_counting_afresh(tmp_path):
     """Format 2 allowed ε = 0 and measured the validation loss without the penalty: such a file must open,
     and its best loss (measured otherwise) must not stop the run at once."""
-    import io
-    import json
-    import zipfile
 
     table = noisy_moons(60)
     config = overfit_config(hidden=(8,), batch_size=10, validation=0.3, patience=5, l2=0.05)
@@ -452,16 +443,11 @@ def test_a_format_2_session_opens_with_eps_0_made_valid_and_early_stopping_count
     save_session(saved, Session(table.columns, table.roles, cells, config, snap.weights, snap.biases,
                                 trainer.history.copy(), encoding=trainer.encoding, training=snap.resume))
     old = tmp_path / "v2.nnpsession"
-    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(old, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "metadata.npy":
-                meta = json.loads(str(np.load(io.BytesIO(data))))
-                meta["version"], meta["config"]["eps"] = 2, 0.0
-                buffer = io.BytesIO()
-                np.save(buffer, np.array(json.dumps(meta)))
-                data = buffer.getvalue()
-            target.writestr(name, data)
+
+    def as_format_2(meta):
+        meta["version"], meta["config"]["eps"] = 2, 0.0
+
+    rewritten(saved, old, as_format_2)
     back = load_session(old)
     assert back.config.eps == 1e-12 and back.config.l2 == 0.05
     record, arrays = back.training

@@ -1,18 +1,16 @@
 """The output view of a table with text-label inputs: only inputs of numbers are axes; a text input is held
 at one of its labels (chosen from a list, the most common at first), and ŷ there is the network's own
 answer for rows with that label. No ŷ is computed between two labels."""
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
 
-from nnplayground.core import TrainingConfig, TrainingTable
 from nnplayground.core.surface import Curve, Surface, output_view
 
+from ..mixed_table import MIXED, Recorder, trained
 from .conftest import at_iteration, train
 
-MIXED = Path(__file__).resolve().parents[1] / "fixtures" / "mixed.csv"  # size, colour, weight → price
 LABELS = ["blue", "green", "red"]
 
 
@@ -22,27 +20,6 @@ def mixed_text(drop=(), extra_red_rows=1) -> str:
     lines = MIXED.read_text().splitlines() + [f"1.{k},red,3.{k},11.{k}" for k in range(extra_red_rows)]
     keep = [k for k, name in enumerate(lines[0].split(",")) if name not in drop]
     return "\n".join(",".join(line.split(",")[k] for k in keep) for line in lines) + "\n"
-
-
-def trained(text: str):
-    table = TrainingTable.from_csv_text(text)
-    config = TrainingConfig(problem="regression", hidden=(6,), activation="tanh", output_activation="linear",
-                            loss="mse", scaling=True, init="xavier", learning_rate=0.05, seed=1)
-    trainer = config.make_trainer(table)
-    trainer.run(300)
-    return table, trainer.encoding, trainer.network
-
-
-class Recorder:
-    """A network that keeps every row it is asked about and answers as ``net``."""
-
-    def __init__(self, net):
-        self.net, self.seen = net, []
-        self.n_inputs, self.n_outputs = net.n_inputs, net.n_outputs
-
-    def predict(self, X):
-        self.seen.append(np.array(X))
-        return self.net.predict(X)
 
 
 @pytest.fixture
