@@ -15,11 +15,13 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ..app.training_watch import HealthReport
+from ..core.config import CONSTRAINTS
+from ..core.table import format_number
 from .axes import use_plain_axes
 from .curve_view import PALETTE
 
@@ -56,14 +58,24 @@ def layer_colour(layer: int, n_layers: int) -> QColor:
     return pg.intColor(layer, hues=n_layers, values=1, maxValue=200)
 
 
+def try_text(settings) -> str:
+    """A note's fix as the settings it changes: "initial weights xavier, learning rate 0.0067"."""
+    def shown(value):
+        return "on" if value is True else format_number(float(f"{value:.2g}")) if isinstance(value, float) else value
+
+    return ", ".join(f"{CONSTRAINTS[key].label} {shown(value)}" for key, value in settings)
+
+
 def notes_html(report: HealthReport | None) -> str:
     if report is None or not report.notes:
         return f"<span style='color:#555'>{EMPTY_TEXT}</span>"
     parts = []
-    for note in report.notes:
+    for k, note in enumerate(report.notes):
         colour = STUCK_COLOUR if note.stuck else HEALTHY_COLOUR
         mark = "⚠" if note.stuck else "✓"
         fix = f"<br>→ {html.escape(note.fix)}" if note.fix else ""
+        if note.try_settings:  # the fix in one click: the settings change, and wait for Reset as any change
+            fix += f" <a href='try:{k}'>Try {html.escape(try_text(note.try_settings))}</a>"
         parts.append(f"<p style='margin:0 0 6px 0'><span style='color:{colour}; font-weight:bold'>{mark} "
                      f"{html.escape(note.message)}</span>{fix}</p>")
     return "".join(parts)
@@ -97,6 +109,8 @@ def _plot(caption: str, explained: str) -> tuple[QWidget, pg.PlotWidget]:
 
 
 class HealthView(QWidget):
+    trySettings = Signal(object)  # a note's "Try …": ((setting, value), …) for the settings panel
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("healthView")
@@ -104,7 +118,9 @@ class HealthView(QWidget):
         self.notes.setObjectName("healthNotes")
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.RichText)
-        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.LinksAccessibleByMouse
+                                           | Qt.LinksAccessibleByKeyboard)
+        self.notes.linkActivated.connect(self._try)
         self.notes.setAlignment(Qt.AlignTop | Qt.AlignLeft)
 
         bars_box, self.bars_plot = _plot(BARS_CAPTION, BARS_EXPLAINED)
@@ -191,6 +207,10 @@ class HealthView(QWidget):
         for l, (grad, weight) in enumerate(self._curves):
             grad.setData(its, report.grad_norm[:, l], connect="finite")
             weight.setData(its, report.weight_norm[:, l], connect="finite")
+
+    def _try(self, link: str) -> None:
+        if link.startswith("try:") and self._notes is not None:
+            self.trySettings.emit(self._notes[int(link[4:])].try_settings)
 
     def _divider_moved(self, *_):
         self._divider_placed = True

@@ -6,6 +6,7 @@ engine's latest answer). Widgets show them and forward what the user asks for.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ from .app_state import restore_window_layout, save_window_layout
 from .autosave_keeper import AutosaveKeeper
 from .controller import TrainingController
 from .file_actions import FileActions
+from .health_view import try_text
 from .inspector import InspectorPanel
 from .settings_panel import SettingsPanel, setting_at_fault
 from .status_line import StatusLine, phase_strip_text
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self.settings.configChanged.connect(self.suggestion_card.set_current)
         self.settings.configShown.connect(self.suggestion_card.set_current)
         self.suggestion_card.applyRequested.connect(self.settings.apply)  # the same path as an edit
+        self.views.health_view.trySettings.connect(self.try_settings)  # a health note's fix, likewise
         self.suggestion_card.adviceShown.connect(self._on_advice)
         self.table_editor.message.connect(self.notify)
         self.views.clicked.connect(self.explain)
@@ -357,6 +360,18 @@ class MainWindow(QMainWindow):
         self.table_editor.network_changed()  # its note on settings that wait for Reset
         if (config.validation, config.split_seed) != (before.validation, before.split_seed):
             self.draw_validation(config)  # the worker trains on the new split from the next iteration
+
+    def try_settings(self, settings) -> None:
+        """A Health note's fix: its settings set in the panel as if typed (a trained network waits for Reset)."""
+        try:
+            config = replace(self.state.settings, **dict(settings))
+        except ValueError as exc:
+            self.notify(f"Can't try that: {exc}", error=True)
+            return
+        self.settings.apply(config)
+        waits = Pending.SETTINGS in self.state.pending
+        self.notify(f"Settings changed as the Health tab suggests ({try_text(settings)})"
+                    + (": press Reset (Ctrl+R) to train with them." if waits else "."))
 
     def _on_advice(self, advice) -> None:
         """The card's answer for the table and settings on show: the panel marks the detected problem and

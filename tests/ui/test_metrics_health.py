@@ -272,3 +272,22 @@ def test_a_reopened_session_shows_its_metrics_at_once(window, qtbot, tmp_path):
     np.testing.assert_array_equal(after.iterations, before.iterations)
     np.testing.assert_array_equal(after.grad_norm, before.grad_norm)
     other.close()
+
+
+def test_a_health_notes_fix_is_one_click_away(window, qtbot):
+    """The saturated "32, 32, 32" network: the note's "Try initial weights xavier" sets it in the panel (waiting
+    for Reset, as any change of a trained network's settings), and after Reset it is no longer saturated."""
+    window.settings.hidden.setText("32, 32, 32")
+    window.reset_action.trigger()
+    train(window, qtbot, 200)
+    view = window.views.health_view
+    show_tab(window, view)
+    qtbot.waitUntil(lambda: view.report is not None and view.report.notes[0].code == "saturated-start", timeout=5000)
+    assert "<a href='try:0'>Try initial weights xavier</a>" in view.notes.text()
+    view.notes.linkActivated.emit("try:0")  # the click
+    assert window.state.settings.init == "xavier" and window.settings.init.currentText() == "xavier"
+    assert "press Reset" in window.notice.text()
+    window.reset_action.trigger()
+    train(window, qtbot, 300)  # no longer saturated from the start (the gradient now vanishes instead: its note)
+    qtbot.waitUntil(lambda: view.report is not None and view.report.notes
+                    and view.report.notes[0].code != "saturated-start", timeout=5000)
