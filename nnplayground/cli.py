@@ -296,7 +296,7 @@ def _train(args) -> int:
     val_metrics = None if trainer.X_val is None else compute_metrics(encoding, net.predict(trainer.X_val),
                                                                       trainer.y_val)
     notes = diagnose(monitor.samples, trainer.history, activations=net.activations, layer_sizes=net.layer_sizes,
-                     validation=trainer.validation_history,
+                     validation=trainer.validation_history, stopped_early=trainer.early_stop is not None,
                      init=config.init, learning_rate=config.learning_rate, scaled=encoding.scales_inputs,
                      iterations_per_epoch=trainer.iterations_per_epoch, loss=config.loss)
     stop = trainer.early_stop
@@ -342,9 +342,7 @@ def _train(args) -> int:
             print(stop)
         for note in notes:
             if note.code != "healthy":
-                # the window's "… and Reset" means nothing here: each run starts afresh
-                words = str(note).replace(", and Reset", "").replace(" and Reset", "")
-                print(f"note: {words}{_as_options(note)}")
+                print(f"note: {note}{_as_options(note)}")
         print(predictions_table(table, net.predict(encoding.encode_inputs(table)), encoding,
                                 validation=None if trainer.X_val is None else config.validation_rows(table, encoding)))
     if export is not None:

@@ -9,7 +9,7 @@ tutorial's 0/1 target), the table gets what :func:`~nnplayground.core.suggest.su
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +68,16 @@ def settings_problem(table: TrainingTable, config: TrainingConfig) -> str | None
     except ValueError as exc:
         return str(exc)
     return None
+
+
+def tried(current: TrainingConfig, changes, table: TrainingTable | None) -> TrainingConfig:
+    """The settings a health note's fix makes of ``current`` (``changes``: (setting, value) pairs), or a
+    ValueError with the reason they can't train ``table`` (the core's words, as Reset would say them)."""
+    config = replace(current, **dict(changes))
+    problem = settings_problem(table, config) if table is not None else None
+    if problem:
+        raise ValueError(problem)
+    return config
 
 
 def applied(suggestion: Suggestion, current: TrainingConfig) -> TrainingConfig:

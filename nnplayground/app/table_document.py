@@ -61,6 +61,7 @@ class TableDocument:
         self._kinds: list[str] = []
         self._values = np.zeros((0, 0))
         self._held = np.zeros(0, dtype=bool)  # per row: kept apart for validation, never trained on
+        self._about: object = None  # what went with the table when it was put in whole (see load): Undo brings it back
         self._typed: dict[tuple[int, int], str] = {}  # texts that are not format_number(their number)
         self._bad: dict[tuple[int, int], str] = {}
         self._listeners: list[Callable[[TableChange], None]] = []
@@ -204,8 +205,15 @@ class TableDocument:
         if any(self.cell(r, c) != text for r, c, text in changes):
             self._push(label, [("write", changes)])
 
-    def load(self, table: TrainingTable, label: str = "Load table") -> None:
-        """Replace the table with ``table``: its numbers are kept, their texts made as they are shown."""
+    @property
+    def about(self) -> object:
+        """What the window gave with the whole table it put in (its title, example, settings: opaque here),
+        as it stands now: undoing the replacement brings back the previous table's."""
+        return self._about
+
+    def load(self, table: TrainingTable, label: str = "Load table", about: object = None) -> None:
+        """Replace the table with ``table``: its numbers are kept, their texts made as they are shown.
+        ``about``: whatever goes with this table (see :attr:`about`)."""
         values, typed = np.array(table.data), {}
         for c, levels in enumerate(table.levels):
             if levels is None:
@@ -218,7 +226,7 @@ class TableDocument:
                 typed[r, c] = levels[codes[r]]
         held = np.zeros(table.n_rows, dtype=bool) if table.validation is None else np.array(table.validation)
         self._push(label, [("replace", list(table.columns), list(table.roles), list(table.kinds), values,
-                            typed, {}, held)])
+                            typed, {}, held, about)])
 
     def load_cells(self, header: Sequence[str], roles: Sequence[str], cells: Sequence[Sequence[str]],
                    label: str = "Open", kinds: Sequence[str] | None = None,
@@ -252,7 +260,7 @@ class TableDocument:
             if rows.size and (rows.min() < 0 or rows.max() >= len(cells)):
                 raise TableError("a validation row is outside the table")
             held[rows] = True
-        self._push(label, [("replace", header, roles, kinds, values, typed_texts(cells, values), bad, held)])
+        self._push(label, [("replace", header, roles, kinds, values, typed_texts(cells, values), bad, held, None)])
 
     def set_validation(self, rows: Sequence[int], held: bool, label: str | None = None) -> None:
         """Move ``rows`` to the validation rows (``held``) or back to the training rows, undoably."""
@@ -568,10 +576,11 @@ class TableDocument:
                 self._bad.pop((r, column), None)
         return ("set_kind", column, old)
 
-    def _step_replace(self, header, roles, kinds, values, typed, bad, held):
-        old = ("replace", self._header, self._roles, self._kinds, self._values, self._typed, self._bad, self._held)
+    def _step_replace(self, header, roles, kinds, values, typed, bad, held, about):
+        old = ("replace", self._header, self._roles, self._kinds, self._values, self._typed, self._bad, self._held,
+               self._about)
         self._header, self._roles, self._kinds = header, roles, kinds
-        self._values, self._typed, self._bad, self._held = values, typed, bad, held
+        self._values, self._typed, self._bad, self._held, self._about = values, typed, bad, held, about
         return old
 
     def _step_marks(self, rows, held):

@@ -115,7 +115,7 @@ class TrainingWatch:
         net = trainer.network
         samples = self._monitor.samples
         notes = diagnose(samples, trainer.history, activations=net.activations, layer_sizes=net.layer_sizes,
-                         validation=trainer.validation_history,
+                         validation=trainer.validation_history, stopped_early=trainer.early_stop is not None,
                          init=self._init, learning_rate=trainer.learning_rate,
                          scaled=encoding is not None and encoding.scales_inputs,
                          iterations_per_epoch=trainer.iterations_per_epoch, loss=trainer.loss_name)

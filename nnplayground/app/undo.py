@@ -38,11 +38,6 @@ class UndoStack:
         return self._index
 
     @property
-    def last_done(self) -> Command | None:
-        """The command the history stands after (None at its start): what a state can be keyed by."""
-        return self._commands[self._index - 1] if self._index else None
-
-    @property
     def can_undo(self) -> bool:
         return self._index > 0
 

@@ -219,6 +219,7 @@ class HealthNote:
     message: str  # what is wrong, with the numbers
     fix: str  # what to try
     stuck: bool = True  # training cannot go well this way (a healthy note is not)
+    needs_reset: bool = False  # the fix takes a fresh network (the window says: then Reset)
     try_settings: tuple[tuple[str, object], ...] = ()  # the fix as settings (name, value), where it is that plain
 
     def __str__(self) -> str:
@@ -228,8 +229,8 @@ class HealthNote:
 def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np.ndarray, *,
              activations: tuple[str, ...], layer_sizes: tuple[int, ...], init: str, learning_rate: float,
              scaled: bool = False, iterations_per_epoch: int = 1,
-             loss: str | None = None, validation: tuple[np.ndarray, np.ndarray] | None = None
-             ) -> tuple[HealthNote, ...]:
+             loss: str | None = None, validation: tuple[np.ndarray, np.ndarray] | None = None,
+             stopped_early: bool = False) -> tuple[HealthNote, ...]:
     """Plain-language notes on what holds training back, most important first; one "healthy" note
     (``stuck`` False) when nothing does. ``activations``: every layer's, the output's last; ``loss``: its
     name, which says whether a saturated output blocks the gradient (:func:`saturation_blocks`). With
@@ -248,10 +249,10 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
             fan_in = layer_sizes[l]
             if init == "uniform":
                 fix = (f"The initial weights (uniform from 0 to 1, all positive) are too large for {fan_in} inputs "
-                       f"to a unit: try xavier initial weights and Reset.")
+                       f"to a unit: try xavier initial weights.")
                 settings = (("init", "xavier"),)
             elif not scaled and l == 0:
-                fix = "The inputs are large: turn on scaling (standardise) and Reset."
+                fix = "The inputs are large: turn on scaling (standardise)."
                 settings = (("scaling", True),)
             else:
                 fix = "Try smaller initial weights (xavier), fewer units per layer, or relu hidden units."
@@ -262,7 +263,7 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
             notes.append(HealthNote("saturated-start", f"{which} saturated from the start: {100 * share:.0f} % of "
                                     f"{names[l]}'s outputs sit where {activations[l]} is flat "
                                     "(f′ < 1 % of its peak), so almost no gradient flows back.", fix,
-                                    try_settings=settings))
+                                    needs_reset=True, try_settings=settings))
         later = [l for l in range(len(activations))
                  if (last.layers[l].saturated or 0) >= STUCK_SHARE and (first.layers[l].saturated or 0) < 0.5
                  and (l < len(activations) - 1 or saturation_blocks(activations[l], loss))]
@@ -274,16 +275,16 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 f"outputs were flat at iteration {first.iteration:,}, {100 * last.layers[l].saturated:.0f} % are now"
                 + (", so ŷ sits at its limit for every row." if l == len(activations) - 1 else "."),
                 f"The learning rate ({learning_rate:g}) is too large: steps that big push every z far from 0. "
-                "Lower it and Reset.", try_settings=(("learning_rate", _allowed_rate(learning_rate / 10)),)))
+                "Lower it.", needs_reset=True, try_settings=(("learning_rate", _tried_rate(learning_rate / 10)),)))
         dead = [l for l in hidden if (last.layers[l].dead or 0) >= DEAD_SHARE]
         if dead:
             l = dead[0]
             notes.append(HealthNote(
                 "dead-relu", f"{100 * last.layers[l].dead:.0f} % of {names[l]}'s ReLUs are dead: they give 0 for "
                 "every row, so no gradient reaches them and they have stopped learning.",
-                "Lower the learning rate, or use he initial weights, and Reset."
-                if init != "he" else "Lower the learning rate and Reset.",
-                try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)
+                "Lower the learning rate, or use he initial weights." if init != "he" else "Lower the learning rate.",
+                needs_reset=True,
+                try_settings=(("learning_rate", _tried_rate(learning_rate / 3)),)
                 + ((("init", "he"),) if init != "he" else ())))
         # At the start, or now: once the network has settled on predicting the mean, every gradient is
         # small and the ratio says little, but the first sample still shows why it never learnt more.
@@ -296,9 +297,10 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 "vanishing", f"The gradient vanishes on its way back through {n - 1} hidden layers: at iteration "
                 f"{s.iteration:,}, ‖∂L/∂W1‖ was {g0:.1e} against {gL:.1e} for the output layer's "
                 f"(1/{gL / g0:,.0f}), so the layers near the input hardly learn.",
-                "Use tanh or relu hidden units with xavier or he weights, or fewer layers, and Reset.",
+                "Use tanh or relu hidden units with xavier or he weights, or fewer layers.", needs_reset=True,
                 try_settings=(("activation", "tanh"), ("init", "xavier"))))
-    overfit = _overfitting(history, validation, iterations_per_epoch)
+    # (after an early stop the weights are the best epoch's again: nothing left to say about it)
+    overfit = [] if stopped_early else _overfitting(history, validation, iterations_per_epoch)
     if iterations_per_epoch > 1:  # one mean per complete epoch
         whole = history.size - history.size % iterations_per_epoch
         history = history[:whole].reshape(-1, iterations_per_epoch).mean(axis=1)
@@ -313,13 +315,13 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
 
 
 def _overfitting(history: np.ndarray, validation, per_epoch: int) -> list[HealthNote]:
-    """A note when the validation loss has risen well above its best while the training loss went on
-    falling: the tutorial's closing remark, seen happen."""
+    """A note when the validation loss has stayed well above its best (its last three epochs) while the
+    training loss went on falling: the tutorial's closing remark, seen happen (one unlucky epoch is not)."""
     if validation is None or len(validation[1]) < 10:
         return []
     its, losses = np.asarray(validation[0]), np.asarray(validation[1])
     b = int(np.argmin(losses))
-    if b > losses.size - 6 or not (losses[-1] >= OVERFIT_RISE * losses[b] > 0):
+    if b > losses.size - 6 or not (losses[-3:].min() >= OVERFIT_RISE * losses[b] > 0):
         return []
     at = int(its[b])
     then = float(np.mean(history[max(0, at - per_epoch):at]))
@@ -334,10 +336,11 @@ def _overfitting(history: np.ndarray, validation, per_epoch: int) -> list[Health
         stuck=False, try_settings=(("patience", 50),))]
 
 
-def _allowed_rate(rate: float) -> float:
-    """A learning rate to try, within the settings' limits (declared once, in the config)."""
+def _tried_rate(rate: float) -> float:
+    """A learning rate to try: three significant digits, within the settings' limits (declared once, in the
+    config), the same in the note's words, its "Try" and the command line's option."""
     limits = CONSTRAINTS["learning_rate"]
-    return min(max(rate, limits.low), limits.high)
+    return min(max(float(f"{rate:.3g}"), limits.low), limits.high)
 
 
 def _learnt(history: np.ndarray) -> bool:
@@ -365,23 +368,23 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,
         if window[-1] > window[0] * 1.1 and rises >= 0.8 * steps.size:
             notes.append(HealthNote("rising", f"The loss is rising: {window[0]:.4g} → {window[-1]:.4g} over the last "
                                     f"{steps.size} {unit}.",
-                                    f"Lower the learning rate ({learning_rate:g}) and Reset: each step overshoots "
-                                    "further than the last.",
-                                    try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)))
+                                    f"Lower the learning rate ({learning_rate:g}): each step overshoots further than "
+                                    f"the last (try {_tried_rate(learning_rate / 3):g}).", needs_reset=True,
+                                    try_settings=(("learning_rate", _tried_rate(learning_rate / 3)),)))
         elif n >= 20 and rises >= 0.3 * steps.size and swing > 0.01 and unit == "iterations":
             notes.append(HealthNote(
                 "oscillating", f"The loss oscillates: it rose in {rises} of the last {steps.size} {unit}, "
                 f"swinging between {window.min():.4g} and {window.max():.4g}.",
-                f"Lower the learning rate (try {learning_rate / 3:.3g}): each step overshoots the valley.",
-                try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)))
+                f"Lower the learning rate (try {_tried_rate(learning_rate / 3):g}): each step overshoots the valley.",
+                try_settings=(("learning_rate", _tried_rate(learning_rate / 3)),)))
         elif n >= 20 and rises >= 0.3 * steps.size and swing > BATCH_SWING:  # mini-batches: a caution, not stuck
             notes.append(HealthNote(
                 "oscillating", f"The loss jumps from epoch to epoch: it rose in {rises} of the last {steps.size} "
                 f"epochs, between {window.min():.4g} and {window.max():.4g}. Part of that is the luck of the "
                 "batches.",
-                f"A lower learning rate (try {learning_rate / 3:.3g}) or larger batches steady it, but learn more "
-                "slowly: give them more iterations.",
-                stuck=False, try_settings=(("learning_rate", _allowed_rate(learning_rate / 3)),)))
+                f"A lower learning rate (try {_tried_rate(learning_rate / 3):g}) or larger batches steady it, but "
+                "learn more slowly: give them more iterations.",
+                stuck=False, try_settings=(("learning_rate", _tried_rate(learning_rate / 3)),)))
     if n >= 1000 and not notes:  # flat first: a loss that does not move at all is not "falling slowly"
         span = min(PLATEAU_ITERATIONS, n // 2)
         before, now = history[-span - 1], history[-1]
@@ -397,5 +400,5 @@ def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,
                 "slow", f"The loss is falling slowly: {half:.6g} → {history[-1]:.6g} over the last {n - n // 2:,} "
                 f"{unit}, still more than half of where it started.",
                 f"Try a larger learning rate than {learning_rate:g}, or look at the notes on saturation.",
-                try_settings=(("learning_rate", _allowed_rate(learning_rate * 3)),)))
+                try_settings=(("learning_rate", _tried_rate(learning_rate * 3)),)))
     return notes

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 from ..app.reactions import table_problem
 from ..app.session_file import restore_trainer, session_to_save
 from ..app.suggestions import Example
+from ..app.table_origin import TableOrigin
 from ..app.validation import with_marks
 from ..core import TableError, TrainingConfig, TrainingTable
 from ..core.datasets import generate
@@ -45,10 +46,8 @@ class FileActions:
         self.waiting_session = None  # an opened session whose table has a bad cell: restored once fixed
         self.adopting = False  # a whole new table is being put in place: not an edit for the window
         self.example: Example | None = None  # the shipped example the table was opened from, if it was
-        # per replacement of the whole table (keyed by its command; the commands are kept, so ids stay
-        # unique): the history's command before it, and the example, title source and settings on each side
-        self._replacements: dict[int, tuple] = {}
-        self._seen = None  # the command the table's history stood after when last looked at
+        self._shown_origin: TableOrigin | None = None  # what went with the table on show (see table_origin.py)
+        self.restoring = False  # the settings of a table brought back by Undo or Redo are being put back
 
     # -- asking for paths -------------------------------------------------------------------------
     def _ask_save_path(self, title: str, name: str, filters: list[tuple[str, str]]) -> str | None:
@@ -289,23 +288,23 @@ class FileActions:
             h.warn("Can't train on this table", str(exc))
             return False
         table = marked
-        before = (h.document.undo.last_done, self.example, h.state.source, h.state.settings)
+        self._leave_origin()
+        origin = TableOrigin(example or Example.of(path, table),
+                             source if source is not None else path.name if path is not None and undoable else None,
+                             config)
         self.adopting = True
         try:
-            h.document.load(table)
+            h.document.load(table, about=origin)
             if not undoable:
                 h.document.undo.clear()
         finally:
             self.adopting = False
-        self.example = example or Example.of(path, table)
+        self.example = origin.example
         h.install(trainer, config, table)
         h.state.mark_saved(None, None)
-        h.state.source = source if source is not None else path.name if path is not None and undoable else None
+        h.state.source = origin.source
         h.refresh_title()
-        if undoable:  # Ctrl+Z brings the old table back with what went with it: its title, card and settings
-            done = h.document.undo.last_done
-            self._replacements[id(done)] = (done, before[0], before[1:], (self.example, h.state.source, config))
-        self._seen = h.document.undo.last_done
+        self._shown_origin = origin
         if path is not None and undoable:
             inputs = table.input_columns
             named = f"inputs {', '.join(inputs)}" if len(inputs) <= 6 else f"{len(inputs)} inputs"
@@ -313,25 +312,32 @@ class FileActions:
                         f"target {', '.join(table.target_columns)}.")
         return True
 
-    def history_moved(self) -> None:
-        """Undo or Redo may have brought back a table that was replaced by another (opened, generated): its
-        example, title and settings come back with it, before the window reacts to the table."""
+    def _leave_origin(self) -> None:
+        """The table on show is being left: what goes with it is as it stands now (Redo brings it back)."""
+        origin, h = self._shown_origin, self.host
+        if origin is not None:
+            origin.example, origin.source, origin.settings = self.example, h.state.source, h.state.settings
+
+    def history_moved(self) -> bool:
+        """Undo or Redo may have brought back a table that was replaced whole (opened, generated): its
+        example, title and settings come back with it, before the window reacts to the table. True if so."""
         h = self.host
-        seen, done = self._seen, h.document.undo.last_done
-        self._seen = done
-        undone, redone = self._replacements.get(id(seen)), self._replacements.get(id(done))
-        if undone is not None and undone[0] is seen and undone[1] is done:  # the replacement, undone
-            example, source, settings = undone[2]
-        elif redone is not None and redone[0] is done and redone[1] is seen:  # and redone
-            example, source, settings = redone[3]
-        else:
-            return
-        if (self.example, h.state.source, h.state.settings) == (example, source, settings):
-            return
-        self.example, h.state.source = example, source
-        if settings != h.state.settings:
-            h.settings.apply(settings)
+        origin = h.document.about
+        if origin is self._shown_origin:
+            return False
+        self._leave_origin()
+        self._shown_origin = origin
+        if origin is None:
+            return False
+        self.example, h.state.source = origin.example, origin.source
+        if origin.settings != h.state.settings:
+            self.restoring = True  # the table's own validation marks came back with it: not drawn anew
+            try:
+                h.settings.apply(origin.settings)
+            finally:
+                self.restoring = False
         h.refresh_title()
+        return True
 
     def adopt_session(self, session, trainer, table: TrainingTable | None, path: Path | None) -> None:
         """An opened session, already checked and its network built (None while a bad cell waits)."""
@@ -345,7 +351,7 @@ class FileActions:
             h.document.undo.clear()
         finally:
             self.adopting = False
-        self._seen = h.document.undo.last_done
+        self._shown_origin = None
         if trainer is not None:
             h.install(trainer, session.config, table, health=session.health)
         else:  # its network waits for the bad cell: the old network must not stay, shown or trained

@@ -21,13 +21,24 @@ def move_focus(widget: QWidget, forward: bool) -> None:
 
 
 class LeaveByCtrlTab(QObject):
-    """An event filter for a view that keeps Tab for itself: Ctrl+Tab / Ctrl+Shift+Tab leave it."""
+    """An event filter for a view that keeps Tab for itself (and for its cell editors, see
+    :meth:`watch_editor`): Ctrl+Tab / Ctrl+Shift+Tab leave the view."""
+
+    def __init__(self, view: QWidget, parent=None):
+        super().__init__(parent)
+        self.view = view
+
+    def watch_editor(self, _old, new) -> None:
+        """(QApplication.focusChanged) A cell editor of the view got the focus: its keys are watched too."""
+        if new is not None and new is not self.view and self.view.isAncestorOf(new):
+            new.removeEventFilter(self)
+            new.installEventFilter(self)  # last installed, first asked: before the delegate's own filter
 
     def eventFilter(self, watched, event):
         if event.type() in (QEvent.KeyPress, QEvent.ShortcutOverride) and event.key() in (Qt.Key_Tab, Qt.Key_Backtab) \
                 and event.modifiers() & Qt.ControlModifier:
             if event.type() == QEvent.KeyPress:
-                move_focus(watched, forward=event.key() == Qt.Key_Tab
+                move_focus(self.view, forward=event.key() == Qt.Key_Tab
                            and not event.modifiers() & Qt.ShiftModifier)
             event.accept()
             return True

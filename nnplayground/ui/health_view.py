@@ -28,7 +28,7 @@ from .curve_view import PALETTE
 EMPTY_TEXT = "Nothing to say yet: step or run, and how training goes shows here."
 LEGEND_MOST = 8  # layers named in the legend; a deeper network names the first and last few
 LEGEND_COLUMNS = 2
-STUCK_COLOUR, HEALTHY_COLOUR = "#b42318", "#15803d"
+STUCK_COLOUR, HEALTHY_COLOUR, CAUTION_COLOUR = "#b42318", "#15803d", "#b45309"
 CONFIDENT_COLOUR, CONFIDENT_TEXT = QColor(150, 150, 150, 110), "#555555"  # an output saturated harmlessly: neutral
 LEGEND_FROM = 190  # pixels of plot height: in a smaller plot the bars' names and colours are the legend
 NOTES_AT_MOST = 0.55  # of the tab's height, for the notes, until the user moves the divider
@@ -59,9 +59,9 @@ def layer_colour(layer: int, n_layers: int) -> QColor:
 
 
 def try_text(settings) -> str:
-    """A note's fix as the settings it changes: "initial weights xavier, learning rate 0.0067"."""
+    """A note's fix as the settings it changes: "initial weights xavier, learning rate 0.00667"."""
     def shown(value):
-        return "on" if value is True else format_number(float(f"{value:.2g}")) if isinstance(value, float) else value
+        return "on" if value is True else format_number(value) if isinstance(value, float) else value
 
     return ", ".join(f"{CONSTRAINTS[key].label} {shown(value)}" for key, value in settings)
 
@@ -71,9 +71,11 @@ def notes_html(report: HealthReport | None) -> str:
         return f"<span style='color:#555'>{EMPTY_TEXT}</span>"
     parts = []
     for k, note in enumerate(report.notes):
-        colour = STUCK_COLOUR if note.stuck else HEALTHY_COLOUR
-        mark = "⚠" if note.stuck else "✓"
-        fix = f"<br>→ {html.escape(note.fix)}" if note.fix else ""
+        healthy = note.code == "healthy"
+        colour = HEALTHY_COLOUR if healthy else STUCK_COLOUR if note.stuck else CAUTION_COLOUR
+        mark = "✓" if healthy else "⚠" if note.stuck else "!"  # a caution (overfitting, a wobble) is no all-clear
+        then = " Then Reset (Ctrl+R)." if note.needs_reset else ""
+        fix = f"<br>→ {html.escape(note.fix)}{then}" if note.fix else ""
         if note.try_settings:  # the fix in one click: the settings change, and wait for Reset as any change
             fix += f" <a href='try:{k}'>Try {html.escape(try_text(note.try_settings))}</a>"
         parts.append(f"<p style='margin:0 0 6px 0'><span style='color:{colour}; font-weight:bold'>{mark} "

@@ -33,6 +33,8 @@ ROWS = ("value", "gradient")
 BAR_WIDTH = 10  # px: the colour bar beside each matrix
 TICK_POINT_SIZE = 8
 NORM_DECADES = 6  # the norms' bars: the largest fills its slot, one 10**6 times smaller is empty
+NORMS_TIP = (f"Size of each layer's weight gradient (biases not counted). Bars on a log scale: the largest "
+             f"fills its slot, one {10 ** NORM_DECADES:g} times smaller is empty. Click a layer to scroll to it.")
 
 
 def unit_names(layer_sizes: Sequence[int], inputs: Sequence[str], targets: Sequence[str]) -> list[list[str]]:
@@ -227,13 +229,14 @@ class GradientNorms(QWidget):
         self.setFixedHeight(math.ceil(2 * self._line) + 6)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.setMouseTracking(True)
-        self.setToolTip(f"Size of each layer's weight gradient (biases not counted). Bars on a log scale: "
-                        f"the largest fills its slot, one {10 ** NORM_DECADES:g} times smaller is empty. "
-                        "Click a layer to scroll to it.")
+        self.setToolTip(NORMS_TIP)
 
     def set_norms(self, norms: Sequence[float]) -> None:
         self.values = np.asarray(norms, dtype=float)
-        self.texts = [format_number_for_display(v, digits=3) for v in self.values]
+        # every gradient exactly 0: none computed yet (a new network, a reopened session), not a vanished one
+        computed = bool(self.values.any())
+        self.texts = [format_number_for_display(v, digits=3) if computed else "–" for v in self.values]
+        self.setToolTip(NORMS_TIP if computed else NORMS_TIP + "\nNot computed yet: step a backprop or run.")
         key = (tuple(self.texts), tuple(np.round(self.fractions() * 40)))
         if key != self._key:  # repaint only what a person would see change
             self._key = key

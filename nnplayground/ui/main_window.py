@@ -6,7 +6,6 @@ engine's latest answer). Widgets show them and forward what the user asks for.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from ..app.loss_history import LossHistory
 from ..app.network_view import network_view
 from ..app.reactions import TableReaction, columns_fit, table_edited, table_problem, training_table
 from ..app.session_state import Pending, SessionState, SettingsAction
+from ..app.suggestions import tried
 from ..app.table_document import TableDocument
 from ..app.validation import engine_table, marks_label, percent, unread_marks, validation_marks
 from ..core import TrainingConfig, TrainingTable
@@ -139,8 +139,8 @@ class MainWindow(QMainWindow):
     def save_session(self, path) -> bool:
         return self.files.save_session(path)
 
-    def notify(self, text: str, error: bool = False) -> None:
-        self.status.notify(text, error)
+    def notify(self, text: str, error: bool = False, pause_reason: bool = False) -> None:
+        self.status.notify(text, error, pause_reason=pause_reason)
 
     def warn(self, title: str, text: str) -> None:
         """A problem the user must see: in the status bar and in one dialog (a newer one replaces it)."""
@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
     def _on_table_changed(self) -> None:
         if self.files.adopting:
             return
-        self.files.history_moved()  # an undone (or redone) replacement of the table brings its settings back
+        switched = self.files.history_moved()  # an undone (or redone) replacement brings its table's settings back
         edit = table_edited(self.state, self.document, self.controller.has_network, self.controller.untouched)
         self.suggestion_card.set_table(edit.table, self.files.example, edit.problem)
         self.status.set_pending(self.state.pending.describe())
@@ -328,19 +328,20 @@ class MainWindow(QMainWindow):
         if edit.reaction is TableReaction.SEND:
             # applies between iterations, even mid-run; the marks are the validation rows (none: none)
             self.controller.set_table(engine_table(edit.table, self.state.training_config or self.state.settings))
-            self.notify("Table updated: training continues on the edited rows.")
+            self.notify("Back to the table as it was, with its settings." if switched
+                        else "Table updated: training continues on the edited rows.")
         elif edit.reaction is TableReaction.RESET:
             self.reset()
         elif edit.reaction is TableReaction.WAIT:
             paused = "Paused: the" if self.controller.running else "The"
             self.controller.pause()
             if edit.misfit and columns_fit(self.state, self.document):  # same columns: a new label, a target…
-                self.notify(f"Paused: {edit.misfit} (Ctrl+R).", error=True)
+                self.notify(f"Paused: {edit.misfit} (Ctrl+R).", error=True, pause_reason=True)
             else:
                 inputs, targets = len(edit.table.input_columns), len(edit.table.target_columns)
                 self.notify(f"{paused} table now has {inputs} input{'s' if inputs != 1 else ''} and {targets} "
                             f"target{'s' if targets != 1 else ''}: press Reset (Ctrl+R) to build a network that "
-                            "fits.", error=True)
+                            "fits.", error=True, pause_reason=True)
 
     def _on_config_changed(self, config: TrainingConfig) -> None:
         if self.notice.text().startswith(("Settings: ", REFUSED_SETTINGS)):  # the settings' complaint, now fixed
@@ -358,15 +359,16 @@ class MainWindow(QMainWindow):
         self.status.set_pending(self.state.pending.describe())
         self.refresh_title()
         self.table_editor.network_changed()  # its note on settings that wait for Reset
-        if (config.validation, config.split_seed) != (before.validation, before.split_seed):
+        split = (config.validation, config.split_seed) != (before.validation, before.split_seed)
+        if split and not self.files.restoring:  # (a table brought back by Undo has its own marks)
             self.draw_validation(config)  # the worker trains on the new split from the next iteration
 
     def try_settings(self, settings) -> None:
         """A Health note's fix: its settings set in the panel as if typed (a trained network waits for Reset)."""
         try:
-            config = replace(self.state.settings, **dict(settings))
+            config = tried(self.state.settings, settings, self.training_table())
         except ValueError as exc:
-            self.notify(f"Can't try that: {exc}", error=True)
+            self.notify(f"Can't try {try_text(settings)}: {exc}", error=True)
             return
         self.settings.apply(config)
         waits = Pending.SETTINGS in self.state.pending

@@ -74,6 +74,7 @@ def loss_text(loss: float | None, validation: tuple, stop: EarlyStop | None = No
 
 class StatusLine:
     def __init__(self, bar: QStatusBar):
+        self._pause_reason = False  # the message on show says why the run pauses (see notify)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(False)
@@ -113,9 +114,11 @@ class StatusLine:
             label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
             label.hide()
 
-    def notify(self, text: str, error: bool = False, stuck: bool = False) -> None:
+    def notify(self, text: str, error: bool = False, stuck: bool = False, pause_reason: bool = False) -> None:
         """A message; errors stay (in red) until the next message; ``stuck``: a run that ended stuck (in
-        orange, until training moves on)."""
+        orange, until training moves on); ``pause_reason``: it says why the run is being paused, so the run's
+        end does not replace it with a bare "Paused at iteration N"."""
+        self._pause_reason = pause_reason
         self.notice.setStyleSheet(ERROR_STYLE if error else STUCK_STYLE if stuck else "")
         self.notice.setText(text)
         self.notice.setToolTip(text)
@@ -193,7 +196,7 @@ class StatusLine:
             self.notify(early_stop_text(stop) + tail)
             return
         if snap.iteration < target:
-            if self.notice.styleSheet() != ERROR_STYLE:  # a pause that says why (an edit that waits for Reset) stays
+            if not self._pause_reason:  # a message saying why (an edit that waits for Reset) stays
                 self.notify(f"Paused at iteration {snap.iteration:,}.")
             return
         stuck = latest.health.stuck if latest.health is not None else None

@@ -16,8 +16,8 @@ from typing import Callable
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QInputDialog, QLabel, QMenu, QStackedWidget, QStyle, QStyleOptionHeader,
-    QTableView, QToolBar, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView, QApplication, QHeaderView, QInputDialog, QLabel, QMenu, QStackedWidget, QStyle,
+    QStyleOptionHeader, QTableView, QToolBar, QToolButton, QVBoxLayout, QWidget,
 )
 
 from ..app.network_view import NetworkView
@@ -173,8 +173,9 @@ class TableEditor(QWidget):
         model.modelReset.connect(self._fit_columns)
         model.headerDataChanged.connect(lambda orientation, *_: orientation == Qt.Horizontal and self._fit_columns())
         self.view.viewport().installEventFilter(self)
-        self._leave = LeaveByCtrlTab(self)  # Tab goes from cell to cell; Ctrl+Tab leaves the table
-        self.view.installEventFilter(self._leave)
+        self._leave = LeaveByCtrlTab(self.view, self)  # Tab goes from cell to cell; Ctrl+Tab leaves the table,
+        self.view.installEventFilter(self._leave)  # from a cell being edited too (its editor has the keys)
+        QApplication.instance().focusChanged.connect(self._leave.watch_editor)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.horizontalHeader().setContextMenuPolicy(Qt.CustomContextMenu)
         self.view.horizontalHeader().customContextMenuRequested.connect(self._header_menu)

@@ -86,6 +86,7 @@ class TrainingWorker(QObject):
         self._pause = threading.Event()
         self._frame_shown = threading.Event()
         self._frame_shown.set()
+        self._speed_changed = False
         self._wake = threading.Event()  # ends a slow run's wait between iterations early
         self._speed: float | None = None  # iterations per second while running; None: flat out
         self._frame_interval = FRAME_SECONDS
@@ -120,6 +121,7 @@ class TrainingWorker(QObject):
         """At most this many iterations a second while running (None: as fast as possible). Takes effect
         at once, even in the middle of a slow run's wait."""
         self._speed = iterations_per_second
+        self._speed_changed = True  # the it/s shown counts from the change (it was the mean since Run)
         self._wake.set()
 
     def frame_shown(self) -> None:
@@ -300,6 +302,9 @@ class TrainingWorker(QObject):
             return
         start = time.perf_counter()
         before = trainer.iteration
+        if self._speed_changed:
+            self._speed_changed = False
+            self._run_started, self._run_first = start, before
         speed = self._speed
         if speed is None:
             # As many iterations as fill about one frame at the last slice's rate (no clock reads inside
@@ -331,7 +336,8 @@ class TrainingWorker(QObject):
         QTimer.singleShot(0, self, lambda: self._slice(run_id))
 
     def _run_rate(self) -> float | None:
-        """Iterations per second of wall-clock time since Run: what the user gets, frames included."""
+        """Iterations per second of wall-clock time since Run (or the latest change of speed): what the user
+        gets, frames included."""
         seconds = time.perf_counter() - self._run_started
         return (self._trainer.iteration - self._run_first) / seconds if seconds > 0 else None
 

@@ -361,3 +361,26 @@ def test_undoing_a_generated_table_brings_back_the_tables_title_card_and_setting
     window.redo_action.trigger()
     qtbot.waitUntil(lambda: window.document.n_rows == 50, timeout=3000)
     assert "gaussians" in window.windowTitle() and window.state.settings == generator_preset("gaussians")
+
+
+def test_undo_past_a_generated_table_keeps_the_old_tables_marks_and_redo_the_users_own_settings(window, qtbot):
+    from dataclasses import replace
+
+    document = window.document
+    window.settings.apply(replace(window.state.settings, validation=0.5))
+    held = np.flatnonzero(document.validation)
+    document.set_validation([int(held[0])], False)  # one held row moved back by hand
+    marks = document.validation.copy()
+    generated(window, qtbot, "gaussians", 50)
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: document.n_rows == 4, timeout=3000)
+    assert np.array_equal(document.validation, marks) and document.undo.can_redo  # not drawn anew, redo kept
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: document.n_rows == 50, timeout=3000)
+    mine = replace(window.state.settings, hidden=(8,), learning_rate=0.01)
+    window.settings.apply(mine)  # the user's own settings for the generated table
+    document.set_cells([(0, 0, "0.5")])
+    for action in (window.undo_action, window.undo_action, window.redo_action, window.redo_action):
+        action.trigger()
+    qtbot.waitUntil(lambda: document.cell(0, 0) == "0.5", timeout=3000)
+    assert window.state.settings == mine  # not the generator's again

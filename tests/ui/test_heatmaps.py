@@ -261,7 +261,7 @@ def test_a_diverged_matrix_keeps_a_finite_scale(qtbot):
     h.set_parameters(w, [np.zeros(4), np.zeros(1)], False, unit_names([3, 4, 1], ["a", "b", "c"], ["y"]))
     assert h.limits["value"] == [3.0, 0.2]  # from the finite values
     assert h.limits["gradient"] == [1.0, 1.0]  # no gradients yet: zeros, a unit scale
-    assert h.norms.texts == ["0", "0"]
+    assert h.norms.texts == ["–", "–"] and "Not computed yet" in h.norms.toolTip()  # not a vanished gradient
 
 
 def test_the_tutorials_network_fits_without_scrolling(qtbot):

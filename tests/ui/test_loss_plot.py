@@ -291,3 +291,19 @@ def test_a_saved_picture_has_the_whole_curve(qtbot, tmp_path, antialiased):
             c = image.pixelColor(x, y)
             blue += c.blue() > 200 and c.red() < 120
     assert blue > 100  # the curve is in the file, not only its axes
+
+
+def test_a_short_run_after_a_long_one_is_drawn_iteration_by_iteration(window, qtbot):
+    """After 10,000 iterations, Reset and a step then a 60-iteration run were drawn in blocks of 16 (the
+    first iterations one vertical bar)."""
+    from .conftest import at_iteration, train
+
+    train(window, qtbot, 10_000)
+    window.reset_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 0, timeout=3000)
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=3000)
+    train(window, qtbot, 60)
+    x, y = window.loss_plot.drawn()
+    assert x.tolist() == list(range(1, 61))
+    np.testing.assert_array_equal(y, window.loss_plot.values)

@@ -291,3 +291,11 @@ def test_a_health_notes_fix_is_one_click_away(window, qtbot):
     train(window, qtbot, 300)  # no longer saturated from the start (the gradient now vanishes instead: its note)
     qtbot.waitUntil(lambda: view.report is not None and view.report.notes
                     and view.report.notes[0].code != "saturated-start", timeout=5000)
+
+
+def test_a_fix_the_table_cannot_take_is_refused_not_set(window, qtbot):
+    """"Try patience 50" with no validation rows would leave the patience refused beside its field."""
+    before = window.state.settings
+    window.try_settings((("patience", 50),))
+    assert window.notice.text().startswith("Can't try patience 50: patience: early stopping watches")
+    assert window.state.settings == before and window.settings.fault is None

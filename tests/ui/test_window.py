@@ -314,6 +314,15 @@ def test_the_keyboard_can_leave_the_tables(window, qtbot):
     QTest.keyClick(table, Qt.Key_Tab, Qt.ControlModifier)
     focused = QApplication.focusWidget()
     assert focused is not None and focused is not table and not table.isAncestorOf(focused)
+    table.setFocus()
+    table.edit(table.model().index(1, 1))  # a cell being edited: its editor has the keys
+    editor = QApplication.focusWidget()
+    assert editor is not table and table.isAncestorOf(editor)
+    QTest.keyClicks(editor, "7")
+    QTest.keyClick(editor, Qt.Key_Tab, Qt.ControlModifier)
+    focused = QApplication.focusWidget()
+    assert focused is not None and not table.isAncestorOf(focused) and focused is not table
+    assert window.document.cell(1, 1) == "7"  # the edit kept
     predictions = window.views.predictions_view
     predictions.setFocus()
     QTest.keyClick(predictions, Qt.Key_Tab)
