@@ -32,7 +32,7 @@ def session_to_save(state: SessionState, columns, roles, cells, snapshot: Snapsh
         kinds=None if kinds is None else tuple(kinds), encoding=encoding if fits else None,
         training=snapshot.resume if fits else None, validation=validation,
         metrics=metrics if fits else None, health=tuple(health) if fits and health else None,
-        example=example,
+        example=example, source=state.source,
     )
 
 

@@ -70,6 +70,7 @@ class Session:
     health: tuple[HealthSample, ...] | None = None  # the training's health samples so far (with weights only)
     # the example (or generator) the table came from: its name, its preset and its columns
     example: tuple[str, TrainingConfig, tuple[str, ...]] | None = None
+    source: str | None = None  # what the title names an unsaved table by ("spiral, 200 points")
 
     @property
     def iteration(self) -> int:
@@ -133,6 +134,8 @@ def save_session(path: str | os.PathLike, session: Session, compress: bool = Tru
         meta["settings"] = session.settings.to_dict()
     if session.metrics is not None and weights:
         meta["metrics"] = session.metrics
+    if session.source is not None:
+        meta["source"] = session.source
     if session.example is not None:
         meta["example"] = {"name": session.example[0], "preset": session.example[1].to_dict(),
                            "columns": list(session.example[2])}
@@ -216,10 +219,13 @@ def _read(path: Path) -> Session:
         validation = None if version == 1 else _validation(name, meta.get("validation"), len(cells))
         health = _health(name, npz, layers) if layers else None
         example = None if version == 1 or meta.get("example") is None else _example(name, meta["example"], columns)
+        source = meta.get("source")
+        if source is not None and not (isinstance(source, str) and 0 < len(source) <= 200):
+            raise SessionFileError(f"{name}: the name of its table's source must be a short text")
     _check(name, columns, roles, cells, config, weights, biases, history, kinds, encoding)
     return Session(columns, roles, cells, config, weights, biases, history, settings, kinds,
                    encoding if weights else None, training, validation,
-                   metrics if weights else None, health, example)
+                   metrics if weights else None, health, example, source)
 
 
 def _example(name: str, record, columns) -> tuple[str, TrainingConfig, tuple[str, ...]]:

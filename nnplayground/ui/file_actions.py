@@ -361,7 +361,7 @@ class FileActions:
         h.settings.set_config(h.state.settings)
         h.status.set_pending(h.state.pending.describe())
         h.state.mark_saved(path, None)
-        h.state.source = None
+        h.state.source = session.source if path is None else None  # a restored autosave: its unsaved table's name
         if path is None:
             h.state.mark_changed()  # a restored autosave is not saved anywhere yet
         h.refresh_title()

@@ -144,7 +144,7 @@ class AppSession(RuleBasedStateMachine):
         path = self.folder / f"s{self.saves}.nnpsession"
         self.saves += 1
         saved = session_to_save(self.state, self.document.header, self.document.roles, self.document.cells(),
-                                self._snapshot(), self.history)
+                                self._snapshot(), self.history, encoding=self.state.network_encoding)  # as the app
         save_session(path, saved)
         back = load_session(path)
         # exactly what the app holds

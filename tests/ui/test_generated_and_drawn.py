@@ -384,3 +384,24 @@ def test_undo_past_a_generated_table_keeps_the_old_tables_marks_and_redo_the_use
         action.trigger()
     qtbot.waitUntil(lambda: document.cell(0, 0) == "0.5", timeout=3000)
     assert window.state.settings == mine  # not the generator's again
+
+
+def test_a_restored_autosave_keeps_its_unsaved_tables_name(window, qtbot, tmp_path):
+    """ "untitled (spiral, 200 points)" came back as "untitled" (the card remembered the generator)."""
+    from nnplayground.app.session_file import restore_trainer
+    from nnplayground.core.session import load_session, save_session
+
+    from .conftest import make_window
+
+    generated(window, qtbot, "spiral", 200)
+    title = window.windowTitle()
+    assert "spiral, 200 points" in title
+    path = tmp_path / "autosave.nnpsession"
+    save_session(path, window.files.current_session())
+    session = load_session(path)
+    assert session.source == "spiral, 200 points"
+    other = make_window(qtbot, offer_restore=False)
+    table = session.training_table()
+    other.files.adopt_session(session, restore_trainer(session, table), table, None)  # as a restored autosave
+    assert "untitled (spiral, 200 points)" in other.windowTitle()
+    other.close()
