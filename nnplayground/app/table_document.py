@@ -365,6 +365,8 @@ class TableDocument:
         block = [line.split("\t") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         while block and block[-1] == [""]:
             block.pop()
+        if len(block) > 1 and [t.strip() for t in block[0]] == self._header[column:column + len(block[0])]:
+            block = block[1:]  # a block copied with its header row: the names are the table's, not data
         if not block:
             return 0, 0
         width = max(len(line) for line in block)

@@ -77,6 +77,9 @@ class TableError(ValueError):
         self.column = column
 
 
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+
+
 def cell_problem(text: str) -> str | None:
     """Why ``text`` is not a usable number, or None if it is one."""
     stripped = text.strip()
@@ -85,6 +88,8 @@ def cell_problem(text: str) -> str | None:
     try:
         value = float(stripped)
     except ValueError:
+        if _DECIMAL_COMMA.fullmatch(stripped):  # "0,5" in a file saved with a comma for the decimal point
+            return f"{stripped!r} is not a number: write the decimal point as a dot ({stripped.replace(',', '.')})"
         return f"{stripped!r} is not a number"
     if not math.isfinite(value):
         return f"{stripped!r} is not a finite number"
@@ -132,7 +137,8 @@ def is_labels_column(texts) -> bool:
             try:
                 float(stripped)
             except ValueError:
-                words += count
+                # "0,5" is a number written with a decimal comma, not a label: its cell says so
+                words += 0 if _DECIMAL_COMMA.fullmatch(stripped) else count
     return 2 * words > filled
 
 

@@ -203,6 +203,8 @@ class TableEditor(QWidget):
         self.remove_column_action = action("− Column", self.remove_column, None, "Remove the current column")
         self.paste_action = action("Paste", self.paste, QKeySequence.Paste, "Paste a tab-separated block")
         self.copy_action = action("Copy", self.copy, QKeySequence.Copy, "Copy the selection as tab-separated text")
+        self.clear_action = action("Clear cells", self.clear_cells, QKeySequence.Delete,
+                                   "Empty the selected cells (one undoable edit; an empty cell is marked until filled)")
         self.to_validation_action = action("Move to validation", lambda: self.move_rows(True), TO_VALIDATION_KEY,
                                            "Keep the selected rows apart: measured after every epoch, never trained on")
         self.to_training_action = action("Move to training", lambda: self.move_rows(False), TO_TRAINING_KEY,
@@ -453,7 +455,8 @@ class TableEditor(QWidget):
         if self.showing_network_view:
             return
         menu = QMenu(self)
-        for a in (self.copy_action, self.paste_action, None, self.add_row_action, self.remove_rows_action, None,
+        for a in (self.copy_action, self.paste_action, self.clear_action, None, self.add_row_action,
+                  self.remove_rows_action, None,
                   self.to_validation_action, self.to_training_action):
             menu.addSeparator() if a is None else menu.addAction(a)
         menu.exec(self.view.viewport().mapToGlobal(pos))
@@ -532,6 +535,14 @@ class TableEditor(QWidget):
             return
         if rows:
             self.message.emit(f"Pasted {rows} × {cols} cells", False)
+
+    def clear_cells(self) -> None:
+        """Delete: the selected cells emptied, as a spreadsheet does (one undoable edit)."""
+        if self.showing_network_view:
+            return
+        indexes = self.view.selectionModel().selectedIndexes()
+        if indexes:
+            self.document.set_cells([(i.row(), i.column(), "") for i in indexes], label="Clear cells")
 
     def copy(self):
         """The selection as tab-separated text: cells as typed, or the network's numbers in full."""

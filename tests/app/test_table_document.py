@@ -490,3 +490,10 @@ def test_validation_rows_move_with_their_rows_and_undo():
     doc.undo.undo()
     doc.undo.undo()
     assert not doc.validation.any() and doc.to_training_table().validation is None
+
+
+def test_a_block_copied_with_its_header_row_pastes_its_data_only(doc):
+    """The names of the table's own columns, on the block's first line, pasted as a row of bad cells."""
+    assert doc.paste(0, 1, "b\ty\n7\t1\n") == (1, 2)
+    assert doc.cells()[0][1:] == ("7", "1") and not doc.problems()
+    assert doc.paste(0, 1, "b\ty\n") == (1, 2)  # the names alone are what is pasted

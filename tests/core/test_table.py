@@ -254,3 +254,11 @@ def test_text_with_too_many_cells_is_refused_as_it_is_parsed(monkeypatch):
     assert TrainingTable.from_csv_text("a,b,y\n" + "1,2,3\n" * 1000).n_rows == 1000
     with pytest.raises(TableError, match="more than 3,000 cells; the limit is 3,000"):
         TrainingTable.from_csv_text("a,b,y\n" + "1,2,3\n" * 1001)
+
+
+def test_decimal_commas_are_refused_with_a_hint_not_read_as_labels():
+    """A semicolon file saved with decimal commas ("0,5") was read as text labels and one-hot encoded."""
+    with pytest.raises(TableError, match=r"row 1, column 'a': '0,5' is not a number: write the decimal point as a "
+                                         r"dot \(0\.5\)"):
+        TrainingTable.from_csv_text("a;b;y\n0,5;1;0\n1,5;2;1\n")
+    assert TrainingTable.from_csv_text("a;y\nred;0\nblue;1\n").levels[0] == ("blue", "red")  # words still are

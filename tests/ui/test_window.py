@@ -327,3 +327,21 @@ def test_the_keyboard_can_leave_the_tables(window, qtbot):
     predictions.setFocus()
     QTest.keyClick(predictions, Qt.Key_Tab)
     assert not predictions.hasFocus()
+
+
+def test_delete_empties_the_selected_cells_undoably(window, qtbot):
+    from PySide6.QtCore import QItemSelectionModel, Qt
+    from PySide6.QtTest import QTest
+
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.table_editor.view
+    table.setFocus()
+    model, selection = table.model(), table.selectionModel()
+    selection.select(model.index(1, 0), QItemSelectionModel.Select)
+    selection.select(model.index(2, 1), QItemSelectionModel.Select)
+    QTest.keyClick(table, Qt.Key_Delete)
+    assert window.document.cell(1, 0) == "" and window.document.cell(2, 1) == ""
+    assert window.undo_action.text() == "Undo Clear cells"
+    window.undo_action.trigger()
+    assert window.document.cell(1, 0) == "0" and window.document.cell(2, 1) == "0"
