@@ -55,13 +55,19 @@ def headless(config, table, iterations) -> float:
     return iterations / (time.perf_counter() - start)
 
 
-def windowed(app, window, table, hidden, iterations) -> tuple[float, float, int]:
+def prepare(app, window, table, hidden, iterations) -> None:
+    """The window set up for a case (its hidden layers, a learning rate, the iterations), with the table in
+    and its untrained network shown."""
     window.settings.hidden.setText(hidden)
     window.settings.learning_rate.setValue(0.01 if table.n_rows > 4 else 1.0)
     window.settings.iterations.setValue(iterations)
     window.files.adopt_table(table, None)
     wait(app, lambda: window.last_update is not None and window.last_update.snapshot.iteration == 0
          and window.last_update.table == table)
+
+
+def windowed(app, window, table, hidden, iterations) -> tuple[float, float, int]:
+    prepare(app, window, table, hidden, iterations)
     # A new table's first paint (heatmaps rebuilt with new tick labels) is a one-off cost, reported on
     # its own; the run starts after it, as a user's click would.
     first_paint = settle(app)

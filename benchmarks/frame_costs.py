@@ -27,7 +27,7 @@ import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from bench_gui import TABS, settle, tables, wait  # noqa: E402
+from bench_gui import TABS, prepare, settle, tables, wait  # noqa: E402
 
 MAIN_THREAD = threading.get_ident()
 DETAIL = bool(os.environ.get("NNP_DETAIL"))  # paints by widget class too
@@ -194,12 +194,7 @@ def xvfb_cpu() -> float:
 
 
 def run(app, window, table, hidden, iterations):
-    window.settings.hidden.setText(hidden)
-    window.settings.learning_rate.setValue(0.01 if table.n_rows > 4 else 1.0)
-    window.settings.iterations.setValue(iterations)
-    window.files.adopt_table(table, None)
-    wait(app, lambda: window.last_update is not None and window.last_update.snapshot.iteration == 0
-         and window.last_update.table == table)
+    prepare(app, window, table, hidden, iterations)
     settle(app)
     frames = [0]
 

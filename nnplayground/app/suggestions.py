@@ -80,13 +80,6 @@ def tried(current: TrainingConfig, changes, table: TrainingTable | None) -> Trai
     return config
 
 
-def applied(suggestion: Suggestion, current: TrainingConfig) -> TrainingConfig:
-    """The settings Apply gives: the suggestion's, with the number of iterations kept as the user set it
-    (how long to train is the user's; :meth:`Suggestion.differences` leaves it aside too), and the
-    optimizer, batches, penalties and validation as they are (:meth:`Suggestion.applied_to`)."""
-    return suggestion.applied_to(current)
-
-
 @dataclass(frozen=True)
 class Request:
     """What to advise on: the table (None when it can't be read), the example it came from, the settings."""

@@ -18,7 +18,9 @@ from typing import Callable
 import numpy as np
 
 from ..core import Trainer
-from ..core.health import HealthMonitor, HealthNote, HealthSample, LayerHealth, LayerState, diagnose, layer_states
+from ..core.health import (
+    HealthMonitor, HealthNote, HealthSample, LayerHealth, LayerState, diagnose, layer_states, samples_to_arrays,
+)
 from ..core.metrics import Metrics, compute_metrics
 
 
@@ -119,10 +121,11 @@ class TrainingWatch:
                          init=self._init, learning_rate=trainer.learning_rate,
                          scaled=encoding is not None and encoding.scales_inputs,
                          iterations_per_epoch=trainer.iterations_per_epoch, loss=trainer.loss_name)
-        iterations, grads = self._monitor.series("grad_norm")
-        _, weights = self._monitor.series("weight_norm")
+        arrays = samples_to_arrays(samples, ("grad_norm", "weight_norm"))  # one pass over the samples for both
+        iterations = arrays["iterations"]
         iterations.flags.writeable = False
-        self._report = HealthReport(iterations, _for_log_plot(grads), _for_log_plot(weights), samples[-1].layers,
+        self._report = HealthReport(iterations, _for_log_plot(arrays["grad_norm"]),
+                                    _for_log_plot(arrays["weight_norm"]), samples[-1].layers,
                                     tuple(net.activations), tuple(net.layer_sizes), notes, trainer.loss_name,
                                     tuple(samples))
         return self._metrics, self._validation_metrics, self._report

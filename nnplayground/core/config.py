@@ -353,6 +353,10 @@ class TrainingConfig:
             return Cosine(total=max(1, epochs))
         return Constant()
 
+    def schedule_for(self, iterations_per_epoch: int):
+        """The schedule for a run of :attr:`iterations` in epochs of ``iterations_per_epoch`` (a trainer's)."""
+        return self.make_schedule(-(-self.iterations // iterations_per_epoch))
+
     def validation_rows(self, table: TrainingTable, encoding: Encoding | None = None) -> np.ndarray:
         """Which rows are kept apart for validation: the table's own marks when it has them, else a
         share of :attr:`validation` drawn from :attr:`split_seed`, stratified by class."""
@@ -363,13 +367,12 @@ class TrainingConfig:
             labels = class_labels(encoding, encoding.encode_targets(table))
         return split_rows(table.n_rows, self.validation, self.split_seed, labels)
 
-    def check_validation(self, table: TrainingTable, held: np.ndarray | None = None) -> None:
-        """ValueError if early stopping is asked for and no row is kept for validation (the share draws
-        none, and none is marked by hand): it would watch nothing, in silence."""
+    def check_validation(self, table: TrainingTable, held: np.ndarray) -> None:
+        """ValueError if early stopping is asked for and no row is kept for validation (``held``: the rows
+        :meth:`validation_rows` gives, none drawn by the share and none marked by hand): it would watch
+        nothing, in silence."""
         if not self.patience:
             return
-        if held is None:
-            held = self.validation_rows(table)
         if held.any():
             return
         why = (f"the validation share {format_number(self.validation)} of {table.n_rows:,} rows draws none"
@@ -416,13 +419,12 @@ class TrainingConfig:
         else:
             self.check_targets(encoding, table)
         data = self.training_data(table, encoding)
-        batches = 1 if not self.batch_size else -(-data.rows.size // self.batch_size)
         trainer = Trainer(self.make_network(table, encoding), data.X, data.y, self.loss, self.learning_rate,
                           optimizer=self.make_optimizer(), batch_size=self.batch_size or None,
                           shuffle_seed=self.shuffle_seed, l2=self.l2, l1=self.l1,
-                          schedule=self.make_schedule(-(-self.iterations // batches)),
                           X_val=data.X_val, y_val=data.y_val, patience=self.patience or None, rows=data.rows,
                           val_rows=data.val_rows)
+        trainer.schedule = self.schedule_for(trainer.iterations_per_epoch)
         trainer.encoding = encoding
         return trainer
 

@@ -332,6 +332,13 @@ class Encoding:
                    tuple(float(m) for m in mean), tuple(float(s) for s in scale))
 
 
+def numbered_encoding(n_inputs: int, n_outputs: int) -> Encoding:
+    """A network's encoding when nothing names its columns: inputs ``x1`` …, targets ``y`` (or ``y1`` …),
+    numbers in and out."""
+    targets = ["y"] if n_outputs == 1 else [f"y{j + 1}" for j in range(n_outputs)]
+    return plain_encoding([f"x{i + 1}" for i in range(n_inputs)], targets, "regression")
+
+
 def plain_encoding(inputs: Sequence[str], targets: Sequence[str], problem: str) -> Encoding:
     """Numbers in, numbers out: the inputs as they are and the targets as they are (a binary problem's
     classes 0 and 1). What a network trained before encodings were recorded was trained on."""

@@ -58,10 +58,11 @@ class HealthSample:
 HEALTH_SERIES = ("grad_norm", "weight_norm", "saturated", "dead")  # per sample and layer, as a file keeps them
 
 
-def samples_to_arrays(samples) -> dict[str, np.ndarray]:
-    """Health samples as arrays a file keeps: ``iterations`` and, per series, [sample, layer] (NaN: none)."""
+def samples_to_arrays(samples, names: tuple[str, ...] = HEALTH_SERIES) -> dict[str, np.ndarray]:
+    """Health samples as arrays (a file keeps all; a plot asks for its ``names``): ``iterations`` and, per
+    series, [sample, layer] (NaN: none)."""
     arrays = {"iterations": np.array([s.iteration for s in samples], dtype=np.float64)}
-    for name in HEALTH_SERIES:
+    for name in names:
         arrays[name] = np.array([[np.nan if getattr(h, name) is None else getattr(h, name) for h in s.layers]
                                  for s in samples], dtype=np.float64).reshape(len(samples), -1)
     return arrays
@@ -167,7 +168,7 @@ class HealthMonitor:
     def series(self, what: str) -> tuple[np.ndarray, np.ndarray]:
         """Iterations, and per layer the values of ``what`` (grad_norm, weight_norm, saturated, dead;
         NaN where a layer has none): for a plot."""
-        arrays = samples_to_arrays(self.samples)
+        arrays = samples_to_arrays(self.samples, (what,))  # (only that one: asked a few times a second)
         return arrays["iterations"], arrays[what]
 
 

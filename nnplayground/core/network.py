@@ -46,6 +46,11 @@ def _views(flat: np.ndarray, shapes: Sequence[tuple[int, ...]]) -> list[np.ndarr
     return views
 
 
+def split_parameters(flat: np.ndarray, layer_sizes: Sequence[int]) -> list[np.ndarray]:
+    """A flat array laid out as the parameters (every W, then every b) as one view per W and b."""
+    return _views(flat, parameter_shapes(layer_sizes))
+
+
 def n_parameters(layer_sizes: Sequence[int]) -> int:
     """How many numbers the weights and biases of a network with these layer sizes hold."""
     sizes = list(layer_sizes)

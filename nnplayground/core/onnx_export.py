@@ -28,7 +28,7 @@ import os
 
 import numpy as np
 
-from .encoding import Encoding, plain_encoding
+from .encoding import Encoding, numbered_encoding
 from .fileio import atomic_write
 from .network import Network
 
@@ -91,9 +91,7 @@ class _Graph:
         # the network's own names stay as they always were; everything added around them avoids them
         self.used = {"X", "y_hat", "label", *(f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b", "z", "a")),
                      *(f"z{l}_matmul" for l in range(1, L + 1))}
-        enc = encoding if encoding is not None else plain_encoding(
-            [f"x{i + 1}" for i in range(network.n_inputs)],
-            ["y"] if network.n_outputs == 1 else [f"y{j + 1}" for j in range(network.n_outputs)], "regression")
+        enc = encoding if encoding is not None else numbered_encoding(network.n_inputs, network.n_outputs)
         unknown = []  # per text column: a rows × 1 bool tensor, true where its label is not one of the levels
         encoded = self._inputs(enc, unknown)
         out = self._layers(network, encoded)

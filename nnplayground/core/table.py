@@ -316,20 +316,27 @@ class TrainingTable:
             except TableError:
                 if kinds is not None:
                     raise
-                kinds = _column_kinds(rows, header)
+                columns = None
+                if all(len(row) == len(header) for row in rows):  # the columns, made once for both readings
+                    columns = _columns(rows, len(header))
+                    kinds = [LABELS if is_labels_column(col) else NUMBERS for col in columns]
+                else:
+                    kinds = _column_kinds(rows, header)
                 if LABELS not in kinds:
                     raise
+                return cls._with_labels(header, roles, rows, kinds, columns)
         return cls._with_labels(header, roles, rows, kinds)
 
     @classmethod
     def _with_labels(cls, header: list[str], roles: list[str], rows: Sequence[Sequence[str]],
-                     kinds: list[str] | None) -> "TrainingTable":
+                     kinds: list[str] | None, columns: list[list[str]] | None = None) -> "TrainingTable":
         """The careful path for a table with text-labels columns: column by column."""
         for r, row in enumerate(rows):
             if len(row) != len(header):
                 raise TableError(f"row {r + 1} has {len(row)} cells but the header has {len(header)} columns",
                                  row=r + 1)
-        columns = _columns(rows, len(header))
+        if columns is None:
+            columns = _columns(rows, len(header))
         if kinds is None:
             kinds = [LABELS if is_labels_column(col) else NUMBERS for col in columns]
         data = np.empty((len(rows), len(header)))
@@ -475,13 +482,14 @@ class TrainingTable:
         if encoding is not None and encoding.problem == "multiclass":
             name, classes = self.target_columns[0], encoding.classes[0]
             header += [name, f"{name}_predicted", *(f"{name}_P({c})" for c in classes)]
-            columns += [targets[0], [classes[k] for k in np.argmax(y_hat, axis=1).tolist()]]
+            columns += [targets[0], [classes[k] for k in encoding.predicted_classes(y_hat).tolist()]]
             columns += [[format_number(p) for p in y_hat[:, k].tolist()] for k in range(len(classes))]
         elif encoding is not None and encoding.problem == "binary":
+            picked = encoding.predicted_classes(y_hat)
             for t, (name, classes) in enumerate(zip(self.target_columns, encoding.classes)):
                 p = y_hat[:, t]
                 header += [name, f"{name}_predicted", f"{name}_P({classes[0]})", f"{name}_P({classes[1]})"]
-                columns += [targets[t], [classes[int(v >= 0.5)] for v in p.tolist()],
+                columns += [targets[t], [classes[k] for k in picked[:, t].tolist()],
                             [format_number(v) for v in (1.0 - p).tolist()], [format_number(v) for v in p.tolist()]]
         else:
             values = y_hat if encoding is None else encoding.decode(y_hat)

@@ -459,9 +459,7 @@ class Trainer:
         if self.l1:
             np.sign(w, p)
             p *= self.l1
-        g += p
-        if self.l2 and self.l1:  # p holds the L1 part only now: make it the whole share again for the results
-            p += self.l2 * w
+        g += p  # with both penalties p holds the L1 share only: the step-by-step result adds the L2 one
 
     def _backprop(self, stop: StopFlag | None = None) -> bool:
         t = self.trace
@@ -542,8 +540,7 @@ class Trainer:
         value = float(self._loss.value(y_hat, self.y_val, diff))
         if self._loss.summed:
             value *= self.trace_rows / self.y_val.shape[0]
-        w = self._weights
-        return value + 0.5 * self.l2 * float(np.square(w).sum()) + self.l1 * float(np.abs(w).sum())
+        return value + self._penalty()  # (its scratch buffer is free: backprop's share was copied out)
 
     @property
     def trace_rows(self) -> int:
@@ -598,7 +595,8 @@ class Trainer:
             dL_dyhat.flags.writeable = False
             penalty = ()
             if self.l2 or self.l1:
-                flat = _frozen(self._penalty_grad)
+                both = self.l2 and self.l1  # (p holds the L1 share: the whole share, for the result only)
+                flat = _frozen(self._penalty_grad + self.l2 * self._weights if both else self._penalty_grad)
                 penalty = tuple(_views(flat, parameter_shapes(net.layer_sizes)[: len(net.weights)]))
             result = BackpropResult(it, dL_dyhat, _frozen_all(t.delta), _frozen_all(t.dW), _frozen_all(t.db),
                                     penalty)

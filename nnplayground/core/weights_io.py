@@ -4,7 +4,7 @@ Both carry the same record: layer sizes, activations, loss, bias flag, format ve
 the network's :class:`~.encoding.Encoding`: the μ and σ its inputs (and a regression's targets) were
 scaled with, each text column's labels and the classes by name, so the weights are read as they were
 trained. A file of format 1, or one saved without an encoding, takes numbers in and gives numbers out
-(:func:`~.encoding.plain_encoding`). Saving is atomic (:mod:`.fileio`). Loading never unpickles, checks
+(:func:`~.encoding.numbered_encoding`). Saving is atomic (:mod:`.fileio`). Loading never unpickles, checks
 every array's type and declared shape against the record before reading it, checks the encoding against
 the layer sizes, and never touches a network until the whole file has been checked; whatever is wrong
 raises :class:`WeightsFileError`, naming the file.
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .encoding import Encoding, plain_encoding
+from .encoding import Encoding, numbered_encoding
 from .fileio import (
     MAX_PARAMETERS, FileReadError, NpzArchive, atomic_write, atomic_write_text, check_layers, layer_shapes,
     open_regular_file, parse_json, read_regular_file,
@@ -57,9 +57,7 @@ class WeightsFile:
         the plain one: numbers in and out, inputs ``x1`` … and targets ``y`` (or ``y1`` …) taken by position."""
         if self.recorded_encoding is not None:
             return self.recorded_encoding
-        n_in, n_out = self.layer_sizes[0], self.layer_sizes[-1]
-        return plain_encoding([f"x{i + 1}" for i in range(n_in)],
-                              ["y"] if n_out == 1 else [f"y{j + 1}" for j in range(n_out)], "regression")
+        return numbered_encoding(self.layer_sizes[0], self.layer_sizes[-1])
 
     def to_network(self) -> Network:
         net = Network(self.layer_sizes, self.activations, use_bias=self.use_bias)

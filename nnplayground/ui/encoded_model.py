@@ -29,7 +29,6 @@ _READ_ONLY = Qt.ItemIsSelectable | Qt.ItemIsEnabled
 class EncodedModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._view = NetworkView(None)
         self._encoded: EncodedTable | None = None
         self._one_hot: tuple[bool, ...] = ()
         self._zero_brush, self._target_brush = QBrush(ZERO), QBrush(TARGET_HEADER)
@@ -37,16 +36,12 @@ class EncodedModel(QAbstractTableModel):
         self._bold.setBold(True)
 
     @property
-    def view(self) -> NetworkView:
-        return self._view
-
-    @property
     def encoded(self) -> EncodedTable | None:
         return self._encoded
 
     def set_view(self, view: NetworkView) -> None:
         self.beginResetModel()
-        self._view, self._encoded = view, view.encoded
+        self._encoded = view.encoded
         self._one_hot = () if view.encoded is None else tuple(c.how == ONE_HOT for c in view.encoded.columns)
         self.endResetModel()
 

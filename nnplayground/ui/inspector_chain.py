@@ -10,7 +10,8 @@ from html import escape
 
 from ..core import BackpropResult, ParameterExplanation, TrainingConfig, UpdateResult
 from .inspector_html import fmt, formula, heading, keep, note, sup
-from .inspector_phases import layer_sizes, split
+from ..core.network import split_parameters
+from .inspector_phases import layer_sizes
 
 TERM_ROWS = 12  # rows of the chain rule written out; the rest are in the sum
 
@@ -111,7 +112,7 @@ def update_html(e: ParameterExplanation, config: TrainingConfig, u: UpdateResult
     if float(after) != e.value or repr(optimizer) != u.optimizer:  # weights put back since, or other settings
         return ""
     sizes = layer_sizes(u.W_before)
-    before = {name: split(flat, sizes)[p] for name, flat in u.state_before.items()}
+    before = {name: split_parameters(flat, sizes)[p] for name, flat in u.state_before.items()}
     lines = optimizer.explain_update(before, float(g), u.learning_rate, index, t=u.t, theta=float(theta))
     penalty = ", the penalty's share included" if b.penalty_dW and e.kind == "W" else ""
     parts = [heading(f"Its update in iteration {u.iteration + 1:,}"),

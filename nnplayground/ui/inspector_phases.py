@@ -15,7 +15,7 @@ import numpy as np
 from ..core import (ACTIVATIONS, LOSSES, SCHEDULES, BackpropResult, FeedforwardResult, LossResult, PhaseResult,
                     TrainingConfig, TrainingTable, UpdateResult)
 from ..core.encoding import Encoding
-from ..core.network import parameter_shapes
+from ..core.network import split_parameters
 from .inspector_html import LINK, MAX_ROWS, big, fmt, formula, grid_html, heading, lines, matrix_html, note, sup
 
 SHORT_ROWS = 8  # table rows named in a batch's line; the rest in its tooltip
@@ -250,16 +250,6 @@ def layer_sizes(W: tuple[np.ndarray, ...]) -> list[int]:
     return [w.shape[0] for w in W] + [W[-1].shape[1]]
 
 
-def split(flat: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
-    """A flat array laid out as the parameters (every W, then every b) as one array per W and b."""
-    out, offset = [], 0
-    for shape in parameter_shapes(sizes):
-        size = int(np.prod(shape))
-        out.append(flat[offset:offset + size].reshape(shape))
-        offset += size
-    return out
-
-
 def rate_html(r: UpdateResult, context: Context, step: str = "") -> str:
     """η of this update (``step``: what goes before it, e.g. the step count), and how a schedule set it."""
     config = context.config
@@ -295,9 +285,9 @@ def update_html(r: UpdateResult, context: Context) -> str:
         parts.append(note("Δ is the step, θ ← θ − Δ; the state starts at 0 and carries over from step to step."))
     sizes = layer_sizes(r.W_before)
     n = len(r.W_before)
-    before = {name: split(v, sizes) for name, v in r.state_before.items()}
-    after = {name: split(v, sizes) for name, v in r.state_after.items()}
-    derived = {name: split(v, sizes) for name, v in r.derived.items()}
+    before = {name: split_parameters(v, sizes) for name, v in r.state_before.items()}
+    after = {name: split_parameters(v, sizes) for name, v in r.state_after.items()}
+    derived = {name: split_parameters(v, sizes) for name, v in r.derived.items()}
     bias = config.use_bias
 
     def pair(arrays: list[np.ndarray], l: int) -> dict:

@@ -25,11 +25,12 @@ from ..app.loss_history import LossHistory
 from ..app.validation import best_text
 from .axes import PlainAxis, format_number_for_display
 from .growing_curve import GrowingCurve
+from .table_model import VALIDATION_BAND
 
 CURVE = "#2563eb"
 BATCHES = "#a9c1f5"  # each batch's loss, under the epochs' means
 LEGEND_ROW_WIDTH = 640  # pixels: a plot this wide names its curves in one row (half as wide: shortly)
-VALIDATION = "#ea580c"  # the validation rows' colour, in the table too
+VALIDATION = VALIDATION_BAND.name()  # the validation rows' colour, as the table marks them
 VALIDATION_SYMBOLS = 150  # up to this many points, each measurement is a dot
 MAX_BLOCKS = 1024  # about one block per pixel of a wide plot
 END_LABEL_ROOM = 32  # pixels right of the plot where the x axis' last label ("1,500") may overhang

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar
 
 from ..app.validation import early_stop_text
 from ..core import PHASES
-from ..core.table import format_number
+from ..core.encoded_table import short
 from ..core.trainer import EarlyStop
 from .frame_pacer import NUMBERS_SECONDS, RateLimit
 from .inspector import position_text
@@ -59,7 +59,7 @@ def epoch_text(epoch: int, per_epoch: int) -> str:
 
 def rate_text(rate: float, schedule: str) -> str:
     """The learning rate of the moment under a schedule: "η 0.0473 (cosine)"; "" for a constant rate."""
-    return "" if schedule == "constant" else f"η {format_number(float(f'{rate:.3g}'))} ({schedule})"
+    return "" if schedule == "constant" else f"η {short(rate)} ({schedule})"
 
 
 def loss_text(loss: float | None, validation: tuple, stop: EarlyStop | None = None) -> str:

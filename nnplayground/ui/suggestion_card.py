@@ -16,7 +16,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
 
-from ..app.suggestions import Advice, Advisor, Example, Request, applied, same_table
+from ..app.suggestions import Advice, Advisor, Example, Request, same_table
 from ..core import TrainingConfig, TrainingTable
 from ..core.encoding import PROBLEM_TITLES
 from ..core.table import format_number
@@ -240,7 +240,7 @@ class SuggestionCard(QFrame):
         if s is None or self._current is None:
             return "No suggestion while the table can't be read" + (f": {self._table_problem}"
                                                                     if self._table_problem else "")
-        target = applied(s, self._current)
+        target = s.applied_to(self._current)  # the user's iterations, optimizer, batches… kept
         if target == self._current:
             return "The settings are already the suggested ones."
         self._undo = (self._current, target)

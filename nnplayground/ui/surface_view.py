@@ -177,9 +177,10 @@ class SurfaceView(QWidget):
             return ()
         return tuple(name for name, lv in zip(self.table.input_columns, self.table.input_levels) if lv is not None)
 
-    def held_values(self) -> dict[str, float | str]:
-        """Each input that is not an axis now, and the value it is held at (a text column's: its label)."""
-        spec = self.spec()
+    def held_values(self, spec: SurfaceSpec | CurveSpec | None = None) -> dict[str, float | str]:
+        """Each input that is not an axis now, and the value it is held at (a text column's: its label);
+        ``spec``: the view's, when the caller has it already."""
+        spec = spec or self.spec()
         if spec is None:
             return {}
         varying = (spec.x_input,) if isinstance(spec, CurveSpec) else (spec.x_input, spec.y_input)
@@ -199,10 +200,11 @@ class SurfaceView(QWidget):
         if not self.axes:
             raise DrawError("points are placed by their numbers, and every input holds text labels")
         if isinstance(spec, CurveSpec):
-            return self.drawing.canvas(t.input_columns[spec.x_input], None, self.held_values())
+            return self.drawing.canvas(t.input_columns[spec.x_input], None, self.held_values(spec))
         if not isinstance(spec, SurfaceSpec):
             raise DrawError("choose two different inputs for x and y")
-        return self.drawing.canvas(t.input_columns[spec.x_input], t.input_columns[spec.y_input], self.held_values())
+        return self.drawing.canvas(t.input_columns[spec.x_input], t.input_columns[spec.y_input],
+                                   self.held_values(spec))
 
     def draw_target(self, shift: bool = False) -> str:
         """The class (or value) a new point gets: the one chosen, or with Shift the other of two classes."""

@@ -73,7 +73,7 @@ class TableModel(QAbstractTableModel):
             return self._bad_brush
         name = self.document.header[index.column()]
         text = f"Row {index.row() + 1}, column {name!r}: {problem}"
-        if is_word(self.document.cell(index.row(), index.column())):  # in a numbers column: a label?
+        if problem.endswith(" is not a number"):  # a word in a numbers column (core.cell_problem's words): a label?
             text += f" — right-click the header to make {name!r} a column of text labels"
         return text
 
@@ -165,18 +165,6 @@ class TableModel(QAbstractTableModel):
         elif change.kind == HEADER and change.columns:
             self.headerDataChanged.emit(Qt.Horizontal, min(change.columns), max(change.columns))
         self.tableChanged.emit()
-
-
-def is_word(text: str) -> bool:
-    """Whether a cell's text is a word, not a number (nor empty): a label, if the column held labels."""
-    stripped = text.strip()
-    if not stripped:
-        return False
-    try:
-        float(stripped)
-    except ValueError:
-        return True
-    return False
 
 
 def undo_actions(stack: UndoStack, parent: QObject) -> tuple[QAction, QAction]:

@@ -167,8 +167,7 @@ class TrainingWorker(QObject):
         """A cosine schedule anneals over the run's epochs: the iterations asked for now, in epochs of the training
         rows there are now, as a trainer built from these settings (a session reopened) has it."""
         if self._config.schedule == "cosine":
-            self._trainer.schedule = self._config.make_schedule(
-                -(-self._config.iterations // self._trainer.iterations_per_epoch))
+            self._trainer.schedule = self._config.schedule_for(self._trainer.iterations_per_epoch)
 
     @Slot(object)
     def set_config(self, config: TrainingConfig) -> None:

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 
 from nnplayground.app.suggestions import (
-    Advice, Advisor, Example, Request, applied, settings_problem, suggestion_for,
+    Advice, Advisor, Example, Request, settings_problem, suggestion_for,
 )
 from nnplayground.core import TrainingConfig, TrainingTable
 from nnplayground.core.presets import PRESETS
@@ -66,7 +66,7 @@ def test_apply_keeps_the_users_number_of_iterations():
     table = TrainingTable.from_csv(EXAMPLES / "iris.csv")
     s = suggest(table)
     mine = TrainingConfig(iterations=20_000)
-    assert applied(s, mine) == replace(s.config, iterations=20_000)
+    assert s.applied_to(mine) == replace(s.config, iterations=20_000)
 
 
 def test_the_advisor_suggests_once_per_table_and_checks_every_settings():

@@ -75,3 +75,16 @@ def train(window, qtbot, n):
     window.settings.iterations.setValue(n)
     window.run_action.trigger()
     qtbot.waitUntil(lambda: at_iteration(window, n), timeout=10000)
+
+
+@pytest.fixture
+def surface_view(qtbot):
+    """A Surface view on its own (no window), shown at 700 × 450."""
+    from nnplayground.ui.surface_view import SurfaceView
+
+    v = SurfaceView()
+    qtbot.addWidget(v)
+    v.resize(700, 450)
+    v.show()
+    qtbot.waitExposed(v)
+    return v

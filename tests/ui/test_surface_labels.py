@@ -23,15 +23,8 @@ def mixed_text(drop=(), extra_red_rows=1) -> str:
 
 
 @pytest.fixture
-def view(qtbot):
-    from nnplayground.ui.surface_view import SurfaceView
-
-    v = SurfaceView()
-    qtbot.addWidget(v)
-    v.resize(700, 450)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(surface_view):
+    return surface_view
 
 
 def show(view, table, net, enc):

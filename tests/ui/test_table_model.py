@@ -50,6 +50,9 @@ def test_bad_cells_are_coloured_and_explained(model, doc):
         "Row 1, column 'a': 'x' is not a number — right-click the header to make 'a' a column of text labels")
     assert model.data(model.index(2, 2), Qt.ToolTipRole) == "Row 3, column 'y': empty cell"
     assert model.data(model.index(1, 0), Qt.ToolTipRole) is None
+    model.setData(model.index(1, 0), "0,5")  # a decimal comma: one fix, not also "make it text labels"
+    assert model.data(model.index(1, 0), Qt.ToolTipRole) == (
+        "Row 2, column 'a': '0,5' is not a number: write the decimal point as a dot (0.5)")
     with pytest.raises(TableError, match="row 1, column 'a'"):
         doc.to_training_table()
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QImage, QPainter
 from nnplayground.core import Network, TrainingTable
 from nnplayground.core.fileio import SaveError
 from nnplayground.core.surface import output_view
-from nnplayground.ui.surface_view import EXPORT_MIN_WIDTH, SurfaceView
+from nnplayground.ui.surface_view import EXPORT_MIN_WIDTH
 from nnplayground.ui.training_points import FULL_ALPHA, FULL_SIZE, MAX_POINTS, point_style
 
 from .conftest import at_iteration
@@ -25,13 +25,8 @@ def plane_table(n_rows: int, seed: int = 0) -> TrainingTable:
 
 
 @pytest.fixture
-def view(qtbot):
-    v = SurfaceView()
-    qtbot.addWidget(v)
-    v.resize(700, 450)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(surface_view):
+    return surface_view
 
 
 def show(view, t: TrainingTable, net: Network) -> None:
