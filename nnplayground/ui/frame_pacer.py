@@ -14,7 +14,11 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 
 UI_BUDGET = 0.12  # share of the time frames may take while training runs (training waits meanwhile)
-FRAME_MIN, FRAME_MAX = 1 / 30, 0.5  # seconds between frames while running
+# Seconds between frames while running: at most 25 a second. Every frame parks the worker for its ~2-9 ms
+# (the lock is the window's meanwhile), so each one costs training speed; 25 moves smoothly, and the
+# issue's floor of 24 is kept with room when a frame runs late. (At 30 a second training kept 0.80-0.86 of
+# its headless speed under Xvfb; at 25, see the README's table.)
+FRAME_MIN, FRAME_MAX = 1 / 25, 0.5
 
 
 # While training runs, the parts of a frame change at their own rates: the loss curve every frame

@@ -313,3 +313,29 @@ def test_a_one_hot_inputs_tick_labels_keep_their_label_apart():
     assert shown == ["col…=red", "c…=green", "co…=blue", "=versic…", "=virgin…"]
     assert len(set(shown)) == len(shown) and all(len(s) <= 8 for s in shown)
     assert short_name("petal_length") == "petal_l…"
+
+
+def test_each_cell_is_the_colour_its_bar_gives_its_value(qtbot):
+    """The heatmaps turn values into colours themselves (a faster path than pyqtgraph's): the pixels are those
+    pyqtgraph's own ImageItem draws for the same value, scale and colour table, a NaN a hole. The scale is the
+    bar's from a new network's first picture on (it was drawn on the bar's initial ±1 while the bar read ±8)."""
+    import pyqtgraph as pg
+
+    h = show_network(qtbot, [3, 4, 1], 338, 320)
+    w = np.array([[1.0, np.nan, -3.0, 0.5], [2.9, -0.01, 0.0, 7.0], [-7.0, 0.3, -1.5, 2.2]])  # |7| on a ±8 scale
+    h.set_parameters([w, np.ones((4, 1))], [np.zeros(4), np.zeros(1)], False,
+                     unit_names([3, 4, 1], ["a", "b", "c"], ["y"]))
+    ours = h.weight_images[0]
+    reference = pg.ImageItem(axisOrder="row-major")
+    reference.setLookupTable(ours.lut)
+    reference.setImage(w, autoLevels=False, levels=ours.getLevels())
+    limit = h.limits["value"][0]
+    assert tuple(ours.getLevels()) == (-limit, limit) == (-8.0, 8.0)
+
+    def pixels(item):
+        item.render()
+        image = item.qimage.convertToFormat(QImage.Format.Format_RGBA8888)
+        return np.array([[image.pixelColor(x, y).getRgb() for x in range(4)] for y in range(3)])
+
+    np.testing.assert_array_equal(pixels(ours), pixels(reference))
+    assert pixels(ours)[0, 1, 3] == 0  # the NaN: transparent
