@@ -136,9 +136,15 @@ def in_the_window(card_on: bool) -> None:
 
 
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--window", action="store_true", help=argparse.SUPPRESS)  # part 2, in its own process
+    parser.add_argument("--no-card", action="store_true", help=argparse.SUPPRESS)  # part 2 with the card asking nothing
+    args = parser.parse_args()
     TrainingConfig()  # the core imports before any timing
-    if "--window" in sys.argv:
-        in_the_window(card_on="--no-card" not in sys.argv)
+    if args.window:
+        in_the_window(card_on=not args.no_card)
     else:
         import subprocess
 

@@ -242,10 +242,13 @@ def _example(name: str, record, columns) -> tuple[str, TrainingConfig, tuple[str
 
 
 def _v2_config(record):
-    """A format 2 file's settings as today's: an ε of 0 becomes the smallest allowed."""
-    if isinstance(record, dict) and record.get("eps") == 0:
-        return {**record, "eps": V2_EPS}
-    return record
+    """A format 2 file's settings as today's. Its first files (before optimizers, batches and validation rows)
+    have none of those settings: they trained as the neutral ones do. Later ones allowed an ε of 0: it becomes
+    the smallest allowed."""
+    if not isinstance(record, dict):
+        return record  # let from_dict say what is wrong
+    record = {**NEUTRAL, **record}
+    return {**record, "eps": V2_EPS} if record["eps"] == 0 else record
 
 
 def _health(name: str, npz, layers: int) -> tuple[HealthSample, ...] | None:
