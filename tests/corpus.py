@@ -231,6 +231,33 @@ class Payload:
 
 
 # -- the corpus -------------------------------------------------------------------------------------
+def typed_cells(table: TrainingTable) -> tuple[tuple[str, ...], ...]:
+    """The table's rows as a session keeps them: each cell's text as typed."""
+    return tuple(zip(*(table.texts(c) for c in range(len(table.columns)))))
+
+
+def session_of(table: TrainingTable, config: TrainingConfig, trainer, snap=None, **changes) -> Session:
+    """A session of ``trainer`` (``config``'s network on ``table``) as it stands, or at ``snap`` (its snapshot), with
+    the state to resume it exactly; ``changes``: other fields (health, example…)."""
+    snap = snap or trainer.snapshot()
+    fields = dict(kinds=table.kinds, encoding=trainer.encoding, training=snap.resume) | changes
+    return Session(table.columns, table.roles, typed_cells(table), config, snap.weights, snap.biases,
+                   trainer.history.copy(), **fields)
+
+
+def edited_session(source, target, meta=None, arrays=None) -> None:
+    """A copy of session file ``source`` at ``target`` as a hand edit makes one: ``meta(record)`` edits its JSON
+    record in place, ``arrays`` (name → array) replaces members."""
+    with np.load(source) as npz:
+        members = {k: npz[k] for k in npz.files}
+    record = json.loads(str(members.pop("metadata")))
+    if meta is not None:
+        meta(record)
+    members.update(arrays or {})
+    with open(target, "wb") as fh:
+        np.savez(fh, metadata=np.array(json.dumps(record)), **members)
+
+
 def build_corpus(folder: str | os.PathLike) -> list[Path]:
     """Write the corpus into ``folder`` (which must exist) and return its files, special ones included."""
     folder = Path(folder)

@@ -109,11 +109,10 @@ class TrainingWatch:
         if predictions is not None and encoding is not None:
             if predictions.shape[0] == trainer.y.shape[0]:  # the training rows' (no validation rows)
                 self._metrics, self._validation_metrics = compute_metrics(encoding, predictions, trainer.y), None
-            elif trainer.y_val is not None and predictions.shape[0] == trainer.y.shape[0] + trainer.y_val.shape[0]:
-                held = np.ones(predictions.shape[0], dtype=bool)
-                held[trainer.rows] = False  # every table row's ŷ: the training rows', then the others
+            elif trainer.val_rows is not None and predictions.shape[0] == trainer.rows.size + trainer.val_rows.size:
+                # every table row's ŷ, in the table's order (Trainer.predict_all)
                 self._metrics = compute_metrics(encoding, predictions[trainer.rows], trainer.y)
-                self._validation_metrics = compute_metrics(encoding, predictions[held], trainer.y_val)
+                self._validation_metrics = compute_metrics(encoding, predictions[trainer.val_rows], trainer.y_val)
         net = trainer.network
         samples = self._monitor.samples
         notes = diagnose(samples, trainer.history, activations=net.activations, layer_sizes=net.layer_sizes,

@@ -21,7 +21,7 @@ from .encoding import PROBLEM_TITLES, PROBLEMS, Encoding, EncodingError
 from .losses import LOSSES
 from .naming import shown
 from .network import INITS, Network, n_parameters
-from .optimizers import OPTIMIZERS, SGD, Adam, RMSProp
+from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES, Constant, Cosine, Exponential, StepDecay
 from .split import class_labels, split_rows
 from .table import MAX_CELLS, TrainingTable, format_number
@@ -336,12 +336,9 @@ class TrainingConfig:
         return replace(other, **{k: getattr(self, k) for k in APPLY_AT_ONCE}) == self
 
     def make_optimizer(self):
-        """The optimizer these settings name, with its hyperparameters."""
-        if self.optimizer == "sgd":
-            return SGD(momentum=self.momentum, nesterov=self.nesterov and self.momentum > 0)
-        if self.optimizer == "rmsprop":
-            return RMSProp(rho=self.rho, eps=self.eps)
-        return Adam(beta1=self.beta1, beta2=self.beta2, eps=self.eps)
+        """The optimizer these settings name, with its hyperparameters (the settings bear their names)."""
+        kind = OPTIMIZERS[self.optimizer]
+        return kind(**{key: getattr(self, key) for key in kind().hyperparameters()})
 
     def make_schedule(self, epochs: int):
         """The learning-rate schedule, for a run of ``epochs`` epochs (cosine anneals over it)."""

@@ -23,7 +23,7 @@ def short(value: float) -> str:
 
 
 def precise(value: float) -> str:
-    """μ or σ in a tooltip or a formula: five significant digits."""
+    """μ, σ or a scaled value in a tooltip or a formula: five significant digits."""
     return format_number(float(f"{value:.5g}"))
 
 
@@ -71,7 +71,7 @@ class EncodedColumn:
 
     def formula(self, typed: str, value: float) -> str:
         """How one cell was made from the table's cell ``typed`` (a cell's tooltip)."""
-        shown = format_number(float(f"{value:.5g}"))
+        shown = precise(value)
         if self.how == SCALED:
             shift = f"− {precise(self.mean)}" if self.mean >= 0 else f"+ {precise(-self.mean)}"
             return f"({typed} {shift}) / {precise(self.scale)} = {shown}"

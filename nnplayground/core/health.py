@@ -16,6 +16,7 @@ import numpy as np
 
 from .config import CONSTRAINTS
 from .losses import get_loss, sum_of_squares
+from .naming import listed
 from .network import backward_into, seed_output_delta
 from .trainer import Trainer
 
@@ -259,7 +260,7 @@ def diagnose(samples: list[HealthSample] | tuple[HealthSample, ...], history: np
                 fix = "Try smaller initial weights (xavier), fewer units per layer, or relu hidden units."
                 settings = (("init", "xavier"),)
             which = ("Every hidden layer is" if len(start) == len(hidden) else
-                     f"{_and([names[k].capitalize() if i == 0 else names[k] for i, k in enumerate(start)])} "
+                     f"{listed([names[k].capitalize() if i == 0 else names[k] for i, k in enumerate(start)])} "
                      f"{'is' if len(start) == 1 else 'are'}")
             notes.append(HealthNote("saturated-start", f"{which} saturated from the start: {100 * share:.0f} % of "
                                     f"{names[l]}'s outputs sit where {activations[l]} is flat "
@@ -347,10 +348,6 @@ def _tried_rate(rate: float) -> float:
 def _learnt(history: np.ndarray) -> bool:
     """The loss has fallen to half of where it started or less."""
     return bool(history.size) and history[-1] <= 0.5 * history[0]
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _loss_notes(history: np.ndarray, learning_rate: float, already_stuck: bool,

@@ -1,5 +1,5 @@
-"""How a message names what it was given, and how a name picks one of a family (optimizers,
-schedules): written once so every refusal reads alike."""
+"""How a message names what it was given, how it lists names, and how a name picks one of a family
+(optimizers, schedules): written once so every refusal reads alike."""
 from __future__ import annotations
 
 import reprlib
@@ -15,6 +15,12 @@ T = TypeVar("T")
 def shown(value: Any) -> str:
     """``value`` as a message quotes it: repr, cut short."""
     return _short.repr(value)
+
+
+def listed(names) -> str:
+    """Names as a sentence says them: "a", "a and b", "a, b and c"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def by_name(family: Mapping[str, T], name: Any, noun: str) -> T:

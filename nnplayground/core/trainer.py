@@ -336,11 +336,6 @@ class Trainer:
         n = self.X.shape[0]
         return 1 if self._full else -(-n // self.batch_size)
 
-    @property
-    def batch_rows(self) -> np.ndarray | None:
-        """The training rows of the iteration under way (once its feedforward drew them); None: all."""
-        return None if self._full else self._batch
-
     def restore_history(self, history) -> None:
         """Continue from a saved run: its losses become this trainer's, its length the iteration count."""
         history = np.asarray(history, dtype=float).ravel()
@@ -678,12 +673,10 @@ class Trainer:
                     break
                 self._updated_since_fed = False
                 loss = self._measure_loss()
-                fused = seed_output_delta(net, self._loss, trace.a[-1], self._trace_y, self._diff, trace.delta[-1])
-                if not backward_into(net, trace, layer_stop, fused):
+                if not self._backprop(layer_stop):
                     self._forget_feedforward()
                     break
                 self.last_loss = loss
-                self._add_penalty_gradient()
                 self._update()
                 self._finish_iteration()
                 done += 1
@@ -758,8 +751,15 @@ class Trainer:
         return replace(e, iteration=self.iteration, phase=self.phase)
 
     def predict_all(self) -> np.ndarray:
-        """ŷ of every training row on the weights as they are (a forward pass of its own)."""
-        return self.network.predict(self.X)
+        """ŷ of every row it holds, training and validation rows, in the table's order (by their row numbers),
+        on the weights as they are (forward passes of their own)."""
+        y_hat = self.network.predict(self.X)
+        if self.X_val is None or self.val_rows is None:
+            return y_hat
+        out = np.empty((self.rows.size + self.val_rows.size, y_hat.shape[1]))
+        out[self.rows] = y_hat
+        out[self.val_rows] = self.network.predict(self.X_val)
+        return out
 
     def _row_activations(self, row: int) -> tuple[np.ndarray, ...]:
         """Every layer's activations for table row ``row``: the latest feedforward's for a row of the

@@ -182,6 +182,9 @@ class MatrixPlot:
             self.bias.setPos(0, n_in + BIAS_GAP)
             plot.addItem(self.bias)
             images.append(self.bias)
+        for image in images:  # pictures of zeros until the first frame: pyqtgraph keeps levels set on an item
+            # with no image (the bar's initial ±1, below) and applies them over the first image's own
+            image.setImage(np.zeros((n_in if image is self.matrix else 1, n_out)), autoLevels=False, levels=(-1, 1))
         self.bar = bar = pg.ColorBarItem(values=(-1, 1), colorMap=heatmaps.colormap, interactive=False,
                                          width=BAR_WIDTH, colorMapMenu=False)
         axis = PlainAxis("right")  # plain numbers ("0.0015"), never a scale prefix
@@ -229,14 +232,9 @@ class MatrixPlot:
 
     def show(self, matrix, bias, limit: float) -> None:
         levels = (-limit, limit)
-        images = [(self.matrix, matrix)]
+        self.matrix.setImage(matrix, autoLevels=False, levels=levels)
         if self.bias is not None:
-            images.append((self.bias, np.asarray(bias).reshape(1, -1)))
-        for item, values in images:
-            item.setImage(values, autoLevels=False, levels=levels)
-            # pyqtgraph keeps levels set before an item's first image (the colour bar's initial ±1) and applies
-            # them after that image, over the ones given: a new network's first picture was drawn on ±1
-            item.setLevels(levels, update=False)
+            self.bias.setImage(np.asarray(bias).reshape(1, -1), autoLevels=False, levels=levels)
         self.set_limit(limit)
 
 

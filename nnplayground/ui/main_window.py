@@ -258,7 +258,6 @@ class MainWindow(QMainWindow):
     def _clear_shown(self) -> None:
         """Nothing shown of the previous network stays."""
         self.views.clear()
-        self.loss_plot.show_validation((np.zeros(0), np.zeros(0)))
         self.inspector.clear()
         self.status.clear()
 
@@ -393,8 +392,6 @@ class MainWindow(QMainWindow):
     def _on_shown(self, update: Update) -> None:
         snap = update.snapshot
         self.views.show_update(update)
-        self.loss_plot.show_validation(snap.validation, snap.early_stop)
-        self.loss_plot.set_epoch_length(snap.iterations_per_epoch)
         if update.phase_results:
             self.inspector.show_results(update.phase_results, update.config, update.table, self.state.network_encoding)
         self.inspector.sync(snap.iteration, snap.phase)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..app.drawing import Canvas, Drawing, DrawError
 from ..core.fileio import SaveError, atomic_path
+from ..core.naming import listed
 from ..core.surface import Curve, CurveSpec, InputRanges, Surface, SurfaceSpec, rows_holding
 from ..core.table import TrainingTable
 from .curve_view import CurveView, data_units
@@ -284,7 +285,7 @@ class SurfaceView(QWidget):
             combo.blockSignals(False)
         self.y_combo.setCurrentIndex(min(1, self.y_combo.count() - 1))
         texts = self.text_inputs
-        tip = (f"Only inputs of numbers can be axes: {_names(texts)} {'holds' if len(texts) == 1 else 'hold'} text "
+        tip = (f"Only inputs of numbers can be axes: {listed(texts)} {'holds' if len(texts) == 1 else 'hold'} text "
                "labels, held at the label chosen below" if texts else "")
         for combo in (self.x_combo, self.y_combo):
             combo.setToolTip(tip)
@@ -367,7 +368,7 @@ class SurfaceView(QWidget):
         if t is None:
             self.message.setText("")
         elif not self.axes:
-            self.message.setText(f"Every input holds text labels ({_names(t.input_columns)}): there is no number "
+            self.message.setText(f"Every input holds text labels ({listed(t.input_columns)}): there is no number "
                                  "to draw ŷ along. The Predictions table shows ŷ for each row.")
             self.image.clear()
             self.points.clear()
@@ -425,7 +426,7 @@ class SurfaceView(QWidget):
             return ""
         one = len(texts) == 1
         choose = "holds labels: choose its label" if one else "hold labels: choose their labels"
-        return f"{_names(texts)} {choose} above."
+        return f"{listed(texts)} {choose} above."
 
     def _rows_kept(self, spec: SurfaceSpec | CurveSpec) -> np.ndarray | None:
         """The rows holding the text inputs' held labels (None: every row, when no text input is held)."""
@@ -504,12 +505,6 @@ class SurfaceView(QWidget):
                     raise SaveError(f"cannot save {path.name}: the picture could not be written")
             if tmp.stat().st_size == 0:
                 raise SaveError(f"cannot save {path.name}: the picture came out empty")
-
-
-def _names(names) -> str:
-    """Column names as a sentence says them: "colour", "colour and shape", "a, b and c"."""
-    names = list(names)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _sentences(*parts: str) -> str:

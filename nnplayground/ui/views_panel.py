@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QDockWidget, QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -177,6 +178,7 @@ class TrainingViews(QWidget):
         self._shown = None
         self.show_hover("")
         self.loss_plot.refresh()
+        self.loss_plot.show_validation((np.zeros(0), np.zeros(0)))
         self.metrics_label.setText("")
         self.metrics_view.clear()
         self.health_view.clear()
@@ -196,6 +198,8 @@ class TrainingViews(QWidget):
             self.names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
                                     inputs, outputs)
         self.loss_plot.refresh()  # every frame: the curve is what moves
+        self.loss_plot.show_validation(snap.validation, snap.early_stop)
+        self.loss_plot.set_epoch_length(snap.iterations_per_epoch)
         if self._tab_rate.due(update.running):
             start = time.thread_time()
             self._show_tab(update)

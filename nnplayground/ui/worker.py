@@ -27,15 +27,13 @@ from ..core.metrics import Metrics
 from ..core.onnx_export import save_onnx
 from ..core.surface import Curve, CurveSpec, Surface, SurfaceSpec, output_view
 from ..core.weights_io import save_weights
-from .frame_pacer import NUMBERS_SECONDS
+from .frame_pacer import FRAME_MIN, NUMBERS_SECONDS, RateLimit
 
-FRAME_SECONDS = 1 / 30  # at most ~30 updates a second reach the window, however fast training runs
 # After sending a frame while running, the worker waits (the interpreter lock released) until the
 # window has painted it, at most this long: painting then never competes with training for the lock.
 FRAME_HANDOFF_SECONDS = 0.2
 SURFACE_SECONDS = 0.1  # while running, the decision surface (a forward pass over a grid) at most this often,
 SURFACE_SHARE = 0.02  # and taking at most this share of the time (a large network's surface costs ~4 ms)
-PREDICTIONS_SECONDS = 0.25  # while running with mini-batches or validation rows, ŷ of every row at most this often
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ class TrainingWorker(QObject):
         self._speed_changed = False
         self._wake = threading.Event()  # ends a slow run's wait between iterations early
         self._speed: float | None = None  # iterations per second while running; None: flat out
-        self._frame_interval = FRAME_SECONDS
+        self._frame_interval = FRAME_MIN
         self._running = False
         self._run_id = 0  # a slice of an older run (before a reset or pause) must not go on
         self._target = 0
@@ -98,10 +96,10 @@ class TrainingWorker(QObject):
         self._run_request = 0
         self._command = 0
         self._predicted = None  # ((table, iteration), ŷ) computed for a snapshot that had none
-        self._predicted_time = 0.0
+        # while running with mini-batches or validation rows, ŷ of every row (a pass of its own) as often as numbers
+        self._predictions_rate = RateLimit(NUMBERS_SECONDS)
         self._view = ViewRequest()
-        self._surface: Surface | None = None
-        self._surface_due = 0.0  # while running, when the surface may be computed again
+        self._forget_surface()
         self._run_started, self._run_first = 0.0, 0  # when this run started, at which iteration
         self._last_rate, self._last_count = 0.0, 1  # the last slice's: sizes the next one
         self._watch = TrainingWatch(NUMBERS_SECONDS)  # metrics and health, beside the trainer
@@ -138,7 +136,8 @@ class TrainingWorker(QObject):
         self._generation = generation
         # the window already has the trainer's history (it built the trainer): send only what follows
         self._trainer, self._config, self._table, self._sent = trainer, config, table, trainer.iteration
-        self._surface = self._predicted = None
+        self._predicted = None
+        self._forget_surface()
         self._watch.start(trainer, config.init, health)  # its first health sample, before any iteration
         self._emit()
 
@@ -222,7 +221,7 @@ class TrainingWorker(QObject):
     @Slot(object)
     def set_view(self, view: ViewRequest) -> None:
         self._view = view
-        self._surface, self._surface_due = None, 0.0
+        self._forget_surface()
         if self._trainer is not None and not self._running:
             self._emit()
 
@@ -310,8 +309,8 @@ class TrainingWorker(QObject):
             # the loop; at most double the last slice, so a first guess from one iteration can't
             # overshoot); the pause flag is still checked inside every iteration.
             count = max(1, min(int(self._last_rate * self._frame_interval), 2 * self._last_count))
-        else:  # a chosen speed: every iteration is a frame up to 30 a second, then a few per frame
-            count = max(1, int(speed * FRAME_SECONDS))
+        else:  # a chosen speed: every iteration is a frame up to 25 a second, then a few per frame
+            count = max(1, int(speed * FRAME_MIN))
         stopped = trainer.early_stop
         try:
             trainer.run(min(count, self._target - trainer.iteration), stop=self._pause)
@@ -348,7 +347,7 @@ class TrainingWorker(QObject):
         t = self._trainer
         every_row = snapshot.predictions is not None and snapshot.predictions.shape[0] == self._table.n_rows
         if (not every_row or settled and snapshot.predictions_before_update) and snapshot.iteration > 0 \
-                and (not self._running or self._predictions_due()):
+                and self._predictions_rate.due(self._running):
             # a restored session, a pause inside an iteration, mini-batches or validation rows (the
             # trainer's buffers hold a batch, or the training rows only): ŷ of every table row, now
             snapshot = replace(snapshot, predictions=self._predictions_now(snapshot.iteration),
@@ -367,24 +366,11 @@ class TrainingWorker(QObject):
                    encoding=self._trainer.encoding, metrics=metrics, validation_metrics=validation_metrics,
                    health=health))
 
-    def _predictions_due(self) -> bool:
-        """While running with mini-batches or validation rows, ŷ of the whole table at most a few times a
-        second (a pass of its own over every row)."""
-        now = time.perf_counter()
-        if now - self._predicted_time < PREDICTIONS_SECONDS:
-            return False
-        self._predicted_time = now
-        return True
-
     def _predictions_now(self, iteration: int) -> np.ndarray:
         """ŷ of every row of the table, on the weights as they are."""
         key = (self._table, iteration)
         if self._predicted is None or self._predicted[0][0] is not key[0] or self._predicted[0][1] != iteration:
-            t = self._trainer
-            # the trainer's X holds every row in the table's order unless some are validation rows
-            whole = t.encoding is None or t.X.shape[0] == self._table.n_rows
-            X = t.X if whole else t.encoding.encode_inputs(self._table)
-            y_hat = t.network.predict(X)
+            y_hat = self._trainer.predict_all()  # the training and validation rows, encoded once, in table order
             y_hat.flags.writeable = False
             self._predicted = (key, y_hat)
         return self._predicted[1]
@@ -393,17 +379,22 @@ class TrainingWorker(QObject):
         spec = self._view.surface
         if spec is None:
             return None
-        now = time.perf_counter()
-        if self._surface is None or not self._running or now >= self._surface_due:
+        if self._surface_rate.due(self._running):  # (always, once the surface was forgotten)
+            start = time.perf_counter()
             try:
                 # a Surface, or a Curve for one input; over the table's own values, in its units
                 self._surface = output_view(self._trainer.network, spec, self._trainer.encoding,
                                             self._table.input_levels if self._table is not None else None)
             except ValueError:
+                self._forget_surface()
                 return None  # a plane for another table: the window sends a new one
-            spent = time.perf_counter() - now
-            self._surface_due = now + max(SURFACE_SECONDS, spent / SURFACE_SHARE)
+            self._surface_rate.charge(time.perf_counter() - start)
         return self._surface
+
+    def _forget_surface(self) -> None:
+        """The next update computes the surface afresh (a new view or network), whether or not one is due."""
+        self._surface: Surface | None = None
+        self._surface_rate = RateLimit(SURFACE_SECONDS, share=SURFACE_SHARE)
 
 
 class WorkerThread(QObject):

@@ -226,11 +226,10 @@ def test_the_monitor_thins_itself_keeps_the_first_and_takes_one_sample_per_itera
 
 
 def test_health_samples_go_through_a_session_and_damaged_ones_are_refused(tmp_path):
-    import io
-    import zipfile
-
     from nnplayground.core.health import samples_from_arrays, samples_to_arrays
-    from nnplayground.core.session import Session, SessionFileError, load_session, save_session
+    from nnplayground.core.session import SessionFileError, load_session, save_session
+
+    from ..corpus import edited_session, session_of
 
     table = TrainingTable.from_csv(EXAMPLES / "iris.csv")
     config = PRESETS["iris.csv"]
@@ -241,22 +240,11 @@ def test_health_samples_go_through_a_session_and_damaged_ones_are_refused(tmp_pa
         trainer.run(5)
     samples = tuple(monitor.samples)
     assert samples_from_arrays(samples_to_arrays(samples), 2) == samples  # None (no relu: no dead share) kept
-    snap = trainer.snapshot()
-    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(table.data.shape[1]))))
-    session = Session(table.columns, table.roles, cells, config, snap.weights, snap.biases, trainer.history.copy(),
-                      kinds=table.kinds, encoding=trainer.encoding, health=samples)
     good = tmp_path / "good.nnpsession"
-    save_session(good, session)
+    save_session(good, session_of(table, config, trainer, training=None, health=samples))
     assert load_session(good).health == samples
     bad = tmp_path / "bad.nnpsession"
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "health_saturated.npy":
-                buffer = io.BytesIO()
-                np.save(buffer, np.full((20, 2), 1.5))  # a share above 1
-                data = buffer.getvalue()
-            target.writestr(name, data)
+    edited_session(good, bad, arrays={"health_saturated": np.full((20, 2), 1.5)})  # a share above 1
     with pytest.raises(SessionFileError, match=r"bad\.nnpsession: the health record's saturated"):
         load_session(bad)
 

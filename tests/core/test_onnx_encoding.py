@@ -9,11 +9,11 @@ import pytest
 from nnplayground.core import Network, TrainingConfig, TrainingTable
 from nnplayground.core.encoding import Encoding
 from nnplayground.core.onnx_export import OnnxExportError, save_onnx, to_onnx
+from nnplayground.core.suggest import OUTPUT_AND_LOSS
 
 ort = pytest.importorskip("onnxruntime")
 
 TARGETS = {"binary": ["sick", "flag"], "multiclass": ["kind"], "regression": ["price", "score"]}
-OUTPUT = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"), "regression": ("linear", "mse")}
 
 
 def make_table(problem: str, text_input: bool, rows: int = 60, seed: int = 0, colours=("red", "green", "blue")):
@@ -41,7 +41,7 @@ def make_table(problem: str, text_input: bool, rows: int = 60, seed: int = 0, co
 
 def trained(problem: str, scaling: bool, text_input: bool):
     table = make_table(problem, text_input)
-    output, loss = OUTPUT[problem]
+    output, loss = OUTPUT_AND_LOSS[problem]
     config = TrainingConfig(problem=problem, hidden=(6, 4), activation="tanh", output_activation=output, loss=loss,
                             scaling=scaling, learning_rate=0.05, iterations=100, seed=3)
     trainer = config.make_trainer(table)

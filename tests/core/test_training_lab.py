@@ -14,6 +14,7 @@ from nnplayground.core.split import split_rows
 from nnplayground.core.trainer import FeedforwardResult
 
 from ..conftest import EXAMPLES
+from ..corpus import edited_session, session_of, typed_cells
 
 RNG = np.random.default_rng(7)
 X20 = RNG.normal(size=(20, 3))
@@ -228,24 +229,6 @@ def test_the_validation_loss_compares_with_the_training_loss_penalty_and_row_cou
     assert trainer.validation_history[1][-1] == pytest.approx(sse_val * 7 / 6 + penalty, rel=1e-12)
 
 
-def rewritten(source, target, change) -> None:
-    """A copy of session file ``source`` at ``target`` whose JSON record ``change(meta)`` has edited in place."""
-    import io
-    import json
-    import zipfile
-
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
-        for name in old.namelist():
-            data = old.read(name)
-            if name == "metadata.npy":
-                meta = json.loads(str(np.load(io.BytesIO(data))))
-                change(meta)
-                buffer = io.BytesIO()
-                np.save(buffer, np.array(json.dumps(meta)))
-                data = buffer.getvalue()
-            new.writestr(name, data)
-
-
 def noisy_moons(n=100, seed=0):
     return generate("moons", n_points=n, noise=0.2, seed=seed)
 
@@ -351,10 +334,7 @@ def test_a_session_saved_mid_epoch_continues_exactly(tmp_path, optimizer, at):
     if at != 53:
         first.step_phase()  # the feedforward: this epoch's order is drawn
     snap = first.snapshot()
-    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
-    session = Session(table.columns, table.roles, cells, config, snap.weights, snap.biases, first.history.copy(),
-                      encoding=first.encoding, training=snap.resume)
-    save_session(tmp_path / "s.nnpsession", session)
+    save_session(tmp_path / "s.nnpsession", session_of(table, config, first, snap))
     back = load_session(tmp_path / "s.nnpsession")
     from nnplayground.app.session_file import restore_trainer
 
@@ -385,13 +365,10 @@ def test_a_damaged_training_state_in_a_session_is_one_message_naming_the_file(tm
     config = overfit_config(hidden=(4,), batch_size=8, validation=0.25, patience=5)
     trainer = config.make_trainer(table)
     trainer.run(30)
-    snap = trainer.snapshot()
-    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
     good = tmp_path / "good.nnpsession"
-    save_session(good, Session(table.columns, table.roles, cells, config, snap.weights, snap.biases,
-                               trainer.history.copy(), encoding=trainer.encoding, training=snap.resume))
+    save_session(good, session_of(table, config, trainer))
     bad = tmp_path / "bad.nnpsession"
-    rewritten(good, bad, lambda meta: meta["training"].__setitem__(field, value))
+    edited_session(good, bad, lambda meta: meta["training"].__setitem__(field, value))
     with pytest.raises(SessionFileError, match=r"bad\.nnpsession: the training state's"):
         load_session(bad)
 
@@ -415,15 +392,14 @@ def test_a_session_keeps_the_example_its_table_came_from(tmp_path):
     from nnplayground.core.session import SessionFileError
 
     table = noisy_moons(40)
-    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
     config = generator_preset("moons")
-    session = Session(table.columns, table.roles, cells, config, (), (), np.zeros(0),
+    session = Session(table.columns, table.roles, typed_cells(table), config, (), (), np.zeros(0),
                       example=("the moons generator", config, table.columns))
     good = tmp_path / "good.nnpsession"
     save_session(good, session)
     assert load_session(good).example == ("the moons generator", config, table.columns)
     bad = tmp_path / "bad.nnpsession"
-    rewritten(good, bad, lambda meta: meta.__setitem__("example", {"name": 7, "preset": {}}))
+    edited_session(good, bad, lambda meta: meta.__setitem__("example", {"name": 7, "preset": {}}))
     with pytest.raises(SessionFileError, match=r"bad\.nnpsession: its example must be"):
         load_session(bad)
 
@@ -438,16 +414,14 @@ def test_a_format_2_session_opens_with_eps_0_made_valid_and_early_stopping_count
     trainer.run(60)
     snap = trainer.snapshot()
     assert snap.resume[0]["best"] is not None
-    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
     saved = tmp_path / "v3.nnpsession"
-    save_session(saved, Session(table.columns, table.roles, cells, config, snap.weights, snap.biases,
-                                trainer.history.copy(), encoding=trainer.encoding, training=snap.resume))
+    save_session(saved, session_of(table, config, trainer, snap))
     old = tmp_path / "v2.nnpsession"
 
     def as_format_2(meta):
         meta["version"], meta["config"]["eps"] = 2, 0.0
 
-    rewritten(saved, old, as_format_2)
+    edited_session(saved, old, as_format_2)
     back = load_session(old)
     assert back.config.eps == 1e-12 and back.config.l2 == 0.05
     record, arrays = back.training
@@ -466,10 +440,8 @@ def test_a_format_2_file_from_before_the_lab_opens_with_the_settings_it_trained_
     trainer = config.make_trainer(table)
     trainer.run(10)
     snap = trainer.snapshot()
-    cells = tuple(tuple(row) for row in zip(*(table.texts(c) for c in range(3))))
     saved = tmp_path / "v3.nnpsession"
-    save_session(saved, Session(table.columns, table.roles, cells, config, snap.weights, snap.biases,
-                                trainer.history.copy(), encoding=trainer.encoding))
+    save_session(saved, session_of(table, config, trainer, snap, training=None))
     old = tmp_path / "v2.nnpsession"
 
     def as_first_format_2(meta):
@@ -477,7 +449,7 @@ def test_a_format_2_file_from_before_the_lab_opens_with_the_settings_it_trained_
         for key in NEUTRAL:
             del meta["config"][key]
 
-    rewritten(saved, old, as_first_format_2)
+    edited_session(saved, old, as_first_format_2)
     back = load_session(old)
     assert back.config == config and back.config.optimizer == "sgd" and back.config.batch_size == 0
     np.testing.assert_array_equal(back.weights[0], snap.weights[0])

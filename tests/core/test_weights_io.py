@@ -9,6 +9,7 @@ from nnplayground.core.activations import HIDDEN_ACTIVATIONS
 from nnplayground.core import (ACTIVATIONS, LOSSES, Network, TrainingConfig, TrainingTable, WeightsFileError,
                                load_weights, save_weights)
 from nnplayground.core.encoding import Encoding, InputColumn
+from nnplayground.core.suggest import OUTPUT_AND_LOSS
 
 from ..conftest import EXAMPLES, ROOT
 
@@ -196,8 +197,7 @@ def fitted(problem: str, scaling: bool):
     price as inputs besides the problem's target), and its encoding."""
     target = {"binary": "sick", "multiclass": "kind", "regression": "price"}[problem]
     table = TrainingTable.from_csv_text(MIXED, targets=[target])
-    output, loss = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"),
-                    "regression": ("linear", "mse")}[problem]
+    output, loss = OUTPUT_AND_LOSS[problem]
     config = TrainingConfig(problem=problem, hidden=(4,), activation="tanh", output_activation=output, loss=loss,
                             scaling=scaling, learning_rate=0.1, iterations=20)
     trainer = config.make_trainer(table)

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QTableView
 
+from nnplayground.app.validation import percent
 from nnplayground.core import Network, TrainingTable
 from nnplayground.core.encoding import Encoding
 from nnplayground.core.health import STUCK_SHARE
@@ -156,10 +157,6 @@ def split_metrics(update):
     y, y_hat, held = encoding.encode_targets(table), update.snapshot.predictions, table.validation
     assert y_hat.shape[0] == table.n_rows
     return compute_metrics(encoding, y_hat[~held], y[~held]), compute_metrics(encoding, y_hat[held], y[held])
-
-
-def percent(share: float) -> str:
-    return f"{100 * share:.1f}".removesuffix(".0") + " %"
 
 
 def test_with_validation_rows_the_metrics_tab_shows_both_matrices(window, qtbot):

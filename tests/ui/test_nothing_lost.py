@@ -13,6 +13,7 @@ from nnplayground.core import load_session
 from nnplayground.paths import EXAMPLES
 from nnplayground.ui.app_state import recent_files
 
+from ..corpus import edited_session
 from .conftest import at_iteration, autosaves, make_window, train
 
 
@@ -32,22 +33,12 @@ def test_1_saving_while_layers_wait_for_reset_keeps_weights_and_reopens(window, 
     np.testing.assert_array_equal(other.last_update.snapshot.weights[0], window.last_update.snapshot.weights[0])
 
 
-def _edited_session(src, dst, change):
-    """A copy of a session file with its metadata changed by hand, as a user with an editor might."""
-    with np.load(src) as npz:
-        arrays = {k: npz[k] for k in npz.files}
-    meta = json.loads(str(arrays.pop("metadata")))
-    change(meta)
-    with open(dst, "wb") as fh:
-        np.savez(fh, metadata=np.array(json.dumps(meta)), **arrays)
-
-
 def test_2_a_session_whose_network_cannot_be_restored_changes_nothing(window, qtbot, tmp_path):
     train(window, qtbot, 5)
     good = tmp_path / "good.nnpsession"
     assert window.save_session(good)
     bad = tmp_path / "bad-seed.nnpsession"
-    _edited_session(good, bad, lambda meta: meta["config"].update(seed=-1))
+    edited_session(good, bad, lambda meta: meta["config"].update(seed=-1))
     mine = tmp_path / "mine.nnpsession"
     window.document.set_cells([(0, 0, "0.5")])
     assert window.save_session(mine)
@@ -174,7 +165,7 @@ def test_9_out_of_range_settings_change_nothing(window, tmp_path):
     good = tmp_path / "good.nnpsession"
     assert window.save_session(good)
     bad = tmp_path / "huge.nnpsession"
-    _edited_session(good, bad, lambda meta: meta["config"].update(hidden=[100_000]))
+    edited_session(good, bad, lambda meta: meta["config"].update(hidden=[100_000]))
     window.document.set_cells([(0, 0, "0.5")])
     before = window.document.cells()
     assert not window.open_path(bad)
