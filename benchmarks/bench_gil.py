@@ -45,7 +45,7 @@ class Loop:
 
 
 def cases():
-    from bench_gui import tables
+    from cases import tables
 
     a, b, out = np.random.rand(4, 3), np.random.rand(3, 4), np.empty((4, 4))
     yield "reference: tiny a @ b", None, Loop(lambda: a @ b)
@@ -57,11 +57,11 @@ def cases():
         yield name, table, config
 
 
-def train_for(trainer, seconds: float, stop: threading.Event | None = None) -> float:
+def train_for(trainer, seconds: float) -> float:
     """Iterations per second, in slices of ~1/30 s as the worker trains."""
     done, start = 0, time.perf_counter()
     count = 64
-    while time.perf_counter() - start < seconds and not (stop and stop.is_set()):
+    while time.perf_counter() - start < seconds:
         t = time.perf_counter()
         trainer.run(count)
         done += count

@@ -27,21 +27,10 @@ import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from nnplayground.core import INPUT, TARGET, TrainingTable  # noqa: E402
-from nnplayground.paths import DEFAULT_TABLE, EXAMPLES  # noqa: E402
 from nnplayground.ui import MainWindow  # noqa: E402
 
-
-def tables(quick: bool):
-    """The issue's three cases: the tutorial's table, XOR, and 1000 rows of 16 inputs with 32 hidden units."""
-    n = 1 if quick else 4
-    yield "tutorial 4x3, 4 hidden", TrainingTable.from_csv(DEFAULT_TABLE), "4", 50_000 * n
-    yield "XOR 4x2, 4 hidden", TrainingTable.from_csv(EXAMPLES / "xor.csv"), "4", 50_000 * n
-    rng = np.random.default_rng(1)
-    X = rng.random((1000, 16))
-    data = np.column_stack([X, (X.sum(1) > 8).astype(float)])
-    big = TrainingTable(tuple(f"x{i}" for i in range(16)) + ("y",), (INPUT,) * 16 + (TARGET,), data)
-    yield "1000x16, 32 hidden", big, "32", 1500 * n
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cases import tables  # noqa: E402,F401  (frame_costs takes the cases from here too)
 
 
 TABS = ("Weights", "Network", "Surface")
@@ -66,7 +55,7 @@ def prepare(app, window, table, hidden, iterations) -> None:
          and window.last_update.table == table)
 
 
-def windowed(app, window, table, hidden, iterations) -> tuple[float, float, int]:
+def windowed(app, window, table, hidden, iterations) -> "Round":
     prepare(app, window, table, hidden, iterations)
     # A new table's first paint (heatmaps rebuilt with new tick labels) is a one-off cost, reported on
     # its own; the run starts after it, as a user's click would.

@@ -24,18 +24,19 @@ import numpy as np  # noqa: E402
 
 from nnplayground.app import training_watch  # noqa: E402
 from nnplayground.app.training_watch import TrainingWatch  # noqa: E402
-from nnplayground.core import INPUT, TARGET, TrainingConfig, TrainingTable  # noqa: E402
+from nnplayground.core import TrainingConfig, TrainingTable  # noqa: E402
+from nnplayground.core.health import HealthMonitor  # noqa: E402
 from nnplayground.paths import DEFAULT_TABLE  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cases import sum_table  # noqa: E402
+
 NUMBERS_SECONDS = 0.25  # as ui/frame_pacer.py (not imported: this part runs without Qt)
-FRAME_SECONDS = 1 / 30  # a running slice lasts about a frame (at least one iteration)
+FRAME_SECONDS = 1 / 25  # a running slice lasts about a frame (at least one iteration), as ui/frame_pacer.FRAME_MIN
 
 
 def big_table(rows: int = 100_000) -> TrainingTable:
-    rng = np.random.default_rng(1)
-    X = rng.random((rows, 16))
-    data = np.column_stack([X, (X.sum(1) > 8).astype(float)])
-    return TrainingTable(tuple(f"x{i}" for i in range(16)) + ("y",), (INPUT,) * 16 + (TARGET,), data)
+    return sum_table(rows)
 
 
 def best(f, repeat: int) -> float:
@@ -61,9 +62,11 @@ def headless(name: str, table: TrainingTable, hidden: int, learning_rate: float)
     def full():
         watch.after(trainer, y_hat, running=False)
 
+    monitor = HealthMonitor()
     for _ in range(1100):  # the monitor full (1,024 samples, thinned): the series at their largest
         trainer.iteration += 1
-        watch._monitor.observe(trainer)
+        monitor.observe(trainer)
+    watch.start(trainer, "uniform", monitor.samples)  # as a reopened session's samples
     per_sample, per_full = best(sample, 20), best(full, 20)
     slice_seconds = max(iteration, FRAME_SECONDS)
     share = per_sample / slice_seconds + per_full / NUMBERS_SECONDS

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import stat
 import sys
 import time
@@ -397,8 +396,7 @@ def _predict(args) -> int:
     try:
         X, y = encoding.encode_inputs(table), encoding.encode_targets(table)
     except EncodingError as exc:  # a label the network was not built for, text where it takes numbers
-        raise TableError(f"{args.table.name if args.table else args.model.name}: "
-                         f"{re.split(r'[;:] Reset', str(exc))[0]}") from None
+        raise TableError(f"{args.table.name if args.table else args.model.name}: {exc.reason}") from None
     y_hat = net.predict(X)
     print(net)
     if loss in LOSSES:

@@ -171,7 +171,7 @@ def main() -> int:
     then(saturated, lambda: window.last_update.snapshot.weights[0].shape == (3, 32))
     then(window.toggle_run, done_running(1500))
     then(shot("health-saturated.png"))
-    # 8. generated data: a spiral of 200 points, learnt with the generators' preset (16 tanh units, Adam)
+    # 8d. generated data: a spiral of 200 points, learnt with the generators' preset (16 tanh units, Adam)
     section("spiral.png")
     then(lambda: (window.tabs.setCurrentWidget(window.surface_view),
                   window.files.new_from_generator("spiral", 200, 0.1, 0)),

@@ -32,7 +32,13 @@ MAX_ONE_HOT = 64  # inputs one text column may become
 
 
 class EncodingError(ValueError):
-    """The table cannot be encoded this way; the message says why and what to change."""
+    """The table cannot be encoded this way; the message says why and what to change. ``reset``: what Reset
+    would do about it (a network built for the table as it is), said after the reason; ``reason`` is the
+    reason alone, for a reader with no Reset (the CLI)."""
+
+    def __init__(self, reason: str, reset: str = "", joiner: str = "; "):
+        super().__init__(f"{reason}{joiner}{reset}" if reset else reason)
+        self.reason, self.reset = reason, reset
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,7 @@ class Encoding:
         names = tuple(c.name for c in self.inputs)
         if table.input_columns != names or table.target_columns != self.targets:
             raise EncodingError(f"the network was built for inputs {', '.join(names)} and targets "
-                                f"{', '.join(self.targets)}; Reset builds one for the table's columns")
+                                f"{', '.join(self.targets)}", "Reset builds one for the table's columns")
 
     def encode_inputs(self, table: TrainingTable) -> np.ndarray:
         """The network's input matrix X̃ for the table's input columns."""
@@ -203,7 +209,7 @@ class Encoding:
         levels = (None,) * len(self.inputs) if levels is None else tuple(levels)
         if not any(c.levels is not None or c.scaled for c in self.inputs):
             if any(lv is not None for lv in levels):
-                raise EncodingError("text labels in a column the network takes as numbers; Reset")
+                raise EncodingError("text labels in a column the network takes as numbers", "Reset")
             return X
         out = np.empty((X.shape[0], self.n_inputs))
         col = 0
@@ -211,7 +217,7 @@ class Encoding:
             if spec.levels is None:
                 if lv is not None:
                     raise EncodingError(f"input column {spec.name!r} holds text labels; the network was built "
-                                        "for numbers there: Reset builds one for the table as it is")
+                                        "for numbers there", "Reset builds one for the table as it is", ": ")
                 np.subtract(X[:, c], spec.mean, out[:, col])
                 out[:, col] /= spec.scale
                 col += 1
@@ -398,5 +404,5 @@ def _index_by_name(values: np.ndarray, levels: tuple[str, ...] | None, names: tu
     if (index < 0).any():
         r = int(np.flatnonzero(index < 0)[0])
         raise EncodingError(f"row {r + 1}, {what}: {texts[codes[r]]!r} is not one of the labels the network was "
-                            f"built for ({', '.join(names)}); Reset builds one for the table's labels")
+                            f"built for ({', '.join(names)})", "Reset builds one for the table's labels")
     return index

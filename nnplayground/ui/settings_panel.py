@@ -55,6 +55,12 @@ GROUPS = (("Problem and output", ("problem", "output_activation", "loss", "scali
           ("Optimizer and batches", ("optimizer", "momentum", "nesterov", "rho", "beta1", "beta2", "eps", "batch_size",
                                      "shuffle_seed")),
           ("Validation and penalties", ("validation", "split_seed", "patience", "l2", "l1")))
+# the widgets' object names (tests and style sheets find them by these); the others are "<setting>Field"
+OBJECT_NAMES = {"problem": "problemCombo", "output_activation": "outputActivationCombo", "loss": "lossCombo",
+                "scaling": "scalingCheck", "hidden": "hiddenLayersEdit", "activation": "activationEdit",
+                "init": "initCombo", "use_bias": "biasCheck", "seed": "seedSpin", "learning_rate": "learningRateSpin",
+                "iterations": "iterationsSpin"}
+NARROW_NUMBERS = ("seed", "shuffle_seed", "split_seed", "batch_size", "decay_epochs", "patience")  # at least 70 px
 FOLDED = ("Optimizer and batches", "Validation and penalties")  # folded at first: a line says what they hold
 # which fields are shown, by the settings around them: only the chosen optimizer's hyperparameters, the shuffle
 # seed with mini-batches only, a schedule's decay only when it has one
@@ -143,74 +149,64 @@ class SettingsPanel(QWidget):
         for name in PROBLEMS:
             self.problem.addItem(PROBLEM_NAMES[name], name)
             self.problem.setItemData(self.problem.count() - 1, PROBLEM_TIPS[name], Qt.ToolTipRole)
-        self.problem.setCurrentIndex(PROBLEMS.index(d.problem))
         self.problem.setToolTip(
             "How the targets are read: binary (two values or labels, a sigmoid output each), multi-class (one "
             "output per label, softmax) or regression (numbers, a linear output). The one the table's targets "
-            "hold is marked (detected). Choosing another brings its output activation and loss. " + AT_RESET)
+            "hold is marked (detected). Choosing another brings its output activation and loss.")
         self.output_activation = QComboBox()
         self.output_activation.addItems(list(OUTPUT_ACTIVATIONS))
-        self.output_activation.setCurrentText(d.output_activation)
         self.output_activation.setToolTip(
             "The output layer's activation: sigmoid for a probability per output (binary), softmax for one "
-            "probability per class (multi-class), linear for any number (regression). " + AT_RESET)
+            "probability per class (multi-class), linear for any number (regression).")
         self.loss = QComboBox()
         self.loss.addItems(list(LOSSES))
-        self.loss.setCurrentText(d.loss)
         self.loss.setToolTip(
             "What training makes small: sse Σ(ŷ − y)² (the tutorial's), mse its mean over the rows, bce for a "
-            "sigmoid output, cross_entropy for softmax. " + AT_RESET)
+            "sigmoid output, cross_entropy for softmax.")
         self.scaling = QCheckBox("standardise")
-        self.scaling.setChecked(d.scaling)
         self.scaling.setToolTip(
             "Scale each number column of the inputs (and a regression's targets) to (x − μ)/σ, mean 0 and spread "
-            "1, before training; ŷ is shown in the targets' own units. " + AT_RESET)
-        self.hidden = QLineEdit(", ".join(map(str, d.hidden)))
+            "1, before training; ŷ is shown in the targets' own units.")
+        self.hidden = QLineEdit()
         self.hidden.setPlaceholderText("e.g. 8, 4")
         self.hidden.setToolTip("Units in each hidden layer, first to last, separated by commas (8, 4: two "
-                               "layers). " + AT_RESET)
+                               "layers).")
         self.activation = QComboBox()
         self.activation.setEditable(True)  # one name for every hidden layer, or one per layer: "relu, tanh"
         self.activation.addItems(list(HIDDEN_ACTIVATIONS))
-        self.activation.setCurrentText(d.activation)
         self.activation.lineEdit().setPlaceholderText("e.g. relu, tanh")
         self.activation.setToolTip(
             "The hidden layers' activation: one for every hidden layer, or one per hidden layer separated by "
-            "commas (relu, tanh). The output layer's is the output activation. " + AT_RESET)
+            "commas (relu, tanh). The output layer's is the output activation.")
         self.init = QComboBox()
         self.init.addItems(list(INITS))
-        self.init.setCurrentText(d.init)
         self.init.setToolTip("The weights a new network starts from: uniform [0, 1) as in the tutorial; xavier "
-                             "(Glorot uniform) for tanh and sigmoid; he (He normal) for relu. " + AT_RESET)
+                             "(Glorot uniform) for tanh and sigmoid; he (He normal) for relu.")
         self.use_bias = QCheckBox("on every layer")
-        self.use_bias.setChecked(d.use_bias)
         self.use_bias.setToolTip("Add a bias b to every layer, z = a·W + b, so each unit can shift its threshold "
-                                 "(the tutorial has none). " + AT_RESET)
+                                 "(the tutorial has none).")
         self.seed = NumberField("seed")
-        self.seed.setToolTip("The same seed gives the same initial weights, so the same run. " + AT_RESET)
+        self.seed.setToolTip("The same seed gives the same initial weights, so the same run.")
         self.learning_rate = NumberField("learning_rate")
-        self.learning_rate.setToolTip("η in W ← W − η·∂L/∂W: the size of each step. " + AT_ONCE)
+        self.learning_rate.setToolTip("η in W ← W − η·∂L/∂W: the size of each step.")
         self.iterations = NumberField("iterations")
         self.iterations.setToolTip("Run trains until this many iterations are done (an iteration is one update; "
-                                   "an epoch one pass over the training rows). " + AT_ONCE)
-        self._make_lab_fields(d)
+                                   "an epoch one pass over the training rows).")
+        self._make_lab_fields()
 
-        self.fields = {"problem": self.problem, "output_activation": self.output_activation, "loss": self.loss,
-                       "scaling": self.scaling, "hidden": self.hidden, "activation": self.activation,
-                       "init": self.init, "use_bias": self.use_bias, "seed": self.seed,
-                       "learning_rate": self.learning_rate, "iterations": self.iterations, **self.lab_fields}
-        names = {"problem": "problemCombo", "output_activation": "outputActivationCombo", "loss": "lossCombo",
-                 "scaling": "scalingCheck", "hidden": "hiddenLayersEdit", "activation": "activationEdit",
-                 "init": "initCombo", "use_bias": "biasCheck", "seed": "seedSpin",
-                 "learning_rate": "learningRateSpin", "iterations": "iterationsSpin"}
+        # every setting's widget is the attribute of its name, in the panel's order
+        self.fields = {key: getattr(self, key) for _, keys in GROUPS for key in keys}
         for key, widget in self.fields.items():
-            widget.setObjectName(names.get(key, f"{key}Field"))
-        for combo in (self.activation, self.output_activation, self.loss, self.init):  # narrow screens
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
+            widget.setObjectName(OBJECT_NAMES.get(key, f"{key}Field"))
+            widget.setToolTip(f"{widget.toolTip()} {when(key)}")
+            if isinstance(widget, QComboBox) and widget is not self.problem:  # narrow screens
+                widget.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+                widget.setMinimumContentsLength(6)
+        for key in NARROW_NUMBERS:  # beside their labels at 1024 px too; a seed of 10 digits scrolls in its field
+            self.fields[key].setMinimumWidth(70)
         self.problem.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self._fit_problem()
-        self.seed.setMinimumWidth(70)  # a seed of 10 digits scrolls in its field
+        self._show(d)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -251,6 +247,7 @@ class SettingsPanel(QWidget):
             self.messages[title] = message
             layout.addWidget(box)
         layout.addStretch(1)
+        self.set_row_count(None)
         self._narrow = False
         self._fault: str | None = None
         self._fields_fault = False  # the fields themselves make no config (else: the table's problem, if any)
@@ -260,26 +257,18 @@ class SettingsPanel(QWidget):
 
         self.problem.currentIndexChanged.connect(self._problem_chosen)
         self.hidden.textChanged.connect(self._changed)
-        for combo in (self.activation, self.output_activation, self.loss, self.init):
-            combo.currentTextChanged.connect(self._changed)
         self.activation.lineEdit().editingFinished.connect(self._changed)
-        for check in (self.scaling, self.use_bias):
-            check.toggled.connect(self._changed)
         for widget in self.fields.values():
             if isinstance(widget, NumberField):  # a value typed and accepted, or refused (or no longer)
                 widget.valueChanged.connect(self._changed)
                 widget.refusalChanged.connect(self._changed)
-        for widget in self.lab_fields.values():
-            if isinstance(widget, (QComboBox, QCheckBox)):
-                (widget.currentTextChanged if isinstance(widget, QComboBox) else widget.toggled).connect(self._changed)
+            elif isinstance(widget, QCheckBox):
+                widget.toggled.connect(self._changed)
+            elif isinstance(widget, QComboBox) and widget is not self.problem:
+                widget.currentTextChanged.connect(self._changed)
 
-    def _make_lab_fields(self, d: TrainingConfig) -> None:
+    def _make_lab_fields(self) -> None:
         """The optimizer, its hyperparameters, batches, the schedule, penalties and validation rows."""
-        def seed_spin(key):
-            spin = NumberField(key)
-            spin.setMinimumWidth(70)
-            return spin
-
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(OPTIMIZERS))
         self.optimizer.setToolTip(
@@ -304,7 +293,7 @@ class SettingsPanel(QWidget):
         self._batch_tip = (
             "Rows per update. The whole table: one update an epoch, as in the tutorial. Smaller batches make more, "
             "noisier updates an epoch (an epoch is one pass over the training rows; its rows are shuffled).")
-        self.shuffle_seed = seed_spin("shuffle_seed")
+        self.shuffle_seed = NumberField("shuffle_seed")
         self.shuffle_seed.setToolTip("The seed of the epochs' row order: the same seed, the same batches.")
         self.schedule = QComboBox()
         self.schedule.addItems(list(SCHEDULES))
@@ -322,7 +311,7 @@ class SettingsPanel(QWidget):
         self.validation.setToolTip(
             "The share of the rows kept apart and measured after every epoch, never trained on (a classification "
             "keeps that share of each class). The table marks them; right-click a row's number to move it.")
-        self.split_seed = seed_spin("split_seed")
+        self.split_seed = NumberField("split_seed")
         self.split_seed.setToolTip("The seed the validation rows are drawn with.")
         self.patience = NumberField("patience")  # "off" for 0
         self.patience.setSuffix(" epochs")
@@ -334,31 +323,21 @@ class SettingsPanel(QWidget):
         self.l1 = NumberField("l1")
         self.l1.setToolTip("λ₁ in λ₁·Σ|W|, added to the loss: pulls each weight towards 0 by the same amount, "
                            "so that small ones end at 0. Biases are not penalised.")
-        self.lab_fields = {"schedule": self.schedule, "decay_rate": self.decay_rate, "decay_epochs": self.decay_epochs,
-                           "optimizer": self.optimizer, "momentum": self.momentum, "nesterov": self.nesterov,
-                           "rho": self.rho, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps,
-                           "batch_size": self.batch_size, "shuffle_seed": self.shuffle_seed,
-                           "validation": self.validation, "split_seed": self.split_seed, "patience": self.patience,
-                           "l2": self.l2, "l1": self.l1}
-        for key, widget in self.lab_fields.items():
-            widget.setToolTip(f"{widget.toolTip()} {when(key)}")
-        for combo in (self.optimizer, self.schedule):
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
-        for spin in (self.batch_size, self.decay_epochs, self.patience):  # beside their labels at 1024 px too
-            spin.setMinimumWidth(70)
-        self.set_row_count(None)
-        self._show_lab(d)
 
-    def _show_lab(self, config: TrainingConfig) -> None:
-        """Set the lab fields to ``config`` (their signals blocked by the caller, or not yet connected)."""
-        self.optimizer.setCurrentText(config.optimizer)
-        for key in ("momentum", "rho", "beta1", "beta2", "eps", "decay_rate", "l2", "l1", "batch_size",
-                    "shuffle_seed", "decay_epochs", "split_seed", "patience"):
-            self.lab_fields[key].setValue(getattr(config, key))
-        self.nesterov.setChecked(config.nesterov)
-        self.schedule.setCurrentText(config.schedule)
-        self.validation.setValue(config.validation)
+    def _show(self, config: TrainingConfig) -> None:
+        """Set every field to ``config`` (their signals blocked by the caller, or not yet connected)."""
+        for key, widget in self.fields.items():
+            value = getattr(config, key)
+            if key == "problem":
+                widget.setCurrentIndex(PROBLEMS.index(value))
+            elif key == "hidden":
+                widget.setText(", ".join(map(str, value)))
+            elif isinstance(widget, NumberField):
+                widget.setValue(value)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(value)
+            else:
+                widget.setCurrentText(value)
 
     def _fold_header(self, title: str) -> QWidget:
         """A folding group's title (a button with an arrow, as the other groups' titles read) and, while it is
@@ -413,8 +392,7 @@ class SettingsPanel(QWidget):
             held = "" if total is None or total == training else f" ({total - training:,} more are validation rows)"
             tip += f" The table has {training:,} training rows{held}."
         self.batch_size.setToolTip(f"{tip} {when('batch_size')}")
-        if "batch_size" in getattr(self, "labels", {}):
-            self.labels["batch_size"].setToolTip(self.batch_size.toolTip())
+        self.labels["batch_size"].setToolTip(self.batch_size.toolTip())
 
     def _follow(self, config: TrainingConfig) -> None:
         """Show the fields that ``config`` uses (the chosen optimizer's…) and the folded groups' lines."""
@@ -445,18 +423,7 @@ class SettingsPanel(QWidget):
         for w in widgets:
             w.blockSignals(True)
         try:
-            self.problem.setCurrentIndex(PROBLEMS.index(config.problem))
-            self.hidden.setText(", ".join(map(str, config.hidden)))
-            self.activation.setCurrentText(config.activation)
-            self.output_activation.setCurrentText(config.output_activation)
-            self.loss.setCurrentText(config.loss)
-            self.scaling.setChecked(config.scaling)
-            self.learning_rate.setValue(config.learning_rate)
-            self.iterations.setValue(config.iterations)
-            self.seed.setValue(config.seed)
-            self.use_bias.setChecked(config.use_bias)
-            self.init.setCurrentText(config.init)
-            self._show_lab(config)
+            self._show(config)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -504,37 +471,23 @@ class SettingsPanel(QWidget):
                 widget.commit()
 
     def config(self) -> TrainingConfig:
-        """The config the fields describe; ValueError saying why if they don't make one."""
-        return TrainingConfig(
-            problem=self.problem.currentData(),
-            hidden=parse_hidden(self.hidden.text()),
-            activation=", ".join(a.strip() for a in self.activation.currentText().split(",")),
-            output_activation=self.output_activation.currentText(),
-            loss=self.loss.currentText(),
-            scaling=self.scaling.isChecked(),
-            learning_rate=self.learning_rate.entered(),
-            iterations=self.iterations.entered(),
-            seed=self.seed.entered(),
-            use_bias=self.use_bias.isChecked(),
-            init=self.init.currentText(),
-            optimizer=self.optimizer.currentText(),
-            momentum=self.momentum.entered(),
-            nesterov=self.nesterov.isChecked(),
-            rho=self.rho.entered(),
-            beta1=self.beta1.entered(),
-            beta2=self.beta2.entered(),
-            eps=self.eps.entered(),
-            batch_size=self.batch_size.entered(),
-            shuffle_seed=self.shuffle_seed.entered(),
-            schedule=self.schedule.currentText(),
-            decay_rate=self.decay_rate.entered(),
-            decay_epochs=self.decay_epochs.entered(),
-            l2=self.l2.entered(),
-            l1=self.l1.entered(),
-            validation=self.validation.entered(),
-            split_seed=self.split_seed.entered(),
-            patience=self.patience.entered(),
-        )
+        """The config the fields describe; ValueError saying why if they don't make one (the first field, from
+        the top, whose text is refused)."""
+        values = {}
+        for key, widget in self.fields.items():
+            if key == "problem":
+                values[key] = widget.currentData()
+            elif key == "hidden":
+                values[key] = parse_hidden(widget.text())
+            elif key == "activation":  # "relu,tanh" or " relu , tanh": one way of writing it
+                values[key] = ", ".join(a.strip() for a in widget.currentText().split(","))
+            elif isinstance(widget, NumberField):
+                values[key] = widget.entered()
+            elif isinstance(widget, QCheckBox):
+                values[key] = widget.isChecked()
+            else:
+                values[key] = widget.currentText()
+        return TrainingConfig(**values)
 
     # -- changes --------------------------------------------------------------------------------
     def _problem_chosen(self, _index) -> None:

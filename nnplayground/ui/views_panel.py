@@ -128,6 +128,9 @@ class TrainingViews(QWidget):
         self._table, self._names_key = None, None  # the shown table and its unit names
         self._tab_rate = RateLimit(PICTURE_SECONDS, share=PICTURE_SHARE)  # charged with its update and painting
         self._numbers_rate = RateLimit(NUMBERS_SECONDS)
+        # the validation curve gains a point an epoch, every iteration with whole-table batches: redrawn whole,
+        # it comes as often as the pictures (~0.5 ms a time at 20,000 points), not every frame
+        self._validation_rate = RateLimit(PICTURE_SECONDS)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("views")
@@ -198,7 +201,8 @@ class TrainingViews(QWidget):
             self.names = unit_names([w.shape[0] for w in snap.weights] + [snap.weights[-1].shape[1]],
                                     inputs, outputs)
         self.loss_plot.refresh()  # every frame: the curve is what moves
-        self.loss_plot.show_validation(snap.validation, snap.early_stop)
+        if self._validation_rate.due(update.running):
+            self.loss_plot.show_validation(snap.validation, snap.early_stop)
         self.loss_plot.set_epoch_length(snap.iterations_per_epoch)
         if self._tab_rate.due(update.running):
             start = time.thread_time()

@@ -104,6 +104,8 @@ def test_the_words():
     stop = EarlyStop(best_iteration=728, best_loss=0.01876, stopped_at=1128, patience=50)
     assert str(stop) == ("stopped early at iteration 1,128 and went back to the weights of iteration 728, the best "
                          "on the validation rows (loss 0.0188); it had not improved for 50 epochs")
-    assert early_stop_text(stop) == "S" + str(stop)[1:]
+    assert early_stop_text(stop) == ("Stopped early at iteration 1,128 and went back to the weights of iteration 728, "
+                                     "the best on the validation rows (loss 0.0188); it had not improved for 50 "
+                                     "epochs")
     assert best_text(stop) == "best: iteration 728 (weights restored)\nstopped at 1,128 (patience: 50 epochs)"
 

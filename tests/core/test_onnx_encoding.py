@@ -173,7 +173,7 @@ def test_a_text_column_named_like_a_graph_tensor_keeps_its_name_or_says_which_it
     assert out["label"].tolist() == labels.tolist()
 
 
-def test_without_an_encoding_the_graph_is_the_network_alone(tmp_path):
+def test_without_an_encoding_the_graph_is_the_network_alone():
     net = Network([3, 4, 2], ["tanh", "softmax"], use_bias=True, seed=0)
     model = to_onnx(net)
     assert [n.op_type for n in model.graph.node] == ["MatMul", "Add", "Tanh", "MatMul", "Add", "Softmax"]

@@ -104,8 +104,7 @@ def test_full_batch_plain_sgd_is_the_tutorials_update_bit_for_bit(article):
     assert old.history.tobytes() == new.history.tobytes()
 
 
-def test_a_batch_as_large_as_the_table_is_the_whole_table(article):
-    X, y = article
+def test_a_batch_as_large_as_the_table_is_the_whole_table():
     a, b = Trainer(fresh(), X20, Y20, batch_size=20), Trainer(fresh(), X20, Y20)
     a.run(50)
     b.run(50)
@@ -297,12 +296,10 @@ def test_early_stopping_starts_over_on_new_validation_rows():
     """A best loss measured on other rows is no yardstick: moved rows reset the patience count."""
     table = noisy_moons(60)
     trainer = overfit_config(hidden=(8,), batch_size=10, patience=3).make_trainer(table)
-    data = trainer.X_val, trainer.y_val
     trainer.run(20)
     assert trainer.resume_state()[0]["best"] is not None
     trainer.set_validation(trainer.X[:5], trainer.y[:5])  # other rows, whose loss is another number
     assert (trainer.resume_state()[0]["waited"], trainer.resume_state()[0]["best"]) == (0, None)
-    trainer.set_validation(*data)
 
 
 def test_a_row_of_the_diagram_is_a_table_row_training_or_validation():
