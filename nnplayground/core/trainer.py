@@ -59,7 +59,7 @@ class FeedforwardResult(PhaseResult):
     X: np.ndarray  # a⁰, the inputs (of the batch's rows)
     z: tuple[np.ndarray, ...]  # z[l] = (X for l = 0, else a[l-1])·W[l] + b[l]; 0 is the first hidden layer
     a: tuple[np.ndarray, ...]  # a[l] = f(z[l]); a[-1] is ŷ
-    rows: np.ndarray | None = None  # the training rows (their table rows) the batch holds; None: all of them
+    rows: np.ndarray | None = None  # the table rows the batch holds, in its order; None: rows 0, 1, 2… of the table
     epoch: int = 0  # completed epochs when this batch was drawn
     batch: int = 0  # which batch of its epoch, 0-based (0 with the whole table)
     batches: int = 1  # batches per epoch
@@ -273,6 +273,7 @@ class Trainer:
         self.rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.intp).copy()
         if self.rows.shape != (n,):
             raise ValueError(f"{n} training rows but {self.rows.size} row numbers")
+        self._first_rows = bool(np.array_equal(self.rows, np.arange(n)))  # the table's first n rows, in order
         self.y = y.copy()
         self._full = self.batch_size is None or self.batch_size >= n
         self._buffers: dict[int, tuple[Trace, np.ndarray, np.ndarray]] = {}  # batch size → (trace, y, ŷ − y)
@@ -573,7 +574,7 @@ class Trainer:
                 self._forget_feedforward()
                 return None
             self._updated_since_fed = False
-            rows = None if self._full else _frozen(self.rows[self._batch])
+            rows = (None if self._first_rows else _frozen(self.rows)) if self._full else _frozen(self.rows[self._batch])
             batch = 0 if self._full else self._position // self.batch_size  # rows taken before it, in full batches
             result = FeedforwardResult(it, _frozen(t.a[0]), _frozen_all(t.z), _frozen_all(t.a[1:]), rows, self.epoch,
                                        batch, self.iterations_per_epoch)

@@ -256,11 +256,15 @@ class InspectorPanel(QScrollArea):
         QTimer.singleShot(0, self, lambda: self.verticalScrollBar().setValue(0))  # it sits at the top
 
     def _rows_of(self, e: ParameterExplanation) -> tuple[list[str] | None, int | None]:
-        """With mini-batches, which rows a chain rule's terms are: the batch of the iteration under way
-        (its table rows, as labels), or, between iterations, every training row (their count)."""
+        """Which rows a chain rule's terms are, as labels: every training row (the same each iteration) with the
+        whole table, named by their table rows when some are validation rows; with mini-batches the batch of the
+        iteration under way, or, between iterations, every training row (their count)."""
         ff = self.shown.get("feedforward")
-        if ff is None or ff.rows is None or e.iteration is None:
+        if ff is None or e.iteration is None:
             return None, None
+        if ff.batches == 1:
+            named = ff.rows is not None and ff.rows.size == len(e.terms)
+            return ([str(int(r) + 1) for r in ff.rows[:TERM_ROWS]] if named else None), None
         if e.phase != PHASES[0] and ff.iteration == e.iteration and ff.rows.size == len(e.terms):
             return [str(int(r) + 1) for r in ff.rows[:TERM_ROWS]], None
         return None, len(e.terms)

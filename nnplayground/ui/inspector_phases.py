@@ -2,13 +2,11 @@
 formulas that made them, as Qt rich text.
 
 Presentation only: every number comes from the result (or the table and the encoding it was computed
-from), formatted, never recomputed. The one thing worked out here is which table rows a full-table
-feedforward holds when some rows are kept apart for validation: the settings' own split, asked again.
+from), formatted, never recomputed; a feedforward says which table rows its matrices hold.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -32,26 +30,13 @@ class Context:
     encoding: Encoding | None = None
     feedforward: FeedforwardResult | None = None
 
-    @cached_property  # asked for by every matrix of a phase: worked out once
+    @property
     def rows(self) -> np.ndarray | None:
-        """The table rows (0-based) the iteration's matrices hold, in their order; None when unknown."""
+        """The table rows (0-based) the iteration's matrices hold, in their order; None before a feedforward."""
         ff = self.feedforward
         if ff is None:
             return None
-        if ff.rows is not None:
-            return ff.rows
-        if self.table is None:
-            return None
-        n = ff.X.shape[0]
-        if n == self.table.n_rows:
-            return np.arange(n)
-        if self.encoding is None:
-            return None
-        try:  # the whole table but its validation rows
-            rows = np.flatnonzero(~self.config.validation_rows(self.table, self.encoding))
-        except ValueError:
-            return None
-        return rows if rows.size == n else None
+        return ff.rows if ff.rows is not None else np.arange(ff.X.shape[0])
 
     def row_labels(self) -> list[str] | None:
         """The shown rows' table row numbers (1-based, as the table shows them) when the matrices hold
@@ -76,7 +61,7 @@ def render(result: PhaseResult, context: Context) -> str:
 def batch_lines(ff: FeedforwardResult, context: Context) -> tuple[str, str]:
     """The line naming the rows a feedforward holds (HTML, empty for every row of the table) and the
     full list for its tooltip (plain text, empty when the line says it all)."""
-    if ff.rows is not None:
+    if ff.batches > 1:  # a mini-batch
         rows = [int(r) + 1 for r in ff.rows]
         listed = ", ".join(map(str, rows[:SHORT_ROWS]))
         more = ", … (hover for all)" if len(rows) > SHORT_ROWS else ""

@@ -284,6 +284,19 @@ def test_a_clicked_weight_with_mini_batches_says_which_rows_it_sums(qtbot):
             "takes only its batch's rows, so its ∂L/∂W¹[1, 1] is another number.") in plain(s.panel.chain_rule.text())
 
 
+def test_with_validation_rows_a_clicked_weights_terms_are_named_by_their_table_rows(qtbot):
+    """The whole table but its validation rows: the chain rule's first term is the first training row's, and the
+    terms table names it by its row in the table (it said 1, 2, 3…, the training rows' count)."""
+    config = replace(IRIS, validation=0.2)
+    s = Stepper(qtbot, config, iris())
+    s.step(3)
+    e = s.click("W", 0, 0, 0)
+    train = np.flatnonzero(~config.validation_rows(s.table, s.trainer.encoding))
+    assert len(e.terms) == 120 and not np.array_equal(train[:12], np.arange(12))
+    rows = re.findall(r"<tr>(.*?)</tr>", s.panel.chain_rule.text())
+    assert [re.findall(r"<td[^>]*>(.*?)</td>", row)[0] for row in rows[:12]] == [str(r + 1) for r in train[:12]]
+
+
 def test_no_update_is_written_out_for_a_click_before_any_update(qtbot):
     s = Stepper(qtbot, replace(IRIS, optimizer="adam"), iris())
     s.step(3)
