@@ -14,6 +14,7 @@ import numpy as np
 from ..core import TrainingConfig, TrainingTable
 from ..core.encoding import Encoding
 from ..core.metrics import Metrics
+from ..core.naming import listed
 from ..core.split import split_rows
 from ..core.trainer import EarlyStop
 
@@ -37,9 +38,22 @@ def validation_marks(config: TrainingConfig, table: TrainingTable, encoding: Enc
     return config.validation_rows(plain, encoding)
 
 
-def unread_marks(config: TrainingConfig, n_rows: int) -> np.ndarray:
-    """The rows to hold out of a table that can't be read yet (a bad cell): the share of all its rows."""
-    return split_rows(n_rows, config.validation, config.split_seed)
+def drawn_marks(config: TrainingConfig, table: TrainingTable | None, n_rows: int,
+                encoding: Encoding | None = None) -> np.ndarray:
+    """The rows to mark when the share or its seed changes: drawn on ``table`` (see :func:`validation_marks`),
+    or, for a table that can't be read yet (None: a bad cell), the share of all its ``n_rows`` rows."""
+    if table is None:
+        return split_rows(n_rows, config.validation, config.split_seed)
+    return validation_marks(config, table, encoding)
+
+
+def drawn_text(share: float, held: np.ndarray, changed: bool) -> str:
+    """What the window says after drawing the rows anew ("" when there is nothing to say)."""
+    undo = " (Ctrl+Z undoes)" if changed else ""
+    if share:
+        return (f"{int(held.sum()):,} of {held.size:,} rows ({percent(share)}) kept for validation: measured after "
+                f"every epoch, never trained on{undo}.")
+    return f"No validation rows: the network trains on every row{undo}." if changed else ""
 
 
 def marks_label(share: float) -> str:
@@ -75,7 +89,7 @@ def moved_text(rows: list[int], held: bool) -> str:
     if n == 1:
         names = f"Row {rows[0] + 1:,}"
     elif n <= 4:
-        names = "Rows " + ", ".join(f"{r + 1:,}" for r in rows[:-1]) + f" and {rows[-1] + 1:,}"
+        names = "Rows " + listed(f"{r + 1:,}" for r in rows)
     else:
         names = f"{n:,} rows"
     what = ("validation: measured after every epoch, never trained on" if held

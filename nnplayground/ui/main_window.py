@@ -20,7 +20,7 @@ from ..app.reactions import TableReaction, columns_fit, table_edited, table_prob
 from ..app.session_state import Pending, SessionState, SettingsAction
 from ..app.suggestions import tried
 from ..app.table_document import TableDocument
-from ..app.validation import engine_table, marks_label, percent, unread_marks, validation_marks
+from ..app.validation import drawn_marks, drawn_text, engine_table, marks_label
 from ..core import TrainingConfig, TrainingTable
 from ..core.encoding import EncodingError
 from ..paths import DEFAULT_TABLE, RESOURCES
@@ -282,18 +282,12 @@ class MainWindow(QMainWindow):
         """Mark the rows that ``config``'s validation share and split seed draw (for classes, that share of each
         class): one edit, undoable; share 0 makes every row a training row again."""
         table, _ = training_table(self.document)
-        if table is None:  # a bad cell: a share of all the rows
-            held = unread_marks(config, self.document.n_rows)
-        else:
-            held = validation_marks(config, table, self.state.network_encoding)
+        held = drawn_marks(config, table, self.document.n_rows, self.state.network_encoding)
         changed = not np.array_equal(held, self.document.validation)
         self.document.assign_validation(held, marks_label(config.validation))
-        undo = " (Ctrl+Z undoes)" if changed else ""
-        if config.validation:
-            self.notify(f"{int(held.sum()):,} of {held.size:,} rows ({percent(config.validation)}) kept for "
-                        f"validation: measured after every epoch, never trained on{undo}.")
-        elif changed:
-            self.notify(f"No validation rows: the network trains on every row{undo}.")
+        text = drawn_text(config.validation, held, changed)
+        if text:
+            self.notify(text)
 
     def _show_row_count(self) -> None:
         """The batch size's hint: the training rows there are."""

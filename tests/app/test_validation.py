@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from nnplayground.app.validation import (best_text, early_stop_text, engine_table, marks_label, metrics_line,
-                                         moved_text, percent, rows_text, validation_marks, with_marks)
+from nnplayground.app.validation import (best_text, drawn_text, early_stop_text, engine_table, marks_label,
+                                         metrics_line, moved_text, percent, rows_text, validation_marks, with_marks)
 from nnplayground.core import TrainingTable
 from nnplayground.core.encoding import Encoding
 from nnplayground.core.metrics import compute_metrics
@@ -101,6 +101,13 @@ def test_the_words():
     assert moved_text([2], True).startswith("Row 3 moved to validation")
     assert moved_text([2, 6], False).startswith("Rows 3 and 7 moved to training")
     assert moved_text(list(range(9)), True).startswith("9 rows moved to validation")
+    held = np.zeros(150, dtype=bool)
+    held[:30] = True
+    assert drawn_text(0.2, held, True) == ("30 of 150 rows (20 %) kept for validation: measured after every epoch, "
+                                           "never trained on (Ctrl+Z undoes).")
+    assert drawn_text(0.2, held, False).endswith("never trained on.")  # drawn again, the same rows: nothing to undo
+    assert drawn_text(0.0, held & False, True) == "No validation rows: the network trains on every row (Ctrl+Z undoes)."
+    assert drawn_text(0.0, held & False, False) == ""
     stop = EarlyStop(best_iteration=728, best_loss=0.01876, stopped_at=1128, patience=50)
     assert str(stop) == ("stopped early at iteration 1,128 and went back to the weights of iteration 728, the best "
                          "on the validation rows (loss 0.0188); it had not improved for 50 epochs")

@@ -65,6 +65,14 @@ def core_trainer():
     return make
 
 
+def open_table(window, qtbot, path):
+    """Open the CSV table at ``path`` in the window and wait until the engine shows its network of it."""
+    assert window.open_table(path)
+    qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.table.n_rows
+                    == window.document.n_rows and window.last_update.table.columns == tuple(window.document.header),
+                    timeout=5000)
+
+
 def at_iteration(window, n):
     snap = window.last_update.snapshot if window.last_update else None
     return snap is not None and snap.iteration == n and not window.running

@@ -15,7 +15,7 @@ from nnplayground.core.schedules import Cosine
 from nnplayground.paths import EXAMPLES
 from nnplayground.ui.table_model import VALIDATION_ROLE, VALIDATION_TINT
 
-from .conftest import at_iteration, make_window, train
+from .conftest import at_iteration, make_window, open_table, train
 
 OPTIMIZER, VALIDATION = "Optimizer and batches", "Validation and penalties"
 
@@ -39,8 +39,7 @@ def step(window, qtbot) -> None:
 
 
 def open_iris(window, qtbot) -> TrainingTable:
-    assert window.open_table(EXAMPLES / "iris.csv")
-    qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.table.n_rows == 150, timeout=5000)
+    open_table(window, qtbot, EXAMPLES / "iris.csv")
     return TrainingTable.from_csv(EXAMPLES / "iris.csv")
 
 

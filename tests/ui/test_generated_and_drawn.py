@@ -11,7 +11,7 @@ from nnplayground.core.datasets import generate
 from nnplayground.core.presets import generator_preset
 from nnplayground.ui.draw_tool import pixel_map
 
-from .conftest import at_iteration, train
+from .conftest import at_iteration, open_table, train
 
 
 def answer_generator_dialog(qtbot, choose=None, button=QDialogButtonBox.Ok, seen=None):
@@ -237,8 +237,7 @@ def test_a_point_of_a_new_class_on_a_multiclass_table(window, qtbot, tmp_path):
                                for x, y in rng.uniform(-1, 1, (60, 2))]
     path = tmp_path / "colours.csv"
     path.write_text("\n".join(lines) + "\n")
-    assert window.open_table(path)
-    qtbot.waitUntil(lambda: window.last_update.table.n_rows == 60, timeout=5000)
+    open_table(window, qtbot, path)
     pen = drawing_on(window, qtbot)
     picker = window.surface_view.class_picker
     assert [picker.itemText(i) for i in range(picker.count())] == ["blue", "green", "red"]
@@ -319,8 +318,7 @@ def test_a_point_drawn_beside_a_held_text_input_takes_its_label(window, qtbot, t
     body = "\n".join(",".join(["red", "blue", "green"][r % 3] if name == "c" else str((r * 7 + k) % 5)
                                for k, name in enumerate(names)) for r in range(12))
     path.write_text(columns + "\n" + body + "\n")
-    assert window.open_table(path)
-    qtbot.waitUntil(lambda: window.last_update.table.n_rows == 12, timeout=5000)
+    open_table(window, qtbot, path)
     pen = drawing_on(window, qtbot, one_input=columns == "a,c,y")
     held = window.surface_view.findChild(QComboBox, "held:c")
     assert [held.itemText(i) for i in range(held.count())] == ["blue", "green", "red"]

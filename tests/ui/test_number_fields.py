@@ -11,7 +11,7 @@ from nnplayground.core.config import CONSTRAINTS
 from nnplayground.paths import EXAMPLES
 from nnplayground.ui.number_field import NumberField
 
-from .conftest import make_window
+from .conftest import make_window, open_table
 
 IRIS = str(EXAMPLES / "iris.csv")
 
@@ -44,8 +44,7 @@ def test_scientific_notation_sets_the_learning_rate_as_typed(window, qtbot):
 @pytest.mark.parametrize("typed", ["1e6", "1000000"])
 def test_a_learning_rate_out_of_range_is_refused_in_the_clis_words_and_changes_nothing(window, qtbot, capsys,
                                                                                        typed):
-    assert window.open_table(EXAMPLES / "iris.csv")  # the tester's case
-    qtbot.waitUntil(lambda: window.last_update.table.n_rows == 150, timeout=5000)
+    open_table(window, qtbot, EXAMPLES / "iris.csv")  # the tester's case
     s, before = window.settings, window.state.settings
     with qtbot.assertNotEmitted(s.configChanged):
         type_into(qtbot, s.learning_rate, typed)

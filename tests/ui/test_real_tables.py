@@ -14,7 +14,7 @@ from nnplayground.ui.predictions_model import BINARY, MULTICLASS, NUMBERS as NUM
 from nnplayground.ui.table_editor import share_widths
 from nnplayground.ui.table_model import KIND_MARK_ROLE, LABELS_MARK
 
-from .conftest import train
+from .conftest import open_table, train
 
 SPECIES = ("setosa", "versicolor", "virginica")
 COLOURS = "size,colour,weight,kind\n1.2,red,10,a\n3.4,blue,12,b\n2.2,green,9,a\n5,red,14,b\n0.5,blue,7,a\n"
@@ -24,13 +24,6 @@ def iris_rows():
     text = (EXAMPLES / "iris.csv").read_text().splitlines()[1:]
     rows = [line.split(",") for line in text]
     return np.array([[float(x) for x in r[:4]] for r in rows]), [r[4] for r in rows]
-
-
-def open_table(window, qtbot, path):
-    assert window.open_table(path)
-    qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.table.n_rows
-                    == window.document.n_rows and window.last_update.table.columns == tuple(window.document.header),
-                    timeout=5000)
 
 
 def menu_action(menu, text):

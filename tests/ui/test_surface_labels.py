@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
 from nnplayground.core.surface import Curve, Surface, output_view
 
 from ..mixed_table import MIXED, Recorder, trained
-from .conftest import at_iteration, train
+from .conftest import at_iteration, open_table, train
 
 LABELS = ["blue", "green", "red"]
 
@@ -144,8 +144,8 @@ def test_a_table_of_text_inputs_only_has_no_axis_and_says_so(view, tmp_path):
 
 def test_the_window_draws_the_mixed_tables_surface_over_size_and_weight(window, qtbot):
     window.tabs.setCurrentWidget(window.surface_view)
-    assert window.open_table(MIXED)
-    qtbot.waitUntil(lambda: window.last_update.table.columns == ("size", "colour", "weight", "price"), timeout=3000)
+    open_table(window, qtbot, MIXED)
+    assert window.last_update.table.columns == ("size", "colour", "weight", "price")
     assert window.tabs.tabText(2) == "Surface"
     view = window.surface_view
     train(window, qtbot, 200)
@@ -169,8 +169,8 @@ def test_the_tab_reads_y_hat_of_x_for_one_input_of_numbers_and_a_text_input(wind
     path = tmp_path / "one.csv"
     path.write_text(mixed_text(drop=("weight",)))
     window.tabs.setCurrentWidget(window.surface_view)
-    assert window.open_table(path)
-    qtbot.waitUntil(lambda: window.last_update.table.columns == ("size", "colour", "price"), timeout=3000)
+    open_table(window, qtbot, path)
+    assert window.last_update.table.columns == ("size", "colour", "price")
     qtbot.waitUntil(lambda: window.tabs.tabText(2) == "ŷ(x)", timeout=3000)
     train(window, qtbot, 100)
     qtbot.waitUntil(lambda: at_iteration(window, 100) and isinstance(window.surface_view.curve, Curve), timeout=5000)
