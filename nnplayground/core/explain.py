@@ -40,6 +40,7 @@ class ParameterExplanation:
     penalty: float = 0.0  # the L2/L1 penalty's share of ∂L/∂W (λ₂·w + λ₁·sign(w)), added to Σ terms
     iteration: int | None = None  # the trainer's completed iterations when computed (None: not from a trainer)
     phase: str | None = None  # the trainer's next phase then (as Snapshot.phase)
+    rows: np.ndarray | None = None  # the table rows the terms are of, in order; None: rows 0, 1, 2… of the table
 
     @property
     def matches_latest_backprop(self) -> bool:

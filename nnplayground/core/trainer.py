@@ -743,13 +743,15 @@ class Trainer:
         """The chain rule of one parameter on the current weights and the latest batch, marked with the
         trainer's iteration and next phase: it equals the latest backprop's ∂L/∂θ only when the next
         phase is the update (see :attr:`ParameterExplanation.matches_latest_backprop`)."""
-        X, y = (self.X, self.y) if self._full or self._batch is None else (self.trace.a[0], self._trace_y)
+        every = self._full or self._batch is None  # every training row, or the batch under way
+        X, y = (self.X, self.y) if every else (self.trace.a[0], self._trace_y)
+        rows = None if every and self._first_rows else _frozen(self.rows if every else self.rows[self._batch])
         e = explain_parameter(self.network, X, y, self.loss_name, kind, layer, i, j)
         if kind == "W" and (self.l2 or self.l1):
             w = float(self.network.weights[layer][i, j])
             share = self.l2 * w + self.l1 * float(np.sign(w))
             e = replace(e, penalty=share, backprop_gradient=e.backprop_gradient + share)
-        return replace(e, iteration=self.iteration, phase=self.phase)
+        return replace(e, iteration=self.iteration, phase=self.phase, rows=rows)
 
     def predict_all(self) -> np.ndarray:
         """ŷ of every row it holds, training and validation rows, in the table's order (by their row numbers),

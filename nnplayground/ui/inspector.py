@@ -256,18 +256,15 @@ class InspectorPanel(QScrollArea):
         QTimer.singleShot(0, self, lambda: self.verticalScrollBar().setValue(0))  # it sits at the top
 
     def _rows_of(self, e: ParameterExplanation) -> tuple[list[str] | None, int | None]:
-        """Which rows a chain rule's terms are, as labels: every training row (the same each iteration) with the
-        whole table, named by their table rows when some are validation rows; with mini-batches the batch of the
-        iteration under way, or, between iterations, every training row (their count)."""
+        """The chain rule's terms' table rows, as labels (None: rows 1, 2, 3…), and, with mini-batches between two
+        iterations, the count of training rows it summed (the next batch is not drawn yet)."""
+        labels = None if e.rows is None else [str(int(r) + 1) for r in e.rows[:TERM_ROWS]]
         ff = self.shown.get("feedforward")
-        if ff is None or e.iteration is None:
-            return None, None
-        if ff.batches == 1:
-            named = ff.rows is not None and ff.rows.size == len(e.terms)
-            return ([str(int(r) + 1) for r in ff.rows[:TERM_ROWS]] if named else None), None
+        if ff is None or e.iteration is None or ff.batches == 1:
+            return labels, None
         if e.phase != PHASES[0] and ff.iteration == e.iteration and ff.rows.size == len(e.terms):
-            return [str(int(r) + 1) for r in ff.rows[:TERM_ROWS]], None
-        return None, len(e.terms)
+            return labels, None  # the batch under way
+        return labels, len(e.terms)
 
     def _weights_note(self, at: tuple[int, str] | None, symbol: str, whole: int | None = None) -> str:
         """Which weights a chain rule computed at ``at`` (completed iterations, next phase) used, and how

@@ -25,8 +25,13 @@ from .inspector import position_text
 from .metrics_view import metrics_text
 from .worker import Update
 
+EPOCH_TIP = ("An iteration is one update, on one batch of rows; an epoch is one pass over the training rows (their "
+             "order shuffled each time).")
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 RATE_WIDEST = "1,000,000 it/s"
+LABEL_SPACING = 6  # px between two of the bar's labels (its layout's and the labels' margins)
+PROGRESS_ROOM = 100  # px the progress bar takes at least
+NOTICE_ROOM = 180  # px left for a message ("Paused at iteration 104,764.") when the numbers are at their longest
 ERROR_STYLE = "color: #b42318; font-weight: bold;"
 STUCK_STYLE = "color: #9a3412; font-weight: bold;"
 
@@ -51,12 +56,13 @@ def phase_strip_text(next_phase: str, done: str | None) -> str:
     return "next: " + " → ".join(parts)
 
 
-def epoch_text(epoch: int, per_epoch: int) -> str:
+def epoch_text(epoch: int, per_epoch: int, short: bool = False) -> str:
     """"· 154 epochs done (8 iterations each)": completed epochs (the inspector names the one under way,
-    "batch 3 of 8 in epoch 155"), iterations in each; "" for the whole table per update."""
+    "batch 3 of 8 in epoch 155"), iterations in each (``short``: not said); "" for the whole table per update."""
     if per_epoch <= 1:
         return ""
-    return f"· {epoch:,} epoch{'' if epoch == 1 else 's'} done ({per_epoch:,} iterations each)"
+    done = f"· {epoch:,} epoch{'' if epoch == 1 else 's'} done"
+    return done if short else f"{done} ({per_epoch:,} iterations each)"
 
 
 def rate_text(rate: float, schedule: str) -> str:
@@ -87,8 +93,7 @@ class StatusLine:
         self.iteration_label.setObjectName("iterationLabel")
         self.epoch_label = QLabel()
         self.epoch_label.setObjectName("epochLabel")
-        self.epoch_label.setToolTip("An iteration is one update, on one batch of rows; an epoch is one pass over "
-                                    "the training rows (their order shuffled each time)")
+        self.epoch_label.setToolTip(EPOCH_TIP)
         self.schedule_label = QLabel()
         self.schedule_label.setObjectName("scheduleLabel")
         self.schedule_label.setToolTip("The learning rate the next update uses, as the schedule has set it")
@@ -102,6 +107,8 @@ class StatusLine:
             label.setMinimumWidth(metrics.horizontalAdvance(widest) + 8)  # text changes never resize the bar
             label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self._rate_width = self.rate_label.minimumWidth()
+        self._bar = bar
+        self._short_epochs = False  # the bar is too narrow to say the iterations an epoch too
         self._widths: tuple | None = None  # what the labels' widths were fitted to
         self._told_stop = None  # the early stop said last (a step may stop early too)
         self._rate = RateLimit(NUMBERS_SECONDS)
@@ -153,7 +160,7 @@ class StatusLine:
             return  # numbers changing 20 times a second can't be read
         self._fit(update)
         self.iteration_label.setText(position_text(snap.iteration, snap.phase))
-        self.epoch_label.setText(epoch_text(snap.epoch, snap.iterations_per_epoch))
+        self.epoch_label.setText(epoch_text(snap.epoch, snap.iterations_per_epoch, self._short_epochs))
         self.schedule_label.setText(rate_text(snap.learning_rate, update.config.schedule))
         stopped = snap.early_stop if snap.early_stop is not None and snap.early_stop.stopped_at == snap.iteration \
             else None
@@ -173,25 +180,33 @@ class StatusLine:
         and the message the rest."""
         snap, config = update.snapshot, update.config
         per_epoch, validated = snap.iterations_per_epoch, len(snap.validation[1]) > 0
-        key = (max(config.iterations, snap.iteration), per_epoch, validated, config.schedule, update.running)
+        key = (max(config.iterations, snap.iteration), per_epoch, validated, config.schedule, update.running,
+               self._bar.width())
         if key == self._widths:
             return
         self._widths = key
         most = key[0]
         metrics = self.iteration_label.fontMetrics()
         height = max(self.iteration_label.height(), self.iteration_label.sizeHint().height())  # as the bar lays it out
-        for label, widest in ((self.iteration_label, position_text(max(most - 1, 0), "backprop")),
-                              (self.epoch_label, epoch_text(most // per_epoch, per_epoch)),
-                              (self.schedule_label, rate_text(0.000123, config.schedule)),
-                              (self.loss_label, loss_text(1.23456e-10, ((), (1.234e-10,) if validated else ()))),
-                              (self.rate_label, RATE_WIDEST)):
-            width = metrics.horizontalAdvance(widest) + 8 if widest and update.running else 0
+        longest = {self.iteration_label: position_text(max(most - 1, 0), "backprop"),
+                  self.epoch_label: epoch_text(most // per_epoch, per_epoch),
+                  self.schedule_label: rate_text(0.000123, config.schedule),
+                  self.loss_label: loss_text(1.23456e-10, ((), (1.234e-10,) if validated else ())),
+                  self.rate_label: RATE_WIDEST}
+        # at 1024 px, with batches and a schedule, the longest texts overlapped: the iterations an epoch go first
+        need = sum(metrics.horizontalAdvance(text) + 8 + LABEL_SPACING for text in longest.values() if text)
+        self._short_epochs = need + PROGRESS_ROOM + NOTICE_ROOM > self._bar.width()
+        longest[self.epoch_label] = epoch_text(most // per_epoch, per_epoch, self._short_epochs)
+        self.epoch_label.setToolTip(EPOCH_TIP + (f" An epoch is {per_epoch:,} iterations here." if per_epoch > 1
+                                                 else ""))
+        for label, text in longest.items():
+            width = metrics.horizontalAdvance(text) + 8 if text and update.running else 0
             if width:
                 label.setFixedSize(width, height)
             else:
                 label.setMinimumSize(self._rate_width if label is self.rate_label else 0, 0)
                 label.setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX)
-            label.setVisible(bool(widest))
+            label.setVisible(bool(text))
 
     def set_running(self, running: bool, latest: Update | None) -> None:
         """A run started or ended; at its end, say how (``latest``: the network's newest state)."""

@@ -244,6 +244,29 @@ def test_an_early_stop_says_so_marks_the_best_iteration_and_ends_the_run(window,
     assert window.status.loss_label.text() == f"validation loss {stop.best_loss:.4g} (the best, restored)"
 
 
+def test_at_1024_px_the_status_bars_numbers_never_overlap_during_a_run(window, qtbot):
+    """Batches, a schedule and validation rows make the longest numbers: at 1024 px they overlapped ("…(4
+    iterations each)η 0.461 (cosine)"); the iterations an epoch are left out there (the tooltip keeps them)."""
+    open_iris(window, qtbot)
+    window.resize(1024, 700)
+    for key, value in (("validation", 0.2), ("batch_size", 32), ("schedule", "cosine"), ("iterations", 10_000_000)):
+        set_field(window, key, value)
+    window.reset_action.trigger()
+    window.run_action.trigger()
+    status = window.status
+    labels = [status.iteration_label, status.epoch_label, status.schedule_label, status.loss_label, status.rate_label,
+              status.progress]
+    qtbot.waitUntil(lambda: window.running and "validation" in status.loss_label.text()
+                    and status.rate_label.text() != "", timeout=10000)
+    shown = [w.geometry() for w in labels if w.isVisibleTo(window)]
+    window.run_action.trigger()  # pause
+    qtbot.waitUntil(lambda: not window.running, timeout=5000)
+    assert len(shown) == 6 and status.epoch_label.text().endswith("epochs done")
+    assert "An epoch is 4 iterations here." in status.epoch_label.toolTip()
+    assert all(a.right() < b.left() for a, b in zip(shown, shown[1:]))  # left to right, apart
+    assert shown[-1].right() <= window.statusBar().width()
+
+
 def test_epochs_and_the_scheduled_rate_in_the_status_bar(window, qtbot):
     open_iris(window, qtbot)
     status = window.status
