@@ -326,18 +326,23 @@ class SettingsPanel(QWidget):
 
     def _show(self, config: TrainingConfig) -> None:
         """Set every field to ``config`` (their signals blocked by the caller, or not yet connected)."""
-        for key, widget in self.fields.items():
-            value = getattr(config, key)
-            if key == "problem":
-                widget.setCurrentIndex(PROBLEMS.index(value))
-            elif key == "hidden":
-                widget.setText(", ".join(map(str, value)))
-            elif isinstance(widget, NumberField):
-                widget.setValue(value)
-            elif isinstance(widget, QCheckBox):
-                widget.setChecked(value)
-            else:
-                widget.setCurrentText(value)
+        for key in self.fields:
+            self.set_value(key, getattr(config, key))
+
+    def set_value(self, key: str, value) -> None:
+        """Show ``value`` (as a config holds it) in setting ``key``'s field, as if typed or chosen there: unless
+        its signals are blocked, the change goes through the same path as the user's."""
+        widget = self.fields[key]
+        if key == "problem":
+            widget.setCurrentIndex(PROBLEMS.index(value))
+        elif key == "hidden":
+            widget.setText(", ".join(map(str, value)))
+        elif isinstance(widget, NumberField):
+            widget.setValue(value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(value)
+        else:
+            widget.setCurrentText(value)
 
     def _fold_header(self, title: str) -> QWidget:
         """A folding group's title (a button with an arrow, as the other groups' titles read) and, while it is

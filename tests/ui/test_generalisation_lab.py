@@ -5,7 +5,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from nnplayground.app.session_state import Pending
 from nnplayground.app.validation import best_text, early_stop_text, metrics_line, validation_marks
@@ -22,13 +21,7 @@ OPTIMIZER, VALIDATION = "Optimizer and batches", "Validation and penalties"
 
 def set_field(window, key, value) -> None:
     """Change one setting as the user would, in its field."""
-    widget = window.settings.fields[key]
-    if isinstance(widget, QComboBox):
-        widget.setCurrentText(value)
-    elif isinstance(widget, QCheckBox):
-        widget.setChecked(value)
-    else:
-        widget.setValue(value)
+    window.settings.set_value(key, value)
 
 
 def step(window, qtbot) -> None:
