@@ -19,6 +19,7 @@ UI_BUDGET = 0.12  # share of the time frames may take while training runs (train
 # issue's floor of 24 is kept with room when a frame runs late. (At 30 a second training kept 0.80-0.86 of
 # its headless speed under Xvfb; at 25, see the README's table.)
 FRAME_MIN, FRAME_MAX = 1 / 25, 0.5
+RECENT = 8  # frames whose costs space the next one (see FrameBudget)
 
 
 # While training runs, the parts of a frame change at their own rates: the loss curve every frame
@@ -62,12 +63,16 @@ class RateLimit:
 
 class FrameBudget:
     """The spacing rule alone (no Qt): a frame's cost is the UI thread's CPU time from one frame to
-    the next, smoothed; the next frame is due after cost / budget seconds, within FRAME_MIN…FRAME_MAX.
+    the next; the next frame is due after cost / budget seconds, within FRAME_MIN…FRAME_MAX, the cost
+    being the mean of the last RECENT frames but their costliest.
 
     A run's first frame is no sample of the frames to come: it carries the window's switch into running
     (the toolbar's Pause, the progress bar, the loss axis' new range, the predictions' note), ~10-35 ms
     once, which would space the run's first second of frames as if each cost that. Its cost, painting
-    included (:meth:`painted`), is left out."""
+    included (:meth:`painted`), is left out. What it leaves to the next frame (a relayout, the first
+    paint of a long table) and any other one-off (a garbage collection) is the costliest of the recent
+    frames, not counted either: a smoothed mean took five frames to forget it, so a short run on a large
+    table showed 18 frames a second. A frame with pictures beside ones without is counted in the mean."""
 
     def __init__(self, budget: float = UI_BUDGET, wall: Callable[[], float] = time.perf_counter,
                  cpu: Callable[[], float] = time.thread_time):
@@ -77,6 +82,7 @@ class FrameBudget:
 
     def restart(self) -> None:
         self.interval, self.cost = FRAME_MIN, None
+        self._recent: list[float] = []  # the last RECENT frames' costs
         self.next_due = 0.0
         self._marks = (self._wall(), self._cpu())
         self._first = True  # the run's first frame is still to be shown and painted
@@ -89,8 +95,10 @@ class FrameBudget:
         cost = cpu - self._marks[1]
         self._marks = (wall, cpu)
         if not self._first:
-            self.cost = cost if self.cost is None else 0.7 * self.cost + 0.3 * cost
-            self.interval = min(max(self.cost / self.budget, FRAME_MIN), FRAME_MAX)
+            self._recent = self._recent[1 - RECENT:] + [cost]
+            if len(self._recent) > 1:  # (a single cost may be the one-off itself: nothing is known yet)
+                self.cost = (sum(self._recent) - max(self._recent)) / (len(self._recent) - 1)
+                self.interval = min(max(self.cost / self.budget, FRAME_MIN), FRAME_MAX)
         # measured from the end of this frame's work: the next is due once the training part of the
         # interval has passed (the frame itself takes the rest), so one slice of the worker is one frame
         self.next_due = wall + self.interval * (1 - self.budget)

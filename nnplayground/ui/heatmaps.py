@@ -1,8 +1,9 @@
 """Weights and their gradients as heatmaps, one panel per layer: W (and b) beside or above ∂L/∂W.
 
 Every matrix has its own diverging colour scale, symmetric around 0 and reaching its largest
-|value| (rounded up to a nice number, so the bar keeps still while values grow): a layer whose
-gradients are a thousand times smaller than the next one's is still seen, not blank. A toggle puts
+|value| (rounded up to a nice number, so the bar keeps still while values grow; during a run it shrinks
+only by halves): a layer whose gradients are a thousand times smaller than the next one's is still
+seen, not blank. A toggle puts
 all weights on one scale and all gradients on another, so colours compare across layers. Above the
 panels, ‖∂L/∂W‖ of each layer as a number and a bar on a log scale shows a vanishing gradient at a
 glance; clicking a layer there scrolls to it. Hovering a cell names the value and the two neurons a
@@ -63,6 +64,18 @@ def largest_magnitude(arrays) -> float:
 def symmetric_limit(largest: float) -> float:
     """The colour scale runs from −limit to +limit: ``largest`` rounded up to a nice number (1 if 0)."""
     return nice_ceiling(largest) if largest > 0 else 1.0
+
+
+def steady_limit(largest: float, shown: float | None) -> float:
+    """The limit while a run goes on, ``shown`` the one on screen: it grows at once (no colour is cut off)
+    but shrinks only once the values fill less than half of it. Shrinking gradients would otherwise move it
+    at every nice step (1, 1.2, 1.5 … ten a decade) and values wavering around a step would flip it at
+    every picture: the bar's labels could not be read, and redrawing them (text) was most of a picture's
+    cost. A step or the end of a run shows :func:`symmetric_limit` again."""
+    wanted = symmetric_limit(largest)
+    if shown is None or wanted > shown or wanted <= shown / 2:
+        return wanted
+    return shown
 
 
 def tick_font() -> QFont:
@@ -381,6 +394,7 @@ class WeightHeatmaps(QWidget):
         self.plots: dict[str, list[MatrixPlot]] = {row: [] for row in ROWS}
         self._data: dict[str, tuple[list, list]] = {row: ([], []) for row in ROWS}
         self.limits: dict[str, list[float]] = {row: [] for row in ROWS}  # each matrix's scale: −limit … +limit
+        self._running = False  # the numbers shown are a running frame's
         self._chromes: list[Chrome] = []
         self.places = []  # where each matrix's plot is (heatmap_layout.Place), in the canvas
 
@@ -447,7 +461,8 @@ class WeightHeatmaps(QWidget):
 
     # -- data in --------------------------------------------------------------------------------
     def set_parameters(self, weights, biases, use_bias: bool, names: list[list[str]],
-                       gradients=None, bias_gradients=None) -> None:
+                       gradients=None, bias_gradients=None, running: bool = False) -> None:
+        """Show these numbers; ``running``: a frame of a run, whose colour scales keep still (:func:`steady_limit`)."""
         shapes = (tuple(w.shape for w in weights), use_bias)
         if shapes != self._shapes or names != self._names:
             self._build([w.shape for w in weights], use_bias, names)
@@ -456,6 +471,7 @@ class WeightHeatmaps(QWidget):
             gradients = [np.zeros_like(w) for w in weights]
             bias_gradients = [np.zeros_like(b) for b in biases]
         self._data = {"value": (list(weights), list(biases)), "gradient": (list(gradients), list(bias_gradients))}
+        self._running = running
         self._show()
         self.norms.set_norms([np.linalg.norm(g) for g in gradients])
 
@@ -467,11 +483,14 @@ class WeightHeatmaps(QWidget):
             largest = [largest_magnitude([m, v] if self._use_bias else [m]) for m, v in zip(mats, vecs)]
             if self.shared_scale.isChecked():
                 largest = [max(largest)] * len(largest)
-            self.limits[which] = [symmetric_limit(x) for x in largest]
+            shown = self.limits[which] if self._running and len(self.limits[which]) == len(largest) else None
+            self.limits[which] = [symmetric_limit(x) if shown is None else steady_limit(x, limit)
+                                  for x, limit in zip(largest, shown or largest)]
             for plot, m, v, limit in zip(self.plots[which], mats, vecs, self.limits[which]):
                 plot.show(m, v, limit)
 
     def _on_scale_toggled(self, _checked) -> None:
+        self.limits = {row: [] for row in ROWS}  # the other kind of scale, from scratch
         self._show()
 
     @property

@@ -170,8 +170,12 @@ class StatusLine:
         elif not update.running:
             self.rate_label.setText("")  # a step or an edit: the last run's speed is old news
         if update.running:
+            # QProgressBar.setValue repaints at once (a pass of its own, flushed to the screen on its own): with
+            # updates held back, it is painted with the rest of the frame
+            self.progress.setUpdatesEnabled(False)
             self.progress.setMaximum(max(update.config.iterations, 1))
             self.progress.setValue(min(snap.iteration, update.config.iterations))
+            self.progress.setUpdatesEnabled(True)
 
     def _fit(self, update: Update) -> None:
         """While a run goes on, a fixed size for each number's longest text (its iterations, epochs, a validation

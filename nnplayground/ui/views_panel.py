@@ -223,7 +223,7 @@ class TrainingViews(QWidget):
     def show_heatmaps(self, update: Update) -> None:
         snap = update.snapshot
         self.heatmaps.set_parameters(snap.weights, snap.biases, update.config.use_bias, self.names,
-                                     snap.gradients, snap.bias_gradients)
+                                     snap.gradients, snap.bias_gradients, running=update.running)
 
     def _show_tab(self, update: Update) -> None:
         snap, table = update.snapshot, update.table

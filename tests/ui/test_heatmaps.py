@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox
 
 from nnplayground.ui.axes import format_number_for_display, tick_label_rects
 from nnplayground.ui.heatmap_layout import CELL_MIN, Chrome, label_step, lay_out, short_name
-from nnplayground.ui.heatmaps import WeightHeatmaps, symmetric_limit, unit_names
+from nnplayground.ui.heatmaps import WeightHeatmaps, steady_limit, symmetric_limit, unit_names
 from nnplayground.ui.loss_plot import nice_ceiling
 
 from .conftest import at_iteration
@@ -262,6 +262,43 @@ def test_a_diverged_matrix_keeps_a_finite_scale(qtbot):
     assert h.limits["value"] == [3.0, 0.2]  # from the finite values
     assert h.limits["gradient"] == [1.0, 1.0]  # no gradients yet: zeros, a unit scale
     assert h.norms.texts == ["–", "–"] and "Not computed yet" in h.norms.toolTip()  # not a vanished gradient
+
+
+def test_steady_limit_grows_at_once_and_shrinks_by_halves():
+    assert steady_limit(0.7, None) == symmetric_limit(0.7) == 0.8
+    assert steady_limit(1.3, 1.0) == 1.5  # grown at once: no colour is cut off
+    assert steady_limit(0.55, 1.0) == 1.0  # more than half the scale filled: the bar keeps still
+    assert steady_limit(0.9, 1.0) == 1.0
+    assert steady_limit(0.5, 1.0) == 0.5  # half or less: the scale follows
+    assert steady_limit(0.01, 1.0) == 0.01
+
+
+def test_a_running_frame_keeps_the_colour_bars_still(qtbot):
+    """While a run goes on, gradients that shrink by a few percent a picture (or waver around a nice step)
+    leave each bar where it is until they fill less than half of it; a step (or a run's end) shows the exact
+    scale again."""
+    sizes = [3, 4, 1]
+    h = show_network(qtbot, sizes, 338, 320)
+    rng = np.random.default_rng(1)
+    weights = [rng.normal(size=(3, 4)), rng.normal(size=(4, 1))]
+    biases = [np.zeros(4), np.zeros(1)]
+    names = unit_names(sizes, ["a", "b", "c"], ["y"])
+    gradients = [np.full((3, 4), 0.09), np.full((4, 1), 0.9)]
+    h.set_parameters(weights, biases, False, names, gradients, biases, running=True)
+    assert h.limits["gradient"] == [0.1, 1.0]
+    bars = [m.bar.axis for m in h.plots["gradient"]]
+    seen = []
+    for scale in (0.97, 0.85, 1.02, 0.7, 0.6, 0.56):  # each below the next nice step down, but above half
+        h.set_parameters(weights, biases, False, names, [g * scale for g in gradients], biases, running=True)
+        seen.append(list(h.limits["gradient"]))
+        assert [tuple(m.matrix.getLevels()) for m in h.plots["gradient"]] == [(-0.1, 0.1), (-1.0, 1.0)]
+    assert seen == [[0.1, 1.0]] * 6 and [m.bar.axis for m in h.plots["gradient"]] == bars
+    h.set_parameters(weights, biases, False, names, [g * 1.3 for g in gradients], biases, running=True)
+    assert h.limits["gradient"] == [0.12, 1.2]  # larger values: at once
+    h.set_parameters(weights, biases, False, names, [g * 0.4 for g in gradients], biases, running=True)
+    assert h.limits["gradient"] == [0.04, 0.4]  # under half of the shown scale: it follows
+    h.set_parameters(weights, biases, False, names, [g * 0.35 for g in gradients], biases)
+    assert h.limits["gradient"] == [symmetric_limit(0.09 * 0.35), symmetric_limit(0.9 * 0.35)]  # a step: exact
 
 
 def test_the_tutorials_network_fits_without_scrolling(qtbot):

@@ -102,15 +102,41 @@ def test_frames_are_spaced_by_their_cost_but_a_runs_first_frame_is_no_sample():
     cpu[0] += 0.015  # ...and its painting
     budget.painted()
     assert budget.interval == FRAME_MIN
-    wall[0] += 0.05
-    cpu[0] += 0.006  # an ordinary frame, painting of the last included
-    budget.frame_done()
-    budget.painted()
+    for _ in range(2):
+        wall[0] += 0.05
+        cpu[0] += 0.006  # an ordinary frame, painting of the last included
+        budget.frame_done()
+        budget.painted()
     assert budget.interval == pytest.approx(0.06)  # 6 ms at 10% of the time
-    assert budget.next_due == pytest.approx(0.05 + 0.06 * 0.9)  # the frame takes the rest
-    cpu[0] += 0.008  # a costlier frame moves the spacing, smoothed
-    budget.frame_done()
-    assert 0.04 < budget.interval < 0.08
+    assert budget.next_due == pytest.approx(0.1 + 0.06 * 0.9)  # the frame takes the rest
+    for _ in range(2):
+        cpu[0] += 0.008  # costlier frames move the spacing
+        budget.frame_done()
+    assert budget.interval == pytest.approx((0.006 * 2 + 0.008) / 3 / 0.1)
+
+
+def test_one_costly_frame_does_not_slow_the_frames_after_it():
+    """A one-off (what a run's switch into running leaves to its second frame, a garbage collection) is the
+    costliest of the recent frames and is not counted; frames that cost more, one in two (pictures), are."""
+    from nnplayground.ui.frame_pacer import FRAME_MIN, RECENT, FrameBudget
+
+    wall, cpu = [0.0], [0.0]
+    budget = FrameBudget(0.12, wall=lambda: wall[0], cpu=lambda: cpu[0])
+
+    def frame(cost):
+        wall[0] += 0.04
+        cpu[0] += cost
+        budget.frame_done()
+        budget.painted()
+        return budget.interval
+
+    frame(0.030)  # the run's first frame: no sample
+    assert frame(0.024) == FRAME_MIN  # the second's 24 ms (a relayout, a long table's first paint): not counted
+    assert [frame(0.004) for _ in range(RECENT)] == [FRAME_MIN] * RECENT
+    intervals = [frame(cost) for cost in [0.003, 0.009] * RECENT]  # pictures every other frame: 6 ms a frame
+    assert intervals[-1] == pytest.approx((0.003 * RECENT / 2 + 0.009 * (RECENT / 2 - 1)) / (RECENT - 1) / 0.12)
+    assert intervals[-1] > FRAME_MIN
+    assert [frame(0.002) for _ in range(RECENT)][-1] == FRAME_MIN  # cheap again: back to the fastest
 
 
 def test_the_status_numbers_change_without_relaying_out_the_window(window, qtbot):
