@@ -297,6 +297,13 @@ class Trainer:
         self._batch = None
         self._position, self._order = 0, None
 
+    @property
+    def light(self) -> bool:
+        """An iteration of well under a millisecond on one thread: fewer than POLL_LAYERS_FROM multiply-adds and
+        one block of rows. Between two such iterations Python's own work, not the arithmetic, sets the pace (a
+        window running it shares one core with it: ui/shared_core.py)."""
+        return not self._poll_layers and len(self.trace.blocks) == 1
+
     def set_validation(self, X_val=None, y_val=None, rows=None) -> None:
         """Rows to measure the loss on after every epoch (never trained on); None: none. Early stopping
         starts over: a best loss measured on other rows is no yardstick for these."""

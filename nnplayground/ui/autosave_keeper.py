@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from ..app.autosave import AutosaveStore, Orphan
 from ..core.session import save_session
+from .shared_core import free_this_thread
 
 AUTOSAVE_MS = 5000
 
@@ -71,8 +72,11 @@ class AutosaveKeeper(QObject):
         writer = self._take()
         if writer is None:
             return
-        self._writing = threading.Thread(target=lambda: self._written.emit(self.slot.write(writer)),
-                                         name="nnplayground-autosave", daemon=True)
+        def write():
+            free_this_thread()  # (started during a run, it would share the window's one core)
+            self._written.emit(self.slot.write(writer))
+
+        self._writing = threading.Thread(target=write, name="nnplayground-autosave", daemon=True)
         self._writing.start()
 
     def write(self) -> bool:

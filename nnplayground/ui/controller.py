@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from ..app.loss_history import LossHistory
 from ..core import Trainer, TrainingConfig, TrainingTable
 from .frame_pacer import AfterPaint, FramePacer
+from .shared_core import SharedCore
 from .worker import Update, ViewRequest, WorkerThread
 
 CLOSE_WAIT_MS = 1000  # closing waits this long for the engine before saying it is finishing
@@ -42,7 +43,9 @@ class TrainingController(QObject):
     def __init__(self, history: LossHistory, parent=None):
         super().__init__(parent)
         self.history = history
-        self._thread = WorkerThread(self)
+        # while a small network runs, this thread and the worker's take turns on one core (see shared_core)
+        self.core = SharedCore()
+        self._thread = WorkerThread(self, self.core)
         worker = self._thread.worker
         self._worker = worker
         for signal, slot in ((self._install, worker.install), (self._set_table, worker.set_table),
@@ -159,6 +162,8 @@ class TrainingController(QObject):
         if self.running or not self.has_network:
             return
         self._queued_steps = []
+        if self.current is not None and self.current.light:
+            self.core.share()
         self._set_running(True)
         self.pacer.restart()
         self._run_request += 1
@@ -176,12 +181,15 @@ class TrainingController(QObject):
     def shutdown(self) -> bool:
         """Stop training and end the worker's thread; False if it is still finishing an iteration
         after CLOSE_WAIT_MS (call :meth:`wait_for_engine` then: never destroy a running thread)."""
+        self.core.leave()
         return self._thread.shutdown(CLOSE_WAIT_MS)
 
     def wait_for_engine(self) -> None:
         self._thread.thread.wait()
 
     def _set_running(self, running: bool) -> None:
+        if not running:
+            self.core.leave()
         if running != self.running:
             self.running = running
             self.runningChanged.emit(running)

@@ -33,6 +33,7 @@ from ..paths import EXAMPLES
 from .app_state import (
     add_recent_file, generator_settings, last_directory, recent_files, remember_directory, remember_generator_settings,
 )
+from .shared_core import free_this_thread
 
 PROGRESS_AFTER_MS = 400  # a table that loads faster than this shows no progress dialog
 
@@ -229,6 +230,7 @@ class FileActions:
             return not cancel.is_set()
 
         def read():
+            free_this_thread()  # (started during a run, it would share the window's one core)
             try:
                 result["table"] = TrainingTable.from_csv(path, progress=progress)
             except BaseException as exc:  # handed to the UI thread, raised there

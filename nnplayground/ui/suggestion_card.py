@@ -21,6 +21,7 @@ from ..core import TrainingConfig, TrainingTable
 from ..core.encoding import PROBLEM_TITLES
 from ..core.table import format_number
 from .settings_panel import LABELS, PROBLEM_NAMES
+from .shared_core import free_this_thread
 
 DIFFERS = "#c2410c"  # a setting that is not the suggested one
 ERROR = "#b42318"
@@ -85,6 +86,7 @@ class Background:
         threading.Thread(target=self._work, name="nnplayground-suggest", daemon=True).start()
 
     def _work(self) -> None:
+        free_this_thread()  # (started during a run, it would share the window's one core)
         answers = self.answers
         while True:
             with self._lock:

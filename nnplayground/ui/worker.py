@@ -28,6 +28,7 @@ from ..core.onnx_export import save_onnx
 from ..core.surface import Curve, CurveSpec, Surface, SurfaceSpec, output_view
 from ..core.weights_io import save_weights
 from .frame_pacer import FRAME_MIN, NUMBERS_SECONDS, RateLimit
+from .shared_core import SharedCore
 
 # After sending a frame while running, the worker waits (the interpreter lock released) until the
 # window has painted it, at most this long: painting then never competes with training for the lock.
@@ -62,6 +63,7 @@ class Update:
     metrics: Metrics | None = None  # of the training rows
     validation_metrics: Metrics | None = None  # of the validation rows, when some are kept apart
     health: HealthReport | None = None
+    light: bool = False  # the network's iterations are small (Trainer.light): a run shares one core with the window
 
     @property
     def phase_result(self) -> PhaseResult | None:
@@ -76,8 +78,9 @@ class TrainingWorker(QObject):
     export_failed = Signal(str)  # why the weights could not be written (the old file is untouched)
     explained = Signal(object)  # ParameterExplanation
 
-    def __init__(self):
+    def __init__(self, core: SharedCore | None = None):
         super().__init__()
+        self._core = core or SharedCore()  # a light network's run takes turns with the window on one core
         self._trainer: Trainer | None = None
         self._config: TrainingConfig | None = None
         self._table: TrainingTable | None = None
@@ -247,6 +250,8 @@ class TrainingWorker(QObject):
         self._pause.clear()
         self._target = self._config.iterations
         self._running = True
+        if self._trainer.light:
+            self._core.join()
         self._run_id += 1
         self._run_started, self._run_first = time.perf_counter(), self._trainer.iteration
         self._last_rate, self._last_count = 0.0, 1
@@ -276,8 +281,12 @@ class TrainingWorker(QObject):
 
     def _stop(self) -> None:
         self._pause.set()
-        self._running = False
+        self._end_run()
         self._run_id += 1
+
+    def _end_run(self) -> None:
+        self._running = False
+        self._core.leave()  # (before the update that says so: the window leaves the core when it gets it)
 
     def _guarded(self, action) -> None:
         try:
@@ -295,7 +304,7 @@ class TrainingWorker(QObject):
         if run_id != self._run_id or not self._running or trainer is None:
             return
         if self._pause.is_set() or trainer.iteration >= self._target:
-            self._running = False
+            self._end_run()
             self._emit(self._run_rate(), settled=True)
             return
         start = time.perf_counter()
@@ -321,7 +330,7 @@ class TrainingWorker(QObject):
         if done and elapsed > 0:
             self._last_rate, self._last_count = done / elapsed, done
         if trainer.early_stop is not stopped:  # the validation loss stopped improving: the run ends, best weights back
-            self._running = False
+            self._end_run()
             self._emit(self._run_rate(), settled=True)
             return
         self._wake.clear()  # from here on a pause or a new speed ends the wait below
@@ -364,7 +373,7 @@ class TrainingWorker(QObject):
             Update(snapshot, self._running, rate, self._config, self._table, self._generation,
                    self._run_request, self._command, phase_results, self._current_surface(),
                    encoding=self._trainer.encoding, metrics=metrics, validation_metrics=validation_metrics,
-                   health=health))
+                   health=health, light=self._trainer.light))
 
     def _predictions_now(self, iteration: int) -> np.ndarray:
         """ŷ of every row of the table, on the weights as they are."""
@@ -400,11 +409,11 @@ class TrainingWorker(QObject):
 class WorkerThread(QObject):
     """Owns the worker's QThread and shuts it down cleanly."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, core: SharedCore | None = None):
         super().__init__(parent)
         self.thread = QThread()
         self.thread.setObjectName("nnplayground-training")
-        self.worker = TrainingWorker()
+        self.worker = TrainingWorker(core)
         self.worker.moveToThread(self.thread)
         self.thread.finished.connect(self.worker.deleteLater)
         self.thread.start()

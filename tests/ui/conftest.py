@@ -50,8 +50,11 @@ def window(qtbot):
     w = make_window(qtbot)
     w.show()
     qtbot.waitUntil(lambda: w.last_update is not None, timeout=5000)
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     yield w
     w.close()
+    # a run shares one core with this thread while it goes on (ui/shared_core.py): closed, every CPU is back
+    assert cpus is None or os.sched_getaffinity(0) == cpus
 
 
 @pytest.fixture
