@@ -164,8 +164,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter runs (a smoke run)")
     parser.add_argument("--scale", type=float, default=1.0,
-                        help="runs this many times longer (the 1000x16 case's run lasts ~1 s: a run's one-off start,"
-                             " ~35 ms of relayout and redrawing, weighs on it)")
+                        help="runs this many times longer (each lasts ~2.5-3 s; a run's one-off start, ~35 ms of"
+                             " relayout and redrawing, weighs on shorter ones)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="alternate headless and windowed runs this many times; best of each is kept "
                              "(this machine's speed drifts between runs, so one of each would compare noise)")

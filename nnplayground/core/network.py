@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 import numpy as np
 
 from .activations import get_activation
+from .cpus import free_this_thread
 
 if TYPE_CHECKING:
     from .losses import Loss
@@ -165,7 +166,9 @@ class _Blocks:
 
             from threadpoolctl import ThreadpoolController
 
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="nnplayground-rows")
+            # (started during a small network's run, a pool thread would inherit the worker's one core for good)
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="nnplayground-rows",
+                                            initializer=free_this_thread)
             self._pool_size = self.workers
             self._blas = self._blas or ThreadpoolController()
         state = np.geterr()  # NumPy keeps one floating-point error state per thread: the caller's, in the pool's

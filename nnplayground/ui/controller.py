@@ -44,7 +44,7 @@ class TrainingController(QObject):
         super().__init__(parent)
         self.history = history
         # while a small network runs, this thread and the worker's take turns on one core (see shared_core)
-        self.core = SharedCore()
+        self.core = SharedCore()  # (made here: it remembers this thread)
         self._thread = WorkerThread(self, self.core)
         worker = self._thread.worker
         self._worker = worker
@@ -162,8 +162,6 @@ class TrainingController(QObject):
         if self.running or not self.has_network:
             return
         self._queued_steps = []
-        if self.current is not None and self.current.light:
-            self.core.share()
         self._set_running(True)
         self.pacer.restart()
         self._run_request += 1
@@ -181,7 +179,7 @@ class TrainingController(QObject):
     def shutdown(self) -> bool:
         """Stop training and end the worker's thread; False if it is still finishing an iteration
         after CLOSE_WAIT_MS (call :meth:`wait_for_engine` then: never destroy a running thread)."""
-        self.core.leave()
+        self.core.end()
         return self._thread.shutdown(CLOSE_WAIT_MS)
 
     def wait_for_engine(self) -> None:
@@ -189,7 +187,7 @@ class TrainingController(QObject):
 
     def _set_running(self, running: bool) -> None:
         if not running:
-            self.core.leave()
+            self.core.end()  # (the worker ends it as its run ends; a failure or a replaced network too)
         if running != self.running:
             self.running = running
             self.runningChanged.emit(running)

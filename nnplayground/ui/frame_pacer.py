@@ -64,15 +64,15 @@ class RateLimit:
 class FrameBudget:
     """The spacing rule alone (no Qt): a frame's cost is the UI thread's CPU time from one frame to
     the next; the next frame is due after cost / budget seconds, within FRAME_MIN…FRAME_MAX, the cost
-    being the mean of the last RECENT frames but their costliest.
+    being the mean of the last RECENT frames, the costliest left out when it cost over twice the others' mean.
 
     A run's first frame is no sample of the frames to come: it carries the window's switch into running
     (the toolbar's Pause, the progress bar, the loss axis' new range, the predictions' note), ~10-35 ms
     once, which would space the run's first second of frames as if each cost that. Its cost, painting
     included (:meth:`painted`), is left out. What it leaves to the next frame (a relayout, the first
-    paint of a long table) and any other one-off (a garbage collection) is the costliest of the recent
-    frames, not counted either: a smoothed mean took five frames to forget it, so a short run on a large
-    table showed 18 frames a second. A frame with pictures beside ones without is counted in the mean."""
+    paint of a long table) and any other one-off (a garbage collection) stands out among the recent frames
+    and is not counted either: a smoothed mean took five frames to forget it, so a short run on a large
+    table showed 18 frames a second. Frames that cost more as a rule (pictures, numbers) are counted."""
 
     def __init__(self, budget: float = UI_BUDGET, wall: Callable[[], float] = time.perf_counter,
                  cpu: Callable[[], float] = time.thread_time):
@@ -97,7 +97,9 @@ class FrameBudget:
         if not self._first:
             self._recent = self._recent[1 - RECENT:] + [cost]
             if len(self._recent) > 1:  # (a single cost may be the one-off itself: nothing is known yet)
-                self.cost = (sum(self._recent) - max(self._recent)) / (len(self._recent) - 1)
+                top = max(self._recent)
+                rest = (sum(self._recent) - top) / (len(self._recent) - 1)
+                self.cost = rest if top > 2 * rest else sum(self._recent) / len(self._recent)
                 self.interval = min(max(self.cost / self.budget, FRAME_MIN), FRAME_MAX)
         # measured from the end of this frame's work: the next is due once the training part of the
         # interval has passed (the frame itself takes the rest), so one slice of the worker is one frame

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -63,7 +64,6 @@ class Update:
     metrics: Metrics | None = None  # of the training rows
     validation_metrics: Metrics | None = None  # of the validation rows, when some are kept apart
     health: HealthReport | None = None
-    light: bool = False  # the network's iterations are small (Trainer.light): a run shares one core with the window
 
     @property
     def phase_result(self) -> PhaseResult | None:
@@ -251,7 +251,7 @@ class TrainingWorker(QObject):
         self._target = self._config.iterations
         self._running = True
         if self._trainer.light:
-            self._core.join()
+            self._core.share()  # this thread and the window's take turns on one core until the run ends
         self._run_id += 1
         self._run_started, self._run_first = time.perf_counter(), self._trainer.iteration
         self._last_rate, self._last_count = 0.0, 1
@@ -286,7 +286,7 @@ class TrainingWorker(QObject):
 
     def _end_run(self) -> None:
         self._running = False
-        self._core.leave()  # (before the update that says so: the window leaves the core when it gets it)
+        self._core.end()
 
     def _guarded(self, action) -> None:
         try:
@@ -300,6 +300,14 @@ class TrainingWorker(QObject):
         self._fail(str(exc))
 
     def _slice(self, run_id: int) -> None:
+        try:
+            self._train_slice(run_id)
+        except Exception as exc:  # a bug: the run ends and says why, rather than hang with the window waiting
+            traceback.print_exc()
+            self._stop()
+            self._fail(f"Training stopped by an error: {type(exc).__name__}: {exc}")
+
+    def _train_slice(self, run_id: int) -> None:
         trainer = self._trainer
         if run_id != self._run_id or not self._running or trainer is None:
             return
@@ -373,7 +381,7 @@ class TrainingWorker(QObject):
             Update(snapshot, self._running, rate, self._config, self._table, self._generation,
                    self._run_request, self._command, phase_results, self._current_surface(),
                    encoding=self._trainer.encoding, metrics=metrics, validation_metrics=validation_metrics,
-                   health=health, light=self._trainer.light))
+                   health=health))
 
     def _predictions_now(self, iteration: int) -> np.ndarray:
         """ŷ of every row of the table, on the weights as they are."""

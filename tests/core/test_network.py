@@ -1,4 +1,9 @@
+import json
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -191,3 +196,28 @@ def test_a_large_tables_blocks_on_every_core_give_the_one_core_numbers_bit_for_b
     assert one[1].tobytes() == many[1].tobytes()
     for a, b in zip(one[0], many[0]):
         assert a.tobytes() == b.tobytes()
+
+
+
+ROW_POOL_SCRIPT = """
+import json, os
+import numpy as np
+from nnplayground.core import Network
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the caller on one core, as during a window's run
+Network([8, 512, 1], seed=0).forward(np.random.default_rng(0).random((2000, 8)))  # several blocks: the row pool
+import threading
+pool = [t for t in threading.enumerate() if t.name.startswith("nnplayground-rows")]
+print(json.dumps([sorted(os.sched_getaffinity(t.native_id)) for t in pool]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2
+                    or not os.path.isdir("/proc/self/task"), reason="needs Linux threads' CPU masks and two CPUs")
+def test_the_row_pool_threads_use_every_cpu_whoever_starts_them():
+    """A large table's blocks of rows go to a pool of threads; started by a thread pinned to one core (the worker
+    during a small network's run), the pool's threads would inherit that core for the rest of the session."""
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", ROW_POOL_SCRIPT], cwd=root, capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    masks = json.loads(out)
+    assert len(masks) >= 2 and all(mask == sorted(os.sched_getaffinity(0)) for mask in masks)

@@ -1,5 +1,6 @@
 """While a small network runs, the window's thread and the training thread take turns on one CPU core, and both
-get their CPUs back when the run ends; a large network's run, and the threads started meanwhile, keep every core.
+get their CPUs back when the run ends, however it ends; a large network's run, and threads started meanwhile,
+keep every core.
 
 Read from the kernel (/proc/self/task/*/status), so these tests need Linux and more than one allowed CPU."""
 import os
@@ -10,13 +11,14 @@ import numpy as np
 import pytest
 
 from nnplayground.core import INPUT, TARGET, TrainingConfig, TrainingTable
-from nnplayground.ui.shared_core import ENV, SharedCore, free_this_thread
+from nnplayground.core.cpus import ALL_CPUS, free_this_thread
+from nnplayground.ui.shared_core import ENV, SharedCore
 
 from .conftest import open_table
 
-ALL = set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else set()
-pytestmark = pytest.mark.skipif(len(ALL) < 2 or not Path("/proc/self/task").is_dir(),
+pytestmark = pytest.mark.skipif(len(ALL_CPUS) < 2 or not Path("/proc/self/task").is_dir(),
                                 reason="needs Linux threads' CPU masks and two CPUs")
+WORKER = "nnplayground-training"
 
 
 def cpus_of(name: str) -> set[int]:
@@ -38,11 +40,11 @@ def _cpu_list(text: str) -> set[int]:
 
 
 def main_cpus() -> set[int]:
-    return set(os.sched_getaffinity(0))  # (0: the calling thread, here the main one)
+    return set(os.sched_getaffinity(0))  # (0: the calling thread, here the window's)
 
 
 def on_thread(action):
-    """Run ``action`` on a new thread and return what it returned."""
+    """Run ``action`` on a thread started now and return what it returned."""
     out = []
     thread = threading.Thread(target=lambda: out.append(action()))
     thread.start()
@@ -50,38 +52,46 @@ def on_thread(action):
     return out[0]
 
 
-def test_both_threads_take_one_core_and_get_their_cpus_back():
-    core = SharedCore()
-    shared, seen = threading.Event(), []
+@pytest.fixture
+def shared_core_on(monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
 
-    def worker():  # started before the run, as the window's worker is
-        shared.wait()
-        core.join()
-        seen.append(set(os.sched_getaffinity(0)))
-        core.leave()
+
+def test_the_worker_pins_both_threads_and_either_unpins_both(shared_core_on):
+    core = SharedCore()  # made on the window's thread, as the controller makes it
+    go, seen = threading.Event(), []
+
+    def worker():  # started before any run, as the window's worker is
+        go.wait()
+        core.share()
         seen.append(set(os.sched_getaffinity(0)))
 
     thread = threading.Thread(target=worker)
     thread.start()
-    core.share()
+    go.set()
+    thread.join()
     try:
-        assert len(main_cpus()) == 1 and core.cpu in main_cpus()
-        shared.set()
-        thread.join()
-        assert seen == [main_cpus(), ALL]  # the window's core, then every CPU again
-        assert on_thread(lambda: set(os.sched_getaffinity(0))) == main_cpus()  # a thread started now: pinned
-        assert on_thread(lambda: (free_this_thread(), set(os.sched_getaffinity(0)))[1]) == ALL  # unless freed
+        assert len(seen[0]) == 1 and main_cpus() == seen[0] == {core.cpu}  # the worker's core, for both
+        assert on_thread(lambda: set(os.sched_getaffinity(0))) == seen[0]  # a thread started now inherits it
+        assert on_thread(lambda: (free_this_thread(), set(os.sched_getaffinity(0)))[1] == ALL_CPUS)  # unless freed
     finally:
-        core.leave()
-    assert main_cpus() == ALL and core.cpu is None
-    assert on_thread(lambda: (core.join(), set(os.sched_getaffinity(0)))[1]) == ALL  # nothing shared: no pin
+        core.end()  # from the window's thread: the worker's CPUs come back too
+    assert main_cpus() == ALL_CPUS and core.cpu is None
 
 
-def test_the_environment_can_turn_it_off(monkeypatch):
-    monkeypatch.setenv(ENV, "0")
+@pytest.mark.parametrize("setting, shared", [(None, True), ("0", False)])
+def test_the_environment_can_turn_it_off(monkeypatch, setting, shared):
+    if setting is None:
+        monkeypatch.delenv(ENV, raising=False)
+    else:
+        monkeypatch.setenv(ENV, setting)
     core = SharedCore()
-    core.share()
-    assert main_cpus() == ALL and core.cpu is None
+    try:
+        assert on_thread(lambda: (core.share(), core.cpu)[1] is not None) == shared
+        assert (len(main_cpus()) == 1) == shared
+    finally:
+        core.end()
+    assert main_cpus() == ALL_CPUS
 
 
 def sum_table(rows: int, inputs: int) -> TrainingTable:
@@ -103,26 +113,72 @@ def run_until_running(window, qtbot):
                     and window.last_update.snapshot.iteration > 0, timeout=5000)
 
 
+def both_free() -> bool:
+    return main_cpus() == ALL_CPUS and cpus_of(WORKER) == ALL_CPUS
+
+
 @pytest.mark.parametrize("hidden, shared", [("4", True), ("256, 256", False)])
-def test_a_run_shares_a_core_only_for_a_small_network(window, qtbot, tmp_path, hidden, shared):
+def test_a_run_shares_a_core_only_for_a_small_network(shared_core_on, window, qtbot, tmp_path, hidden, shared):
     sum_table(1000, 16).to_csv(tmp_path / "sums.csv")
     open_table(window, qtbot, tmp_path / "sums.csv")
     window.settings.hidden.setText(hidden)
     sizes = [16, *map(int, hidden.split(",")), 1]
     qtbot.waitUntil(lambda: [w.shape[1] for w in window.last_update.snapshot.weights] == sizes[1:], timeout=5000)
     run_until_running(window, qtbot)
-    worker = cpus_of("nnplayground-training")
     if shared:
-        assert len(main_cpus()) == 1 and worker == main_cpus()
+        assert len(main_cpus()) == 1 and cpus_of(WORKER) == main_cpus()
     else:
-        assert main_cpus() == ALL and worker == ALL
+        assert both_free()
     window.run_action.trigger()  # Pause
     qtbot.waitUntil(lambda: not window.running, timeout=5000)
-    assert main_cpus() == ALL and cpus_of("nnplayground-training") == ALL
+    assert both_free()
 
 
-def test_closing_the_window_mid_run_gives_the_cpus_back(window, qtbot):
+def test_a_reset_mid_run_gives_both_threads_their_cpus_back(shared_core_on, window, qtbot):
+    run_until_running(window, qtbot)
+    assert len(main_cpus()) == 1
+    window.settings.hidden.setText("5")  # a new network: the run on the old one ends
+    window.reset_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.weights[0].shape[1] == 5, timeout=5000)
+    assert not window.running and both_free()
+
+
+def test_a_diverged_run_gives_both_threads_their_cpus_back(shared_core_on, window, qtbot):
+    window.settings.activation.setCurrentText("linear")
+    window.settings.output_activation.setCurrentText("linear")
+    window.settings.learning_rate.setValue(50.0)
+    qtbot.waitUntil(lambda: window.last_update.config.learning_rate == 50.0, timeout=3000)
+    window.settings.iterations.setValue(100_000)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: "diverged" in window.notice.text(), timeout=10000)
+    qtbot.waitUntil(lambda: not window.running, timeout=3000)
+    assert both_free()
+
+
+def test_closing_the_window_mid_run_gives_the_cpus_back(shared_core_on, window, qtbot):
     run_until_running(window, qtbot)
     assert len(main_cpus()) == 1
     window.close()
-    assert main_cpus() == ALL
+    assert main_cpus() == ALL_CPUS
+
+
+def test_an_error_inside_a_run_ends_it_with_a_message_and_frees_both_threads(shared_core_on, window, qtbot,
+                                                                                monkeypatch, capsys):
+    """A bug inside a run (here, made on purpose) ends the run and says so, rather than leave the window
+    waiting for a run that never ends (and both threads on one core)."""
+    from nnplayground.core import Trainer
+
+    run = Trainer.run
+
+    def failing(self, n, *args, **kwargs):
+        if self.iteration >= 50:
+            raise RuntimeError("boom")
+        return run(self, min(n, 50 - self.iteration), *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "run", failing)
+    window.settings.iterations.setValue(1000)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: "Training stopped by an error: RuntimeError: boom" in window.notice.text(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.running, timeout=3000)
+    assert window.run_action.text() == "Run" and both_free()
+    assert "RuntimeError: boom" in capsys.readouterr().err  # the traceback, for a bug report
