@@ -22,8 +22,8 @@ DIGITS = 4  # significant digits shown; the tooltip has them all
 LONGEST_NUMBERS = ("-0.000e-000", "+0.000e+000", "-0.0000000", "-000,000.0")
 DISTINCT_TARGETS_MEASURED = 2000  # a target column with more distinct values is given the widest width
 CELL_PADDING = 10  # pixels around a cell's text: the style's margins (6) and a little air
-DISPLAY, TOOLTIP, ALIGNMENT, BACKGROUND = (int(role.value) for role in (
-    Qt.DisplayRole, Qt.ToolTipRole, Qt.TextAlignmentRole, Qt.BackgroundRole))
+DISPLAY, TOOLTIP, ALIGNMENT, BACKGROUND, FOREGROUND = (int(role.value) for role in (
+    Qt.DisplayRole, Qt.ToolTipRole, Qt.TextAlignmentRole, Qt.BackgroundRole, Qt.ForegroundRole))
 RIGHT, LEFT = int((Qt.AlignRight | Qt.AlignVCenter).value), int((Qt.AlignLeft | Qt.AlignVCenter).value)
 
 BEFORE_UPDATE_NOTE = "ŷ is from before the latest weight update."
@@ -237,6 +237,8 @@ class PredictionsModel(QAbstractTableModel):
         return encoding.target_scale[t] if encoding is not None and encoding.scales_targets else 1
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role != DISPLAY and role != TOOLTIP and role != FOREGROUND:
+            return None  # (asked for ~8 roles a row number at every repaint: the rest answered at once)
         if role == DISPLAY:
             if orientation == Qt.Vertical:
                 return str(section + 1)
