@@ -148,8 +148,8 @@ def test_cheap_and_costly_frames_come_as_often():
 
     periods = []
     for cost in (0.002, 0.0045):  # both within 12% of FRAME_MIN
-        wall, cpu = [0.0], [0.0]
-        budget = FrameBudget(0.12, wall=lambda: wall[0], cpu=lambda: cpu[0])
+        cpu = [0.0]
+        budget = FrameBudget(0.12, wall=lambda: 0.0, cpu=lambda cpu=cpu: cpu[0])
         for _ in range(10):
             cpu[0] += cost
             budget.frame_done()
