@@ -35,6 +35,16 @@ def cpus_of(thread_id: int = 0) -> frozenset[int]:
         return ALL_CPUS
 
 
+def free_threads_on(cpu: int) -> int:
+    """Every thread of this process that may run on ``cpu`` only gets every CPU again (threads started by a pinned
+    thread that could not free themselves: OpenBLAS's, started by its first large product, or Qt's); how many."""
+    try:
+        threads = [int(name) for name in os.listdir("/proc/self/task")]
+    except (OSError, ValueError):
+        return 0
+    return sum(set_cpus(thread, ALL_CPUS) for thread in threads if cpus_of(thread) == {cpu})
+
+
 def free_this_thread() -> None:
     """Let the calling thread run on every CPU of the process again (a thread started by a pinned one is pinned)."""
     if len(ALL_CPUS) > 1 and cpus_of() != ALL_CPUS:

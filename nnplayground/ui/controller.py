@@ -61,7 +61,7 @@ class TrainingController(QObject):
         worker.exported.connect(self._on_exported)
         worker.export_failed.connect(self._on_export_failed)
         worker.explained.connect(self._on_explained)
-        self.pacer = FramePacer(self._show, worker.frame_shown, worker.set_frame_interval, self)
+        self.pacer = FramePacer(self._show, worker.frame_shown, worker.set_slice, self)
         self._after_paint = AfterPaint(self._send_queued_steps, self)
         self.latest: Update | None = None  # the newest state received (of this network or, briefly, the last)
         self.last_shown: Update | None = None  # the newest state on screen

@@ -14,10 +14,10 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 
 UI_BUDGET = 0.12  # share of the time frames may take while training runs (training waits meanwhile)
-# Seconds between frames while running: at most 25 a second. Every frame parks the worker for its ~2-9 ms
-# (the lock is the window's meanwhile), so each one costs training speed; 25 moves smoothly, and the
-# issue's floor of 24 is kept with room when a frame runs late. (At 30 a second training kept 0.80-0.86 of
-# its headless speed under Xvfb; at 25, see the README's table.)
+# Seconds between frames while running: an interval of 1/25 s, which comes to ~25.5 frames a second (HANDOVER).
+# Every frame parks the worker for its ~2-9 ms (the lock is the window's meanwhile), so each one costs training
+# speed; 25 moves smoothly, and the issue's floor of 24 is kept with room when a frame runs late. (At 30 a second
+# training kept 0.80-0.86 of its headless speed under Xvfb; at 25, see the README's table.)
 FRAME_MIN, FRAME_MAX = 1 / 25, 0.5
 RECENT = 8  # frames whose costs space the next one (see FrameBudget)
 # What a frame costs beyond the window's CPU time (the worker's update, the hand-back: ~1 ms), with a margin: a
@@ -68,8 +68,11 @@ class RateLimit:
 
 class FrameBudget:
     """The spacing rule alone (no Qt): a frame's cost is the UI thread's CPU time from one frame to
-    the next; the next frame is due after cost / budget seconds, within FRAME_MIN…FRAME_MAX, the cost
+    the next; frames are an interval of cost / budget seconds apart, within FRAME_MIN…FRAME_MAX, the cost
     being the mean of the last RECENT frames, the costliest left out when it cost over twice the others' mean.
+    The next frame is due one ``slice`` after this frame's work: the interval less the frame's cost and
+    HANDOVER (the interval's 1 - budget before any cost is known, or when frames cost more than the budget
+    even at FRAME_MAX).
 
     A run's first frame is no sample of the frames to come: it carries the window's switch into running
     (the toolbar's Pause, the progress bar, the loss axis' new range, the predictions' note), ~10-35 ms
@@ -107,7 +110,8 @@ class FrameBudget:
                 rest = (sum(self._recent) - top) / (len(self._recent) - 1)
                 self.cost = rest if top > 2 * rest else sum(self._recent) / len(self._recent)
                 self.interval = min(max(self.cost / self.budget, FRAME_MIN), FRAME_MAX)
-                self.slice = self.interval - self.cost - HANDOVER  # (> 0: the cost is at most budget × interval)
+                within = self.cost <= self.budget * self.interval  # (not when the interval is at FRAME_MAX)
+                self.slice = self.interval - self.cost - HANDOVER if within else self.interval * (1 - self.budget)
         # measured from the end of this frame's work: the next is due once the training part of the
         # interval has passed (the frame itself takes the rest), so one slice of the worker is one frame
         self.next_due = wall + self.slice
@@ -153,10 +157,10 @@ class FramePacer(QObject):
     """Decides for each update whether it is shown now, and releases the worker after painting."""
 
     def __init__(self, show: Callable[[object], None], release_worker: Callable[[], None],
-                 tell_interval: Callable[[float], None] = lambda seconds: None, parent=None):
+                 tell_slice: Callable[[float], None] = lambda seconds: None, parent=None):
         super().__init__(parent)
         self._show = show
-        self._tell_interval = tell_interval  # the worker sizes its slices to the frames (thread-safe)
+        self._tell_slice = tell_slice  # the worker sizes its slices to the frames (thread-safe)
         self._release = release_worker  # thread-safe: lets a worker waiting for the frame go on
         self._after_paint = AfterPaint(self._painted, self)
         self.budget = FrameBudget()
@@ -178,7 +182,7 @@ class FramePacer(QObject):
         self._show(update)
         self.budget.frame_done()
         # the worker trains for the rest of the interval: a frame's period is its slice plus the frame
-        self._tell_interval(self.budget.slice)
+        self._tell_slice(self.budget.slice)
         if update.running:
             self._after_paint.post()  # training resumes once this frame is on screen
 

@@ -4,7 +4,7 @@ They never need to run at once: the worker waits while a frame is shown and pain
 window has little to do while the worker trains. Every frame hands the interpreter lock over twice, and between
 two cores each handover wakes a core that sat idle for a slice, its caches gone cold: under Xvfb on a 2-core VM
 the window's CPU time per frame was ~4.3 ms, ~3.5 ms when the two threads took turns on one core, and training
-kept 0.83-0.84 of its headless speed against 0.86-0.88 (README). A network whose iteration is large
+kept 0.83-0.84 of its headless speed against 0.86-0.87 (README). A network whose iteration is large
 (:attr:`Trainer.light` false) uses every core for its arithmetic and is left alone.
 
 The worker decides, at the start of each run (it owns the trainer): :meth:`SharedCore.share` pins both threads
@@ -12,7 +12,7 @@ to the core it is on, by their thread ids; :meth:`SharedCore.end` gives each its
 thread calls it (the worker when its run ends, the window when it learns so, or closes). Linux only; with one
 allowed CPU, where the system refuses a mask, or with ``NNP_SHARED_CORE=0``, nothing changes. Threads started
 while a thread is pinned inherit its one core: those that work on their own call ``core.cpus.free_this_thread``;
-Qt's own (a file dialog's) keep it, which costs them nothing that matters.
+the others (OpenBLAS's, started by its first large product, Qt's) get every CPU back when the run ends.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import ctypes
 import os
 import threading
 
-from ..core.cpus import ALL_CPUS, cpus_of, free_this_thread, set_cpus
+from ..core.cpus import ALL_CPUS, cpus_of, free_this_thread, free_threads_on, set_cpus
 
 ENV = "NNP_SHARED_CORE"
 __all__ = ["ENV", "SharedCore", "available", "free_this_thread"]
@@ -63,9 +63,13 @@ class SharedCore:
             self.cpu = cpu if self._former else None
 
     def end(self) -> None:
-        """Both threads get back the CPUs they had (a no-op when nothing is shared)."""
+        """Both threads get back the CPUs they had, and so does any thread started meanwhile by one of them (a
+        no-op when nothing is shared)."""
         with self._lock:
+            cpu = self.cpu
             for thread, former in self._former.items():
                 set_cpus(thread, former)
             self._former.clear()
             self.cpu = None
+            if cpu is not None:
+                free_threads_on(cpu)  # OpenBLAS starts its threads at its first large product: maybe during a run

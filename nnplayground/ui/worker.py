@@ -90,7 +90,7 @@ class TrainingWorker(QObject):
         self._speed_changed = False
         self._wake = threading.Event()  # ends a slow run's wait between iterations early
         self._speed: float | None = None  # iterations per second while running; None: flat out
-        self._frame_interval = FRAME_MIN
+        self._slice_seconds = FRAME_MIN  # how long a slice of a run at full speed lasts (the pacer says)
         self._running = False
         self._run_id = 0  # a slice of an older run (before a reset or pause) must not go on
         self._target = 0
@@ -113,10 +113,10 @@ class TrainingWorker(QObject):
         self._frame_shown.set()  # do not wait on a window that may be closing
         self._wake.set()
 
-    def set_frame_interval(self, seconds: float) -> None:
-        """How often the window shows a frame while running (thread-safe): a slice lasts about this long,
-        so nearly every update it sends is shown, and none costs a wasted round trip."""
-        self._frame_interval = seconds
+    def set_slice(self, seconds: float) -> None:
+        """How long to train between two frames at full speed (thread-safe): the frame pacer's slice, so that
+        nearly every update the worker sends is shown, and none costs a wasted round trip."""
+        self._slice_seconds = seconds
 
     def set_speed(self, iterations_per_second: float | None) -> None:
         """At most this many iterations a second while running (None: as fast as possible). Takes effect
@@ -161,6 +161,8 @@ class TrainingWorker(QObject):
             self._fail(str(exc))
             return
         self._table = table
+        if self._running and not self._trainer.light:
+            self._core.end()  # rows enough that its arithmetic wants every core: the window's thread goes too
         self._fit_schedule()
         self._watch.table_changed(self._trainer)
         self._emit()
@@ -293,6 +295,9 @@ class TrainingWorker(QObject):
             action()
         except DivergenceError as exc:
             self._diverged(exc)
+        except Exception as exc:  # a bug: the step ends and says why (the window would wait for it for good)
+            traceback.print_exc()
+            self._fail(f"Stopped by an error: {type(exc).__name__}: {exc}")
 
     def _diverged(self, exc: DivergenceError) -> None:
         self._stop()
@@ -325,7 +330,7 @@ class TrainingWorker(QObject):
             # As many iterations as fill about one frame at the last slice's rate (no clock reads inside
             # the loop; at most double the last slice, so a first guess from one iteration can't
             # overshoot); the pause flag is still checked inside every iteration.
-            count = max(1, min(int(self._last_rate * self._frame_interval), 2 * self._last_count))
+            count = max(1, min(int(self._last_rate * self._slice_seconds), 2 * self._last_count))
         else:  # a chosen speed: every iteration is a frame up to 25 a second, then a few per frame
             count = max(1, int(speed * FRAME_MIN))
         stopped = trainer.early_stop

@@ -79,6 +79,24 @@ def test_the_worker_pins_both_threads_and_either_unpins_both(shared_core_on):
     assert main_cpus() == ALL_CPUS and core.cpu is None
 
 
+def test_threads_started_during_a_run_get_every_cpu_back_at_its_end(shared_core_on):
+    """A thread started by a pinned one that cannot free itself (OpenBLAS starts its own at its first large
+    product, which may come during a run) inherits the core; the run's end frees it."""
+    core = SharedCore()
+    on_thread(core.share)  # (the worker's call; here a short-lived thread's)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # started by the pinned window thread
+    thread.start()
+    try:
+        assert os.sched_getaffinity(thread.native_id) == {core.cpu}
+        core.end()
+        assert os.sched_getaffinity(thread.native_id) == ALL_CPUS
+    finally:
+        stop.set()
+        thread.join()
+        core.end()
+
+
 @pytest.mark.parametrize("setting, shared", [(None, True), ("0", False)])
 def test_the_environment_can_turn_it_off(monkeypatch, setting, shared):
     if setting is None:
@@ -182,3 +200,23 @@ def test_an_error_inside_a_run_ends_it_with_a_message_and_frees_both_threads(sha
     qtbot.waitUntil(lambda: not window.running, timeout=3000)
     assert window.run_action.text() == "Run" and both_free()
     assert "RuntimeError: boom" in capsys.readouterr().err  # the traceback, for a bug report
+
+
+def test_an_error_inside_a_step_says_so_and_the_next_step_works(window, qtbot, monkeypatch):
+    """A bug inside a step (made on purpose) is reported; Step is not left waiting for an answer that never comes."""
+    from nnplayground.core import Trainer
+
+    step = Trainer.step_phase
+    failing = [True]
+
+    def once(self, *args, **kwargs):
+        if failing[0]:
+            failing[0] = False
+            raise RuntimeError("boom")
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "step_phase", once)
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: "Stopped by an error: RuntimeError: boom" in window.notice.text(), timeout=5000)
+    window.step_iteration_action.trigger()
+    qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 1, timeout=5000)

@@ -158,6 +158,20 @@ def test_cheap_and_costly_frames_come_as_often():
     assert periods == pytest.approx([FRAME_MIN, FRAME_MIN])
 
 
+def test_frames_dearer_than_the_budget_even_at_the_longest_interval_leave_training_its_share():
+    """A frame costing 0.3 s (a huge view on a slow machine): the interval stops at FRAME_MAX, and the worker still
+    trains for the interval's 1 - budget, not for interval - cost (0.2 s; at 0.5 s nothing, one iteration a frame)."""
+    from nnplayground.ui.frame_pacer import FRAME_MAX, FrameBudget
+
+    cpu = [0.0]
+    budget = FrameBudget(0.12, wall=lambda: 0.0, cpu=lambda: cpu[0])
+    for _ in range(4):
+        cpu[0] += 0.5
+        budget.frame_done()
+        budget.painted()
+    assert budget.interval == FRAME_MAX and budget.slice == pytest.approx(FRAME_MAX * 0.88)
+
+
 def test_the_status_numbers_change_without_relaying_out_the_window(window, qtbot):
     """While a run goes on, the numbers in the status bar change four times a second in labels of a fixed size:
     the bar is not laid out and repainted whole each time (a frame's ~1 ms, parked training included)."""
