@@ -276,6 +276,11 @@ class TrainingWorker(QObject):
 
     # -- inside ---------------------------------------------------------------------------------
     def _fail(self, message: str) -> None:
+        """Say why, with training stopped (the window shows it stopped): a failed command mid-run ends the run,
+        and its last state is sent first."""
+        if self._running:
+            self._stop()
+            self._emit(self._run_rate(), settled=True)
         self.failed.emit(message, self._generation)
 
     def _ready(self) -> bool:
@@ -309,7 +314,7 @@ class TrainingWorker(QObject):
             self._train_slice(run_id)
         except Exception as exc:  # a bug: the run ends and says why, rather than hang with the window waiting
             traceback.print_exc()
-            self._stop()
+            self._stop()  # (not sending its state: sending may be what failed)
             self._fail(f"Training stopped by an error: {type(exc).__name__}: {exc}")
 
     def _train_slice(self, run_id: int) -> None:

@@ -220,3 +220,4 @@ def test_an_error_inside_a_step_says_so_and_the_next_step_works(window, qtbot, m
     qtbot.waitUntil(lambda: "Stopped by an error: RuntimeError: boom" in window.notice.text(), timeout=5000)
     window.step_iteration_action.trigger()
     qtbot.waitUntil(lambda: window.last_update.snapshot.iteration == 1, timeout=5000)
+

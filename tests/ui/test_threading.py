@@ -87,3 +87,17 @@ def test_reset_during_a_run_drops_stale_updates(window, qtbot):
     window.step_iteration_action.trigger()
     qtbot.waitUntil(lambda: at_iteration(window, 1), timeout=3000)
     assert len(window.loss_plot.values) == 1
+
+
+def test_a_failed_command_mid_run_stops_the_run_it_says_has_stopped(window, qtbot):
+    """A command the engine refuses during a run (here, the chain rule of a weight that does not exist) is
+    reported as training stopped, and the window shows it stopped: the worker must not go on training unseen."""
+    window.settings.iterations.setValue(100_000_000)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: window.running and window.last_update.snapshot.iteration > 0, timeout=5000)
+    window.controller.explain("W", 99, 0, 0)
+    qtbot.waitUntil(lambda: "layer 99 does not exist" in window.notice.text(), timeout=5000)
+    assert not window.running
+    qtbot.waitUntil(lambda: not window.controller.latest.running, timeout=3000)  # the worker's last word: stopped
+    window.run_action.trigger()  # and Run starts a new run
+    qtbot.waitUntil(lambda: window.running and window.controller.latest.running, timeout=3000)
