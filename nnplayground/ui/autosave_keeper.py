@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from ..app.autosave import AutosaveStore, Orphan
+from ..core.cpus import free_this_thread
 from ..core.session import save_session
-from .shared_core import free_this_thread
 
 AUTOSAVE_MS = 5000
 

@@ -21,6 +21,7 @@ from ..app.suggestions import Example
 from ..app.table_origin import TableOrigin
 from ..app.validation import with_marks
 from ..core import TableError, TrainingConfig, TrainingTable
+from ..core.cpus import free_this_thread
 from ..core.datasets import generate
 from ..core.encoding import EncodingError
 from ..core.presets import generator_preset, preset_for
@@ -33,7 +34,6 @@ from ..paths import EXAMPLES
 from .app_state import (
     add_recent_file, generator_settings, last_directory, recent_files, remember_directory, remember_generator_settings,
 )
-from .shared_core import free_this_thread
 
 PROGRESS_AFTER_MS = 400  # a table that loads faster than this shows no progress dialog
 

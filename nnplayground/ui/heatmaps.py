@@ -3,11 +3,10 @@
 Every matrix has its own diverging colour scale, symmetric around 0 and reaching its largest
 |value| (rounded up to a nice number, so the bar keeps still while values grow; during a run it shrinks
 only by halves): a layer whose gradients are a thousand times smaller than the next one's is still
-seen, not blank. A toggle puts
-all weights on one scale and all gradients on another, so colours compare across layers. Above the
-panels, ‖∂L/∂W‖ of each layer as a number and a bar on a log scale shows a vanishing gradient at a
-glance; clicking a layer there scrolls to it. Hovering a cell names the value and the two neurons a
-weight joins; clicking it asks for its chain rule.
+seen, not blank. A toggle puts all weights on one scale and all gradients on another, so colours
+compare across layers. Above the panels, ‖∂L/∂W‖ of each layer as a number and a bar on a log scale
+shows a vanishing gradient at a glance; clicking a layer there scrolls to it. Hovering a cell names
+the value and the two neurons a weight joins; clicking it asks for its chain rule.
 
 A frame only hands each picture its new numbers: items are rebuilt when the network's shape
 changes, and a colour bar is redrawn only when its rounded limit moves.
@@ -394,7 +393,6 @@ class WeightHeatmaps(QWidget):
         self.plots: dict[str, list[MatrixPlot]] = {row: [] for row in ROWS}
         self._data: dict[str, tuple[list, list]] = {row: ([], []) for row in ROWS}
         self.limits: dict[str, list[float]] = {row: [] for row in ROWS}  # each matrix's scale: −limit … +limit
-        self._running = False  # the numbers shown are a running frame's
         self._chromes: list[Chrome] = []
         self.places = []  # where each matrix's plot is (heatmap_layout.Place), in the canvas
 
@@ -471,11 +469,10 @@ class WeightHeatmaps(QWidget):
             gradients = [np.zeros_like(w) for w in weights]
             bias_gradients = [np.zeros_like(b) for b in biases]
         self._data = {"value": (list(weights), list(biases)), "gradient": (list(gradients), list(bias_gradients))}
-        self._running = running
-        self._show()
+        self._show(running)
         self.norms.set_norms([np.linalg.norm(g) for g in gradients])
 
-    def _show(self) -> None:
+    def _show(self, running: bool = False) -> None:
         for which in ROWS:
             mats, vecs = self._data[which]
             if not mats:
@@ -483,15 +480,16 @@ class WeightHeatmaps(QWidget):
             largest = [largest_magnitude([m, v] if self._use_bias else [m]) for m, v in zip(mats, vecs)]
             if self.shared_scale.isChecked():
                 largest = [max(largest)] * len(largest)
-            shown = self.limits[which] if self._running and len(self.limits[which]) == len(largest) else None
-            self.limits[which] = [symmetric_limit(x) if shown is None else steady_limit(x, limit)
-                                  for x, limit in zip(largest, shown or largest)]
+            shown = self.limits[which]
+            if running and len(shown) == len(largest):  # a run's frame after another: the bars keep still
+                self.limits[which] = [steady_limit(x, limit) for x, limit in zip(largest, shown)]
+            else:
+                self.limits[which] = [symmetric_limit(x) for x in largest]
             for plot, m, v, limit in zip(self.plots[which], mats, vecs, self.limits[which]):
                 plot.show(m, v, limit)
 
     def _on_scale_toggled(self, _checked) -> None:
-        self.limits = {row: [] for row in ROWS}  # the other kind of scale, from scratch
-        self._show()
+        self._show()  # the other kind of scale, exact
 
     @property
     def gradient_norms(self) -> np.ndarray:

@@ -20,10 +20,9 @@ import ctypes
 import os
 import threading
 
-from ..core.cpus import ALL_CPUS, cpus_of, free_this_thread, free_threads_on, set_cpus
+from ..core.cpus import ALL_CPUS, cpus_of, free_threads_on, set_cpus
 
 ENV = "NNP_SHARED_CORE"
-__all__ = ["ENV", "SharedCore", "available", "free_this_thread"]
 
 try:
     _sched_getcpu = ctypes.CDLL(None).sched_getcpu  # glibc and musl have it

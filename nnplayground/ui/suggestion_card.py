@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 
 from ..app.suggestions import Advice, Advisor, Example, Request, same_table
 from ..core import TrainingConfig, TrainingTable
+from ..core.cpus import free_this_thread
 from ..core.encoding import PROBLEM_TITLES
 from ..core.table import format_number
 from .settings_panel import LABELS, PROBLEM_NAMES
-from .shared_core import free_this_thread
 
 DIFFERS = "#c2410c"  # a setting that is not the suggested one
 ERROR = "#b42318"
